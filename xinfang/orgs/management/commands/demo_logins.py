@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from xinfang.orgs.demo import DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = "Print the service's address and the demo logins (development only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+
+    def handle(self, *args, url, **options):
+        out = self.stdout
+        out.write("")
+        out.write(f"  Xinfang is starting at {url}")
+        out.write(f"  Staff login: {url}accounts/login/")
+        if not settings.DEBUG:
+            out.write("  (DEBUG is off: no demo logins are printed.)")
+            return
+        out.write(f"  Demo logins (password for all: {settings.DEMO_PASSWORD}):")
+        for username, full_name, unit_code, role in DEMO_USERS:
+            out.write(f"    {username:<11} {role.label!s:<8} {full_name}")
+        out.write("    admin       superuser (also /admin/)")
+        out.write("")

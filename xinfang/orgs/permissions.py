@@ -1,0 +1,122 @@
+"""Who may do what, where. Every later list and action asks here.
+
+Two questions, one policy:
+- may(user, action, target): may this user do ACTION in/for this unit or object?
+- visible_units(user): which units (and so which objects) may this user see?
+
+A membership reaches its own unit and every unit below it (DOMAIN.md section 1).
+An object names the units it belongs to through `scope_unit_ids()` (or a `unit`
+attribute); the user may act when some membership whose role allows the action
+reaches one of them.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from .models import Membership, Role, Unit, UnitLink
+
+# action -> roles that may take it. Later areas add their actions here, so that
+# the whole table can be read in one place.
+ACTIONS: dict[str, frozenset[str]] = {
+    "view": frozenset(Role.values),
+    "register_petition": frozenset({Role.CLERK}),
+    "dispatch_petition": frozenset({Role.DISPATCHER}),
+    "handle_petition": frozenset({Role.HANDLER}),
+    "approve_extension": frozenset({Role.UNIT_HEAD}),
+    "supervise": frozenset({Role.SUPERVISOR}),
+    "own_case": frozenset({Role.LEADER}),
+    "report_screening": frozenset({Role.LIAISON}),
+    "mediate": frozenset({Role.MEDIATOR}),
+    "read_analytics": frozenset({Role.ANALYST, Role.LEADER, Role.SUPERVISOR}),
+    "view_personal_data": frozenset(
+        {Role.CLERK, Role.DISPATCHER, Role.HANDLER, Role.UNIT_HEAD, Role.LEADER, Role.MEDIATOR}
+    ),
+}
+
+
+def _memberships(user) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cache = getattr(user, "_xinfang_memberships", None)
+    if cache is None:
+        cache = list(Membership.objects.filter(user=user).select_related("unit"))
+        user._xinfang_memberships = cache
+    return cache
+
+
+def roles_of(user) -> list[str]:
+    seen: list[str] = []
+    for m in _memberships(user):
+        if m.role not in seen:
+            seen.append(m.role)
+    return seen
+
+
+def member_unit_ids(user, action: str | None = None) -> set[int]:
+    """Units where the user holds a membership (allowing `action`, if given)."""
+    allowed = ACTIONS.get(action) if action else None
+    if action and allowed is None:
+        raise KeyError(f"unknown action {action!r}")
+    return {m.unit_id for m in _memberships(user) if allowed is None or m.role in allowed}
+
+
+def visible_units(user, action: str | None = None) -> QuerySet[Unit]:
+    """The units the user may see (or act in, for `action`): one indexed query."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Unit.objects.all()
+    roots = member_unit_ids(user, action)
+    if not roots:
+        return Unit.objects.none()
+    return Unit.objects.filter(
+        pk__in=UnitLink.objects.filter(ancestor_id__in=roots).values("descendant_id")
+    )
+
+
+def visible_unit_ids(user, action: str | None = None):
+    """A subquery of visible unit ids, to filter other tables by (`unit_id__in=`)."""
+    return visible_units(user, action).values("pk")
+
+
+def _target_unit_ids(target) -> set[int]:
+    if isinstance(target, Unit):
+        return {target.pk}
+    if hasattr(target, "scope_unit_ids"):
+        return set(target.scope_unit_ids())
+    unit_id = getattr(target, "unit_id", None)
+    if unit_id is None:
+        raise TypeError(f"{target!r} names no unit")
+    return {unit_id}
+
+
+def may(user, action: str, target) -> bool:
+    """May `user` take `action` in or for `target` (a Unit or an object with units)?"""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roots = member_unit_ids(user, action)
+    if not roots:
+        return False
+    return UnitLink.objects.filter(
+        ancestor_id__in=roots, descendant_id__in=_target_unit_ids(target)
+    ).exists()
+
+
+def may_see(user, target) -> bool:
+    return may(user, "view", target)
+
+
+def reaches(user, unit_ids: Iterable[int], action: str | None = None) -> bool:
+    """Does any of the user's memberships (for `action`) reach one of `unit_ids`?"""
+    return may(user, action or "view", _UnitIds(unit_ids))
+
+
+class _UnitIds:
+    def __init__(self, ids: Iterable[int]):
+        self._ids = set(ids)
+
+    def scope_unit_ids(self) -> set[int]:
+        return self._ids

@@ -1,0 +1,157 @@
+"""Every write to units and memberships. Keeps the closure table (UnitLink) true."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xinfang.core.exceptions import InvalidInput
+
+from .models import Level, Membership, Role, Unit, UnitKind, UnitLink
+
+User = get_user_model()
+
+
+def _check_unit_fields(*, parent: Unit | None, kind: str, mediation_type: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if parent is None and kind != UnitKind.TERRITORIAL:
+        errors["parent"] = [_("Only a territorial unit can stand at the top of the tree.")]
+    if kind == UnitKind.MEDIATION_COMMITTEE and not mediation_type:
+        errors["mediation_type"] = [_("A professional mediation committee needs its type.")]
+    if kind != UnitKind.MEDIATION_COMMITTEE and mediation_type:
+        errors["mediation_type"] = [_("Only a professional mediation committee has a type.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    level: str,
+    parent: Unit | None = None,
+    mediation_type: str = "",
+    short_name: str = "",
+    sort_order: int = 0,
+    on_system: bool = True,
+) -> Unit:
+    _check_unit_fields(parent=parent, kind=kind, mediation_type=mediation_type)
+    unit = Unit.objects.create(
+        code=code,
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        level=level,
+        parent=parent,
+        mediation_type=mediation_type,
+        depth=(parent.depth + 1) if parent else 0,
+        sort_order=sort_order,
+        on_system=on_system,
+    )
+    links = [UnitLink(ancestor=unit, descendant=unit, distance=0)]
+    if parent is not None:
+        links += [
+            UnitLink(ancestor_id=link.ancestor_id, descendant=unit, distance=link.distance + 1)
+            for link in UnitLink.objects.filter(descendant=parent)
+        ]
+    UnitLink.objects.bulk_create(links)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, **fields) -> Unit:
+    """Change a unit's fields; a new parent moves its whole subtree."""
+    new_parent = fields.pop("parent", unit.parent)
+    kind = fields.get("kind", unit.kind)
+    mediation_type = fields.get("mediation_type", unit.mediation_type)
+    _check_unit_fields(parent=new_parent, kind=kind, mediation_type=mediation_type)
+    if new_parent is not None and (
+        new_parent.pk == unit.pk
+        or UnitLink.objects.filter(ancestor=unit, descendant=new_parent).exists()
+    ):
+        raise InvalidInput(
+            field_errors={"parent": [_("A unit cannot be placed below itself.")]}
+        )
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    moved = (new_parent.pk if new_parent else None) != unit.parent_id
+    unit.parent = new_parent
+    unit.save()
+    if moved:
+        _relink_subtree(unit)
+    return unit
+
+
+def _relink_subtree(unit: Unit) -> None:
+    subtree = list(UnitLink.objects.filter(ancestor=unit).values_list("descendant_id", "distance"))
+    subtree_ids = [d for d, _dist in subtree]
+    # Cut the subtree loose from its old ancestors, then tie it to the new ones.
+    UnitLink.objects.filter(descendant_id__in=subtree_ids).exclude(
+        ancestor_id__in=subtree_ids
+    ).delete()
+    new_ancestors = (
+        list(UnitLink.objects.filter(descendant=unit.parent).values_list("ancestor_id", "distance"))
+        if unit.parent_id
+        else []
+    )
+    UnitLink.objects.bulk_create(
+        UnitLink(ancestor_id=anc, descendant_id=desc, distance=up + 1 + down)
+        for anc, up in new_ancestors
+        for desc, down in subtree
+    )
+    base_depth = (unit.parent.depth + 1) if unit.parent_id else 0
+    for desc, down in subtree:
+        Unit.objects.filter(pk=desc).update(depth=base_depth + down)
+
+
+@transaction.atomic
+def membership_add(*, user, unit: Unit, role: str, is_primary: bool = False) -> Membership:
+    if role not in Role.values:
+        raise InvalidInput(field_errors={"role": [_("Unknown role.")]})
+    if is_primary:
+        Membership.objects.filter(user=user, is_primary=True).update(is_primary=False)
+    membership, created = Membership.objects.get_or_create(
+        user=user, unit=unit, role=role, defaults={"is_primary": is_primary}
+    )
+    if not created and is_primary and not membership.is_primary:
+        membership.is_primary = True
+        membership.save(update_fields=["is_primary"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    membership.delete()
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    full_name: str = "",
+    email: str = "",
+    is_superuser: bool = False,
+):
+    """Create a staff user; the password must pass the password policy."""
+    user = User(username=username, first_name=full_name, email=email)
+    try:
+        validate_password(password, user=user)
+    except Exception as exc:  # django ValidationError: report it as a field error
+        raise InvalidInput(field_errors={"password": list(getattr(exc, "messages", [str(exc)]))})
+    user.is_superuser = is_superuser
+    user.is_staff = is_superuser
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def default_level_for(kind: str, parent: Unit | None) -> str:
+    """A functional unit sits at its parent's level; a territorial one a level below."""
+    if parent is None:
+        return Level.CITY
+    if kind == UnitKind.TERRITORIAL:
+        return Level.TOWNSHIP if parent.level == Level.CITY else Level.VILLAGE
+    return parent.level
