@@ -18,8 +18,7 @@ $(VENV)/.installed: requirements.lock
 
 # Translations are compiled with Babel (pure Python), so no gettext is needed.
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -D django -d locale -l $* 2>/dev/null || \
-	  $(BIN)/pybabel compile -D django -d locale -l $*
+	$(BIN)/pybabel compile -D django -d locale -l $*
 
 messages: $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 

@@ -133,7 +133,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-xinfang.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -170,6 +169,9 @@ AXES_VERBOSE = False
 # The account is what is locked, not the address: the staff of one reception
 # centre share an office address behind NAT, and locking it would lock them all.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+if TESTING:
+    # Password hashing is deliberately slow; tests create many users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY") else None
 
 # Idle sessions end after 30 minutes: each request pushes the expiry forward.
@@ -189,6 +191,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -233,6 +236,11 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if TESTING else "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is for public internet names; most deployments sit on a
+        # government intranet whose names cannot be on the browsers' list. An
+        # internet-facing deployment sets SECURE_HSTS_PRELOAD=1 (docs/deployment.md).
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # --- Logging: to the console; the notification sender's default writes here too --
 LOGGING = {

@@ -1,6 +1,14 @@
-from django.contrib.auth.models import AbstractBaseUser
+from collections.abc import Iterable
 
-from .models import SecurityRecord
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import calendar
+from .calendar import CalendarEntry
+from .exceptions import InvalidInput
+from .models import CalendarDay, CalendarYear, SecurityRecord
 
 
 def client_ip(request) -> str | None:
@@ -29,3 +37,62 @@ def record_security_event(
         target=target[:200],
         detail=detail or {},
     )
+
+
+def calendar_year_publish(
+    *,
+    year: int,
+    days: Iterable[CalendarEntry],
+    actor: AbstractBaseUser | None = None,
+    note: str = "",
+) -> CalendarYear:
+    """Publish a year's holiday schedule (国务院办公厅节假日安排): the days that differ
+    from the Saturday/Sunday rule, replacing any entered before. From then on the
+    clocks use it and its dates are no longer provisional.
+
+    One transaction: the days are saved, then every registered recompute callback
+    (core.calendar.RECOMPUTE_CALLBACKS) runs, so open deadlines never disagree with
+    the calendar; if a callback fails, nothing is published."""
+    if not 2000 <= year <= 2100:
+        raise InvalidInput(field_errors={"year": [_("Not a year the calendar can hold.")]})
+    entries = list(days)
+    errors = [str(entry.date) for entry in entries if entry.date.year != year]
+    if errors:
+        raise InvalidInput(
+            field_errors={"days": [_("Not in the year: %(dates)s") % {"dates": ", ".join(errors)}]}
+        )
+    if len({entry.date for entry in entries}) != len(entries):
+        raise InvalidInput(field_errors={"days": [_("A date is given twice.")]})
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    try:
+        with transaction.atomic():
+            # Lock the year so two administrators publishing at once do not
+            # interleave their deletes and inserts; a first publication of a year
+            # is guarded by the unique year instead (the loser gets IntegrityError).
+            calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
+            if calendar_year is None:
+                calendar_year = CalendarYear(year=year)
+            calendar_year.published = True
+            calendar_year.published_at = timezone.now()
+            calendar_year.published_by = actor
+            calendar_year.note = note[:200] or calendar_year.note
+            calendar_year.save()
+            calendar_year.days.all().delete()
+            CalendarDay.objects.bulk_create(
+                CalendarDay(
+                    year=calendar_year,
+                    date=entry.date,
+                    is_working_day=entry.is_working_day,
+                    name=entry.name[:50],
+                )
+                for entry in entries
+            )
+            # The callbacks must see the new schedule, not this process's cache.
+            calendar.invalidate_cache()
+            calendar.run_recompute(year=year)
+    except BaseException:
+        # A callback may have cached rows that were just rolled back.
+        calendar.invalidate_cache()
+        raise
+    return calendar_year

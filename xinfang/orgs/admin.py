@@ -13,7 +13,16 @@ from .models import Membership, Unit
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "level", "kind", "mediation_type", "parent", "on_system", "is_active"]
+    list_display = [
+        "name",
+        "code",
+        "level",
+        "kind",
+        "mediation_type",
+        "parent",
+        "on_system",
+        "is_active",
+    ]
     list_filter = ["level", "kind", "mediation_type", "on_system", "is_active"]
     search_fields = ["name", "code", "short_name"]
     autocomplete_fields = ["parent"]
@@ -27,8 +36,17 @@ class UnitAdmin(admin.ModelAdmin):
             else:
                 fields = {
                     name: form.cleaned_data.get(name)
-                    for name in ["code", "name", "short_name", "kind", "level", "parent",
-                                 "mediation_type", "sort_order", "on_system"]
+                    for name in [
+                        "code",
+                        "name",
+                        "short_name",
+                        "kind",
+                        "level",
+                        "parent",
+                        "mediation_type",
+                        "sort_order",
+                        "on_system",
+                    ]
                 }
                 created = services.unit_create(**fields)
                 obj.pk = created.pk
@@ -64,7 +82,9 @@ class UserAdmin(DjangoUserAdmin):
             if inline_form.instance.pk:
                 services.membership_remove(membership=inline_form.instance)
             services.membership_add(
-                user=form.instance, unit=data["unit"], role=data["role"],
+                user=form.instance,
+                unit=data["unit"],
+                role=data["role"],
                 is_primary=data.get("is_primary", False),
             )
 

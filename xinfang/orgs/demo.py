@@ -30,13 +30,41 @@ VILLAGE_NAMES = ["张庄村", "李湾村", "王沟村", "刘楼村", "陈岗村"
 PLACES_PER_TOWNSHIP = 4
 
 DEPARTMENTS = [
-    "市委办公室", "市政府办公室", "市纪委监委", "市委组织部", "市委宣传部", "市委政法委",
-    "市人民法院", "市人民检察院", "市公安局", "市司法局", "市发展和改革委员会", "市教育局",
-    "市工业和信息化局", "市民政局", "市财政局", "市人力资源和社会保障局", "市自然资源局",
-    "市生态环境局", "市住房和城乡建设局", "市城市管理局", "市交通运输局", "市水利局",
-    "市农业农村局", "市商务局", "市文化广电和旅游局", "市卫生健康委员会", "市退役军人事务局",
-    "市应急管理局", "市审计局", "市市场监督管理局", "市医疗保障局", "市统计局", "市林业局",
-    "市总工会", "市妇女联合会",
+    "市委办公室",
+    "市政府办公室",
+    "市纪委监委",
+    "市委组织部",
+    "市委宣传部",
+    "市委政法委",
+    "市人民法院",
+    "市人民检察院",
+    "市公安局",
+    "市司法局",
+    "市发展和改革委员会",
+    "市教育局",
+    "市工业和信息化局",
+    "市民政局",
+    "市财政局",
+    "市人力资源和社会保障局",
+    "市自然资源局",
+    "市生态环境局",
+    "市住房和城乡建设局",
+    "市城市管理局",
+    "市交通运输局",
+    "市水利局",
+    "市农业农村局",
+    "市商务局",
+    "市文化广电和旅游局",
+    "市卫生健康委员会",
+    "市退役军人事务局",
+    "市应急管理局",
+    "市审计局",
+    "市市场监督管理局",
+    "市医疗保障局",
+    "市统计局",
+    "市林业局",
+    "市总工会",
+    "市妇女联合会",
 ]
 
 COMMITTEES = [
@@ -81,18 +109,46 @@ def demo_units():
     yield (*CITY_RECEPTION, UnitKind.RECEPTION_CENTRE, Level.CITY, CITY[0], "")
     yield (*CITY_MEDIATION, UnitKind.MEDIATION_CENTRE, Level.CITY, CITY[0], "")
     for i, (mtype, name) in enumerate(COMMITTEES, start=1):
-        yield f"410481-TJ{i:02d}", name, UnitKind.MEDIATION_COMMITTEE, Level.CITY, CITY_MEDIATION[0], mtype
+        yield (
+            f"410481-TJ{i:02d}",
+            name,
+            UnitKind.MEDIATION_COMMITTEE,
+            Level.CITY,
+            CITY_MEDIATION[0],
+            mtype,
+        )
     for i, name in enumerate(DEPARTMENTS, start=1):
         yield f"410481-B{i:02d}", name, UnitKind.DEPARTMENT, Level.CITY, CITY[0], ""
     for suffix, name, shape in TOWNSHIPS:
         code = CITY[0] + suffix
         yield code, name, UnitKind.TERRITORIAL, Level.TOWNSHIP, CITY[0], ""
-        yield f"{code}-JD", f"{name}群众来访接待中心", UnitKind.RECEPTION_CENTRE, Level.TOWNSHIP, code, ""
-        yield f"{code}-TJ", f"{name}群众诉求纠纷调解中心", UnitKind.MEDIATION_CENTRE, Level.TOWNSHIP, code, ""
+        yield (
+            f"{code}-JD",
+            f"{name}群众来访接待中心",
+            UnitKind.RECEPTION_CENTRE,
+            Level.TOWNSHIP,
+            code,
+            "",
+        )
+        yield (
+            f"{code}-TJ",
+            f"{name}群众诉求纠纷调解中心",
+            UnitKind.MEDIATION_CENTRE,
+            Level.TOWNSHIP,
+            code,
+            "",
+        )
         names = COMMUNITY_NAMES if shape == "street" else VILLAGE_NAMES
         offset = int(suffix) % len(names)
         for j in range(PLACES_PER_TOWNSHIP):
             vcode = f"{code}{j + 1:03d}"
             vname = names[(offset + j) % len(names)]
             yield vcode, vname, UnitKind.TERRITORIAL, Level.VILLAGE, code, ""
-            yield f"{vcode}-TJ", f"{name}{vname}调解室", UnitKind.MEDIATION_CENTRE, Level.VILLAGE, vcode, ""
+            yield (
+                f"{vcode}-TJ",
+                f"{name}{vname}调解室",
+                UnitKind.MEDIATION_CENTRE,
+                Level.VILLAGE,
+                vcode,
+                "",
+            )

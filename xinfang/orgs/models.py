@@ -127,6 +127,9 @@ class UnitLink(models.Model):
         # "ancestors of Y" (who may see Y).
         indexes = [models.Index(fields=["descendant", "ancestor"], name="unitlink_desc_anc")]
 
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} > {self.descendant_id} ({self.distance})"
+
 
 class Membership(models.Model):
     """A user holds a role in a unit. One user may hold several memberships."""

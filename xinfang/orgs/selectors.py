@@ -49,7 +49,11 @@ def unit_tree(units) -> list[TreeNode]:
 
 def unit_members(*, user, unit: Unit) -> QuerySet[Membership]:
     unit_get(user=user, pk=unit.pk)
-    return Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
+    return (
+        Membership.objects.filter(unit=unit)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
 
 
 def scope_summary(*, user) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -71,9 +72,7 @@ def unit_update(*, unit: Unit, **fields) -> Unit:
         new_parent.pk == unit.pk
         or UnitLink.objects.filter(ancestor=unit, descendant=new_parent).exists()
     ):
-        raise InvalidInput(
-            field_errors={"parent": [_("A unit cannot be placed below itself.")]}
-        )
+        raise InvalidInput(field_errors={"parent": [_("A unit cannot be placed below itself.")]})
     for name, value in fields.items():
         setattr(unit, name, value)
     moved = (new_parent.pk if new_parent else None) != unit.parent_id
@@ -139,8 +138,8 @@ def user_create(
     user = User(username=username, first_name=full_name, email=email)
     try:
         validate_password(password, user=user)
-    except Exception as exc:  # django ValidationError: report it as a field error
-        raise InvalidInput(field_errors={"password": list(getattr(exc, "messages", [str(exc)]))})
+    except DjangoValidationError as exc:
+        raise InvalidInput(field_errors={"password": list(exc.messages)}) from exc
     user.is_superuser = is_superuser
     user.is_staff = is_superuser
     user.set_password(password)

@@ -23,9 +23,7 @@ def start(request):
 def start_role(request, role: str):
     if role not in Role.values or role not in roles_of(request.user):
         raise Http404
-    own_units = [
-        m.unit for m in selectors.memberships_of(request.user) if m.role == role
-    ]
+    own_units = [m.unit for m in selectors.memberships_of(request.user) if m.role == role]
     context = {
         "role": role,
         "role_label": Role(role).label,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from xinfang.orgs.demo import DEMO_USERS
+from xinfang.orgs.models import Unit
 
 
 class Command(BaseCommand):
@@ -19,7 +20,10 @@ class Command(BaseCommand):
             out.write("  (DEBUG is off: no demo logins are printed.)")
             return
         out.write(f"  Demo logins (password for all: {settings.DEMO_PASSWORD}):")
+        names = dict(Unit.objects.values_list("code", "name"))
         for username, full_name, unit_code, role in DEMO_USERS:
-            out.write(f"    {username:<11} {role.label!s:<8} {full_name}")
+            out.write(
+                f"    {username:<11} {role.label!s:<8} {full_name} · {names.get(unit_code, '?')}"
+            )
         out.write("    admin       superuser (also /admin/)")
         out.write("")

@@ -59,7 +59,9 @@ class Command(BaseCommand):
         for username, full_name, unit_code, role in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = services.user_create(username=username, password=password, full_name=full_name)
+                user = services.user_create(
+                    username=username, password=password, full_name=full_name
+                )
                 made += 1
             services.membership_add(user=user, unit=units[unit_code], role=role, is_primary=True)
         if not User.objects.filter(username="admin").exists():
