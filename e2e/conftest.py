@@ -29,7 +29,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-NO_CHROMIUM = "Debian's chromium is not installed: apt-get install chromium (the CI script installs it)"
+NO_CHROMIUM = (
+    "Debian's chromium is not installed: apt-get install chromium (the CI script installs it)"
+)
 TIMEOUT_MS = 10_000
 
 
