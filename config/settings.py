@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "xinfang.core",
     "xinfang.orgs",
+    "xinfang.petitions",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,120 @@
+import logging
+
+import pytest
+
+from xinfang.core import notify
+from xinfang.core.notify import LogSender, Message, get_sender, send
+
+
+class RecordingSender:
+    """A gateway stand-in, loaded by its dotted path like a real one."""
+
+    sent: list[dict] = []
+
+    def send(self, *, channel, to, subject, body):
+        RecordingSender.sent.append(
+            {"channel": channel, "to": to, "subject": subject, "body": body}
+        )
+
+
+class BrokenSender:
+    def send(self, *, channel, to, subject, body):
+        raise ConnectionError("SMS gateway unreachable")
+
+
+HERE = __name__
+
+
+@pytest.fixture(autouse=True)
+def empty_outboxes():
+    LogSender.outbox.clear()
+    RecordingSender.sent.clear()
+    yield
+    LogSender.outbox.clear()
+
+
+def test_the_default_sender_logs_and_keeps_the_message(caplog):
+    caplog.set_level(logging.INFO, logger="xinfang.notify")
+    assert send(channel="sms", to="13812345678", subject="受理告知", body="您的信访事项已受理。")
+    assert LogSender.outbox == [
+        Message(channel="sms", to="13812345678", subject="受理告知", body="您的信访事项已受理。")
+    ]
+    [record] = [r for r in caplog.records if r.name == "xinfang.notify"]
+    assert record.levelno == logging.INFO
+    assert "受理告知" in record.getMessage()
+    assert "138****5678" in record.getMessage()
+
+
+def test_the_log_line_does_not_carry_the_recipient_or_body_in_production(caplog, settings):
+    settings.DEBUG = False
+    caplog.set_level(logging.INFO, logger="xinfang.notify")
+    send(channel="sms", to="13812345678", subject="查询码", body="查询码 ABCD-EFGH-JKMNP")
+    send(channel="email", to="zhang.san@example.cn", subject="答复", body="secret body")
+    text = caplog.text
+    assert "13812345678" not in text and "ABCD-EFGH-JKMNP" not in text
+    assert "zhang.san@" not in text and "z***@example.cn" in text
+    assert "secret body" not in text
+
+
+def test_the_log_line_carries_the_body_in_development(caplog, settings):
+    settings.DEBUG = True
+    caplog.set_level(logging.INFO, logger="xinfang.notify")
+    send(channel="sms", to="13812345678", subject="查询码", body="查询码 ABCD-EFGH-JKMNP")
+    assert "ABCD-EFGH-JKMNP" in caplog.text
+
+
+def test_the_outbox_keeps_only_the_last_thousand():
+    for i in range(1005):
+        send(channel="email", to="a@example.cn", subject=str(i), body="")
+    assert len(LogSender.outbox) == 1000
+    assert LogSender.outbox[0].subject == "5"
+    assert LogSender.outbox[-1].subject == "1004"
+
+
+def test_the_sender_is_chosen_by_setting(settings):
+    settings.XINFANG_NOTIFY_SENDER = f"{HERE}.RecordingSender"
+    assert isinstance(get_sender(), RecordingSender)
+    assert send(channel="email", to="li@example.cn", subject="答复意见", body="正文")
+    assert RecordingSender.sent == [
+        {"channel": "email", "to": "li@example.cn", "subject": "答复意见", "body": "正文"}
+    ]
+    assert LogSender.outbox == []
+
+
+def test_the_sender_is_built_once_per_setting(settings):
+    settings.XINFANG_NOTIFY_SENDER = f"{HERE}.RecordingSender"
+    assert get_sender() is get_sender()
+    settings.XINFANG_NOTIFY_SENDER = "xinfang.core.notify.LogSender"
+    assert isinstance(get_sender(), LogSender)
+
+
+def test_a_failing_sender_is_logged_and_does_not_raise(settings, caplog):
+    settings.XINFANG_NOTIFY_SENDER = f"{HERE}.BrokenSender"
+    assert send(channel="sms", to="13812345678", subject="受理告知", body="…") is False
+    [record] = [r for r in caplog.records if r.name == "xinfang.notify"]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info[0] is ConnectionError
+    assert "13812345678" not in caplog.text
+
+
+def test_a_misconfigured_sender_is_logged_and_does_not_raise(settings, caplog):
+    settings.XINFANG_NOTIFY_SENDER = "xinfang.nowhere.Sender"
+    assert send(channel="sms", to="13812345678", subject="受理告知", body="…") is False
+    assert any(r.levelno == logging.ERROR for r in caplog.records if r.name == "xinfang.notify")
+
+
+def test_an_unknown_channel_is_logged_and_nothing_is_sent(caplog):
+    assert send(channel="fax", to="010-62345678", subject="x", body="y") is False
+    assert LogSender.outbox == []
+    assert "unknown channel" in caplog.text
+
+
+def test_a_message_without_a_recipient_is_not_sent():
+    assert send(channel="sms", to="", subject="x", body="y") is False
+    assert LogSender.outbox == []
+
+
+def test_a_log_sender_satisfies_the_sender_protocol():
+    sender: notify.Sender = LogSender()
+    sender.send(channel="sms", to="13812345678", subject="s", body="b")
+    assert LogSender.outbox[-1].to == "13812345678"

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PetitionsConfig(AppConfig):
+    name = "xinfang.petitions"
+    label = "petitions"
+    verbose_name = _("Petition matters")
+
+    def ready(self) -> None:
+        from xinfang.core.calendar import register_recompute
+
+        from .services import recompute_provisional_deadlines
+
+        # When an administrator publishes a year's holiday schedule, the open
+        # matters whose deadline fell in it are recomputed.
+        register_recompute(recompute_provisional_deadlines)

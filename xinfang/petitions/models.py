@@ -1,0 +1,482 @@
+"""Petition matters (信访事项, DOMAIN.md sections 3 to 5).
+
+A matter's timeline, audit trail and notification outbox is one append-only
+table, PetitionEvent. The matter row keeps what lists need: its state, the
+running clock with its due date (indexed) and the first day it turns yellow, so
+lists filter and sort by colour in SQL.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.core.calendar import Colour
+from xinfang.orgs.models import MediationType, Unit
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit")
+    ONLINE = "online", _("Online")
+    MOBILE = "mobile", _("Mobile")
+    WECHAT = "wechat", _("WeChat")
+    PHONE = "phone", _("Phone")
+    MAILBOX = "mailbox", _("Leaders' mailbox")
+
+
+STAFF_CHANNELS = [Channel.LETTER, Channel.VISIT, Channel.PHONE, Channel.MAILBOX]
+PUBLIC_CHANNELS = [Channel.ONLINE, Channel.MOBILE, Channel.WECHAT]
+
+
+class Purpose(models.TextChoices):
+    SUGGESTION = "suggestion", _("Suggestion")
+    ACCUSATION = "accusation", _("Accusation")
+    APPEAL = "appeal", _("Appeal or request")
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    FORWARDED = "forwarded", _("Forwarded")
+    PENDING_ACCEPTANCE = "pending_acceptance", _("Acceptance under review")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    ACCEPTED = "accepted", _("Accepted")
+    OPINION_ISSUED = "opinion_issued", _("Opinion issued")
+    UNDER_REVIEW = "under_review", _("Under review")
+    REVIEW_ISSUED = "review_issued", _("Review opinion issued")
+    UNDER_RE_REVIEW = "under_re_review", _("Under re-review")
+    RE_REVIEW_ISSUED = "re_review_issued", _("Re-review opinion issued")
+    CONCLUDED = "concluded", _("Concluded")
+
+
+CLOSED_STATES = frozenset({State.NOT_ACCEPTED, State.CONCLUDED})
+OPEN_STATES = frozenset(set(State.values) - CLOSED_STATES)
+
+
+class Route(models.TextChoices):
+    """Where a matter that is not accepted is sent (诉访分离)."""
+
+    LITIGATION = "litigation", _("Litigation")
+    ARBITRATION = "arbitration", _("Arbitration")
+    RECONSIDERATION = "reconsideration", _("Administrative reconsideration")
+    OTHER_ORGAN = "other_organ", _("Another organ")
+    NO_LONGER_ACCEPTED = "no_longer_accepted", _("No longer accepted")
+
+
+class Outcome(models.TextChoices):
+    SUPPORT = "support", _("Supported")
+    EXPLAIN = "explain", _("Explained")
+    REJECT = "reject", _("Not supported")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class Round(models.TextChoices):
+    """Which answer an evaluation is about."""
+
+    OPINION = "opinion", _("Opinion")
+    REVIEW = "review", _("Review")
+    RE_REVIEW = "re_review", _("Re-review")
+
+
+class Category(models.Model):
+    """Content category (内容分类): a configurable two-level tree."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    mediation_type = models.CharField(
+        _("mediation type"),
+        max_length=16,
+        choices=MediationType.choices,
+        blank=True,
+        help_text=_("The professional committee a dispute of this kind goes to."),
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+
+class NumberSequence(models.Model):
+    """Last sequence number per prefix (unit code + year); its row is locked to count."""
+
+    prefix = models.CharField(max_length=40, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}:{self.last}"
+
+
+class Petition(models.Model):
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    query_code = models.CharField(_("query code"), max_length=13, unique=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    place = models.ForeignKey(
+        Unit, verbose_name=_("place of the problem"), on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.CharField(_("summary"), max_length=200)
+    content = models.TextField(_("full text"))
+    request = models.TextField(_("what is asked for"), blank=True)
+    people_count = models.PositiveIntegerField(_("number of people"), default=1)
+    collective = models.BooleanField(_("collective"), default=False)
+    cross_level = models.BooleanField(_("cross-level"), default=False)
+    repeat = models.BooleanField(_("repeat"), default=False)
+    accusation = models.BooleanField(_("accusation"), default=False)
+    accused_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("accused unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accused_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accused person (staff)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accused_name = models.CharField(_("accused person"), max_length=60, blank=True)
+
+    received_on = models.DateField(_("received on"))
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    registering_unit = models.ForeignKey(
+        Unit, verbose_name=_("registering unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    office = models.ForeignKey(
+        Unit,
+        verbose_name=_("petition office"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The petition office that dispatches and supervises this matter."),
+    )
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.REGISTERED
+    )
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("review unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    re_review_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("re-review unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owning leader"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # The running clock (one module computes it: xinfang.core.calendar).
+    clock = models.CharField(_("running clock"), max_length=20, blank=True)
+    clock_started_on = models.DateField(_("clock started on"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    yellow_from = models.DateField(_("yellow from"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("due date provisional"), default=False)
+    window_ends_on = models.DateField(
+        _("petitioner may ask until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day to ask for review or re-review."),
+    )
+    paused_days = models.PositiveIntegerField(_("days paused"), default=0)
+    hearing_started_on = models.DateField(_("hearing started on"), null=True, blank=True)
+    extension_days = models.PositiveIntegerField(_("extension (days)"), default=0)
+    forwarded_on = models.DateField(_("forwarded on"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+
+    listing = models.CharField(
+        _("listed colour"),
+        max_length=6,
+        blank=True,
+        choices=[(c, label) for c, label in Colour.choices if c != Colour.GREEN],
+    )
+    red_notified_on = models.DateField(null=True, blank=True, editable=False)
+
+    opinion_outcome = models.CharField(
+        _("opinion"), max_length=8, choices=Outcome.choices, blank=True
+    )
+    opinion_issued_on = models.DateField(_("opinion issued on"), null=True, blank=True)
+    review_outcome = models.CharField(
+        _("review opinion"), max_length=8, choices=Outcome.choices, blank=True
+    )
+    review_issued_on = models.DateField(_("review issued on"), null=True, blank=True)
+    re_review_outcome = models.CharField(
+        _("re-review opinion"), max_length=8, choices=Outcome.choices, blank=True
+    )
+    re_review_issued_on = models.DateField(_("re-review issued on"), null=True, blank=True)
+    route = models.CharField(_("route given"), max_length=20, choices=Route.choices, blank=True)
+    concluded_reason = models.CharField(_("reason concluded"), max_length=40, blank=True)
+
+    same_as = models.ForeignKey(
+        "self",
+        verbose_name=_("same matter as"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_matters",
+    )
+    idempotency_key = models.CharField(
+        max_length=80, null=True, blank=True, unique=True, editable=False
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("petition matter")
+        verbose_name_plural = _("petition matters")
+        ordering = ["-registered_at"]
+        indexes = [
+            models.Index(
+                fields=["responsible_unit", "state", "due_date"], name="pet_resp_state_due"
+            ),
+            models.Index(fields=["office", "state", "due_date"], name="pet_office_state_due"),
+            models.Index(
+                fields=["registering_unit", "state", "due_date"], name="pet_reg_state_due"
+            ),
+            models.Index(fields=["place", "state"], name="pet_place_state"),
+            models.Index(fields=["review_unit", "state"], name="pet_review_state"),
+            models.Index(fields=["re_review_unit", "state"], name="pet_rereview_state"),
+            models.Index(fields=["state", "due_date"], name="pet_state_due"),
+            models.Index(fields=["registered_at"], name="pet_registered_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="pet_people_at_least_one", condition=Q(people_count__gte=1)
+            ),
+            models.CheckConstraint(
+                name="pet_extension_at_most_30", condition=Q(extension_days__lte=30)
+            ),
+            models.CheckConstraint(
+                name="pet_not_merged_into_itself", condition=~Q(merged_into=models.F("pk"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.summary}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def scope_unit_ids(self) -> set[int]:
+        """The units through which a membership may reach this matter."""
+        ids = {
+            self.place_id,
+            self.registering_unit_id,
+            self.office_id,
+            self.responsible_unit_id,
+            self.review_unit_id,
+            self.re_review_unit_id,
+        }
+        ids.discard(None)
+        return ids
+
+
+class Petitioner(models.Model):
+    """A petitioner (信访人); several for a joint letter or a group's representatives."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="petitioners")
+    name = models.CharField(_("name"), max_length=60)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    is_representative = models.BooleanField(_("representative"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("petitioner")
+        verbose_name_plural = _("petitioners")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Attachment(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="petitions/%Y/%m/")
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PetitionEvent(models.Model):
+    """One step in a matter's life. Append-only: never updated, never deleted."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    public = models.BooleanField(_("public"), default=False)
+    note = models.TextField(_("internal note"), blank=True)
+    public_text = models.TextField(_("text for the petitioner"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["petition", "at"], name="petevent_petition_at")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.action} {self.at:%Y-%m-%d}"
+
+
+class Evaluation(models.Model):
+    """满意度评价: once per answer, for the responsible unit and the office separately."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="evaluations")
+    round = models.CharField(_("answer"), max_length=10, choices=Round.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit evaluated"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_rating = models.CharField(_("responsible unit"), max_length=20, choices=Rating.choices)
+    office_rating = models.CharField(_("petition office"), max_length=20, choices=Rating.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "round"], name="evaluation_once_per_answer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.round} {self.unit_rating}/{self.office_rating}"
+
+
+class Recusal(models.Model):
+    """A declared interest (回避): this person is never assigned this matter."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="recusals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declared interest")
+        verbose_name_plural = _("declared interests")
+        constraints = [models.UniqueConstraint(fields=["petition", "user"], name="recusal_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ≠ {self.petition_id}"
+
+
+class Notification(models.Model):
+    """In-app notice to a user (the SMS/e-mail copy goes through core.notify)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    petition = models.ForeignKey(
+        Petition, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20)
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notif_user_unread")]
+
+    def __str__(self) -> str:
+        return self.message

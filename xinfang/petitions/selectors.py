@@ -1,0 +1,300 @@
+"""Every read of petition matters that a user sees, filtered by visibility.
+
+Visibility: a matter is reached through its units (place, registering unit,
+petition office, responsible, review and re-review units); a user sees it when a
+membership reaches one of them. An accusation (检举控告) is never shown to the
+unit it accuses, nor to any unit below it, nor to the accused person (信访条例
+Art. 23), whatever else would let them see it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+
+from xinfang.core import calendar
+from xinfang.orgs import permissions
+from xinfang.orgs.models import UnitLink
+
+from .models import CLOSED_STATES, OPEN_STATES, Petition, PetitionEvent, State
+
+SCOPE_FIELDS = (
+    "place",
+    "registering_unit",
+    "office",
+    "responsible_unit",
+    "review_unit",
+    "re_review_unit",
+)
+
+
+def _accusation_exclusion(user) -> Q:
+    inside = UnitLink.objects.filter(
+        descendant_id__in=list(permissions.member_unit_ids(user))
+    ).values("ancestor_id")
+    return Q(accusation=True) & (Q(accused_unit__in=inside) | Q(accused_user=user))
+
+
+def visible_petitions(user) -> QuerySet[Petition]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Petition.objects.none()
+    if user.is_superuser:
+        return Petition.objects.all()
+    units = permissions.visible_unit_ids(user)
+    reach = Q()
+    for name in SCOPE_FIELDS:
+        reach |= Q(**{f"{name}__in": units})
+    return Petition.objects.filter(reach).exclude(_accusation_exclusion(user))
+
+
+def may_see(user, petition: Petition) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if petition.accusation and (
+        petition.accused_user_id == user.pk
+        or (
+            petition.accused_unit_id
+            and UnitLink.objects.filter(
+                ancestor_id=petition.accused_unit_id,
+                descendant_id__in=permissions.member_unit_ids(user),
+            ).exists()
+        )
+    ):
+        return False
+    return permissions.reaches(user, petition.scope_unit_ids())
+
+
+def petition_get(*, user, pk) -> Petition:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    p = (
+        visible_petitions(user)
+        .select_related(
+            "category",
+            "category__parent",
+            "place",
+            "registering_unit",
+            "office",
+            "responsible_unit",
+            "review_unit",
+            "re_review_unit",
+            "handler",
+            "owner_leader",
+            "merged_into",
+            "same_as",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if p is None:
+        raise Http404
+    return p
+
+
+# --- colours ---------------------------------------------------------------------
+
+
+def with_colour(qs: QuerySet[Petition], today: dt.date | None = None) -> QuerySet[Petition]:
+    """Annotate `colour` (red/yellow/blue/green) and `urgency` (0 = most urgent).
+
+    The shown colour is the more severe of the clock's and the listing's
+    (DOMAIN.md section 5). Computed in SQL from the stored due date and the first
+    yellow day, so lists filter and sort by it."""
+    today = today or calendar.today()
+    colour = Case(
+        When(state__in=list(CLOSED_STATES), then=Value("green")),
+        When(Q(due_date__lt=today) | Q(listing="red"), then=Value("red")),
+        When(Q(yellow_from__lte=today) | Q(listing="yellow"), then=Value("yellow")),
+        default=Value("blue"),
+        output_field=CharField(),
+    )
+    urgency = Case(
+        When(state__in=list(CLOSED_STATES), then=Value(3)),
+        When(Q(due_date__lt=today) | Q(listing="red"), then=Value(0)),
+        When(Q(yellow_from__lte=today) | Q(listing="yellow"), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(colour=colour, urgency=urgency)
+
+
+def colour_q(colour: str, today: dt.date | None = None) -> Q:
+    today = today or calendar.today()
+    open_ = Q(state__in=list(OPEN_STATES))
+    red = open_ & (Q(due_date__lt=today) | Q(listing="red"))
+    yellow = open_ & ~red & (Q(yellow_from__lte=today) | Q(listing="yellow"))
+    return {
+        "red": red,
+        "yellow": yellow,
+        "blue": open_ & ~red & ~yellow,
+        "green": Q(state__in=list(CLOSED_STATES)),
+    }.get(colour, Q())
+
+
+def colour_of(p: Petition, today: dt.date | None = None) -> str:
+    today = today or calendar.today()
+    if p.state in CLOSED_STATES:
+        return "green"
+    if (p.due_date and p.due_date < today) or p.listing == "red":
+        return "red"
+    if (p.yellow_from and p.yellow_from <= today) or p.listing == "yellow":
+        return "yellow"
+    return "blue"
+
+
+# --- the worklist (待办) ------------------------------------------------------------
+
+
+def waiting_for(user) -> Q:
+    """What waits for this user's action, by the roles they hold."""
+    ids = lambda action: list(permissions.member_unit_ids(user, action))  # noqa: E731
+    q = Q(pk__in=[])
+    if user.is_superuser:
+        return Q(state__in=list(OPEN_STATES))
+
+    def under(field, action):
+        units = ids(action)
+        if not units:
+            return None
+        return Q(
+            **{
+                f"{field}__in": UnitLink.objects.filter(ancestor_id__in=units).values(
+                    "descendant_id"
+                )
+            }
+        )
+
+    dispatch = under("office", "dispatch_petition")
+    if dispatch is not None:
+        q |= dispatch & Q(
+            state__in=[
+                State.REGISTERED,
+                State.OPINION_ISSUED,
+                State.REVIEW_ISSUED,
+                State.RE_REVIEW_ISSUED,
+            ]
+        )
+    handle = under("responsible_unit", "handle_petition")
+    if handle is not None:
+        q |= handle & Q(state__in=[State.FORWARDED, State.PENDING_ACCEPTANCE, State.ACCEPTED])
+    review = under("review_unit", "handle_petition")
+    if review is not None:
+        q |= review & Q(state=State.UNDER_REVIEW)
+    re_review = under("re_review_unit", "handle_petition")
+    if re_review is not None:
+        q |= re_review & Q(state=State.UNDER_RE_REVIEW)
+    head = under("responsible_unit", "approve_extension")
+    if head is not None:
+        q |= head & Q(state__in=[State.FORWARDED, State.PENDING_ACCEPTANCE, State.ACCEPTED])
+    supervise = under("office", "supervise")
+    if supervise is not None:
+        q |= supervise & Q(state__in=list(OPEN_STATES))
+    if ids("own_case"):
+        q |= Q(owner_leader=user, state__in=list(OPEN_STATES))
+    register = under("registering_unit", "register_petition")
+    if register is not None:
+        q |= register & Q(state=State.REGISTERED)
+    return q
+
+
+FILTERS = ("colour", "state", "channel", "category", "unit", "date_from", "date_to", "q")
+
+
+def worklist(
+    *, user, filters: dict | None = None, today: dt.date | None = None
+) -> QuerySet[Petition]:
+    """The user's 待办: most urgent first (colour, then the earliest due date)."""
+    qs = visible_petitions(user).filter(waiting_for(user))
+    return apply_filters(qs, filters or {}, today=today)
+
+
+def petition_list(
+    *, user, filters: dict | None = None, today: dt.date | None = None
+) -> QuerySet[Petition]:
+    """Every matter the user may see, with the same filters."""
+    return apply_filters(visible_petitions(user), filters or {}, today=today)
+
+
+def apply_filters(qs, filters: dict, *, today=None) -> QuerySet[Petition]:
+    f = {k: v for k, v in filters.items() if v not in (None, "")}
+    if f.get("colour"):
+        qs = qs.filter(colour_q(f["colour"], today))
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    if f.get("channel"):
+        qs = qs.filter(channel=f["channel"])
+    if f.get("category"):
+        qs = qs.filter(Q(category_id=f["category"]) | Q(category__parent_id=f["category"]))
+    if f.get("unit"):
+        units = UnitLink.objects.filter(ancestor_id=f["unit"]).values("descendant_id")
+        qs = qs.filter(Q(responsible_unit__in=units) | Q(place__in=units))
+    if f.get("date_from"):
+        qs = qs.filter(received_on__gte=f["date_from"])
+    if f.get("date_to"):
+        qs = qs.filter(received_on__lte=f["date_to"])
+    if f.get("q"):
+        term = str(f["q"]).strip()
+        qs = qs.filter(Q(number__icontains=term) | Q(summary__icontains=term))
+    return (
+        with_colour(qs, today)
+        .select_related("category", "place", "responsible_unit")
+        .order_by("urgency", "due_date", "received_on", "pk")
+    )
+
+
+def colour_counts(qs: QuerySet[Petition], today: dt.date | None = None) -> dict[str, int]:
+    """Counts per colour of a list, in one query."""
+    today = today or calendar.today()
+    row = qs.order_by().aggregate(
+        **{c: Count("pk", filter=colour_q(c, today)) for c in ("red", "yellow", "blue", "green")}
+    )
+    return row
+
+
+# --- timelines ---------------------------------------------------------------------
+
+
+def timeline(*, user, petition: Petition) -> QuerySet[PetitionEvent]:
+    """The whole timeline (staff): the matter's events and those of matters merged into it."""
+    ids = [petition.pk, *Petition.objects.filter(merged_into=petition).values_list("pk", flat=True)]
+    return (
+        PetitionEvent.objects.filter(petition_id__in=ids)
+        .select_related("actor", "actor_unit", "petition")
+        .order_by("at", "pk")
+    )
+
+
+def public_view(query_code: str) -> Petition | None:
+    from xinfang.core import querycode
+
+    code = querycode.normalise_query_code(query_code or "")
+    if not code:
+        return None
+    return (
+        Petition.objects.select_related(
+            "category",
+            "category__parent",
+            "place",
+            "responsible_unit",
+            "review_unit",
+            "re_review_unit",
+        )
+        .filter(query_code=code)
+        .first()
+    )
+
+
+def public_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
+    """What the petitioner sees: public events only, no staff names, no notes."""
+    ids = [petition.pk, *Petition.objects.filter(merged_into=petition).values_list("pk", flat=True)]
+    return (
+        PetitionEvent.objects.filter(petition_id__in=ids, public=True)
+        .order_by("at", "pk")
+        .only("at", "action", "to_state", "public_text", "data", "petition_id")
+    )

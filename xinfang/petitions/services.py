@@ -1,0 +1,1258 @@
+"""Every write to a petition matter. One transaction each; each writes its event.
+
+A transition locks the matter's row (SELECT ... FOR UPDATE on PostgreSQL; on
+SQLite the IMMEDIATE transaction takes the write lock), checks the actor may
+see it (else 404), may take the action (else 403), that the action fits the
+state and the version the actor saw (else 409), and the action's own guard
+(else 400), then changes the row and appends one event, all or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xinfang.core import calendar, notify, querycode
+from xinfang.core.calendar import Clock
+from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from xinfang.core.pii import validate_id_number, validate_phone
+from xinfang.core.uploads import check_uploads
+from xinfang.orgs import permissions
+from xinfang.orgs.models import Membership, Role, Unit, UnitKind, UnitLink
+
+from . import selectors, workflow
+from .models import (
+    CLOSED_STATES,
+    Attachment,
+    Category,
+    Channel,
+    Evaluation,
+    Notification,
+    NumberSequence,
+    Outcome,
+    Petition,
+    Petitioner,
+    PetitionEvent,
+    Purpose,
+    Rating,
+    Recusal,
+    Route,
+    State,
+)
+
+log = logging.getLogger(__name__)
+User = get_user_model()
+
+MAX_REPRESENTATIVES = 5  # a group visit sends at most 5 representatives (信访条例 Art. 18)
+COLLECTIVE_FROM = 5  # 集体访: five or more people
+
+
+# --- helpers ----------------------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return calendar.today()
+
+
+def _set_clock(p: Petition, *, start: dt.date | None = None) -> None:
+    """Start (or re-derive) the clock of the matter's state, through core.calendar."""
+    clock = workflow.STATE_CLOCK[p.state]
+    if clock is None:
+        p.clock = ""
+        p.clock_started_on = p.due_date = p.yellow_from = p.window_ends_on = None
+        p.due_provisional = False
+        p.paused_days = 0
+        p.hearing_started_on = None
+        return
+    if start is not None or p.clock != clock:
+        p.clock_started_on = start or _today()
+        p.paused_days = 0
+        p.hearing_started_on = None
+    p.clock = clock
+    _derive_due(p)
+
+
+def _derive_due(p: Petition) -> None:
+    extension = p.extension_days if p.clock == Clock.HANDLE else 0
+    deadline = calendar.deadline_for(
+        p.clock, p.clock_started_on, p.paused_days, extension_days=extension
+    )
+    p.due_provisional = deadline.provisional
+    if p.clock in workflow.PETITIONER_WINDOWS:
+        # The petitioner's window is no duty of staff: it never turns the matter red.
+        p.window_ends_on = deadline.due
+        p.due_date = p.yellow_from = None
+    elif p.hearing_started_on is not None:
+        # A hearing stops the clock: no due date runs until it ends.
+        p.due_date = p.yellow_from = None
+    else:
+        p.window_ends_on = None
+        p.due_date = deadline.due
+        p.yellow_from = calendar.yellow_from(p.clock_started_on, deadline.due)
+
+
+def office_for(unit: Unit) -> Unit:
+    """The petition office of the nearest territory at or above `unit`."""
+    office = (
+        Unit.objects.filter(
+            kind=UnitKind.PETITION_OFFICE,
+            is_active=True,
+            parent__descendant_links__descendant=unit,
+        )
+        .order_by("parent__descendant_links__distance")
+        .first()
+    )
+    if office is None:
+        raise InvalidInput(
+            _("No petition office is set up above this place."),
+            field_errors={"place": [_("No petition office is set up above this place.")]},
+        )
+    return office
+
+
+def territorial_above(unit: Unit) -> Unit:
+    """The nearest territorial unit strictly above `unit`; the top unit if none.
+
+    Review goes to the organ one level up from the one that answered (Art. 34),
+    re-review one level further (Art. 35). Above the top of this system's tree
+    (a county-level city) the organs are outside it, so the top unit stands in.
+    """
+    above = (
+        Unit.objects.filter(
+            kind=UnitKind.TERRITORIAL,
+            descendant_links__descendant=unit,
+            descendant_links__distance__gt=0,
+        )
+        .order_by("descendant_links__distance")
+        .first()
+    )
+    return above or unit
+
+
+def _next_number(office: Unit, year: int) -> str:
+    territory = office.parent.code if office.parent_id else office.code
+    prefix = f"{territory}-{year}"
+    # The sequence row is locked for the rest of this transaction: numbers are
+    # gap-free per prefix and never handed out twice.
+    try:
+        with transaction.atomic():
+            NumberSequence.objects.get_or_create(prefix=prefix)
+    except IntegrityError:
+        pass  # created by a concurrent transaction just now
+    seq = NumberSequence.objects.select_for_update().get(prefix=prefix)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{prefix}-{seq.last:06d}"
+
+
+def _actor_unit(actor, p: Petition, permission: str | None) -> Unit | None:
+    """The unit the actor acts for on this matter (for the event)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    allowed = permissions.ACTIONS.get(permission or "view", frozenset())
+    for m in Membership.objects.filter(user=actor).select_related("unit"):
+        if (
+            m.role in allowed
+            and UnitLink.objects.filter(
+                ancestor=m.unit, descendant_id__in=p.scope_unit_ids()
+            ).exists()
+        ):
+            return m.unit
+    return None
+
+
+def _event(
+    p,
+    *,
+    action,
+    actor=None,
+    actor_unit=None,
+    from_state="",
+    public=False,
+    note="",
+    public_text="",
+    data=None,
+) -> PetitionEvent:
+    return PetitionEvent.objects.create(
+        petition=p,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_unit=actor_unit,
+        action=action,
+        from_state=from_state,
+        to_state=p.state,
+        public=public,
+        note=note,
+        public_text=public_text,
+        data=data or {},
+    )
+
+
+def _notify_users(users, *, petition: Petition, kind: str, message: str) -> None:
+    """In-app notice now; the SMS/e-mail copy after the transaction commits."""
+    users = [u for u in {u.pk: u for u in users if u is not None}.values()]
+    Notification.objects.bulk_create(
+        Notification(user=u, petition=petition, kind=kind, message=message[:300]) for u in users
+    )
+
+    def send():
+        for u in users:
+            notify.send(channel="email", to=u.email or u.get_username(), subject=kind, body=message)
+
+    transaction.on_commit(send)
+
+
+def _users_with(role: str, unit_ids) -> list:
+    return list(
+        User.objects.filter(
+            memberships__role=role, memberships__unit_id__in=unit_ids, is_active=True
+        ).distinct()
+    )
+
+
+# --- registration -----------------------------------------------------------------
+
+
+@dataclass
+class PetitionerData:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    is_representative: bool = False
+
+
+def _clean_petitioners(
+    rows: list[dict], *, channel: str, people_count: int
+) -> list[PetitionerData]:
+    errors: dict[str, list] = {}
+    cleaned: list[PetitionerData] = []
+    if not rows:
+        errors["petitioners"] = [_("Name at least one petitioner.")]
+    for i, row in enumerate(rows or []):
+        name = (row.get("name") or "").strip()
+        if not name:
+            errors[f"petitioners[{i}].name"] = [_("Give the petitioner's name.")]
+        id_number = (row.get("id_number") or "").strip()
+        if id_number:
+            try:
+                id_number = validate_id_number(id_number)
+            except ValidationError as exc:
+                errors[f"petitioners[{i}].id_number"] = list(exc.messages)
+        phone = (row.get("phone") or "").strip()
+        if phone:
+            try:
+                phone = validate_phone(phone)
+            except ValidationError as exc:
+                errors[f"petitioners[{i}].phone"] = list(exc.messages)
+        cleaned.append(
+            PetitionerData(
+                name=name[:60],
+                id_number=id_number,
+                phone=phone,
+                address=(row.get("address") or "").strip()[:200],
+                is_representative=bool(row.get("is_representative")),
+            )
+        )
+    if len(cleaned) > people_count:
+        errors["people_count"] = [_("There are more petitioners named than people in all.")]
+    if (
+        channel == Channel.VISIT
+        and people_count >= COLLECTIVE_FROM
+        and len(cleaned) > MAX_REPRESENTATIVES
+    ):
+        errors["petitioners"] = [
+            _("A group visit names at most %(n)d representatives.") % {"n": MAX_REPRESENTATIVES}
+        ]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    return cleaned
+
+
+def suggest_flags(
+    *,
+    petitioners: list[PetitionerData],
+    purpose: str,
+    people_count: int,
+    category: Category,
+    place: Unit,
+    registering_unit: Unit,
+) -> dict[str, bool]:
+    """Flags the registration suggests; the clerk may set or clear them."""
+    ids = [p.id_number for p in petitioners if p.id_number]
+    earlier = (
+        Petition.objects.filter(petitioners__id_number__in=ids, category=category) if ids else None
+    )
+    repeat = bool(earlier is not None and earlier.exists())
+    # 越级: brought to the city while the township where it arose never handled it.
+    place_township = (
+        place if place.level == "township" else (place.parent if place.level == "village" else None)
+    )
+    cross_level = bool(
+        registering_unit.level == "city"
+        and place_township is not None
+        and not (
+            earlier is not None
+            and earlier.filter(responsible_unit__ancestor_links__ancestor=place_township).exists()
+        )
+        and purpose == Purpose.APPEAL
+        and ids
+        and not repeat
+    )
+    return {
+        "collective": people_count >= COLLECTIVE_FROM,
+        "accusation": purpose == Purpose.ACCUSATION,
+        "repeat": repeat,
+        "cross_level": cross_level,
+    }
+
+
+def _terminated_earlier(petitioners: list[PetitionerData], category: Category, place: Unit):
+    """An earlier matter with the same petitioner, category and place that went
+    through re-review: the same facts and reasons are not accepted again (三级终结)."""
+    ids = [p.id_number for p in petitioners if p.id_number]
+    if not ids:
+        return None
+    return (
+        Petition.objects.filter(
+            petitioners__id_number__in=ids,
+            category=category,
+            place=place,
+            re_review_issued_on__isnull=False,
+        )
+        .order_by("-re_review_issued_on")
+        .first()
+    )
+
+
+def _check_registration(
+    *, category, place, summary, content, people_count, purpose, channel, accused_unit=None
+) -> None:
+    errors: dict[str, list] = {}
+    if category is None or not category.is_active:
+        errors["category"] = [_("Choose a category.")]
+    elif category.parent_id is None and category.children.exists():
+        errors["category"] = [_("Choose a category of the second level.")]
+    if place is None or place.kind != UnitKind.TERRITORIAL:
+        errors["place"] = [_("Choose the township or village where the problem is.")]
+    if not (summary or "").strip():
+        errors["summary"] = [_("Give a short summary.")]
+    if not (content or "").strip():
+        errors["content"] = [_("Describe what happened.")]
+    if not isinstance(people_count, int) or people_count < 1:
+        errors["people_count"] = [_("At least one person.")]
+    if purpose not in Purpose.values:
+        errors["purpose"] = [_("Choose the purpose.")]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Choose the channel.")]
+    if accused_unit is not None and purpose != Purpose.ACCUSATION:
+        errors["accused_unit"] = [_("Only an accusation names an accused unit.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+
+
+@transaction.atomic
+def petition_register(
+    *,
+    actor,
+    registering_unit: Unit | None,
+    channel: str,
+    purpose: str,
+    category: Category,
+    place: Unit,
+    summary: str,
+    content: str,
+    petitioners: list[dict],
+    people_count: int = 1,
+    request: str = "",
+    received_on: dt.date | None = None,
+    flags: dict[str, bool] | None = None,
+    accused_unit: Unit | None = None,
+    accused_name: str = "",
+    attachments: list | None = None,
+    idempotency_key: str | None = None,
+) -> Petition:
+    """Register a matter: by a clerk (actor, at registering_unit) or from the public
+    (actor None, online channels). Returns the new matter with its query code in
+    `petition.query_code`."""
+    _check_registration(
+        category=category,
+        place=place,
+        summary=summary,
+        content=content,
+        people_count=people_count,
+        purpose=purpose,
+        channel=channel,
+        accused_unit=accused_unit,
+    )
+    if actor is not None:
+        if channel not in {Channel.LETTER, Channel.VISIT, Channel.PHONE, Channel.MAILBOX}:
+            raise InvalidInput(
+                field_errors={
+                    "channel": [_("Staff register letters, visits, calls and mailbox letters.")]
+                }
+            )
+        if registering_unit is None or not permissions.may(
+            actor, "register_petition", registering_unit
+        ):
+            raise PermissionDenied(_("You may not register matters for this unit."))
+    people = _clean_petitioners(petitioners, channel=channel, people_count=people_count)
+    checked = check_uploads(attachments or [])
+    office = office_for(place)
+    registering_unit = registering_unit or office
+    today = _today()
+    received_on = received_on or today
+    if received_on > today:
+        raise InvalidInput(
+            field_errors={"received_on": [_("The date of receipt cannot be in the future.")]}
+        )
+
+    suggested = suggest_flags(
+        petitioners=people,
+        purpose=purpose,
+        people_count=people_count,
+        category=category,
+        place=place,
+        registering_unit=registering_unit,
+    )
+    chosen = {**suggested, **{k: bool(v) for k, v in (flags or {}).items() if k in suggested}}
+    # These two follow from facts, not judgement.
+    chosen["collective"] = chosen["collective"] or people_count >= COLLECTIVE_FROM
+    chosen["accusation"] = chosen["accusation"] or purpose == Purpose.ACCUSATION
+
+    p = Petition(
+        number=_next_number(office, received_on.year),
+        query_code=querycode.new_query_code(),
+        channel=channel,
+        purpose=purpose,
+        category=category,
+        place=place,
+        summary=summary.strip()[:200],
+        content=content.strip(),
+        request=(request or "").strip(),
+        people_count=people_count,
+        received_on=received_on,
+        registering_unit=registering_unit,
+        registered_by=actor,
+        office=office,
+        accused_unit=accused_unit,
+        accused_name=(accused_name or "").strip()[:60],
+        idempotency_key=idempotency_key,
+        state=State.REGISTERED,
+        **chosen,
+    )
+    _set_clock(p, start=received_on)
+    p.save()
+    Petitioner.objects.bulk_create(
+        Petitioner(petition=p, position=i, **vars(person)) for i, person in enumerate(people)
+    )
+    for upload, f in zip(checked, attachments or [], strict=True):
+        f.seek(0)
+        att = Attachment(
+            petition=p,
+            name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+        )
+        att.file.save(f"{upload.sha256[:16]}.{upload.extension}", f, save=False)
+        att.save()
+    _event(
+        p,
+        action="register",
+        actor=actor,
+        actor_unit=registering_unit if actor is not None else None,
+        public=True,
+        public_text=_("Registered (%(channel)s).") % {"channel": Channel(channel).label},
+        data={"flags": chosen, "suggested": suggested, "attachments": len(checked)},
+    )
+    earlier = _terminated_earlier(people, category, place)
+    if earlier is not None:
+        _no_longer_accepted(p, earlier)
+    return p
+
+
+def _no_longer_accepted(p: Petition, earlier: Petition) -> None:
+    """三级终结: registered, answered 不再受理, linked to the earlier matter."""
+    from_state = p.state
+    p.same_as = earlier
+    p.route = Route.NO_LONGER_ACCEPTED
+    p.repeat = True
+    p.state = State.NOT_ACCEPTED
+    _set_clock(p)
+    p.version += 1
+    p.save()
+    _event(
+        p,
+        action="no_longer_accepted",
+        from_state=from_state,
+        public=True,
+        public_text=_(
+            "Not accepted again: the same facts and reasons were already settled through "
+            "review and re-review (matter %(number)s)."
+        )
+        % {"number": earlier.number},
+        data={"same_as": earlier.number, "basis": "信访条例(2005)第三十五条"},
+    )
+
+
+def petition_submit_public(*, idempotency_key: str | None, **fields) -> tuple[Petition, bool]:
+    """Public online submission. A retried or double-clicked submission with the
+    same Idempotency-Key answers the matter it made the first time.
+
+    Returns (petition, created)."""
+    key = f"public:{idempotency_key}" if idempotency_key else None
+    if key:
+        existing = Petition.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing, False
+    fields.setdefault("channel", Channel.ONLINE)
+    if fields["channel"] not in {Channel.ONLINE, Channel.MOBILE, Channel.WECHAT}:
+        raise InvalidInput(field_errors={"channel": [_("Choose the channel.")]})
+    try:
+        return petition_register(
+            actor=None, registering_unit=None, idempotency_key=key, **fields
+        ), True
+    except IntegrityError:
+        # Two requests with one key raced: the other one committed first.
+        existing = Petition.objects.filter(idempotency_key=key).first() if key else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+# --- transitions --------------------------------------------------------------------
+
+
+def _via_units(p: Petition, via: str) -> list[int | None]:
+    return {
+        "office": [p.office_id],
+        "responsible": [p.responsible_unit_id],
+        "review": [p.review_unit_id],
+        "re_review": [p.re_review_unit_id],
+        "current_review": [
+            p.re_review_unit_id if p.state == State.UNDER_RE_REVIEW else p.review_unit_id
+        ],
+        "registering": [p.registering_unit_id],
+        "any": list(p.scope_unit_ids()),
+    }[via]
+
+
+def _check_may(actor, p: Petition, t: workflow.Transition) -> None:
+    units = [u for u in _via_units(p, t.via) if u]
+    if not units or not permissions.reaches(actor, units, t.permission):
+        raise PermissionDenied(_("You may not “%(action)s” this matter.") % {"action": t.label})
+
+
+def _lock(actor, petition_id: int) -> Petition:
+    try:
+        p = Petition.objects.select_for_update().get(pk=petition_id)
+    except (Petition.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if not selectors.may_see(actor, p):
+        raise NotFound()
+    return p
+
+
+def _check_state(p: Petition, t: workflow.Transition, version: int | None) -> None:
+    if version is not None and int(version) != p.version:
+        raise Conflict(
+            _("Someone else changed this matter in the meantime; reload it and try again.")
+        )
+    if p.state not in t.sources:
+        raise Conflict(
+            _("This matter is now “%(state)s”; “%(action)s” no longer applies.")
+            % {"state": State(p.state).label, "action": t.label}
+        )
+
+
+def _finish(
+    p: Petition,
+    t: workflow.Transition,
+    *,
+    actor,
+    from_state,
+    note="",
+    public_text="",
+    data=None,
+    actor_unit=None,
+    clock_start=None,
+) -> Petition:
+    if t.target is not None and t.target != p.state:
+        p.state = t.target
+        _set_clock(p, start=clock_start or _today())
+    p.version += 1
+    p.save()
+    _event(
+        p,
+        action=t.name,
+        actor=actor,
+        actor_unit=actor_unit or _actor_unit(actor, p, t.permission),
+        from_state=from_state,
+        public=t.public,
+        note=note,
+        public_text=public_text,
+        data=data,
+    )
+    return p
+
+
+def _require_text(value, field, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(field_errors={field: [message]})
+    return value
+
+
+def _recused(user, p: Petition) -> bool:
+    return Recusal.objects.filter(petition=p, user=user).exists()
+
+
+def _act(name: str):
+    """Decorator: the common frame of every staff transition."""
+
+    def wrap(fn):
+        @transaction.atomic
+        def service(*, actor, petition_id: int, version: int | None = None, **fields) -> Petition:
+            t = workflow.TRANSITIONS[name]
+            p = _lock(actor, petition_id)
+            # State before permission: an action that cannot apply now is a
+            # conflict for anyone who can see the matter (409, not 403).
+            _check_state(p, t, version)
+            _check_may(actor, p, t)
+            from_state = p.state
+            result = fn(p, actor, **fields) or {}
+            return _finish(p, t, actor=actor, from_state=from_state, **result)
+
+        service.__name__ = f"petition_{name}"
+        service.__doc__ = fn.__doc__
+        service.transition = name
+        return service
+
+    return wrap
+
+
+@_act("forward")
+def _forward(p, actor, *, responsible_unit: Unit | None = None, note: str = "", **_ignored):
+    """转送/交办 to the unit with authority (within 15 days of receipt, Art. 21)."""
+    if responsible_unit is None:
+        raise InvalidInput(field_errors={"responsible_unit": [_("Choose the responsible unit.")]})
+    territory = p.office.parent or p.office
+    if not UnitLink.objects.filter(ancestor=territory, descendant=responsible_unit).exists():
+        raise InvalidInput(
+            field_errors={"responsible_unit": [_("This unit is outside the office's area.")]}
+        )
+    if (
+        p.accusation
+        and p.accused_unit_id
+        and UnitLink.objects.filter(
+            ancestor_id=p.accused_unit_id, descendant=responsible_unit
+        ).exists()
+    ):
+        # 信访条例 Art. 23: an accusation never goes to the one it accuses.
+        raise InvalidInput(
+            field_errors={
+                "responsible_unit": [
+                    _("An accusation may not be forwarded to the unit it accuses.")
+                ]
+            }
+        )
+    p.responsible_unit = responsible_unit
+    p.handler = None
+    p.forwarded_on = _today()
+    return {
+        "note": note,
+        "public_text": _("Forwarded to %(unit)s.") % {"unit": responsible_unit.name},
+        "data": {"responsible_unit": responsible_unit.pk},
+    }
+
+
+@_act("decline_intake")
+def _decline_intake(p, actor, *, route: str = "", reason: str = "", **_ignored):
+    return _decline_common(p, route=route, reason=reason)
+
+
+def _decline_common(p, *, route, reason):
+    if route not in Route.values or route == Route.NO_LONGER_ACCEPTED and not p.same_as_id:
+        raise InvalidInput(
+            field_errors={"route": [_("Choose the route the petitioner is told to take.")]}
+        )
+    reason = _require_text(reason, "reason", _("Give the reason."))
+    p.route = route
+    return {
+        "note": reason,
+        "public_text": _("Not accepted. Route: %(route)s. %(reason)s")
+        % {"route": Route(route).label, "reason": reason},
+        "data": {"route": route, "basis": "信访条例(2005)第十四条、第二十一条"},
+    }
+
+
+@_act("sign")
+def _sign(p, actor, **_ignored):
+    """签收: the handler takes the matter for the unit."""
+    if _recused(actor, p):
+        raise InvalidInput(
+            field_errors={"handler": [_("You declared an interest in this matter.")]}
+        )
+    p.handler = actor
+    p.forwarded_on = p.forwarded_on or _today()
+    # The 15 days to decide on acceptance run from the day the unit received it (Art. 22).
+    return {"data": {"handler": actor.pk}, "clock_start": p.forwarded_on}
+
+
+@_act("return")
+def _return(p, actor, *, reason: str = "", **_ignored):
+    """退回 with reason, within 5 working days of receiving it."""
+    reason = _require_text(reason, "reason", _("Say why the matter is returned."))
+    limit = calendar.add_working_days(p.forwarded_on or _today(), 5).due
+    if _today() > limit:
+        raise Conflict(
+            _("The 5 working days to return this matter ended on %(date)s.")
+            % {"date": limit.isoformat()}
+        )
+    p.responsible_unit = None
+    p.handler = None
+    p.forwarded_on = None
+    # The forward clock of Art. 21 counts from the day of receipt, not from the return.
+    return {"note": reason, "data": {"returned_by_unit": True}, "clock_start": p.received_on}
+
+
+@_act("accept")
+def _accept(p, actor, **_ignored):
+    """受理, with a written notice (Art. 22)."""
+    p.accepted_on = _today()
+    p.handler = p.handler or actor
+    due = calendar.deadline_for(Clock.HANDLE, p.accepted_on)
+    return {
+        "public_text": _("Accepted by %(unit)s. An opinion is due by %(date)s.")
+        % {"unit": p.responsible_unit.name, "date": due.due.isoformat()},
+        "data": {"notice": "acceptance", "basis": "信访条例(2005)第二十二条"},
+    }
+
+
+@_act("decline")
+def _decline(p, actor, *, route: str = "", reason: str = "", **_ignored):
+    return _decline_common(p, route=route, reason=reason)
+
+
+@_act("assign")
+def _assign(p, actor, *, handler=None, **_ignored):
+    if handler is None:
+        raise InvalidInput(field_errors={"handler": [_("Choose the handler.")]})
+    if not Membership.objects.filter(
+        user=handler, unit_id=p.responsible_unit_id, role=Role.HANDLER
+    ).exists():
+        raise InvalidInput(
+            field_errors={"handler": [_("The handler must belong to the responsible unit.")]}
+        )
+    if _recused(handler, p):
+        raise InvalidInput(
+            field_errors={
+                "handler": [
+                    _("This person declared an interest in the matter and cannot be assigned.")
+                ]
+            }
+        )
+    p.handler = handler
+    return {"data": {"handler": handler.pk}}
+
+
+@transaction.atomic
+def petition_declare_interest(
+    *, actor, petition_id: int, reason: str = "", version=None
+) -> Petition:
+    """回避: the actor declares a direct interest; they are never assigned the matter."""
+    t = workflow.TRANSITIONS["declare_interest"]
+    p = _lock(actor, petition_id)
+    _check_state(p, t, version)
+    reason = _require_text(reason, "reason", _("Say what the interest is."))
+    Recusal.objects.get_or_create(petition=p, user=actor, defaults={"reason": reason[:200]})
+    if p.handler_id == actor.pk:
+        p.handler = None
+    return _finish(p, t, actor=actor, from_state=p.state, note=reason)
+
+
+@_act("extend")
+def _extend(p, actor, *, days: int | None = None, reason: str = "", **_ignored):
+    """One extension of at most 30 days, approved by the unit head, reason told (Art. 33)."""
+    if p.extension_days:
+        raise Conflict(_("This matter was already extended once."))
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise InvalidInput(field_errors={"days": [_("Give the number of days.")]}) from None
+    cap = calendar.CLOCKS[Clock.EXTENSION_MAX].period
+    if not 1 <= days <= cap:
+        raise InvalidInput(field_errors={"days": [_("At most %(days)d days.") % {"days": cap}]})
+    reason = _require_text(reason, "reason", _("Give the reason told to the petitioner."))
+    p.extension_days = days
+    _derive_due(p)
+    return {
+        "note": reason,
+        "public_text": _("Extended by %(days)d days: %(reason)s New due date: %(date)s.")
+        % {"days": days, "reason": reason, "date": p.due_date.isoformat()},
+        "data": {
+            "notice": "extension",
+            "days": days,
+            "due": p.due_date.isoformat(),
+            "basis": "信访条例(2005)第三十三条",
+        },
+    }
+
+
+def _opinion_fields(p, outcome, text, field_prefix):
+    if outcome not in Outcome.values:
+        raise InvalidInput(field_errors={"outcome": [_("Choose the outcome.")]})
+    return _require_text(text, "text", _("Write the opinion."))
+
+
+@_act("reply")
+def _reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
+    """处理意见书: the written opinion (within 60 days, Art. 33)."""
+    text = _opinion_fields(p, outcome, text, "opinion")
+    p.opinion_outcome = outcome
+    p.opinion_issued_on = _today()
+    window = calendar.deadline_for(Clock.REVIEW_REQUEST, p.opinion_issued_on).due
+    return {
+        "public_text": _(
+            "Opinion issued (%(outcome)s): %(text)s You may ask for review until %(date)s."
+        )
+        % {"outcome": Outcome(outcome).label, "text": text, "date": window.isoformat()},
+        "data": {
+            "notice": "opinion",
+            "outcome": outcome,
+            "text": text,
+            "basis": "信访条例(2005)第三十二条、第三十三条",
+        },
+    }
+
+
+@_act("review_reply")
+def _review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
+    """复查意见书 (within 30 days, Art. 34)."""
+    text = _opinion_fields(p, outcome, text, "review")
+    p.review_outcome = outcome
+    p.review_issued_on = _today()
+    window = calendar.deadline_for(Clock.RE_REVIEW_REQUEST, p.review_issued_on).due
+    return {
+        "public_text": _(
+            "Review opinion issued (%(outcome)s): %(text)s You may ask for re-review until %(date)s."
+        )
+        % {"outcome": Outcome(outcome).label, "text": text, "date": window.isoformat()},
+        "data": {
+            "notice": "review",
+            "outcome": outcome,
+            "text": text,
+            "basis": "信访条例(2005)第三十四条",
+        },
+    }
+
+
+@_act("re_review_reply")
+def _re_review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
+    """复核意见书 (within 30 days, Art. 35): final; the same facts are not accepted again."""
+    text = _opinion_fields(p, outcome, text, "re_review")
+    p.re_review_outcome = outcome
+    p.re_review_issued_on = _today()
+    return {
+        "public_text": _("Re-review opinion issued (%(outcome)s): %(text)s This opinion is final.")
+        % {"outcome": Outcome(outcome).label, "text": text},
+        "data": {
+            "notice": "re_review",
+            "outcome": outcome,
+            "text": text,
+            "basis": "信访条例(2005)第三十五条",
+        },
+    }
+
+
+@_act("hearing_start")
+def _hearing_start(p, actor, *, note: str = "", **_ignored):
+    """听证: the time a public hearing takes is not counted (Art. 35)."""
+    if p.hearing_started_on is not None:
+        raise Conflict(_("A hearing is already under way."))
+    p.hearing_started_on = _today()
+    _derive_due(p)
+    return {
+        "note": note,
+        "public_text": _("A public hearing began; the period is paused."),
+        "data": {"hearing": "start"},
+    }
+
+
+@_act("hearing_end")
+def _hearing_end(p, actor, *, note: str = "", **_ignored):
+    if p.hearing_started_on is None:
+        raise Conflict(_("No hearing is under way."))
+    days = (_today() - p.hearing_started_on).days
+    p.paused_days += days
+    p.hearing_started_on = None
+    _derive_due(p)
+    return {
+        "note": note,
+        "public_text": _("The public hearing ended; the period runs again. Due date: %(date)s.")
+        % {"date": p.due_date.isoformat()},
+        "data": {"hearing": "end", "paused_days": days},
+    }
+
+
+@_act("conclude")
+def _conclude(p, actor, *, note: str = "", **_ignored):
+    """审核认定办结."""
+    p.concluded_reason = "verified"
+    return {"note": note, "public_text": _("Concluded."), "data": {"reason": "verified"}}
+
+
+@_act("list")
+def _list(p, actor, *, colour: str = "", note: str = "", **_ignored):
+    """挂牌督办: list the matter red, yellow or blue (or clear the listing with "")."""
+    if colour not in {"", "red", "yellow", "blue"}:
+        raise InvalidInput(field_errors={"colour": [_("Choose red, yellow or blue.")]})
+    previous = p.listing
+    p.listing = colour
+    if colour == "red":
+        _escalate_red(p, reason=_("listed red by the supervisor"))
+    return {"note": note, "data": {"colour": colour, "previous": previous}}
+
+
+@_act("chase")
+def _chase(p, actor, *, note: str = "", **_ignored):
+    """催办: on the record, and the responsible people are told."""
+    note = _require_text(note, "note", _("Say what is chased."))
+    targets = [p.handler] if p.handler_id else []
+    unit_ids = [u for u in (p.responsible_unit_id, p.review_unit_id, p.re_review_unit_id) if u]
+    targets += _users_with(Role.UNIT_HEAD, unit_ids) + _users_with(Role.HANDLER, unit_ids)
+    _notify_users(
+        targets,
+        petition=p,
+        kind="chase",
+        message=_("Chased: %(number)s %(note)s") % {"number": p.number, "note": note},
+    )
+    return {"note": note, "data": {"chased": [u.pk for u in targets if u]}}
+
+
+@_act("own")
+def _own(p, actor, *, plan: str = "", **_ignored):
+    """领导包案: a leader owns the matter with a plan (一案一策)."""
+    p.owner_leader = actor
+    return {"note": _require_text(plan, "plan", _("Give the plan.")), "data": {"owner": actor.pk}}
+
+
+@_act("merge")
+def _merge(p, actor, *, into: Petition | None = None, note: str = "", **_ignored):
+    """并案: this matter is about the same thing as `into`; both timelines are kept."""
+    if into is None or into.pk == p.pk:
+        raise InvalidInput(field_errors={"into": [_("Choose the matter to merge into.")]})
+    if into.state in CLOSED_STATES or into.merged_into_id:
+        raise InvalidInput(field_errors={"into": [_("That matter is closed.")]})
+    if into.office_id != p.office_id:
+        raise InvalidInput(
+            field_errors={"into": [_("Both matters must belong to the same petition office.")]}
+        )
+    p.merged_into = into
+    p.concluded_reason = "merged"
+    PetitionEvent.objects.create(
+        petition=into,
+        at=timezone.now(),
+        actor=actor,
+        action="merged_in",
+        from_state=into.state,
+        to_state=into.state,
+        public=True,
+        public_text=_("Matter %(number)s was merged into this one.") % {"number": p.number},
+        data={"merged": p.pk, "number": p.number},
+    )
+    return {
+        "note": note,
+        "public_text": _("Merged into matter %(number)s, handled together.")
+        % {"number": into.number},
+        "data": {"into": into.pk, "number": into.number},
+    }
+
+
+petition_forward = _forward
+petition_decline_intake = _decline_intake
+petition_sign = _sign
+petition_return = _return
+petition_accept = _accept
+petition_decline = _decline
+petition_assign = _assign
+petition_extend = _extend
+petition_reply = _reply
+petition_review_reply = _review_reply
+petition_re_review_reply = _re_review_reply
+petition_hearing_start = _hearing_start
+petition_hearing_end = _hearing_end
+petition_conclude = _conclude
+petition_list = _list
+petition_chase = _chase
+petition_own = _own
+petition_merge = _merge
+
+STAFF_ACTIONS = {
+    "forward": petition_forward,
+    "decline_intake": petition_decline_intake,
+    "sign": petition_sign,
+    "return": petition_return,
+    "accept": petition_accept,
+    "decline": petition_decline,
+    "assign": petition_assign,
+    "declare_interest": petition_declare_interest,
+    "extend": petition_extend,
+    "reply": petition_reply,
+    "review_reply": petition_review_reply,
+    "re_review_reply": petition_re_review_reply,
+    "hearing_start": petition_hearing_start,
+    "hearing_end": petition_hearing_end,
+    "conclude": petition_conclude,
+    "list": petition_list,
+    "chase": petition_chase,
+    "own": petition_own,
+    "merge": petition_merge,
+}
+
+
+def petition_act(
+    *, actor, petition_id: int, action: str, version: int | None = None, **fields
+) -> Petition:
+    """Take the named staff action (the API's /actions/{action})."""
+    service = STAFF_ACTIONS.get(action)
+    if service is None:
+        raise NotFound(_("There is no such action."))
+    return service(actor=actor, petition_id=petition_id, version=version, **fields)
+
+
+# --- the petitioner's acts (through the query code) --------------------------------
+
+
+def _lock_public(query_code: str) -> Petition:
+    code = querycode.normalise_query_code(query_code or "")
+    p = Petition.objects.select_for_update().filter(query_code=code).first() if code else None
+    if p is None:
+        raise NotFound(_("No matter has this query code."))
+    return p
+
+
+def _window_closed_message(p: Petition, what: str, article: str) -> str:
+    return _(
+        "The 30 days to ask for %(what)s ended on %(date)s (%(article)s). The matter is "
+        "concluded; a new matter with the same facts and reasons would not be accepted."
+    ) % {
+        "what": what,
+        "date": p.window_ends_on.isoformat() if p.window_ends_on else "-",
+        "article": article,
+    }
+
+
+@transaction.atomic
+def petition_request_review(*, query_code: str, reasons: str) -> Petition:
+    """复查: within 30 days of the opinion, to the organ one level up (Art. 34)."""
+    p = _lock_public(query_code)
+    t = workflow.TRANSITIONS["request_review"]
+    if p.state == State.OPINION_ISSUED and p.window_ends_on and _today() > p.window_ends_on:
+        raise Conflict(_window_closed_message(p, _("review"), "信访条例第三十四条"))
+    _check_state(p, t, None)
+    reasons = _require_text(reasons, "reasons", _("Say why you ask for review."))
+    p.review_unit = territorial_above(p.responsible_unit)
+    from_state = p.state
+    _finish(
+        p,
+        t,
+        actor=None,
+        from_state=from_state,
+        note="",
+        public_text=_("Review requested; %(unit)s reviews it by %(date)s.")
+        % {"unit": p.review_unit.name, "date": _review_due(p)},
+        data={"reasons": reasons, "review_unit": p.review_unit_id},
+    )
+    return p
+
+
+def _review_due(p: Petition) -> str:
+    return p.due_date.isoformat() if p.due_date else "-"
+
+
+@transaction.atomic
+def petition_request_re_review(*, query_code: str, reasons: str) -> Petition:
+    """复核: within 30 days of the review opinion, one level further up (Art. 35)."""
+    p = _lock_public(query_code)
+    t = workflow.TRANSITIONS["request_re_review"]
+    if p.state == State.REVIEW_ISSUED and p.window_ends_on and _today() > p.window_ends_on:
+        raise Conflict(_window_closed_message(p, _("re-review"), "信访条例第三十五条"))
+    _check_state(p, t, None)
+    reasons = _require_text(reasons, "reasons", _("Say why you ask for re-review."))
+    p.re_review_unit = territorial_above(p.review_unit)
+    from_state = p.state
+    _finish(
+        p,
+        t,
+        actor=None,
+        from_state=from_state,
+        public_text=_("Re-review requested; %(unit)s re-reviews it by %(date)s.")
+        % {"unit": p.re_review_unit.name, "date": _review_due(p)},
+        data={"reasons": reasons, "re_review_unit": p.re_review_unit_id},
+    )
+    return p
+
+
+@transaction.atomic
+def petition_evaluate(
+    *, query_code: str, unit_rating: str, office_rating: str, comment: str = ""
+) -> Evaluation:
+    """满意度评价 of the latest answer, once per answer, unit and office separately."""
+    p = _lock_public(query_code)
+    round_ = workflow.EVALUATION_ROUND.get(p.state)
+    if p.state == State.CONCLUDED:
+        round_ = (
+            "re_review"
+            if p.re_review_issued_on
+            else "review"
+            if p.review_issued_on
+            else "opinion"
+            if p.opinion_issued_on
+            else None
+        )
+    if round_ is None:
+        raise Conflict(_("There is no answer to evaluate yet."))
+    errors = {}
+    if unit_rating not in Rating.values:
+        errors["unit_rating"] = [_("Choose satisfied, basically satisfied or dissatisfied.")]
+    if office_rating not in Rating.values:
+        errors["office_rating"] = [_("Choose satisfied, basically satisfied or dissatisfied.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    if Evaluation.objects.filter(petition=p, round=round_).exists():
+        raise Conflict(_("This answer has already been evaluated."))
+    unit = {"opinion": p.responsible_unit, "review": p.review_unit, "re_review": p.re_review_unit}[
+        round_
+    ]
+    evaluation = Evaluation.objects.create(
+        petition=p,
+        round=round_,
+        unit=unit,
+        unit_rating=unit_rating,
+        office_rating=office_rating,
+        comment=(comment or "").strip()[:2000],
+    )
+    _event(
+        p,
+        action="evaluate",
+        from_state=p.state,
+        public=True,
+        public_text=_("You evaluated the answer: %(unit)s, petition office %(office)s.")
+        % {"unit": Rating(unit_rating).label, "office": Rating(office_rating).label},
+        data={"round": round_, "unit_rating": unit_rating, "office_rating": office_rating},
+    )
+    return evaluation
+
+
+# --- clocks over time -------------------------------------------------------------
+
+
+def _escalate_red(p: Petition, *, reason) -> None:
+    """A red matter goes to the supervising unit and the owning leader."""
+    recipients = _users_with(Role.SUPERVISOR, [p.office_id])
+    if p.owner_leader_id:
+        recipients.append(p.owner_leader)
+    message = _("Red: %(number)s %(summary)s (%(reason)s)") % {
+        "number": p.number,
+        "summary": p.summary[:60],
+        "reason": reason,
+    }
+    _notify_users(recipients, petition=p, kind="red", message=message)
+    p.red_notified_on = _today()
+
+
+def petitions_tick(*, today: dt.date | None = None) -> dict[str, int]:
+    """Run by the scheduler (manage.py petitions_tick, e.g. every 10 minutes):
+    notify matters that turned red; conclude matters whose review window lapsed."""
+    today = today or _today()
+    counts = {"red": 0, "lapsed": 0}
+    overdue = (
+        Petition.objects.filter(due_date__lt=today)
+        .exclude(state__in=CLOSED_STATES)
+        .filter(Q(red_notified_on__isnull=True) | Q(red_notified_on__lt=F("clock_started_on")))
+    )
+    for pk in overdue.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            p = Petition.objects.select_for_update().get(pk=pk)
+            if p.due_date is None or p.due_date >= today:
+                continue
+            _escalate_red(p, reason=gettext_lazy("overdue"))
+            p.save(update_fields=["red_notified_on", "updated_at"])
+            _event(
+                p,
+                action="turned_red",
+                from_state=p.state,
+                note=str(_("A clock is overdue.")),
+                data={"clock": p.clock, "due": p.due_date.isoformat()},
+            )
+            counts["red"] += 1
+    lapsed = Petition.objects.filter(
+        state__in=[State.OPINION_ISSUED, State.REVIEW_ISSUED], window_ends_on__lt=today
+    )
+    for pk in lapsed.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            p = Petition.objects.select_for_update().get(pk=pk)
+            if (
+                p.state not in (State.OPINION_ISSUED, State.REVIEW_ISSUED)
+                or p.window_ends_on >= today
+            ):
+                continue
+            from_state = p.state
+            p.state = State.CONCLUDED
+            p.concluded_reason = "window_lapsed"
+            _set_clock(p)
+            p.version += 1
+            p.save()
+            _event(
+                p,
+                action="window_lapsed",
+                from_state=from_state,
+                public=True,
+                public_text=_("Concluded: no review was asked for within 30 days."),
+                data={"reason": "window_lapsed"},
+            )
+            counts["lapsed"] += 1
+    return counts
+
+
+def recompute_provisional_deadlines(*, year: int) -> int:
+    """Called when a year's holiday schedule is published: re-derive every open
+    matter's deadline that may fall in or reach into that year."""
+    changed = 0
+    candidates = Petition.objects.exclude(state__in=CLOSED_STATES).filter(
+        Q(due_provisional=True) | Q(due_date__year=year) | Q(window_ends_on__year=year)
+    )
+    for p in candidates.select_for_update():
+        if not p.clock or p.clock_started_on is None:
+            continue
+        before = (p.due_date, p.window_ends_on, p.due_provisional)
+        _derive_due(p)
+        if (p.due_date, p.window_ends_on, p.due_provisional) != before:
+            p.save(
+                update_fields=[
+                    "due_date",
+                    "yellow_from",
+                    "window_ends_on",
+                    "due_provisional",
+                    "updated_at",
+                ]
+            )
+            _event(
+                p,
+                action="deadline_recomputed",
+                from_state=p.state,
+                data={"year": year, "due": p.due_date.isoformat() if p.due_date else None},
+            )
+            changed += 1
+    return changed

@@ -1,0 +1,82 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from xinfang.orgs.demo import CITY_RECEPTION, PETITION_OFFICE
+from xinfang.orgs.models import Unit
+from xinfang.petitions import services
+from xinfang.petitions.models import Category
+
+VALID_ID = "11010519491231002X"
+VALID_ID_2 = "440524188001010014"
+
+
+@pytest.fixture
+def travel():
+    """travel("2026-09-16") freezes the clock at 09:00 Beijing time on that day."""
+    machines = []
+
+    def go(day: str, hour: int = 9):
+        while machines:
+            machines.pop().stop()
+        y, mo, d = map(int, day.split("-"))
+        tm = time_machine.travel(
+            dt.datetime(y, mo, d, hour, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+        )
+        tm.start()
+        machines.append(tm)
+
+    yield go
+    while machines:
+        machines.pop().stop()
+
+
+@pytest.fixture
+def people(demo_tree, make_person):
+    units = demo_tree
+    return {
+        "clerk": make_person("clerk", units[CITY_RECEPTION[0]], username="t-clerk"),
+        "dispatcher": make_person("dispatcher", units[PETITION_OFFICE[0]], username="t-dispatcher"),
+        "supervisor": make_person("supervisor", units[PETITION_OFFICE[0]], username="t-supervisor"),
+        "handler": make_person("handler", units["410481102"], username="t-handler"),
+        "handler_b": make_person("handler", units["410481101"], username="t-handler-b"),
+        "unit_head": make_person("unit_head", units["410481102"], username="t-head"),
+        "reviewer": make_person("handler", units["410481"], username="t-reviewer"),
+        "leader": make_person("leader", units["410481"], username="t-leader"),
+    }
+
+
+@pytest.fixture
+def category(db):
+    return Category.objects.get(code="0401")  # 劳资纠纷/欠薪
+
+
+@pytest.fixture
+def village_a(demo_tree):
+    return demo_tree["410481102001"]
+
+
+@pytest.fixture
+def register(people, category, village_a, demo_tree):
+    def make(**over):
+        fields = dict(
+            actor=people["clerk"],
+            registering_unit=demo_tree[CITY_RECEPTION[0]],
+            channel="visit",
+            purpose="appeal",
+            category=category,
+            place=village_a,
+            summary="拖欠工资三个月",
+            content="某公司拖欠我们工资三个月，多次讨要未果。",
+            petitioners=[{"name": "张三", "id_number": VALID_ID, "phone": "13812345678"}],
+            people_count=1,
+        )
+        fields.update(over)
+        return services.petition_register(**fields)
+
+    return make
+
+
+def unit(code):
+    return Unit.objects.get(code=code)

@@ -1,0 +1,234 @@
+"""The allowed transitions of a petition matter (DOMAIN.md section 4), in one table.
+
+Each row: the action's name (used in URLs and the API), the states it starts
+from, the state it leads to (None: the state does not change), the permission
+action of orgs.permissions.ACTIONS the actor needs, through which of the
+matter's units the actor must reach it, and whether its event is public (shown
+to the petitioner on the tracking page).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.core.calendar import Clock
+
+from .models import OPEN_STATES, State
+
+S = State
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str | None
+    permission: str | None  # None: the public, through the query code
+    via: str  # the matter's unit the actor must reach: office, responsible, review, re_review, registering
+    public: bool
+
+
+def _t(name, label, sources, target, permission, via, public):
+    return Transition(name, label, frozenset(sources), target, permission, via, public)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        # 转送/交办 within 15 days of receipt (信访条例 Art. 21).
+        _t(
+            "forward",
+            _("Forward"),
+            {S.REGISTERED},
+            S.FORWARDED,
+            "dispatch_petition",
+            "office",
+            True,
+        ),
+        # Not accepted at intake: matters for litigation, arbitration, reconsideration (诉访分离).
+        _t(
+            "decline_intake",
+            _("Not accept at intake"),
+            {S.REGISTERED},
+            S.NOT_ACCEPTED,
+            "dispatch_petition",
+            "office",
+            True,
+        ),
+        _t(
+            "sign",
+            _("Sign for"),
+            {S.FORWARDED},
+            S.PENDING_ACCEPTANCE,
+            "handle_petition",
+            "responsible",
+            False,
+        ),
+        _t(
+            "return",
+            _("Return"),
+            {S.FORWARDED},
+            S.REGISTERED,
+            "handle_petition",
+            "responsible",
+            False,
+        ),
+        _t(
+            "accept",
+            _("Accept"),
+            {S.PENDING_ACCEPTANCE},
+            S.ACCEPTED,
+            "handle_petition",
+            "responsible",
+            True,
+        ),
+        _t(
+            "decline",
+            _("Not accept"),
+            {S.PENDING_ACCEPTANCE},
+            S.NOT_ACCEPTED,
+            "handle_petition",
+            "responsible",
+            True,
+        ),
+        _t(
+            "assign",
+            _("Assign a handler"),
+            {S.FORWARDED, S.PENDING_ACCEPTANCE, S.ACCEPTED},
+            None,
+            "approve_extension",
+            "responsible",
+            False,
+        ),
+        _t("declare_interest", _("Declare an interest"), OPEN_STATES, None, "view", "any", False),
+        # One extension of at most 30 days, approved by the unit head (Art. 33).
+        _t("extend", _("Extend"), {S.ACCEPTED}, None, "approve_extension", "responsible", True),
+        _t(
+            "reply",
+            _("Issue the opinion"),
+            {S.ACCEPTED},
+            S.OPINION_ISSUED,
+            "handle_petition",
+            "responsible",
+            True,
+        ),
+        _t(
+            "request_review",
+            _("Ask for review"),
+            {S.OPINION_ISSUED},
+            S.UNDER_REVIEW,
+            None,
+            "public",
+            True,
+        ),
+        _t(
+            "review_reply",
+            _("Issue the review opinion"),
+            {S.UNDER_REVIEW},
+            S.REVIEW_ISSUED,
+            "handle_petition",
+            "review",
+            True,
+        ),
+        _t(
+            "request_re_review",
+            _("Ask for re-review"),
+            {S.REVIEW_ISSUED},
+            S.UNDER_RE_REVIEW,
+            None,
+            "public",
+            True,
+        ),
+        # Time in a public hearing does not count (Art. 35).
+        _t(
+            "hearing_start",
+            _("Start a hearing"),
+            {S.UNDER_RE_REVIEW, S.UNDER_REVIEW},
+            None,
+            "handle_petition",
+            "current_review",
+            True,
+        ),
+        _t(
+            "hearing_end",
+            _("End the hearing"),
+            {S.UNDER_RE_REVIEW, S.UNDER_REVIEW},
+            None,
+            "handle_petition",
+            "current_review",
+            True,
+        ),
+        _t(
+            "re_review_reply",
+            _("Issue the re-review opinion"),
+            {S.UNDER_RE_REVIEW},
+            S.RE_REVIEW_ISSUED,
+            "handle_petition",
+            "re_review",
+            True,
+        ),
+        _t(
+            "evaluate",
+            _("Evaluate"),
+            {S.OPINION_ISSUED, S.REVIEW_ISSUED, S.RE_REVIEW_ISSUED, S.CONCLUDED},
+            None,
+            None,
+            "public",
+            False,
+        ),
+        # 审核认定办结: the petition office verifies the matter is resolved.
+        _t(
+            "conclude",
+            _("Conclude"),
+            {S.OPINION_ISSUED, S.REVIEW_ISSUED, S.RE_REVIEW_ISSUED},
+            S.CONCLUDED,
+            "dispatch_petition",
+            "office",
+            True,
+        ),
+        _t(
+            "merge",
+            _("Merge into another matter"),
+            OPEN_STATES,
+            S.CONCLUDED,
+            "dispatch_petition",
+            "office",
+            True,
+        ),
+        # 挂牌督办 and 催办.
+        _t("list", _("List for supervision"), OPEN_STATES, None, "supervise", "office", False),
+        _t("chase", _("Chase"), OPEN_STATES, None, "supervise", "office", False),
+        _t("own", _("Own the case"), OPEN_STATES, None, "own_case", "any", False),
+    ]
+}
+
+# The clock that runs in each state (None: none runs).
+STATE_CLOCK: dict[str, str | None] = {
+    S.REGISTERED: Clock.FORWARD,
+    S.FORWARDED: Clock.SIGN,
+    S.PENDING_ACCEPTANCE: Clock.ACCEPT,
+    S.ACCEPTED: Clock.HANDLE,
+    S.OPINION_ISSUED: Clock.REVIEW_REQUEST,
+    S.UNDER_REVIEW: Clock.REVIEW,
+    S.REVIEW_ISSUED: Clock.RE_REVIEW_REQUEST,
+    S.UNDER_RE_REVIEW: Clock.RE_REVIEW,
+    S.RE_REVIEW_ISSUED: None,
+    S.NOT_ACCEPTED: None,
+    S.CONCLUDED: None,
+}
+
+# A window for the petitioner (not a duty of staff): when it lapses the matter
+# is concluded, and it does not make the matter red.
+PETITIONER_WINDOWS = frozenset({Clock.REVIEW_REQUEST, Clock.RE_REVIEW_REQUEST})
+
+# Which answer an evaluation in each state is about.
+EVALUATION_ROUND = {
+    S.OPINION_ISSUED: "opinion",
+    S.REVIEW_ISSUED: "review",
+    S.RE_REVIEW_ISSUED: "re_review",
+}
+
+
+def get(name: str) -> Transition | None:
+    return TRANSITIONS.get(name)
