@@ -9,6 +9,9 @@ from xinfang.orgs.models import Unit
 
 PASSWORD = "Test-Passw0rd-2026"
 
+# Personas and helpers for petition matters, shared by every area's tests.
+pytest_plugins = ["xinfang.petitions.tests.fixtures"]
+
 
 @pytest.fixture
 def demo_tree(db):

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "xinfang.core",
     "xinfang.orgs",
     "xinfang.petitions",
+    "xinfang.exchange",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not memory, so that tests see SQLite's real locking (an in-memory
+    # shared-cache database fails concurrent writers at once instead of queueing
+    # them); one per test process, so parallel runs do not meet.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -214,12 +219,34 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "xinfang.core.api.exception_handler",
+    # Per client address; kept in the shared cache so all app processes count together.
+    "DEFAULT_THROTTLE_RATES": {
+        "public_lookup": env("PUBLIC_LOOKUP_RATE", "60/minute"),
+        "public_submit": env("PUBLIC_SUBMIT_RATE", "20/minute"),
+        "auth": env("AUTH_RATE", "30/minute"),
+    },
+    "NUM_PROXIES": 1 if env_bool("BEHIND_PROXY") else None,
+}
+
+# A cache every app process shares (the database by default; its table is made by
+# a migration), for rate limits. CACHE_BACKEND=locmem keeps it in each process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if env("CACHE_BACKEND", "db") == "locmem"
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xinfang_cache"}
+    )
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Xinfang API",
     "DESCRIPTION": "Petition and dispute-mediation platform",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "xinfang.petitions.models.Rating.choices",
+        "ColourEnum": ["red", "yellow", "blue", "green"],
+        "ListingColourEnum": ["red", "yellow", "blue"],
+    },
 }
 
 # --- Security (production: DEBUG=0) -------------------------------------------

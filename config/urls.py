@@ -17,6 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("xinfang.exchange.urls")),
+    path("", include("xinfang.petitions.urls")),
     path("", include("xinfang.orgs.urls")),
 ]
 

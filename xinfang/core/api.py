@@ -7,7 +7,24 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import DomainError
+from .exceptions import DomainError, InvalidInput
+
+
+def _flatten(errors, prefix="") -> dict[str, list[str]]:
+    """DRF's nested errors as flat keys: {"petitioners[0].id_number": [...]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(_flatten(value, name))
+    elif isinstance(errors, list) and errors and all(isinstance(e, (dict, list)) for e in errors):
+        for i, value in enumerate(errors):
+            flat.update(_flatten(value, f"{prefix}[{i}]"))
+    elif isinstance(errors, list):
+        flat[prefix or "non_field_errors"] = [str(e) for e in errors]
+    elif errors:
+        flat[prefix or "non_field_errors"] = [str(errors)]
+    return flat
 
 
 def exception_handler(exc, context):
@@ -23,6 +40,19 @@ def exception_handler(exc, context):
             else {"non_field_errors": [str(m) for m in exc.messages]}
         )
         return Response({"detail": str(errors), "errors": errors}, status=400)
+    if isinstance(exc, drf_exceptions.ValidationError):
+        return Response(
+            {
+                "detail": str(InvalidInput.default_message),
+                "code": "InvalidInput",
+                "errors": {k: v for k, v in _flatten(exc.detail).items() if v},
+            },
+            status=400,
+        )
+    if isinstance(exc, drf_exceptions.ParseError):
+        return Response(
+            {"detail": str(exc.detail), "code": "InvalidInput", "errors": {}}, status=400
+        )
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -472,8 +472,12 @@ def petition_register(
         actor=actor,
         actor_unit=registering_unit if actor is not None else None,
         public=True,
-        public_text=_("Registered (%(channel)s).") % {"channel": Channel(channel).label},
-        data={"flags": chosen, "suggested": suggested, "attachments": len(checked)},
+        data={
+            "channel": channel,
+            "flags": chosen,
+            "suggested": suggested,
+            "attachments": len(checked),
+        },
     )
     earlier = _terminated_earlier(people, category, place)
     if earlier is not None:
@@ -496,11 +500,6 @@ def _no_longer_accepted(p: Petition, earlier: Petition) -> None:
         action="no_longer_accepted",
         from_state=from_state,
         public=True,
-        public_text=_(
-            "Not accepted again: the same facts and reasons were already settled through "
-            "review and re-review (matter %(number)s)."
-        )
-        % {"number": earlier.number},
         data={"same_as": earlier.number, "basis": "信访条例(2005)第三十五条"},
     )
 
@@ -671,8 +670,7 @@ def _forward(p, actor, *, responsible_unit: Unit | None = None, note: str = "", 
     p.forwarded_on = _today()
     return {
         "note": note,
-        "public_text": _("Forwarded to %(unit)s.") % {"unit": responsible_unit.name},
-        "data": {"responsible_unit": responsible_unit.pk},
+        "data": {"responsible_unit": responsible_unit.pk, "unit": responsible_unit.name},
     }
 
 
@@ -690,8 +688,7 @@ def _decline_common(p, *, route, reason):
     p.route = route
     return {
         "note": reason,
-        "public_text": _("Not accepted. Route: %(route)s. %(reason)s")
-        % {"route": Route(route).label, "reason": reason},
+        "public_text": reason,
         "data": {"route": route, "basis": "信访条例(2005)第十四条、第二十一条"},
     }
 
@@ -733,9 +730,12 @@ def _accept(p, actor, **_ignored):
     p.handler = p.handler or actor
     due = calendar.deadline_for(Clock.HANDLE, p.accepted_on)
     return {
-        "public_text": _("Accepted by %(unit)s. An opinion is due by %(date)s.")
-        % {"unit": p.responsible_unit.name, "date": due.due.isoformat()},
-        "data": {"notice": "acceptance", "basis": "信访条例(2005)第二十二条"},
+        "data": {
+            "notice": "acceptance",
+            "unit": p.responsible_unit.name,
+            "due": due.due.isoformat(),
+            "basis": "信访条例(2005)第二十二条",
+        },
     }
 
 
@@ -798,8 +798,7 @@ def _extend(p, actor, *, days: int | None = None, reason: str = "", **_ignored):
     _derive_due(p)
     return {
         "note": reason,
-        "public_text": _("Extended by %(days)d days: %(reason)s New due date: %(date)s.")
-        % {"days": days, "reason": reason, "date": p.due_date.isoformat()},
+        "public_text": reason,
         "data": {
             "notice": "extension",
             "days": days,
@@ -823,14 +822,11 @@ def _reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
     p.opinion_issued_on = _today()
     window = calendar.deadline_for(Clock.REVIEW_REQUEST, p.opinion_issued_on).due
     return {
-        "public_text": _(
-            "Opinion issued (%(outcome)s): %(text)s You may ask for review until %(date)s."
-        )
-        % {"outcome": Outcome(outcome).label, "text": text, "date": window.isoformat()},
+        "public_text": text,
         "data": {
             "notice": "opinion",
             "outcome": outcome,
-            "text": text,
+            "window": window.isoformat(),
             "basis": "信访条例(2005)第三十二条、第三十三条",
         },
     }
@@ -844,14 +840,11 @@ def _review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
     p.review_issued_on = _today()
     window = calendar.deadline_for(Clock.RE_REVIEW_REQUEST, p.review_issued_on).due
     return {
-        "public_text": _(
-            "Review opinion issued (%(outcome)s): %(text)s You may ask for re-review until %(date)s."
-        )
-        % {"outcome": Outcome(outcome).label, "text": text, "date": window.isoformat()},
+        "public_text": text,
         "data": {
             "notice": "review",
             "outcome": outcome,
-            "text": text,
+            "window": window.isoformat(),
             "basis": "信访条例(2005)第三十四条",
         },
     }
@@ -864,12 +857,10 @@ def _re_review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored)
     p.re_review_outcome = outcome
     p.re_review_issued_on = _today()
     return {
-        "public_text": _("Re-review opinion issued (%(outcome)s): %(text)s This opinion is final.")
-        % {"outcome": Outcome(outcome).label, "text": text},
+        "public_text": text,
         "data": {
             "notice": "re_review",
             "outcome": outcome,
-            "text": text,
             "basis": "信访条例(2005)第三十五条",
         },
     }
@@ -884,7 +875,6 @@ def _hearing_start(p, actor, *, note: str = "", **_ignored):
     _derive_due(p)
     return {
         "note": note,
-        "public_text": _("A public hearing began; the period is paused."),
         "data": {"hearing": "start"},
     }
 
@@ -899,8 +889,6 @@ def _hearing_end(p, actor, *, note: str = "", **_ignored):
     _derive_due(p)
     return {
         "note": note,
-        "public_text": _("The public hearing ended; the period runs again. Due date: %(date)s.")
-        % {"date": p.due_date.isoformat()},
         "data": {"hearing": "end", "paused_days": days},
     }
 
@@ -909,7 +897,7 @@ def _hearing_end(p, actor, *, note: str = "", **_ignored):
 def _conclude(p, actor, *, note: str = "", **_ignored):
     """审核认定办结."""
     p.concluded_reason = "verified"
-    return {"note": note, "public_text": _("Concluded."), "data": {"reason": "verified"}}
+    return {"note": note, "data": {"reason": "verified"}}
 
 
 @_act("list")
@@ -968,13 +956,10 @@ def _merge(p, actor, *, into: Petition | None = None, note: str = "", **_ignored
         from_state=into.state,
         to_state=into.state,
         public=True,
-        public_text=_("Matter %(number)s was merged into this one.") % {"number": p.number},
         data={"merged": p.pk, "number": p.number},
     )
     return {
         "note": note,
-        "public_text": _("Merged into matter %(number)s, handled together.")
-        % {"number": into.number},
         "data": {"into": into.pk, "number": into.number},
     }
 
@@ -1070,15 +1055,13 @@ def petition_request_review(*, query_code: str, reasons: str) -> Petition:
         actor=None,
         from_state=from_state,
         note="",
-        public_text=_("Review requested; %(unit)s reviews it by %(date)s.")
-        % {"unit": p.review_unit.name, "date": _review_due(p)},
-        data={"reasons": reasons, "review_unit": p.review_unit_id},
+        data={
+            "reasons": reasons,
+            "unit": p.review_unit.name,
+            "due": calendar.deadline_for(Clock.REVIEW, _today()).due.isoformat(),
+        },
     )
     return p
-
-
-def _review_due(p: Petition) -> str:
-    return p.due_date.isoformat() if p.due_date else "-"
 
 
 @transaction.atomic
@@ -1097,9 +1080,11 @@ def petition_request_re_review(*, query_code: str, reasons: str) -> Petition:
         t,
         actor=None,
         from_state=from_state,
-        public_text=_("Re-review requested; %(unit)s re-reviews it by %(date)s.")
-        % {"unit": p.re_review_unit.name, "date": _review_due(p)},
-        data={"reasons": reasons, "re_review_unit": p.re_review_unit_id},
+        data={
+            "reasons": reasons,
+            "unit": p.re_review_unit.name,
+            "due": calendar.deadline_for(Clock.RE_REVIEW, _today()).due.isoformat(),
+        },
     )
     return p
 
@@ -1148,8 +1133,6 @@ def petition_evaluate(
         action="evaluate",
         from_state=p.state,
         public=True,
-        public_text=_("You evaluated the answer: %(unit)s, petition office %(office)s.")
-        % {"unit": Rating(unit_rating).label, "office": Rating(office_rating).label},
         data={"round": round_, "unit_rating": unit_rating, "office_rating": office_rating},
     )
     return evaluation
@@ -1219,7 +1202,6 @@ def petitions_tick(*, today: dt.date | None = None) -> dict[str, int]:
                 action="window_lapsed",
                 from_state=from_state,
                 public=True,
-                public_text=_("Concluded: no review was asked for within 30 days."),
                 data={"reason": "window_lapsed"},
             )
             counts["lapsed"] += 1

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
-from xinfang.petitions import selectors, services
+from xinfang.petitions import selectors, services, timeline
 from xinfang.petitions.models import Evaluation, PetitionEvent, Recusal, State
 
-from .conftest import VALID_ID, unit
+from .fixtures import VALID_ID, unit
 
 D = dt.date
 
@@ -120,7 +120,7 @@ def test_every_step_is_an_event_and_the_public_sees_only_public_ones(people, reg
     assert actions == ["register", "forward", "sign"]
     public = list(selectors.public_timeline(p))
     assert [e.action for e in public] == ["register", "forward"]
-    assert all("内部备注" not in e.public_text for e in public)
+    assert all("内部备注" not in timeline.public_line(e) for e in public)
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(people, register, travel):
@@ -192,7 +192,7 @@ def test_not_accepted_records_the_route(people, register, travel):
         reason="已进入诉讼程序，请依法通过诉讼解决。",
     )
     assert p.state == State.NOT_ACCEPTED and p.route == "litigation"
-    assert "诉讼" in selectors.public_timeline(p).last().public_text
+    assert "诉讼" in timeline.public_line(selectors.public_timeline(p).last())
 
 
 def test_a_review_request_after_the_window_is_refused_with_the_reason(people, register, travel):

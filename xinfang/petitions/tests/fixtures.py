@@ -9,7 +9,7 @@ from xinfang.petitions import services
 from xinfang.petitions.models import Category
 
 VALID_ID = "11010519491231002X"
-VALID_ID_2 = "440524188001010014"
+VALID_ID_2 = "410481199505050298"
 
 
 @pytest.fixture

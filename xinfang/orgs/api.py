@@ -1,0 +1,86 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+from .models import Unit, UnitKind
+
+
+class MembershipOut(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField(source="unit.name")
+    role = serializers.CharField()
+    role_label = serializers.CharField(source="get_role_display")
+    is_primary = serializers.BooleanField()
+
+
+class MeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField(source="first_name")
+    is_superuser = serializers.BooleanField()
+    memberships = MembershipOut(many=True)
+
+
+class UnitNodeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    kind = serializers.CharField()
+    mediation_type = serializers.CharField()
+    children = serializers.ListField(child=serializers.DictField())
+
+
+def _tree_json(nodes) -> list[dict]:
+    return [
+        {
+            "id": n.unit.pk,
+            "code": n.unit.code,
+            "name": n.unit.name,
+            "level": n.unit.level,
+            "kind": n.unit.kind,
+            "mediation_type": n.unit.mediation_type,
+            "children": _tree_json(n.children),
+        }
+        for n in nodes
+    ]
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeOut)
+    def get(self, request):
+        user = request.user
+        return Response(
+            MeOut(
+                {
+                    "id": user.pk,
+                    "username": user.username,
+                    "first_name": user.first_name,
+                    "is_superuser": user.is_superuser,
+                    "memberships": list(selectors.memberships_of(user)),
+                }
+            ).data
+        )
+
+
+class UnitTreeView(APIView):
+    """The units the user may see, as a tree."""
+
+    @extend_schema(responses=UnitNodeOut(many=True))
+    def get(self, request):
+        return Response(_tree_json(selectors.unit_tree(selectors.unit_list(user=request.user))))
+
+
+class PublicUnitTreeView(APIView):
+    """No login: the territorial tree, to pick the place of the problem."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=UnitNodeOut(many=True), auth=[])
+    def get(self, request):
+        units = Unit.objects.filter(kind=UnitKind.TERRITORIAL, is_active=True)
+        return Response(_tree_json(selectors.unit_tree(units)))

@@ -1,0 +1,114 @@
+"""How an event reads on a timeline, in the reader's language.
+
+Events store what happened as data (the unit, the dates, the route, the outcome)
+and the words a member of staff typed (a reason, the opinion's text); the
+sentence around them is made here when the timeline is shown, so a petitioner
+reading in English and a clerk reading in Chinese both read their own language.
+"""
+
+import datetime as dt
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from .models import Channel, Outcome, PetitionEvent, Rating, Route
+
+
+def _date(value) -> str:
+    if not value:
+        return "-"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return formats.date_format(value, "Y-m-d")
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or ""
+
+
+def describe(event: PetitionEvent) -> str:
+    """The sentence for an event (without the staff's own words)."""
+    d = event.data if isinstance(event.data, dict) else {}
+    a = event.action
+    if a == "register":
+        return _("Registered (%(channel)s).") % {"channel": _label(Channel, d.get("channel", ""))}
+    if a == "forward":
+        return _("Forwarded to %(unit)s.") % {"unit": d.get("unit", "")}
+    if a == "accept":
+        return _("Accepted by %(unit)s. An opinion is due by %(date)s.") % {
+            "unit": d.get("unit", ""),
+            "date": _date(d.get("due")),
+        }
+    if a in ("decline", "decline_intake"):
+        return _("Not accepted. Route: %(route)s.") % {"route": _label(Route, d.get("route", ""))}
+    if a == "no_longer_accepted":
+        return _(
+            "Not accepted again: the same facts and reasons were already settled through "
+            "review and re-review (matter %(number)s)."
+        ) % {"number": d.get("same_as", "")}
+    if a == "extend":
+        return _("Extended by %(days)s days; new due date %(date)s.") % {
+            "days": d.get("days", ""),
+            "date": _date(d.get("due")),
+        }
+    if a == "reply":
+        return _("Opinion issued (%(outcome)s). You may ask for review until %(date)s.") % {
+            "outcome": _label(Outcome, d.get("outcome", "")),
+            "date": _date(d.get("window")),
+        }
+    if a == "request_review":
+        return _("Review requested; %(unit)s reviews it by %(date)s.") % {
+            "unit": d.get("unit", ""),
+            "date": _date(d.get("due")),
+        }
+    if a == "review_reply":
+        return _(
+            "Review opinion issued (%(outcome)s). You may ask for re-review until %(date)s."
+        ) % {
+            "outcome": _label(Outcome, d.get("outcome", "")),
+            "date": _date(d.get("window")),
+        }
+    if a == "request_re_review":
+        return _("Re-review requested; %(unit)s re-reviews it by %(date)s.") % {
+            "unit": d.get("unit", ""),
+            "date": _date(d.get("due")),
+        }
+    if a == "re_review_reply":
+        return _("Re-review opinion issued (%(outcome)s). This opinion is final.") % {
+            "outcome": _label(Outcome, d.get("outcome", "")),
+        }
+    if a == "hearing_start":
+        return _("A public hearing began; the period is paused.")
+    if a == "hearing_end":
+        return _("The public hearing ended; the period runs again. Due date: %(date)s.") % {
+            "date": _date(d.get("due")),
+        }
+    if a == "evaluate":
+        return _("Evaluated: responsible unit %(unit)s, petition office %(office)s.") % {
+            "unit": _label(Rating, d.get("unit_rating", "")),
+            "office": _label(Rating, d.get("office_rating", "")),
+        }
+    if a == "conclude":
+        return _("Concluded.")
+    if a == "window_lapsed":
+        return _("Concluded: no review was asked for within 30 days.")
+    if a == "merge":
+        return _("Merged into matter %(number)s, handled together.") % {
+            "number": d.get("number", "")
+        }
+    if a == "merged_in":
+        return _("Matter %(number)s was merged into this one.") % {"number": d.get("number", "")}
+    return ""
+
+
+def public_line(event: PetitionEvent) -> str:
+    """The sentence and, where there are any, the staff's words meant for the petitioner."""
+    sentence = describe(event)
+    words = (event.public_text or "").strip()
+    return f"{sentence} {words}".strip() if words else sentence

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "petitions"
+
+urlpatterns = [
+    path("petitions/", views.worklist, name="worklist"),
+    path("petitions/register/", views.register, name="register"),
+    path("petitions/supervision/", views.supervision, name="supervision"),
+    path("petitions/<int:pk>/", views.detail, name="detail"),
+    path("petitions/<int:pk>/actions/<slug:action>/", views.act, name="act"),
+    path(
+        "petitions/<int:pk>/petitioners/<int:petitioner_pk>/reveal/",
+        views.reveal,
+        name="reveal",
+    ),
+    path(
+        "petitions/<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment,
+        name="attachment",
+    ),
+]

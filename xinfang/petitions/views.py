@@ -1,0 +1,507 @@
+"""The staff pages of petition matters: input → access → service → response.
+
+Every read goes through selectors (visibility: an outsider gets 404), every
+write through services; a domain error becomes its answer here (InvalidInput:
+the form again with the errors, 400; Conflict: the page as it now is with the
+message, 409; PermissionDenied: 403; NotFound: 404).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from xinfang.core import calendar, pii
+from xinfang.core.calendar import Colour
+from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from xinfang.core.querycode import format_query_code
+from xinfang.orgs import permissions
+from xinfang.orgs import selectors as org_selectors
+from xinfang.orgs.models import Role, UnitLink
+
+from . import forms, selectors, services, workflow
+from . import timeline as timeline_text
+from .models import CLOSED_STATES, State
+
+PER_PAGE = 25
+COLOURS = ("red", "yellow", "blue", "green")
+RECEIPT_KEY = "petitions_receipt"
+
+# Events that are not transitions of workflow.TRANSITIONS.
+EVENT_LABELS = {
+    "register": gettext_lazy("Registered"),
+    "no_longer_accepted": gettext_lazy("Not accepted again (same facts and reasons)"),
+    "merged_in": gettext_lazy("Another matter merged into this one"),
+    "turned_red": gettext_lazy("Turned red (overdue)"),
+    "window_lapsed": gettext_lazy("Concluded: no request within the window"),
+    "deadline_recomputed": gettext_lazy("Due date recomputed (holiday schedule)"),
+}
+# Acts without a staff actor: the petitioner's through the query code.
+PETITIONER_ACTIONS = {"register", "request_review", "request_re_review", "evaluate"}
+# Rare actions are folded away under "More actions".
+MORE_ACTIONS = {"declare_interest", "merge", "own", "decline_intake", "return", "decline"}
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _forbidden(request, message=None):
+    return render(
+        request,
+        "petitions/forbidden.html",
+        {"message": message or PermissionDenied.default_message},
+        status=403,
+    )
+
+
+def _domain_to_http(request, exc):
+    """NotFound is a 404 (never a hint that the matter exists); PermissionDenied a 403."""
+    if isinstance(exc, NotFound):
+        raise Http404 from exc
+    return _forbidden(request, exc.message)
+
+
+def available_actions(user, p) -> list[workflow.Transition]:
+    """The staff actions this user may take on the matter now, as the services check
+    them (services._check_may is the one rule; it is called, not copied)."""
+    found = []
+    for t in workflow.TRANSITIONS.values():
+        if t.permission is None or p.state not in t.sources:
+            continue
+        # The row's own guards, so that no button is shown that can only fail.
+        if t.name == "hearing_start" and p.hearing_started_on is not None:
+            continue
+        if t.name == "hearing_end" and p.hearing_started_on is None:
+            continue
+        if t.name == "extend" and p.extension_days:
+            continue
+        try:
+            services._check_may(user, p, t)
+        except PermissionDenied:
+            continue
+        found.append(t)
+    return found
+
+
+def _event_label(action: str):
+    t = workflow.get(action)
+    return t.label if t is not None else EVENT_LABELS.get(action, action)
+
+
+def _state_label(value: str):
+    return State(value).label if value in State.values else value
+
+
+def _clock_info(p) -> dict | None:
+    if not p.clock:
+        return None
+    spec = calendar.CLOCKS.get(p.clock)
+    info = {
+        "label": spec.label if spec else p.clock,
+        "started_on": p.clock_started_on,
+        "due_date": p.due_date,
+        "provisional": p.due_provisional,
+        "window_ends_on": p.window_ends_on,
+        "hearing_started_on": p.hearing_started_on,
+        "extension_days": p.extension_days,
+    }
+    info["days"] = _days(p.due_date or p.window_ends_on)
+    info["is_window"] = p.clock in workflow.PETITIONER_WINDOWS
+    return info
+
+
+def _days(end, today=None) -> dict:
+    """Days left to `end` as the templates show them."""
+    if end is None:
+        return {"left": None}
+    left = calendar.days_left(end, today)
+    return {"left": left, "overdue": -left if left < 0 else 0}
+
+
+def _with_days_left(rows) -> list:
+    rows = list(rows)
+    today = calendar.today()
+    for p in rows:
+        p.days = _days(p.due_date or p.window_ends_on, today)
+        p.colour_label = Colour(p.colour).label
+    return rows
+
+
+def _page(request, qs):
+    paginator = Paginator(qs, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.rows = _with_days_left(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    page.query = query.urlencode()
+    return page
+
+
+def _colour_chips(request, counts: dict) -> list[dict]:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("colour", None)
+    chosen = request.GET.get("colour", "")
+    chips = [
+        {
+            "colour": "",
+            "label": _("All"),
+            "count": sum(counts.values()),
+            "query": query.urlencode(),
+            "active": chosen == "",
+        }
+    ]
+    for c in COLOURS:
+        q = query.copy()
+        q["colour"] = c
+        chips.append(
+            {
+                "colour": c,
+                "label": Colour(c).label,
+                "count": counts.get(c, 0),
+                "query": q.urlencode(),
+                "active": chosen == c,
+            }
+        )
+    return chips
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- registration -------------------------------------------------------------------
+
+
+def _registering_units(user) -> list:
+    return [m.unit for m in org_selectors.memberships_of(user) if m.role == Role.CLERK]
+
+
+def _registered(request, p):
+    request.session[RECEIPT_KEY] = p.pk
+    messages.success(request, _("Registered as matter %(number)s.") % {"number": p.number})
+    return redirect("petitions:detail", pk=p.pk)
+
+
+@login_required
+def register(request):
+    """登记: the clerk's form. A hidden key per form makes a double submit one matter."""
+    units = _registering_units(request.user)
+    if not units:
+        return _forbidden(request)
+    loose_errors: list = []
+    status = 200
+    if request.method == "POST":
+        form = forms.RegistrationForm(request.POST, request.FILES, registering_units=units)
+        formset = forms.PetitionerFormSet(request.POST, prefix="petitioners")
+        if form.is_valid() and formset.is_valid():
+            key = form.cleaned_data["idempotency_key"]
+            key = f"staff:{key}" if key else None
+            existing = _by_key(request.user, key)
+            if existing is not None:
+                return _registered(request, existing)
+            rows, index = forms.petitioner_rows(formset)
+            try:
+                p = services.petition_register(
+                    actor=request.user,
+                    petitioners=rows,
+                    attachments=request.FILES.getlist("attachments"),
+                    idempotency_key=key,
+                    **form.service_fields(),
+                )
+            except InvalidInput as exc:
+                loose_errors = forms.add_service_errors(
+                    form, exc.field_errors, formset=formset, rows_index=index
+                )
+                if not exc.field_errors:
+                    form.add_error(None, str(exc.message))
+            except PermissionDenied as exc:
+                return _domain_to_http(request, exc)
+            except IntegrityError:
+                # The same form sent twice at once: the other request registered it.
+                existing = _by_key(request.user, key)
+                if existing is None:
+                    raise
+                return _registered(request, existing)
+            else:
+                return _registered(request, p)
+        status = 400
+    else:
+        form = forms.RegistrationForm(
+            registering_units=units, initial={"idempotency_key": uuid.uuid4()}
+        )
+        formset = forms.PetitionerFormSet(prefix="petitioners")
+    return render(
+        request,
+        "petitions/register.html",
+        {
+            "form": form,
+            "formset": formset,
+            "petitioner_errors": loose_errors,
+            "has_errors": status != 200,
+        },
+        status=status,
+    )
+
+
+def _by_key(user, key):
+    if not key:
+        return None
+    return selectors.visible_petitions(user).filter(idempotency_key=key).first()
+
+
+# --- lists --------------------------------------------------------------------------
+
+
+@login_required
+def worklist(request):
+    """待办: what waits for this user's action, most urgent first."""
+    filter_form = forms.ListFilterForm(request.GET or None, user=request.user)
+    filters = filter_form.filters()
+    without_colour = {k: v for k, v in filters.items() if k != "colour"}
+    counts = selectors.colour_counts(
+        selectors.worklist(user=request.user, filters=without_colour)
+    )
+    page = _page(request, selectors.worklist(user=request.user, filters=filters))
+    return render(
+        request,
+        "petitions/worklist.html",
+        {
+            "filter_form": filter_form,
+            "chips": _colour_chips(request, counts),
+            "page": page,
+            "filtered": bool(filters),
+        },
+    )
+
+
+def _supervised_offices(user):
+    return UnitLink.objects.filter(
+        ancestor_id__in=permissions.member_unit_ids(user, "supervise")
+    ).values("descendant_id")
+
+
+@login_required
+def supervision(request):
+    """挂牌督办: the open matters of the supervisor's office, by colour, to list and chase."""
+    user = request.user
+    if not permissions.member_unit_ids(user, "supervise") and not user.is_superuser:
+        return _forbidden(request)
+    filter_form = forms.ListFilterForm(request.GET or None, user=user)
+    filters = filter_form.filters()
+
+    def open_matters(f):
+        qs = selectors.petition_list(user=user, filters=f).exclude(state__in=CLOSED_STATES)
+        return qs if user.is_superuser else qs.filter(office__in=_supervised_offices(user))
+
+    counts = open_matters({k: v for k, v in filters.items() if k != "colour"})
+    page = _page(request, open_matters(filters))
+    return render(
+        request,
+        "petitions/supervision.html",
+        {
+            "filter_form": filter_form,
+            "chips": _colour_chips(request, selectors.colour_counts(counts)),
+            "page": page,
+            "list_choices": forms.ListForm.base_fields["colour"].choices,
+            "filtered": bool(filters),
+        },
+    )
+
+
+# --- one matter ---------------------------------------------------------------------
+
+
+def _timeline(user, p) -> list[dict]:
+    rows = []
+    for e in selectors.timeline(user=user, petition=p):
+        if e.actor_id:
+            who = e.actor.get_full_name() or e.actor.get_username()
+        elif e.action in PETITIONER_ACTIONS:
+            who = _("Petitioner")
+        else:
+            who = _("System")
+        detail = ""
+        if e.action == "list":
+            colour = (e.data or {}).get("colour")
+            detail = Colour(colour).label if colour in Colour.values else _("listing cleared")
+        rows.append(
+            {
+                "event": e,
+                "label": _event_label(e.action),
+                "who": who,
+                "unit": e.actor_unit.name if e.actor_unit_id else "",
+                "from_state": _state_label(e.from_state) if e.from_state else "",
+                "to_state": _state_label(e.to_state) if e.to_state else "",
+                "moved": e.from_state != e.to_state,
+                "other_matter": e.petition.number if e.petition_id != p.pk else "",
+                "detail": detail,
+                "sentence": timeline_text.describe(e),
+            }
+        )
+    return rows
+
+
+def _petitioners(p, revealed: dict) -> list[dict]:
+    rows = []
+    for x in p.petitioners.all():
+        shown = revealed.get(x.pk)
+        rows.append(
+            {
+                "pk": x.pk,
+                "name": x.name,
+                "id_number": shown["id_number"] if shown else pii.mask_id_number(x.id_number),
+                "phone": shown["phone"] if shown else pii.mask_phone(x.phone),
+                "has_hidden": bool(x.id_number or x.phone),
+                "address": x.address,
+                "is_representative": x.is_representative,
+                "revealed": shown is not None,
+            }
+        )
+    return rows
+
+
+def _render_matter(
+    request, p, *, bound=None, revealed=None, error=None, status=200, next_url=""
+):
+    user = request.user
+    actions = []
+    for t in available_actions(user, p):
+        form_class = forms.ACTION_FORMS.get(t.name)
+        if form_class is None:
+            continue
+        if bound is not None and bound.prefix == t.name:
+            form = bound
+        else:
+            form = form_class(prefix=t.name, petition=p, user=user)
+        actions.append({"t": t, "form": form, "more": t.name in MORE_ACTIONS})
+    receipt = None
+    if request.session.get(RECEIPT_KEY) == p.pk:
+        del request.session[RECEIPT_KEY]
+        receipt = {"number": p.number, "query_code": format_query_code(p.query_code)}
+    colour = selectors.colour_of(p)
+    same_as = p.same_as if p.same_as_id and selectors.may_see(user, p.same_as) else None
+    merged_into = (
+        p.merged_into if p.merged_into_id and selectors.may_see(user, p.merged_into) else None
+    )
+    context = {
+        "p": p,
+        "colour": colour,
+        "colour_label": Colour(colour).label,
+        "clock": _clock_info(p),
+        "petitioners": _petitioners(p, revealed or {}),
+        "may_reveal": permissions.may(user, "view_personal_data", p),
+        "attachments": list(p.attachments.all()),
+        "timeline": _timeline(user, p),
+        "merged": list(
+            selectors.visible_petitions(user).filter(merged_into=p).only("pk", "number", "summary")
+        ),
+        "same_as": same_as,
+        "merged_into": merged_into,
+        "actions": [a for a in actions if not a["more"]],
+        "more_actions": [a for a in actions if a["more"]],
+        "receipt": receipt,
+        "error": error,
+        "next_url": next_url,
+    }
+    response = render(request, "petitions/detail.html", context, status=status)
+    if revealed or receipt:
+        # Personal data in full, or the query code: never kept by a cache.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def detail(request, pk):
+    p = selectors.petition_get(user=request.user, pk=pk)
+    return _render_matter(request, p)
+
+
+@login_required
+@require_POST
+@never_cache
+def reveal(request, pk, petitioner_pk):
+    """Show one petitioner's ID number and phone in full; the read is recorded."""
+    p = selectors.petition_get(user=request.user, pk=pk)
+    if not permissions.may(request.user, "view_personal_data", p):
+        return _forbidden(request)
+    person = p.petitioners.filter(pk=petitioner_pk).first()
+    if person is None:
+        raise Http404
+    target = f"petition:{p.pk}:petitioner:{person.pk}"
+    shown = {}
+    for field in ("id_number", "phone"):
+        value = getattr(person, field)
+        shown[field] = (
+            pii.reveal(user=request.user, request=request, target=target, field=field, value=value)
+            if value
+            else ""
+        )
+    return _render_matter(request, p, revealed={person.pk: shown})
+
+
+@login_required
+def attachment(request, pk, attachment_pk):
+    p = selectors.petition_get(user=request.user, pk=pk)
+    att = p.attachments.filter(pk=attachment_pk).first()
+    if att is None:
+        raise Http404
+    response = FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    """Take one action with its form; the service decides."""
+    p = selectors.petition_get(user=request.user, pk=pk)
+    t = workflow.get(action)
+    form_class = forms.ACTION_FORMS.get(action)
+    if t is None or t.permission is None or form_class is None:
+        raise Http404
+    form = form_class(request.POST, prefix=action, petition=p, user=request.user)
+    back = reverse("petitions:detail", args=[p.pk])
+    if form.is_valid():
+        try:
+            services.petition_act(
+                actor=request.user,
+                petition_id=p.pk,
+                action=action,
+                version=form.cleaned_data["version"],
+                **form.service_fields(),
+            )
+        except Conflict as exc:
+            p = selectors.petition_get(user=request.user, pk=pk)
+            return _render_matter(request, p, error=exc.message, status=409)
+        except InvalidInput as exc:
+            forms.add_service_errors(form, exc.field_errors)
+            if not exc.field_errors:
+                form.add_error(None, str(exc.message))
+        except (PermissionDenied, NotFound) as exc:
+            return _domain_to_http(request, exc)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": t.label})
+            return redirect(_safe_next(request, back))
+    return _render_matter(
+        request, p, bound=form, status=400, next_url=_safe_next(request, "")
+    )
