@@ -26,6 +26,7 @@ run: export DEBUG := $(or $(DEBUG),1)
 run: $(VENV)/.installed messages
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_petitions
 	$(PY) manage.py collectstatic --no-input -v 0
 	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
