@@ -63,7 +63,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj and obj.published)
 
-    @admin.action(description=_("Publish the selected years\u2019 schedules"))
+    @admin.action(description=_("Publish the schedules of the selected years"))
     def publish(self, request, queryset):
         published = 0
         for calendar_year in queryset.prefetch_related("days"):

@@ -217,7 +217,7 @@ def petition_row(p: Petition, today) -> dict:
 def available_actions(user, p: Petition) -> list[str]:
     names = []
     for t in workflow.TRANSITIONS.values():
-        if t.permission is None or p.state not in t.sources:
+        if t.permission is None or p.state not in t.sources or p.blocked_reason(t.name):
             continue
         units = [u for u in services._via_units(p, t.via) if u]
         if units and services.permissions.reaches(user, units, t.permission):

@@ -104,6 +104,14 @@ def _blank(label) -> list:
 # --- registration -------------------------------------------------------------------
 
 
+class PageForm(forms.Form):
+    """No colon after labels: the layout sets them apart."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -121,7 +129,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(PageForm):
     """登记: what the clerk takes down from a letter, visit, call or mailbox letter."""
 
     registering_unit = forms.TypedChoiceField(label=_("Registering unit"), coerce=int)
@@ -137,7 +145,7 @@ class RegistrationForm(forms.Form):
     category = forms.TypedChoiceField(label=_("Category"), coerce=int)
     place = forms.TypedChoiceField(label=_("Place of the problem"), coerce=int)
     received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     people_count = forms.IntegerField(
         label=_("Number of people"), min_value=1, initial=1, widget=forms.NumberInput()
@@ -215,7 +223,7 @@ class RegistrationForm(forms.Form):
         }
 
 
-class PetitionerForm(forms.Form):
+class PetitionerForm(PageForm):
     """One petitioner (信访人); the service checks the ID number and phone."""
 
     name = forms.CharField(label=_("Name"), max_length=60, required=False)
@@ -277,7 +285,7 @@ def add_service_errors(form, field_errors: dict, *, formset=None, rows_index=Non
 # --- lists --------------------------------------------------------------------------
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(PageForm):
     """The filters of the worklist and the supervision list (selectors.FILTERS)."""
 
     colour = forms.ChoiceField(
@@ -296,10 +304,14 @@ class ListFilterForm(forms.Form):
         label=_("Unit or place"), required=False, coerce=int, empty_value=None
     )
     date_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     q = forms.CharField(
         label=_("Number or summary"),
@@ -335,7 +347,7 @@ class ListFilterForm(forms.Form):
 # --- actions on a matter ------------------------------------------------------------
 
 
-class ActionForm(forms.Form):
+class ActionForm(PageForm):
     """Every action form carries the version the user saw: a stale page is a conflict."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -327,6 +327,22 @@ class Petition(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    def blocked_reason(self, action: str) -> str | None:
+        """The row's own guard for `action` beyond its state: why it cannot be taken
+        now (a translated sentence), or None. Services refuse with it (409); pages
+        hide the button."""
+        from django.utils.translation import gettext
+
+        if action == "hearing_start" and self.hearing_started_on is not None:
+            return gettext("A hearing is already under way.")
+        if action == "hearing_end" and self.hearing_started_on is None:
+            return gettext("No hearing is under way.")
+        if action == "extend" and self.extension_days:
+            return gettext("This matter was already extended once.")
+        if action == "merge" and self.merged_into_id:
+            return gettext("That matter is closed.")
+        return None
+
     def scope_unit_ids(self) -> set[int]:
         """The units through which a membership may reach this matter."""
         ids = {

@@ -262,7 +262,10 @@ def colour_counts(qs: QuerySet[Petition], today: dt.date | None = None) -> dict[
 
 def timeline(*, user, petition: Petition) -> QuerySet[PetitionEvent]:
     """The whole timeline (staff): the matter's events and those of matters merged into it."""
-    ids = [petition.pk, *Petition.objects.filter(merged_into=petition).values_list("pk", flat=True)]
+    # Matters merged into this one show on its timeline only where the user may see
+    # them too (an accusation merged in stays hidden from the accused).
+    merged = visible_petitions(user).filter(merged_into=petition).values_list("pk", flat=True)
+    ids = [petition.pk, *merged]
     return (
         PetitionEvent.objects.filter(petition_id__in=ids)
         .select_related("actor", "actor_unit", "petition")

@@ -628,6 +628,9 @@ def _act(name: str):
             # conflict for anyone who can see the matter (409, not 403).
             _check_state(p, t, version)
             _check_may(actor, p, t)
+            reason = p.blocked_reason(name)
+            if reason:
+                raise Conflict(reason)
             from_state = p.state
             result = fn(p, actor, **fields) or {}
             return _finish(p, t, actor=actor, from_state=from_state, **result)
@@ -784,8 +787,6 @@ def petition_declare_interest(
 @_act("extend")
 def _extend(p, actor, *, days: int | None = None, reason: str = "", **_ignored):
     """One extension of at most 30 days, approved by the unit head, reason told (Art. 33)."""
-    if p.extension_days:
-        raise Conflict(_("This matter was already extended once."))
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -869,8 +870,6 @@ def _re_review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored)
 @_act("hearing_start")
 def _hearing_start(p, actor, *, note: str = "", **_ignored):
     """听证: the time a public hearing takes is not counted (Art. 35)."""
-    if p.hearing_started_on is not None:
-        raise Conflict(_("A hearing is already under way."))
     p.hearing_started_on = _today()
     _derive_due(p)
     return {
@@ -881,8 +880,6 @@ def _hearing_start(p, actor, *, note: str = "", **_ignored):
 
 @_act("hearing_end")
 def _hearing_end(p, actor, *, note: str = "", **_ignored):
-    if p.hearing_started_on is None:
-        raise Conflict(_("No hearing is under way."))
     days = (_today() - p.hearing_started_on).days
     p.paused_days += days
     p.hearing_started_on = None

@@ -81,11 +81,7 @@ def available_actions(user, p) -> list[workflow.Transition]:
         if t.permission is None or p.state not in t.sources:
             continue
         # The row's own guards, so that no button is shown that can only fail.
-        if t.name == "hearing_start" and p.hearing_started_on is not None:
-            continue
-        if t.name == "hearing_end" and p.hearing_started_on is None:
-            continue
-        if t.name == "extend" and p.extension_days:
+        if p.blocked_reason(t.name):
             continue
         try:
             services._check_may(user, p, t)
@@ -276,9 +272,7 @@ def worklist(request):
     filter_form = forms.ListFilterForm(request.GET or None, user=request.user)
     filters = filter_form.filters()
     without_colour = {k: v for k, v in filters.items() if k != "colour"}
-    counts = selectors.colour_counts(
-        selectors.worklist(user=request.user, filters=without_colour)
-    )
+    counts = selectors.colour_counts(selectors.worklist(user=request.user, filters=without_colour))
     page = _page(request, selectors.worklist(user=request.user, filters=filters))
     return render(
         request,
@@ -378,9 +372,7 @@ def _petitioners(p, revealed: dict) -> list[dict]:
     return rows
 
 
-def _render_matter(
-    request, p, *, bound=None, revealed=None, error=None, status=200, next_url=""
-):
+def _render_matter(request, p, *, bound=None, revealed=None, error=None, status=200, next_url=""):
     user = request.user
     actions = []
     for t in available_actions(user, p):
@@ -502,6 +494,4 @@ def act(request, pk, action):
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": t.label})
             return redirect(_safe_next(request, back))
-    return _render_matter(
-        request, p, bound=form, status=400, next_url=_safe_next(request, "")
-    )
+    return _render_matter(request, p, bound=form, status=400, next_url=_safe_next(request, ""))

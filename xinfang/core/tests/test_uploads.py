@@ -18,6 +18,14 @@ from xinfang.core.uploads import (
 )
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """These tests read the (English) source messages; Chinese is checked elsewhere."""
+
+    with translation.override("en"):
+        yield
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     crc = zlib.crc32(kind + data) & 0xFFFFFFFF
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)

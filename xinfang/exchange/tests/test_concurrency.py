@@ -13,7 +13,9 @@ from xinfang.petitions.models import Category, Petition
 
 def post(url, body, key):
     req = urllib.request.Request(
-        url, data=json.dumps(body).encode(), method="POST",
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
         headers={"Content-Type": "application/json", "Idempotency-Key": key},
     )
     try:
@@ -33,7 +35,11 @@ def test_fifty_concurrent_submissions_with_retries(live_server, settings):
     seed_categories(Category)  # a transactional test starts from empty tables
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"public_lookup": "10000/minute", "public_submit": "10000/minute", "auth": "100/minute"},
+        "DEFAULT_THROTTLE_RATES": {
+            "public_lookup": "10000/minute",
+            "public_submit": "10000/minute",
+            "auth": "100/minute",
+        },
     }
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
@@ -48,8 +54,13 @@ def test_fifty_concurrent_submissions_with_retries(live_server, settings):
 
     def submit(i):
         body = {
-            "purpose": "appeal", "category": category, "place": place, "consent": True,
-            "summary": f"并发提交{i}", "content": "内容", "petitioners": [{"name": f"甲{i}"}],
+            "purpose": "appeal",
+            "category": category,
+            "place": place,
+            "consent": True,
+            "summary": f"并发提交{i}",
+            "content": "内容",
+            "petitioners": [{"name": f"甲{i}"}],
         }
         # Every submission is sent twice at once, as a double tap or a retry would.
         return [post(url, body, f"key-{i}") for _ in range(2)]
