@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xinfang.orgs.context_processors.navigation",
+                "xinfang.petitions.context_processors.notifications",
             ],
         },
     },

@@ -18,7 +18,7 @@ from xinfang.core import calendar
 from xinfang.orgs import permissions
 from xinfang.orgs.models import UnitLink
 
-from .models import CLOSED_STATES, OPEN_STATES, Petition, PetitionEvent, State
+from .models import CLOSED_STATES, OPEN_STATES, Notification, Petition, PetitionEvent, State
 
 SCOPE_FIELDS = (
     "place",
@@ -301,3 +301,13 @@ def public_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
         .order_by("at", "pk")
         .only("at", "action", "to_state", "public_text", "data", "petition_id")
     )
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """The user's own notifications, newest first; a matter they can no longer see
+    is not linked."""
+    return Notification.objects.filter(user=user).select_related("petition").order_by("-created_at")
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

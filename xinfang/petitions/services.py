@@ -1135,6 +1135,14 @@ def petition_evaluate(
     return evaluation
 
 
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all of them, or those in `ids`)."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
 # --- clocks over time -------------------------------------------------------------
 
 

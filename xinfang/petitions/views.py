@@ -495,3 +495,22 @@ def act(request, pk, action):
             messages.success(request, _("Done: %(action)s.") % {"action": t.label})
             return redirect(_safe_next(request, back))
     return _render_matter(request, p, bound=form, status=400, next_url=_safe_next(request, ""))
+
+
+@login_required
+def notifications(request):
+    """In-app notices: matters turned red, chases. Opening the page marks them read."""
+    items = list(selectors.notifications_for(request.user)[:100])
+    visible = set(
+        selectors.visible_petitions(request.user)
+        .filter(pk__in=[n.petition_id for n in items if n.petition_id])
+        .values_list("pk", flat=True)
+    )
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        return redirect("petitions:notifications")
+    return render(
+        request,
+        "petitions/notifications.html",
+        {"items": items, "visible": visible},
+    )
