@@ -41,3 +41,16 @@ ROLE_DUTIES = {
         _("Read the indicators, hotspots and reports."),
     ],
 }
+
+
+# Panels other areas add to the start pages: callables (request, role) -> dict or
+# None, with keys "title", "lines" (list of (label, value)), "links" (list of
+# (label, url)). Registered in each area's AppConfig.ready(), so that orgs needs
+# to know nothing of the areas built on it.
+START_PANELS: list = []
+
+
+def register_start_panel(panel):
+    if panel not in START_PANELS:
+        START_PANELS.append(panel)
+    return panel

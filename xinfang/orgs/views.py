@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from . import selectors
 from .models import Role
 from .permissions import member_unit_ids, roles_of
-from .roles import ROLE_DUTIES
+from .roles import ROLE_DUTIES, START_PANELS
 
 
 @login_required
@@ -31,6 +31,7 @@ def start_role(request, role: str):
         "own_units": own_units,
         "summary": selectors.scope_summary(user=request.user),
         "unit_count": selectors.unit_list(user=request.user).count(),
+        "panels": [p for p in (panel(request, role) for panel in START_PANELS) if p],
     }
     return render(request, "orgs/start.html", context)
 

@@ -15,3 +15,9 @@ class PetitionsConfig(AppConfig):
         # When an administrator publishes a year's holiday schedule, the open
         # matters whose deadline fell in it are recomputed.
         register_recompute(recompute_provisional_deadlines)
+
+        from xinfang.orgs.roles import register_start_panel
+
+        from .panels import start_panel
+
+        register_start_panel(start_panel)

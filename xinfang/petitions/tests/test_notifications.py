@@ -32,3 +32,16 @@ def test_nobody_reads_anothers_notices(client, people, register, travel):
     services.petition_act(actor=people["supervisor"], petition_id=p.pk, action="list", colour="red")
     client.force_login(people["handler_b"])
     assert p.number not in client.get(reverse("petitions:notifications")).content.decode()
+
+
+def test_the_start_page_shows_what_waits_by_colour(client, people, register, travel):
+    travel("2026-11-02")
+    register()
+    client.force_login(people["dispatcher"])
+    page = client.get(reverse("start_role", args=["dispatcher"])).content.decode()
+    assert "待您办理" in page and reverse("petitions:worklist") in page
+    client.force_login(people["clerk"])
+    assert (
+        reverse("petitions:register")
+        in client.get(reverse("start_role", args=["clerk"])).content.decode()
+    )
