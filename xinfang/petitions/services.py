@@ -809,62 +809,58 @@ def _extend(p, actor, *, days: int | None = None, reason: str = "", **_ignored):
     }
 
 
-def _opinion_fields(p, outcome, text, field_prefix):
+def _issue_opinion(p, *, kind: str, outcome: str, text: str, window_clock, basis: str) -> dict:
+    """The common part of the three written answers: record the outcome and the
+    date on `<kind>_outcome` / `<kind>_issued_on`, and the petitioner's next window."""
     if outcome not in Outcome.values:
         raise InvalidInput(field_errors={"outcome": [_("Choose the outcome.")]})
-    return _require_text(text, "text", _("Write the opinion."))
+    text = _require_text(text, "text", _("Write the opinion."))
+    issued_on = _today()
+    setattr(p, f"{kind}_outcome", outcome)
+    setattr(p, f"{kind}_issued_on", issued_on)
+    data = {"notice": kind, "outcome": outcome, "basis": basis}
+    if window_clock is not None:
+        data["window"] = calendar.deadline_for(window_clock, issued_on).due.isoformat()
+    return {"public_text": text, "data": data}
 
 
 @_act("reply")
 def _reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
     """处理意见书: the written opinion (within 60 days, Art. 33)."""
-    text = _opinion_fields(p, outcome, text, "opinion")
-    p.opinion_outcome = outcome
-    p.opinion_issued_on = _today()
-    window = calendar.deadline_for(Clock.REVIEW_REQUEST, p.opinion_issued_on).due
-    return {
-        "public_text": text,
-        "data": {
-            "notice": "opinion",
-            "outcome": outcome,
-            "window": window.isoformat(),
-            "basis": "信访条例(2005)第三十二条、第三十三条",
-        },
-    }
+    return _issue_opinion(
+        p,
+        kind="opinion",
+        outcome=outcome,
+        text=text,
+        window_clock=Clock.REVIEW_REQUEST,
+        basis="信访条例(2005)第三十二条、第三十三条",
+    )
 
 
 @_act("review_reply")
 def _review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
     """复查意见书 (within 30 days, Art. 34)."""
-    text = _opinion_fields(p, outcome, text, "review")
-    p.review_outcome = outcome
-    p.review_issued_on = _today()
-    window = calendar.deadline_for(Clock.RE_REVIEW_REQUEST, p.review_issued_on).due
-    return {
-        "public_text": text,
-        "data": {
-            "notice": "review",
-            "outcome": outcome,
-            "window": window.isoformat(),
-            "basis": "信访条例(2005)第三十四条",
-        },
-    }
+    return _issue_opinion(
+        p,
+        kind="review",
+        outcome=outcome,
+        text=text,
+        window_clock=Clock.RE_REVIEW_REQUEST,
+        basis="信访条例(2005)第三十四条",
+    )
 
 
 @_act("re_review_reply")
 def _re_review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
     """复核意见书 (within 30 days, Art. 35): final; the same facts are not accepted again."""
-    text = _opinion_fields(p, outcome, text, "re_review")
-    p.re_review_outcome = outcome
-    p.re_review_issued_on = _today()
-    return {
-        "public_text": text,
-        "data": {
-            "notice": "re_review",
-            "outcome": outcome,
-            "basis": "信访条例(2005)第三十五条",
-        },
-    }
+    return _issue_opinion(
+        p,
+        kind="re_review",
+        outcome=outcome,
+        text=text,
+        window_clock=None,
+        basis="信访条例(2005)第三十五条",
+    )
 
 
 @_act("hearing_start")
