@@ -95,3 +95,14 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.membership_remove(membership=Membership.objects.get(pk=obj.pk))
+        created = services.membership_add(
+            user=obj.user, unit=obj.unit, role=obj.role, is_primary=obj.is_primary
+        )
+        obj.pk = created.pk
+
+    def delete_model(self, request, obj):
+        services.membership_remove(membership=obj)

@@ -45,3 +45,13 @@ def test_the_start_page_shows_what_waits_by_colour(client, people, register, tra
         reverse("petitions:register")
         in client.get(reverse("start_role", args=["clerk"])).content.decode()
     )
+
+
+def test_the_worklist_links_the_export_and_the_export_answers_csv(client, people, register, travel):
+    travel("2026-11-02")
+    p = register()
+    client.force_login(people["dispatcher"])
+    page = client.get(reverse("petitions:worklist")).content.decode()
+    assert reverse("api-petitions-export") in page
+    csv = client.get(reverse("api-petitions-export")).content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("编号") and p.number in csv
