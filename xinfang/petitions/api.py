@@ -437,6 +437,12 @@ class PublicReviewRequestView(PublicView):
 # --- staff views --------------------------------------------------------------------
 
 
+def known_count_paginator(total: int):
+    from django.core.paginator import Paginator
+
+    return type("KnownCountPaginator", (Paginator,), {"count": total})
+
+
 class Pages(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
@@ -470,6 +476,10 @@ class PetitionListView(APIView):
             select(user=request.user, filters=counts_filters, today=today), today
         )
         pages = Pages()
+        # The colour counts already add up to the list's length: no second COUNT(*).
+        pages.django_paginator_class = known_count_paginator(
+            selectors.total_from_counts(counts, filters)
+        )
         page = pages.paginate_queryset(qs, request, view=self)
         response = pages.get_paginated_response([petition_row(p, today) for p in page])
         response.data["colour_counts"] = counts

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -103,7 +104,8 @@ def _derive_due(p: Petition) -> None:
 def office_for(unit: Unit) -> Unit:
     """The petition office of the nearest territory at or above `unit`."""
     office = (
-        Unit.objects.filter(
+        Unit.objects.select_related("parent")
+        .filter(
             kind=UnitKind.PETITION_OFFICE,
             is_active=True,
             parent__descendant_links__descendant=unit,
@@ -139,19 +141,23 @@ def territorial_above(unit: Unit) -> Unit:
 
 
 def _next_number(office: Unit, year: int) -> str:
+    """The next gap-free number for the office's territory and year.
+
+    One UPDATE ... SET last = last + 1 takes the sequence row's lock until the
+    transaction ends, so two registrations never get one number; registration
+    calls this last, just before commit, so the lock that serialises them is held
+    for two short statements and not for the whole registration."""
     territory = office.parent.code if office.parent_id else office.code
     prefix = f"{territory}-{year}"
-    # The sequence row is locked for the rest of this transaction: numbers are
-    # gap-free per prefix and never handed out twice.
-    try:
-        with transaction.atomic():
-            NumberSequence.objects.get_or_create(prefix=prefix)
-    except IntegrityError:
-        pass  # created by a concurrent transaction just now
-    seq = NumberSequence.objects.select_for_update().get(prefix=prefix)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"{prefix}-{seq.last:06d}"
+    rows = NumberSequence.objects.filter(prefix=prefix)
+    if not rows.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(prefix=prefix, last=0)
+        except IntegrityError:
+            pass  # created by a concurrent transaction just now
+        rows.update(last=F("last") + 1)
+    return f"{prefix}-{rows.values_list('last', flat=True).get():06d}"
 
 
 def _actor_unit(actor, p: Petition, permission: str | None) -> Unit | None:
@@ -430,7 +436,8 @@ def petition_register(
     chosen["accusation"] = chosen["accusation"] or purpose == Purpose.ACCUSATION
 
     p = Petition(
-        number=_next_number(office, received_on.year),
+        # A placeholder until the real number is taken, last (see _next_number).
+        number=f"pending-{uuid.uuid4().hex}",
         query_code=querycode.new_query_code(),
         channel=channel,
         purpose=purpose,
@@ -479,6 +486,8 @@ def petition_register(
             "attachments": len(checked),
         },
     )
+    p.number = _next_number(office, received_on.year)
+    Petition.objects.filter(pk=p.pk).update(number=p.number)
     earlier = _terminated_earlier(people, category, place)
     if earlier is not None:
         _no_longer_accepted(p, earlier)

@@ -135,8 +135,10 @@ def _with_days_left(rows) -> list:
     return rows
 
 
-def _page(request, qs):
+def _page(request, qs, total: int | None = None):
     paginator = Paginator(qs, PER_PAGE)
+    if total is not None:
+        paginator.count = total  # known from the colour counts: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
     page.rows = _with_days_left(page.object_list)
     query = request.GET.copy()
@@ -273,7 +275,11 @@ def worklist(request):
     filters = filter_form.filters()
     without_colour = {k: v for k, v in filters.items() if k != "colour"}
     counts = selectors.colour_counts(selectors.worklist(user=request.user, filters=without_colour))
-    page = _page(request, selectors.worklist(user=request.user, filters=filters))
+    page = _page(
+        request,
+        selectors.worklist(user=request.user, filters=filters),
+        total=selectors.total_from_counts(counts, filters),
+    )
     return render(
         request,
         "petitions/worklist.html",
