@@ -303,13 +303,11 @@ def suggest_flags(
     place_township = (
         place if place.level == "township" else (place.parent if place.level == "village" else None)
     )
+    # With no earlier matter of this person and kind, the township never handled
+    # it; with one, it is a repeat rather than a cross-level matter.
     cross_level = bool(
         registering_unit.level == "city"
         and place_township is not None
-        and not (
-            earlier is not None
-            and earlier.filter(responsible_unit__ancestor_links__ancestor=place_township).exists()
-        )
         and purpose == Purpose.APPEAL
         and ids
         and not repeat
@@ -488,7 +486,8 @@ def petition_register(
     )
     p.number = _next_number(office, received_on.year)
     Petition.objects.filter(pk=p.pk).update(number=p.number)
-    earlier = _terminated_earlier(people, category, place)
+    # Only a repeat (same person, same category) can be the same matter again.
+    earlier = _terminated_earlier(people, category, place) if suggested["repeat"] else None
     if earlier is not None:
         _no_longer_accepted(p, earlier)
     return p
