@@ -46,7 +46,7 @@ def test_register_forward_sign_accept_reply(
 
     # The clerk registers a visit on a laptop.
     login(page, base_url, "clerk", settings.DEMO_PASSWORD)
-    page.get_by_role("link", name=zh("Register"), exact=True).click()
+    page.locator("#site-nav").get_by_role("link", name=zh("Register"), exact=True).click()
     expect(page.locator("h1")).to_have_text(zh("Register a matter"))
     page.locator("input[name=channel][value=visit]").check()
     page.locator("input[name=purpose][value=appeal]").check()
@@ -85,7 +85,7 @@ def test_register_forward_sign_accept_reply(
     # The handler, on a tablet, finds it on the worklist and answers it.
     tab = tablet_page
     login(tab, base_url, "handler", settings.DEMO_PASSWORD)
-    tab.get_by_role("link", name=zh("Worklist"), exact=True).click()
+    tab.locator("#site-nav").get_by_role("link", name=zh("Worklist"), exact=True).click()
     row = tab.locator("table.matters tbody tr", has_text=p.number)
     expect(row).to_be_visible()
     expect(row.locator(".badge")).to_be_visible()
@@ -121,7 +121,7 @@ def test_register_forward_sign_accept_reply(
     # The supervisor lists it yellow from the supervision page.
     page.context.clear_cookies()
     login(page, base_url, "supervisor", settings.DEMO_PASSWORD)
-    page.get_by_role("link", name=zh("Supervision"), exact=True).click()
+    page.locator("#site-nav").get_by_role("link", name=zh("Supervision"), exact=True).click()
     row = page.locator("table.matters tbody tr", has_text=p.number)
     row.locator("summary").click()
     row.locator("select[name=list-colour]").select_option("yellow")
