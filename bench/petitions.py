@@ -1,18 +1,23 @@
 #!/usr/bin/env python
 """Speed of petition matters at scale: build N matters, serve them, load them.
 
-    .venv/bin/python bench/petitions.py                      # 100k on PostgreSQL (scratch DB)
-    .venv/bin/python bench/petitions.py --db sqlite          # 100k on SQLite (scratch file)
+    .venv/bin/python bench/petitions.py                      # 100k, PostgreSQL if it answers
+    .venv/bin/python bench/petitions.py --db sqlite          # 100k on SQLite
     .venv/bin/python bench/petitions.py --matters 1000000 --keep
-    .venv/bin/python bench/petitions.py --matters 1000000 --reuse   # load again, no rebuild
+    .venv/bin/python bench/petitions.py --matters 1000000 --reuse --repeat 3
+    .venv/bin/python bench/petitions.py --reuse --patch ids_first   # try an idea
 
 Steps: a scratch database (PostgreSQL `xinfang_bench` on postgres@127.0.0.1, or
-BENCH_DATABASE_URL; SQLite: a file in a temporary DATA_DIR), migrate, seed_demo,
-then N matters in the shape of a real office (COPY on PostgreSQL, executemany
-on SQLite, in batches); EXPLAIN ANALYZE of every query the worklist request
-runs; gunicorn with production settings (DEBUG=0, CONN_MAX_AGE=60); a bounded
-load from Python threads with persistent http.client connections; figures.
-Benchmarks print figures; they assert nothing (docs/benchmarks.md has the results).
+BENCH_DATABASE_URL; SQLite: data/bench/xinfang_bench.sqlite3), migrate,
+seed_demo, then N matters in the shape of a real office, in the order they were
+received (COPY on PostgreSQL, executemany on SQLite); EXPLAIN ANALYZE of every
+query of the worklist request; gunicorn with production settings (DEBUG=0,
+CONN_MAX_AGE=60, behind-a-proxy addressing, the production rate limits); a
+bounded load from Python threads with persistent http.client connections, as
+many citizens' addresses (X-Forwarded-For); figures, and a JSON copy in
+bench/results/. Each phase waits for an idle machine and is measured again when
+other processes took CPU during it. Benchmarks print figures; they assert
+nothing (docs/benchmarks.md has the results).
 
 Only 127.0.0.1 is ever contacted. The scratch database is dropped at the end
 unless --keep.
@@ -1237,43 +1242,12 @@ def _patch_list_view():
     api.PetitionListView.get = get
 
 
-def _patch_merged_unordered():
-    """The look-up of matters merged into this one without the model's default
-    ordering (-registered_at): with it, SQLite walks the registered_at index over
-    the whole table instead of using the merged_into index."""
-    from xinfang.petitions import selectors
-    from xinfang.petitions.models import Petition, PetitionEvent
-
-    def merged_ids(petition):
-        return [
-            petition.pk,
-            *Petition.objects.filter(merged_into=petition).order_by().values_list("pk", flat=True),
-        ]
-
-    def timeline(*, user, petition):
-        return (
-            PetitionEvent.objects.filter(petition_id__in=merged_ids(petition))
-            .select_related("actor", "actor_unit", "petition")
-            .order_by("at", "pk")
-        )
-
-    def public_timeline(petition):
-        return (
-            PetitionEvent.objects.filter(petition_id__in=merged_ids(petition), public=True)
-            .order_by("at", "pk")
-            .only("at", "action", "to_state", "public_text", "data", "petition_id")
-        )
-
-    selectors.timeline = timeline
-    selectors.public_timeline = public_timeline
-
-
 # Ideas tried on top of the code as it is: name -> (function, run once by the bench
 # process only). Those adopted since (literal unit ids, one count, the number
-# taken last, the unlogged cache table, one look-up of earlier matters) are gone.
+# taken last, the unlogged cache table, one look-up of earlier matters, merged
+# matters looked up without the default ordering) are gone.
 PATCHES = {
     "ids_first": (_patch_list_view, False),
-    "merged_unordered": (_patch_merged_unordered, False),
 }
 
 
