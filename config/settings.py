@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "xinfang.core",
     "xinfang.orgs",
     "xinfang.petitions",
+    "xinfang.mediation",
+    "xinfang.portal",
     "xinfang.exchange",
 ]
 
