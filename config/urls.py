@@ -18,7 +18,9 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("xinfang.exchange.urls")),
+    path("", include("xinfang.portal.urls")),
     path("", include("xinfang.petitions.urls")),
+    path("", include("xinfang.mediation.urls")),
     path("", include("xinfang.orgs.urls")),
 ]
 

@@ -1,6 +1,6 @@
 """The JSON API, version 1: /api/v1/ (OpenAPI 3 schema at /api/v1/schema/)."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from xinfang.orgs import api as orgs_api
@@ -9,6 +9,7 @@ from xinfang.petitions import api as petitions_api
 from .auth import TokenView
 
 urlpatterns = [
+    path("", include("xinfang.mediation.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("auth/token", TokenView.as_view(), name="api-token"),
     path("me", orgs_api.MeView.as_view(), name="api-me"),

@@ -235,6 +235,11 @@ class Dispute(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_DISPUTE_STATES
 
+    def scope_unit_ids(self) -> set[int]:
+        """The units whose members (and those above them) may see this dispute:
+        where it arose and the body now handling it."""
+        return {i for i in (self.place_id, self.body_id) if i}
+
 
 class PartyRole(models.TextChoices):
     APPLICANT = "applicant", _("Applicant")
