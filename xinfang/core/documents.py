@@ -1,0 +1,549 @@
+"""Official documents as A4 PDFs (书面告知, 调解协议书, ...): one renderer for every area.
+
+Layout of a Chinese official document (after GB/T 9704, simplified): the
+issuing unit in red at the top over a red rule, the title centred and large,
+the document's number under it, the addressee ("张三："), the body with a
+two-character first-line indent, a table of label/value rows, the legal basis,
+signature lines, and the seal block bottom right (issuer and date, a circle
+outline standing for the seal). Pages are numbered "第 1 页 共 N 页".
+
+fpdf2 (pure Python) embeds the subset of the CJK font that the text uses, so the
+PDF shows the same glyphs on every reader. Which font: XINFANG_PDF_FONT, else
+Noto Serif CJK SC, Noto Sans CJK SC, or any installed font that covers Chinese
+(Debian: fonts-noto-cjk). Without one, FontUnavailable says what to install;
+views answer it with 503, never a 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .exceptions import DomainError
+
+FONT_ENV = "XINFANG_PDF_FONT"
+
+# fontTools reports every subsetting step at INFO: noise in the application log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+# Text every Chinese document needs; a font that lacks one of these is no CJK font.
+_PROBE = "信访事项受理告知书年月日（印章）：，。第页共"
+
+# Families in the order we prefer them: a serif (宋体-like) face reads as an
+# official document; the sans face is the next best.
+_PREFERRED = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC", "Source Han Sans SC")
+
+# Where Debian, Ubuntu, Fedora and Alpine put CJK fonts when fontconfig is absent.
+_KNOWN_PATHS = (
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
+
+
+class FontUnavailable(DomainError):
+    """No font that can write Chinese is installed: the PDF cannot be made (503)."""
+
+    default_message = gettext_lazy(
+        "No Chinese font is installed for PDF documents: install Debian's fonts-noto-cjk "
+        "or set XINFANG_PDF_FONT=/path/to/font."
+    )
+    status_code = 503
+
+
+# --- the font -----------------------------------------------------------------------
+
+
+def _faces(path: str) -> list[tuple[int, str]]:
+    """(index, family name) of each face in a font file (several in a .ttc)."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if path.lower().endswith((".ttc", ".otc")):
+        collection = TTCollection(path, lazy=True)
+        fonts = list(enumerate(collection.fonts))
+    else:
+        fonts = [(0, TTFont(path, lazy=True))]
+    faces = []
+    for index, font in fonts:
+        name = font["name"]
+        family = name.getDebugName(16) or name.getDebugName(1) or ""
+        faces.append((index, family))
+    return faces
+
+
+def _sc_face(path: str, family: str = "") -> int | None:
+    """The face of `path` for Simplified Chinese: the named family, else one whose
+    name says SC / GB / Simplified, else the only face; None if unreadable."""
+    try:
+        faces = _faces(path)
+    except Exception:  # not a font fontTools can read: try the next candidate
+        return None
+    if family:
+        for index, name in faces:
+            if name == family:
+                return index
+    for index, name in faces:
+        words = name.replace("-", " ").split()
+        if "SC" in words or "GB" in words or "Simplified" in name or "简" in name:
+            return index
+    return faces[0][0] if faces else None
+
+
+@functools.lru_cache(maxsize=32)
+def _cmap(path: str, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=index, lazy=True)
+    return frozenset(font.getBestCmap() or {})
+
+
+def _covers(path: str, index: int, text: str = _PROBE) -> bool:
+    try:
+        cmap = _cmap(path, index)
+    except Exception:  # unreadable: not our font
+        return False
+    return all(ord(ch) in cmap for ch in text)
+
+
+def _fc_match(pattern: str) -> tuple[str, str] | None:
+    """(file, family) that fontconfig picks for `pattern`, if fontconfig is present."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    try:
+        out = subprocess.run(
+            [fc_match, "-f", "%{file}\n%{family[0]}", pattern],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    file, _sep, family = out.partition("\n")
+    return (file, family) if file else None
+
+
+def _candidate(path: str, family: str = "") -> tuple[str, int] | None:
+    if not path or not Path(path).is_file():
+        return None
+    index = _sc_face(path, family)
+    if index is not None and _covers(path, index):
+        return path, index
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _find_font(override: str) -> tuple[str, int]:
+    if override:
+        found = _candidate(override)
+        if found is None:
+            raise FontUnavailable(
+                _(
+                    "The font set in XINFANG_PDF_FONT (%(path)s) is missing or cannot write "
+                    "Chinese: install Debian's fonts-noto-cjk or set XINFANG_PDF_FONT=/path/to/font."
+                )
+                % {"path": override}
+            )
+        return found
+    for family in _PREFERRED:
+        match = _fc_match(family)
+        # fc-match always answers something (DejaVu at worst): take it only if it
+        # is the family asked for.
+        if match and match[1] == family:
+            found = _candidate(match[0], family)
+            if found:
+                return found
+    for path in _KNOWN_PATHS:
+        found = _candidate(path)
+        if found:
+            return found
+    match = _fc_match(":lang=zh-cn")
+    if match:
+        found = _candidate(*match)
+        if found:
+            return found
+    raise FontUnavailable()
+
+
+def cjk_font() -> tuple[str, int]:
+    """(path, face index) of the font the documents are written in.
+
+    XINFANG_PDF_FONT overrides; else Noto Serif CJK SC, Noto Sans CJK SC, or any
+    font covering Chinese, found through fc-match or the usual paths. In a .ttc
+    the Simplified Chinese face is chosen by its name. Cached per override value.
+    Raises FontUnavailable."""
+    return _find_font(os.environ.get(FONT_ENV, "").strip())
+
+
+def _bold_variant(path: str) -> tuple[str, int] | None:
+    """The bold sibling of the regular file (NotoSerifCJK-Bold.ttc), if installed."""
+    name = Path(path).name
+    if "Regular" not in name:
+        return None
+    bold = str(Path(path).with_name(name.replace("Regular", "Bold")))
+    return _candidate(bold)
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """The characters of `text` that the document font has no glyph for (would show as
+    boxes). Whitespace and control characters are not drawn, so not counted."""
+    path, index = cjk_font()
+    cmap = _cmap(path, index)
+    return {ch for ch in set(text) if not ch.isspace() and ch.isprintable() and ord(ch) not in cmap}
+
+
+# --- dates ----------------------------------------------------------------------------
+
+
+def chinese_date(value: dt.date | str | None) -> str:
+    """2026年11月28日: the date as official documents write it (GB/T 9704)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+# --- the document -----------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    """Part of a document's body: an optional heading, paragraphs (each indented two
+    characters), and label/value rows drawn as a table."""
+
+    heading: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    fields: list[tuple[str, str]] | tuple = ()
+
+
+MM_PER_PT = 25.4 / 72
+PAGE_W, PAGE_H = 210.0, 297.0
+LEFT, RIGHT, TOP, BOTTOM = 28.0, 26.0, 25.0, 30.0
+TEXT_W = PAGE_W - LEFT - RIGHT
+BODY_PT = 14.0
+LINE_H = BODY_PT * MM_PER_PT * 1.75
+RED = (200, 16, 46)
+SEAL_RED = (214, 40, 40)
+INDENT = "\u3000\u3000"  # two ideographic spaces: the first-line indent of Chinese prose
+
+# A line must not begin with closing punctuation nor end with opening punctuation (禁则).
+NO_START = set("，。、；：？！）》」』”’〕】…—％%,.;:?!)]}·")
+NO_END = set("（《「『“‘〔【([{")
+# Runs of these stay together on one line: numbers, dates, Latin words.
+_WORD = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./:@#")
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for ch in text:
+        if ch in _WORD and out and out[-1][-1] in _WORD:
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def _font_family():
+    from fpdf import FPDF
+
+    class Document(FPDF):
+        footer_text = ""
+        page_label = ""
+
+        def footer(self):
+            self.set_char_spacing(0)
+            self.set_y(-BOTTOM + 10)
+            self.set_font("body", size=9)
+            self.set_text_color(110, 110, 110)
+            if self.footer_text:
+                self.cell(0, 5, self.footer_text, align="C", new_x="LMARGIN", new_y="NEXT")
+            self.set_font("body", size=10.5)
+            self.set_text_color(0, 0, 0)
+            label = self.page_label % {"page": self.page_no(), "pages": "{nb}"}
+            self.cell(0, 6, label, align="C")
+
+    return Document
+
+
+class _Writer:
+    """Draws the parts of a document in order, breaking lines and pages itself so
+    that Chinese wraps by character, punctuation follows the rules, and lines are
+    justified."""
+
+    def __init__(self, pdf, has_bold: bool):
+        self.pdf = pdf
+        self.bold = "B" if has_bold else ""
+        self._widths: dict[tuple[str, str, float], float] = {}
+
+    def width(self, text: str) -> float:
+        key = (self.pdf.font_family, self.pdf.font_style, self.pdf.font_size_pt, text)
+        if key not in self._widths:
+            self._widths[key] = self.pdf.get_string_width(text)
+        return self._widths[key]
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """Lines of `text` that fit `width` at the current font."""
+        lines: list[str] = []
+        for raw in text.splitlines() or [""]:
+            line: list[str] = []
+            used = 0.0
+            for token in _tokens(raw):
+                w = sum(self.width(ch) for ch in token)
+                if used + w <= width + 0.01 or not line:
+                    if w > width:  # a run longer than the line: break it by character
+                        for ch in token:
+                            cw = self.width(ch)
+                            if used + cw > width + 0.01 and line:
+                                lines.append("".join(line))
+                                line, used = [], 0.0
+                            line.append(ch)
+                            used += cw
+                        continue
+                    line.append(token)
+                    used += w
+                    continue
+                carried: list[str] = []
+                if token in NO_START and len(line) > 1:
+                    carried.append(line.pop())  # take the character before along
+                while len(line) > 1 and line[-1] in NO_END:
+                    carried.insert(0, line.pop())
+                lines.append("".join(line))
+                line = [*carried, token]
+                used = sum(self.width(t) for t in line)
+            lines.append("".join(line))
+        return lines
+
+    def ensure(self, height: float) -> None:
+        if self.pdf.will_page_break(height):
+            self.pdf.add_page()
+
+    def line(self, text: str, *, x: float, width: float, justify: bool, align: str = "L"):
+        pdf = self.pdf
+        self.ensure(LINE_H)
+        pdf.set_x(x)
+        natural = self.width(text)
+        gap = width - natural
+        if justify and len(text) > 1 and 0 < gap < width * 0.25:
+            pdf.set_char_spacing(gap / (len(text) - 1) * pdf.k)  # Tc is in points
+        pdf.cell(width, LINE_H, text, align=align, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_char_spacing(0)
+
+    def paragraph(self, text: str, *, indent: bool = True, align: str = "L"):
+        for block in [b.strip() for b in text.splitlines()]:
+            if not block:
+                continue
+            lines = self.wrap((INDENT if indent else "") + block, TEXT_W)
+            for i, line in enumerate(lines):
+                last = i == len(lines) - 1
+                self.line(
+                    line, x=LEFT, width=TEXT_W, justify=not last and align == "L", align=align
+                )
+
+    def heading(self, text: str):
+        self.pdf.set_font("body", self.bold, BODY_PT)
+        self.ensure(LINE_H * 2)
+        for line in self.wrap(text, TEXT_W):
+            self.line(line, x=LEFT, width=TEXT_W, justify=False)
+        self.pdf.set_font("body", "", BODY_PT)
+
+    def table(self, rows):
+        pdf = self.pdf
+        label_w = 40.0
+        value_w = TEXT_W - label_w
+        pad = 2.0
+        row_line = BODY_PT * 0.92 * MM_PER_PT * 1.5
+        pdf.set_font("body", "", BODY_PT * 0.92)
+        pdf.set_draw_color(90, 90, 90)
+        pdf.set_line_width(0.25)
+        pdf.ln(2)
+        for label, value in rows:
+            label_lines = self.wrap(str(label), label_w - 2 * pad)
+            value_lines = self.wrap(str(value or "—"), value_w - 2 * pad)
+            height = max(len(label_lines), len(value_lines)) * row_line + 2 * pad
+            self.ensure(height)
+            y = pdf.get_y()
+            pdf.set_fill_color(244, 244, 244)
+            pdf.rect(LEFT, y, label_w, height, style="DF")
+            pdf.rect(LEFT + label_w, y, value_w, height, style="D")
+            for i, text in enumerate(label_lines):
+                pdf.set_xy(LEFT + pad, y + pad + i * row_line)
+                pdf.cell(label_w - 2 * pad, row_line, text)
+            for i, text in enumerate(value_lines):
+                pdf.set_xy(LEFT + label_w + pad, y + pad + i * row_line)
+                pdf.cell(value_w - 2 * pad, row_line, text)
+            pdf.set_xy(LEFT, y + height)
+        pdf.ln(3)
+        pdf.set_font("body", "", BODY_PT)
+
+    def signatures(self, labels):
+        pdf = self.pdf
+        pdf.ln(4)
+        date_label = _("Date")
+        for label in labels:
+            self.ensure(LINE_H * 2)
+            y = pdf.get_y() + LINE_H
+            pdf.set_xy(LEFT, y)
+            text = _("%(who)s: ") % {"who": label}
+            pdf.cell(self.width(text), LINE_H, text)
+            x = LEFT + self.width(text)
+            pdf.line(x + 1, y + LINE_H - 1.5, LEFT + TEXT_W * 0.6, y + LINE_H - 1.5)
+            dx = LEFT + TEXT_W * 0.64
+            pdf.set_xy(dx, y)
+            text = _("%(who)s: ") % {"who": date_label}
+            pdf.cell(self.width(text), LINE_H, text)
+            pdf.line(dx + self.width(text) + 1, y + LINE_H - 1.5, LEFT + TEXT_W, y + LINE_H - 1.5)
+            pdf.set_xy(LEFT, y + LINE_H + 2)
+
+    def seal_block(self, issuer: str, issued_on: dt.date, seal: bool):
+        """Issuer and date at the bottom right (成文日期右空四字), the seal drawn over
+        them as an outline (the real seal is applied to the printed copy)."""
+        pdf = self.pdf
+        radius = 20.0
+        self.ensure(2 * radius + 14)
+        date = chinese_date(issued_on)
+        right = LEFT + TEXT_W - 2 * self.width("\u3000")
+        block_w = max(self.width(issuer), self.width(date))
+        centre_x = right - block_w / 2
+        centre_y = pdf.get_y() + 8 + radius
+        # The issuer just below the seal's centre, the date under it; the unit's name
+        # runs along the upper arc, clear of both.
+        for i, text in enumerate((issuer, date)):
+            pdf.set_xy(right - block_w, centre_y - 4.2 + i * LINE_H * 0.9)
+            pdf.cell(block_w, LINE_H, text, align="C")
+        if seal:
+            self._seal(issuer, centre_x, centre_y, radius)
+        pdf.set_xy(LEFT, centre_y + radius + 4)
+
+    def _seal(self, unit: str, cx: float, cy: float, radius: float):
+        import math
+
+        pdf = self.pdf
+        pdf.set_draw_color(*SEAL_RED)
+        pdf.set_text_color(*SEAL_RED)
+        pdf.set_line_width(0.7)
+        pdf.circle(cx, cy, radius, style="D")
+        pdf.set_line_width(0.2)
+        pdf.circle(cx, cy, radius - 1.3, style="D")
+        # The unit's name along the upper arc (140 degrees), each character upright
+        # towards the rim, as on a round official seal.
+        text_r = radius - 4.6
+        span = math.radians(140)
+        n = max(len(unit), 1)
+        size_mm = min(4.6, text_r * span / n * 0.9)
+        pdf.set_font("body", self.bold, size_mm / MM_PER_PT)
+        for i, ch in enumerate(unit):
+            angle = math.pi / 2 + span / 2 - (span * (i + 0.5) / n)
+            x = cx + text_r * math.cos(angle)
+            y = cy - text_r * math.sin(angle)
+            with pdf.rotation(math.degrees(angle) - 90, x, y):
+                pdf.text(x - self.width(ch) / 2, y + size_mm * 0.36, ch)
+        label = _("(Seal)")
+        pdf.set_font("body", "", 9)
+        pdf.text(cx - self.width(label) / 2, cy + radius - 3.2, label)
+        pdf.set_font("body", "", BODY_PT)
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_draw_color(0, 0, 0)
+
+
+def render_pdf(
+    *,
+    title: str,
+    issuer: str,
+    number: str = "",
+    recipient: str = "",
+    sections: list[Section],
+    basis: str = "",
+    issued_on: dt.date,
+    seal: bool = True,
+    signatures: list[str] | tuple = (),
+    footer: str = "",
+) -> bytes:
+    """An A4 official document as PDF bytes. Raises FontUnavailable when no Chinese
+    font is installed. The few words the renderer adds itself (page numbers, the
+    seal label, "依据：") are in the active language: activate Chinese for an
+    official document."""
+    path, index = cjk_font()
+    Document = _font_family()
+    pdf = Document(orientation="P", unit="mm", format="A4")
+    pdf.set_margins(LEFT, TOP, RIGHT)
+    pdf.set_auto_page_break(True, margin=BOTTOM)
+    pdf.add_font("body", fname=path, collection_font_number=index)
+    bold = _bold_variant(path)
+    if bold:
+        pdf.add_font("body", style="B", fname=bold[0], collection_font_number=bold[1])
+    pdf.set_title(title)
+    pdf.set_author(issuer)
+    pdf.set_creator("Xinfang")
+    pdf.set_lang("zh-CN")
+    pdf.set_creation_date(
+        dt.datetime.combine(issued_on, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    )
+    pdf.footer_text = footer
+    pdf.page_label = _("Page %(page)s of %(pages)s")
+    pdf.alias_nb_pages("{nb}")
+    w = _Writer(pdf, has_bold=bold is not None)
+    pdf.add_page()
+
+    # 版头: the issuing unit in red over a red rule.
+    size = 24.0
+    pdf.set_font("body", w.bold, size)
+    while w.width(issuer) > TEXT_W and size > 12:
+        size -= 1
+        pdf.set_font("body", w.bold, size)
+    pdf.set_text_color(*RED)
+    pdf.set_x(LEFT)
+    pdf.cell(TEXT_W, size * MM_PER_PT * 1.6, issuer, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(*RED)
+    pdf.set_line_width(0.8)
+    y = pdf.get_y() + 2
+    pdf.line(LEFT, y, LEFT + TEXT_W, y)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_y(y + 6)
+
+    # The title, centred, and the number under it.
+    pdf.set_font("body", w.bold, 22)
+    for line in w.wrap(title, TEXT_W):
+        pdf.set_x(LEFT)
+        pdf.cell(TEXT_W, 22 * MM_PER_PT * 1.5, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    if number:
+        pdf.set_font("body", "", 12)
+        pdf.set_x(LEFT)
+        pdf.cell(TEXT_W, 8, number, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(5)
+
+    pdf.set_font("body", "", BODY_PT)
+    if recipient:
+        w.paragraph(_("%(recipient)s:") % {"recipient": recipient}, indent=False)
+    for section in sections:
+        if section.heading:
+            w.heading(section.heading)
+        for text in section.paragraphs:
+            w.paragraph(text)
+        if section.fields:
+            w.table(section.fields)
+    if basis:
+        w.paragraph(_("Basis: %(basis)s") % {"basis": basis})
+    if signatures:
+        w.signatures(signatures)
+    w.seal_block(issuer, issued_on, seal)
+    return bytes(pdf.output())
