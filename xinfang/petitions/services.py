@@ -526,15 +526,33 @@ def petition_submit_public(*, idempotency_key: str | None, **fields) -> tuple[Pe
     if fields["channel"] not in {Channel.ONLINE, Channel.MOBILE, Channel.WECHAT}:
         raise InvalidInput(field_errors={"channel": [_("Choose the channel.")]})
     try:
-        return petition_register(
-            actor=None, registering_unit=None, idempotency_key=key, **fields
-        ), True
+        p = petition_register(actor=None, registering_unit=None, idempotency_key=key, **fields)
     except IntegrityError:
         # Two requests with one key raced: the other one committed first.
         existing = Petition.objects.filter(idempotency_key=key).first() if key else None
         if existing is None:
             raise
         return existing, False
+    _send_receipt_sms(p)
+    return p, True
+
+
+def _send_receipt_sms(p: Petition) -> None:
+    """The number and the query code by SMS to each petitioner who gave a phone,
+    after the commit (a rolled-back submission sends nothing)."""
+    phones = [x.phone for x in p.petitioners.all() if x.phone]
+    if not phones:
+        return
+    body = _(
+        "Your matter has been registered as %(number)s. Query code: %(code)s. Keep it: "
+        "with it you can follow the matter online or at a query terminal."
+    ) % {"number": p.number, "code": querycode.format_query_code(p.query_code)}
+
+    def send():
+        for phone in dict.fromkeys(phones):
+            notify.send(channel="sms", to=phone, subject="receipt", body=body)
+
+    transaction.on_commit(send)
 
 
 # --- transitions --------------------------------------------------------------------

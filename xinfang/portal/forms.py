@@ -1,0 +1,198 @@
+"""The public forms: plain words, errors next to the field, nothing typed lost.
+
+The forms only check shape (required, lengths, choices); the rules of a matter
+(ID numbers, phones, group sizes, uploads by content) are the petition
+services', whose field errors the view puts back next to these fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.core.uploads import max_file_bytes, max_files
+from xinfang.orgs.models import Level, Unit, UnitKind
+from xinfang.petitions.models import Category, Purpose, Rating
+
+MAX_REPRESENTATIVES = 5
+
+
+def place_choices():
+    """The territorial tree as (township, [(id, village), ...]) groups for a select."""
+    units = list(
+        Unit.objects.filter(kind=UnitKind.TERRITORIAL, is_active=True).order_by(
+            "depth", "sort_order", "code"
+        )
+    )
+    by_parent: dict[int | None, list[Unit]] = {}
+    for u in units:
+        by_parent.setdefault(u.parent_id, []).append(u)
+    choices: list = [("", _("Choose the place"))]
+    for top in (u for u in units if u.level == Level.CITY):
+        choices.append((top.pk, top.name))
+        for township in by_parent.get(top.pk, []):
+            group = [(township.pk, _("%(name)s (the township itself)") % {"name": township.name})]
+            group += [(v.pk, v.name) for v in by_parent.get(township.pk, [])]
+            choices.append((township.name, group))
+    return choices
+
+
+def category_choices():
+    cats = list(Category.objects.filter(is_active=True).order_by("sort_order", "code"))
+    choices: list = [("", _("Choose what it is about"))]
+    for top in (c for c in cats if c.parent_id is None):
+        children = [(c.pk, c.name) for c in cats if c.parent_id == top.pk]
+        choices.append((top.name, children) if children else (top.pk, top.name))
+    return choices
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)]
+
+
+class SubmitForm(forms.Form):
+    WHO_CHOICES = [
+        ("person", _("Myself (one person)")),
+        ("group", _("A group: we send representatives")),
+    ]
+    who = forms.ChoiceField(
+        label=_("Who brings the matter"),
+        choices=WHO_CHOICES,
+        initial="person",
+        widget=forms.RadioSelect,
+    )
+    people_count = forms.IntegerField(
+        label=_("How many people in all"),
+        min_value=1,
+        max_value=100000,
+        initial=1,
+        help_text=_("For a group: everyone concerned, not only the representatives."),
+    )
+    purpose = forms.ChoiceField(
+        label=_("What kind of matter"),
+        choices=[("", _("Choose one"))] + list(Purpose.choices),
+        help_text=_(
+            "A suggestion for the government; an accusation against an official or "
+            "unit (kept confidential); or an appeal or request about your own affairs."
+        ),
+    )
+    category = forms.TypedChoiceField(label=_("What it is about"), coerce=int, choices=[])
+    place = forms.TypedChoiceField(label=_("Where the problem is"), coerce=int, choices=[])
+    summary = forms.CharField(
+        label=_("In one sentence"),
+        max_length=200,
+        help_text=_("For example: the wages for March to June have not been paid."),
+    )
+    content = forms.CharField(
+        label=_("What happened"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("When, where, who was involved, what you have already tried."),
+    )
+    request = forms.CharField(
+        label=_("What you ask for"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attachments = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the petition offices and the units that handle my matter use "
+            "my name, ID number, phone and address for this matter only."
+        ),
+        error_messages={
+            "required": _("We need your consent to handle your personal data for this matter.")
+        },
+    )
+    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()
+        self.fields["place"].choices = place_choices()
+        self.fields["attachments"].help_text = _(
+            "Up to %(n)d files, each at most %(mb)d MB: photos (JPG, PNG, GIF, WebP, HEIC) "
+            "or PDF. Files are checked by their content."
+        ) % {"n": max_files(), "mb": max_file_bytes() // (1024 * 1024)}
+
+
+class PetitionerForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    id_number = forms.CharField(
+        label=_("ID card number"),
+        max_length=40,
+        required=False,
+        help_text=_("18 digits or letters; helps us find your earlier matters."),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        required=False,
+        help_text=_("We send the query code to this number by SMS."),
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+
+
+class BasePetitionerFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        named = [f for f in self.forms if f.cleaned_data.get("name")]
+        if not named:
+            raise forms.ValidationError(_("Give at least one name."))
+
+
+PetitionerFormSet = forms.formset_factory(
+    PetitionerForm,
+    formset=BasePetitionerFormSet,
+    extra=MAX_REPRESENTATIVES,
+    max_num=MAX_REPRESENTATIVES,
+    validate_max=True,
+)
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Query code"),
+        max_length=60,
+        help_text=_("13 letters and digits, as on your receipt or SMS. Spaces do not matter."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class EvaluationForm(forms.Form):
+    unit_rating = forms.ChoiceField(
+        label=_("The unit that answered"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    office_rating = forms.ChoiceField(
+        label=_("The petition office"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReviewRequestForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Why you ask"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say what in the answer you think is wrong, and why."),
+    )

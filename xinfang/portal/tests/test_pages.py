@@ -1,0 +1,301 @@
+"""The public pages: submit, receipt, track, evaluate, ask for review, the terminal."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from xinfang.core.notify import LogSender
+from xinfang.petitions import services
+from xinfang.petitions.models import Evaluation, Petition, State
+from xinfang.petitions.tests.fixtures import VALID_ID, unit
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def form_data(category, place, **over):
+    data = {
+        "submission_token": "tok-" + "a" * 20,
+        "who": "person",
+        "people_count": "1",
+        "purpose": "appeal",
+        "category": str(category.pk),
+        "place": str(place.pk),
+        "summary": "拖欠工资三个月",
+        "content": "某公司拖欠我们工资三个月，多次讨要未果。",
+        "request": "请求支付工资",
+        "consent": "on",
+        "p-TOTAL_FORMS": "5",
+        "p-INITIAL_FORMS": "0",
+        "p-MIN_NUM_FORMS": "0",
+        "p-MAX_NUM_FORMS": "5",
+        "p-0-name": "张三",
+        "p-0-id_number": VALID_ID,
+        "p-0-phone": "13812345678",
+        "p-0-address": "尚店镇",
+    }
+    data.update(over)
+    return data
+
+
+@pytest.fixture
+def anon(client):
+    return client
+
+
+def submit(client, data):
+    return client.post(reverse("portal:submit"), data)
+
+
+def track(client, code):
+    return client.post(reverse("portal:track"), {"code": code})
+
+
+def act(actor, p, action, **fields):
+    return services.petition_act(actor=actor, petition_id=p.pk, action=action, **fields)
+
+
+def test_the_submit_page_offers_the_place_tree_and_a_one_time_token(anon, demo_tree, category):
+    page = anon.get(reverse("portal:submit")).content.decode()
+    assert 'name="submission_token"' in page
+    token = re.search(r'name="submission_token" value="([0-9a-f]{32})"', page)
+    assert token, "a fresh token on every form"
+    assert "<optgroup" in page and demo_tree["410481102001"].name in page
+    assert 'type="file"' in page and "multiple" in page
+    assert "10 MB" in page  # the limits are shown before upload
+
+
+def test_a_submission_gives_number_and_code_in_large_print_and_an_sms(
+    anon, demo_tree, category, village_a, django_capture_on_commit_callbacks
+):
+    LogSender.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = submit(anon, form_data(category, village_a))
+    assert r.status_code == 302 and r.url == reverse("portal:receipt")
+    p = Petition.objects.get()
+    assert p.channel == "online" and p.petitioners.get().name == "张三"
+    page = anon.get(r.url).content.decode()
+    code = f"{p.query_code[:4]}-{p.query_code[4:8]}-{p.query_code[8:]}"
+    assert p.number in page and code in page
+    assert "big-print code" in page
+    assert "138****5678" in page  # told where the SMS went, masked
+    sms = [m for m in LogSender.outbox if m.channel == "sms"]
+    assert len(sms) == 1 and sms[0].to == "13812345678" and code in sms[0].body
+
+
+def test_a_double_submit_with_one_token_makes_one_matter(anon, demo_tree, category, village_a):
+    data = form_data(category, village_a)
+    first = submit(anon, data)
+    second = submit(anon, data)
+    assert first.status_code == second.status_code == 302
+    assert Petition.objects.count() == 1
+
+
+def test_errors_are_shown_next_to_the_field_and_keep_what_was_typed(
+    anon, demo_tree, category, village_a
+):
+    data = form_data(category, village_a, summary="", **{"p-0-id_number": "123456"})
+    r = submit(anon, data)
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert Petition.objects.count() == 0
+    assert 'id="id_summary_error"' in page
+    assert 'aria-invalid="true"' in page
+    # What was typed comes back.
+    assert "某公司拖欠我们工资三个月" in page and 'value="13812345678"' in page
+
+
+def test_a_bad_id_number_is_refused_next_to_it(anon, demo_tree, category, village_a):
+    r = submit(anon, form_data(category, village_a, **{"p-0-id_number": "110105194912310021"}))
+    assert r.status_code == 400 and Petition.objects.count() == 0
+    assert 'id="id_p-0-id_number_error"' in r.content.decode()
+
+
+def test_errors_are_in_chinese_by_default(anon, demo_tree, category, village_a):
+    r = submit(anon, form_data(category, village_a, consent=""))
+    page = r.content.decode()
+    assert r.status_code == 400
+    assert "我们需要" in page or "同意" in page
+
+
+def test_an_attachment_is_checked_by_its_content(anon, demo_tree, category, village_a):
+    fake = SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg")
+    r = submit(anon, {**form_data(category, village_a), "attachments": [fake]})
+    assert r.status_code == 400 and Petition.objects.count() == 0
+    assert 'id="id_attachments_error"' in r.content.decode()
+    photo = SimpleUploadedFile("photo.png", PNG, "image/png")
+    r = submit(anon, {**form_data(category, village_a), "attachments": [photo]})
+    assert r.status_code == 302
+    assert Petition.objects.get().attachments.count() == 1
+
+
+def test_a_group_names_its_representatives(anon, demo_tree, category, village_a):
+    data = form_data(
+        category,
+        village_a,
+        who="group",
+        people_count="12",
+        **{"p-1-name": "李四", "p-1-phone": "13912345678"},
+    )
+    assert submit(anon, data).status_code == 302
+    p = Petition.objects.get()
+    assert p.people_count == 12 and p.collective
+    assert [x.name for x in p.petitioners.all()] == ["张三", "李四"]
+    assert all(x.is_representative for x in p.petitioners.all())
+
+
+def test_tracking_tolerates_spaces_case_and_keeps_the_code_out_of_urls(anon, demo_tree, register):
+    p = register()
+    messy = " ".join(p.query_code.lower()[i : i + 3] for i in range(0, 13, 3))
+    r = track(anon, messy)
+    assert r.status_code == 302 and r.url == reverse("portal:matter")
+    assert p.query_code not in r.url
+    page = anon.get(r.url).content.decode()
+    assert p.number in page and p.summary in page
+    assert "timeline" in page
+
+
+def test_a_wrong_code_gets_a_clear_message(anon, demo_tree, register):
+    register()
+    with translation.override("en"):
+        r = anon.post(
+            reverse("portal:track"), {"code": "ABCD-EFGH-JKMNP"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert r.status_code == 404
+    assert "No matter has this query code" in r.content.decode()
+    assert anon.get(reverse("portal:matter")).status_code == 302  # nothing remembered
+
+
+def test_the_public_page_shows_due_dates_but_no_colour_and_no_staff(
+    anon, demo_tree, register, people, travel
+):
+    travel("2026-09-16")
+    p = register()
+    travel("2026-09-18")
+    act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"), note="内部备注X")
+    act(people["handler"], p, "sign")
+    act(people["handler"], p, "accept")
+    track(anon, p.query_code)
+    page = anon.get(reverse("portal:matter")).content.decode()
+    assert "2026-11-17" in page  # the answer's due date (60 days from 18 Sept)
+    for leak in ("badge-", "内部备注X", people["handler"].username, "红", "黄"):
+        assert leak not in page
+
+
+def test_evaluate_once_then_ask_for_review_inside_the_window(
+    anon, demo_tree, register, people, travel
+):
+    travel("2026-09-16")
+    p = register()
+    act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
+    act(people["handler"], p, "sign")
+    act(people["handler"], p, "accept")
+    travel("2026-10-20")
+    act(people["handler"], p, "reply", outcome="support", text="责令公司支付。")
+    track(anon, p.query_code)
+    page = anon.get(reverse("portal:matter")).content.decode()
+    assert 'name="unit_rating"' in page and 'name="reasons"' in page
+
+    r = anon.post(
+        reverse("portal:evaluate"),
+        {"unit_rating": "basically_satisfied", "office_rating": "satisfied", "comment": "好"},
+    )
+    assert r.status_code == 302
+    ev = Evaluation.objects.get(petition=p)
+    assert (ev.unit_rating, ev.office_rating, ev.comment) == (
+        "basically_satisfied",
+        "satisfied",
+        "好",
+    )
+    page = anon.get(reverse("portal:matter")).content.decode()
+    assert 'name="unit_rating"' not in page  # once
+    r = anon.post(
+        reverse("portal:evaluate"), {"unit_rating": "satisfied", "office_rating": "satisfied"}
+    )
+    assert Evaluation.objects.filter(petition=p).count() == 1
+
+    r = anon.post(reverse("portal:review"), {"reasons": ""})
+    assert r.status_code == 400
+    p.refresh_from_db()
+    assert p.state == State.OPINION_ISSUED
+    r = anon.post(reverse("portal:review"), {"reasons": "公司仍未支付。"})
+    assert r.status_code == 302
+    p.refresh_from_db()
+    assert p.state == State.UNDER_REVIEW
+
+
+def test_after_the_window_the_page_says_why_not(anon, demo_tree, register, people, travel):
+    travel("2026-09-16")
+    p = register()
+    act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
+    act(people["handler"], p, "sign")
+    act(people["handler"], p, "accept")
+    travel("2026-10-20")
+    p = act(people["handler"], p, "reply", outcome="explain", text="已解释。")
+    travel((p.window_ends_on + dt.timedelta(days=1)).isoformat())
+    with translation.override("en"):
+        track(anon, p.query_code)
+        page = anon.get(reverse("portal:matter"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="reasons"' not in page
+    assert "ended on " + p.window_ends_on.isoformat() in page
+    r = anon.post(reverse("portal:review"), {"reasons": "不服"})
+    assert r.status_code == 302
+    p.refresh_from_db()
+    assert p.state == State.OPINION_ISSUED  # nothing changed
+
+
+@override_settings(
+    REST_FRAMEWORK={
+        "DEFAULT_THROTTLE_RATES": {"public_lookup": "3/minute", "public_submit": "2/minute"}
+    }
+)
+def test_rate_limits_answer_politely(anon, demo_tree, category, village_a, cache_clear):
+    for _ in range(3):
+        assert track(anon, "ABCD-EFGH-JKMNP").status_code == 404
+    r = track(anon, "ABCD-EFGH-JKMNP")
+    assert r.status_code == 429 and int(r["Retry-After"]) >= 1
+    assert "error-box" not in r.content.decode()
+    for i in range(2):
+        submit(anon, form_data(category, village_a, submission_token=f"t{i}" * 10))
+    r = submit(anon, form_data(category, village_a, submission_token="t9" * 10))
+    assert r.status_code == 429
+    assert Petition.objects.count() == 2
+
+
+@pytest.fixture
+def cache_clear():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_terminal_keeps_nothing(anon, demo_tree, register):
+    p = register()
+    keypad = anon.get(reverse("portal:kiosk")).content.decode()
+    assert 'data-key="A"' in keypad and 'data-key="0"' not in keypad
+    assert "data-idle-seconds=" in keypad
+    r = anon.post(reverse("portal:kiosk"), {"code": p.query_code.lower()})
+    assert r.status_code == 200 and p.number in r.content.decode()
+    assert "no-store" in r["Cache-Control"]
+    assert "sessionid" not in r.cookies
+    assert anon.session.get("portal_track") is None
+    r = anon.post(reverse("portal:kiosk"), {"code": "2222-2222-22222"})
+    assert r.status_code == 404 and p.number not in r.content.decode()
+
+
+def test_large_text_is_remembered(anon, demo_tree):
+    r = anon.get(reverse("portal:text_size") + "?size=large&next=/public/track/")
+    assert r.status_code == 302 and r.url == "/public/track/"
+    assert 'class="large-text"' in anon.get("/public/track/").content.decode()
+    r = anon.get(reverse("portal:text_size") + "?size=large&next=https://evil.example/")
+    assert r.url == reverse("portal:start")

@@ -1,0 +1,413 @@
+"""What the public sees (DOMAIN.md sections 3 and 4): submit a matter, keep the
+receipt, follow the matter with the query code, evaluate the answer, ask for
+review or re-review; and the query terminal (信访事项查询终端) of a reception hall.
+
+The query code is the only credential. It is never put in a URL (URLs end up in
+logs, browser history and Referer headers): the tracking pages keep it in the
+session after a POST, and the terminal keeps it nowhere at all."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from xinfang.core import calendar
+from xinfang.core.exceptions import Conflict, DomainError, InvalidInput
+from xinfang.core.pii import mask_phone
+from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_code
+from xinfang.orgs.models import Unit
+from xinfang.petitions import selectors, services, workflow
+from xinfang.petitions.api import public_json
+from xinfang.petitions.models import Category, Channel, Evaluation, Petition, State
+
+from . import throttles
+from .forms import (
+    EvaluationForm,
+    PetitionerFormSet,
+    ReviewRequestForm,
+    SubmitForm,
+    TrackForm,
+)
+
+SESSION_RECEIPT = "portal_receipt"
+SESSION_TRACK = "portal_track"
+
+NOT_FOUND_MESSAGE = gettext_lazy(
+    "No matter has this query code. Check it and try again: the code has 13 symbols, "
+    "the digits 2 to 9 and the letters A to Z without I, L and O."
+)
+
+
+def _slow_down(request, wait: int) -> HttpResponse:
+    response = render(request, "portal/slow_down.html", {"wait": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def start(request):
+    return render(request, "portal/start.html")
+
+
+# --- submit ---------------------------------------------------------------------------
+
+
+def _apply_errors(form, formset, field_errors: dict) -> None:
+    """Put a service's field errors next to the fields they are about."""
+    for key, errors in field_errors.items():
+        if key.startswith("petitioners[") and "]." in key:
+            index = int(key[len("petitioners[") : key.index("]")])
+            field = key.split("].", 1)[1]
+            named = [f for f in formset.forms if f.cleaned_data.get("name")]
+            target = named[index] if index < len(named) else formset.forms[0]
+            target.add_error(field if field in target.fields else None, errors)
+        elif key == "petitioners":
+            formset.forms[0].add_error(None, errors)
+        elif key in form.fields:
+            form.add_error(key, errors)
+        else:
+            form.add_error(None, errors)
+
+
+def _petitioners(form, formset) -> list[dict]:
+    group = form.cleaned_data["who"] == "group"
+    named = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("name")]
+    if not group:
+        named = named[:1]
+    return [
+        {
+            "name": row["name"],
+            "id_number": row.get("id_number", ""),
+            "phone": row.get("phone", ""),
+            "address": row.get("address", ""),
+            "is_representative": group,
+        }
+        for row in named
+    ]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    if request.method == "GET":
+        form = SubmitForm(initial={"submission_token": uuid.uuid4().hex})
+        formset = PetitionerFormSet(prefix="p")
+        return render(request, "portal/submit.html", {"form": form, "formset": formset})
+
+    wait = throttles.check(request, "public_submit")
+    if wait:
+        return _slow_down(request, wait)
+    form = SubmitForm(request.POST, request.FILES)
+    formset = PetitionerFormSet(request.POST, prefix="p")
+    if form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        people_count = data["people_count"] if data["who"] == "group" else 1
+        try:
+            petition, _created = services.petition_submit_public(
+                idempotency_key=data["submission_token"],
+                channel=Channel.ONLINE,
+                purpose=data["purpose"],
+                category=Category.objects.get(pk=data["category"], is_active=True),
+                place=Unit.objects.get(pk=data["place"], is_active=True),
+                summary=data["summary"],
+                content=data["content"],
+                request=data["request"],
+                people_count=people_count,
+                petitioners=_petitioners(form, formset),
+                attachments=data["attachments"],
+            )
+        except (Category.DoesNotExist, Unit.DoesNotExist):
+            form.add_error(None, _("Choose the category and the place from the lists."))
+        except InvalidInput as exc:
+            _apply_errors(form, formset, exc.field_errors)
+            if not exc.field_errors:
+                form.add_error(None, str(exc.message))
+        else:
+            phones = [p.phone for p in petition.petitioners.all() if p.phone]
+            request.session[SESSION_RECEIPT] = {
+                "id": petition.pk,
+                "sms_to": [mask_phone(x) for x in dict.fromkeys(phones)],
+            }
+            return redirect("portal:receipt")
+    had_files = bool(request.FILES.getlist("attachments"))
+    return render(
+        request,
+        "portal/submit.html",
+        {"form": form, "formset": formset, "files_again": had_files},
+        status=400,
+    )
+
+
+@never_cache
+def receipt(request):
+    saved = request.session.get(SESSION_RECEIPT)
+    petition = Petition.objects.filter(pk=saved["id"]).first() if saved else None
+    if petition is None:
+        return redirect("portal:submit")
+    return render(
+        request,
+        "portal/receipt.html",
+        {
+            "petition": petition,
+            "code": format_query_code(petition.query_code),
+            "sms_to": saved.get("sms_to", []),
+        },
+    )
+
+
+# --- track ------------------------------------------------------------------------------
+
+
+def _lookup(code: str) -> Petition | None:
+    return selectors.public_view(code) if normalise_query_code(code or "") else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    if request.method == "GET":
+        return render(request, "portal/track.html", {"form": TrackForm()})
+    wait = throttles.check(request, "public_lookup")
+    if wait:
+        return _slow_down(request, wait)
+    form = TrackForm(request.POST)
+    if form.is_valid():
+        petition = _lookup(form.cleaned_data["code"])
+        if petition is not None:
+            request.session[SESSION_TRACK] = petition.query_code
+            return redirect("portal:matter")
+        form.add_error("code", NOT_FOUND_MESSAGE)
+    return render(request, "portal/track.html", {"form": form}, status=404)
+
+
+DUE_LABELS = {
+    State.REGISTERED: gettext_lazy("To be forwarded to the responsible unit by"),
+    State.FORWARDED: gettext_lazy("Acceptance to be decided by"),
+    State.PENDING_ACCEPTANCE: gettext_lazy("Acceptance to be decided by"),
+    State.ACCEPTED: gettext_lazy("Written answer due by"),
+    State.UNDER_REVIEW: gettext_lazy("Review opinion due by"),
+    State.UNDER_RE_REVIEW: gettext_lazy("Re-review opinion due by"),
+}
+
+
+def _window_explanation(p: Petition, today) -> str:
+    """Why the petitioner can no longer ask, and what the law allows."""
+    if p.state == State.RE_REVIEW_ISSUED or p.re_review_issued_on:
+        return _(
+            "The re-review opinion is final (信访条例 Art. 35): a new petition with the same "
+            "facts and reasons will not be accepted again. Where the law allows, you may "
+            "still go to court, to arbitration or to administrative reconsideration."
+        )
+    if p.state in (State.OPINION_ISSUED, State.REVIEW_ISSUED, State.CONCLUDED) and (
+        p.window_ends_on and today > p.window_ends_on
+    ):
+        what = _("re-review") if p.review_issued_on else _("review")
+        return _(
+            "The 30 days to ask for %(what)s ended on %(date)s (信访条例 Art. 34 and 35), so "
+            "the answer stands and the matter is concluded. A new petition with the same "
+            "facts and reasons would not be accepted; where the law allows, you may go to "
+            "court, to arbitration or to administrative reconsideration."
+        ) % {"what": what, "date": p.window_ends_on.isoformat()}
+    if p.state == State.NOT_ACCEPTED:
+        return _(
+            "The matter was not accepted as a petition. The notice says where it belongs "
+            "(court, arbitration, administrative reconsideration or another organ)."
+        )
+    return ""
+
+
+def _matter_context(request, p: Petition, *, evaluation_form=None, review_form=None) -> dict:
+    today = calendar.today()
+    data = public_json(p)
+    round_ = workflow.EVALUATION_ROUND.get(p.state)
+    evaluated = bool(round_) and Evaluation.objects.filter(petition=p, round=round_).exists()
+    asking_re_review = p.state == State.REVIEW_ISSUED
+    return {
+        "p": p,
+        "data": data,
+        "code": format_query_code(p.query_code),
+        "due_label": DUE_LABELS.get(p.state),
+        "may_evaluate": bool(round_) and not evaluated,
+        "evaluated": evaluated,
+        "evaluation_form": evaluation_form or EvaluationForm(),
+        "may_ask": data["may_ask_review"],
+        "ask_label": _("Ask for re-review") if asking_re_review else _("Ask for review"),
+        "ask_unit_hint": (
+            _("Re-review is done one level further up, within 30 days.")
+            if asking_re_review
+            else _("Review is done by the organ one level up, within 30 days.")
+        ),
+        "review_form": review_form or ReviewRequestForm(),
+        "why_not": "" if data["may_ask_review"] else _window_explanation(p, today),
+        "notices": data.get("notices", []),
+    }
+
+
+def _tracked(request) -> Petition | None:
+    code = request.session.get(SESSION_TRACK)
+    return _lookup(code) if code else None
+
+
+@never_cache
+def matter(request):
+    p = _tracked(request)
+    if p is None:
+        return redirect("portal:track")
+    return render(request, "portal/matter.html", _matter_context(request, p))
+
+
+@never_cache
+@require_POST
+def evaluate(request):
+    p = _tracked(request)
+    if p is None:
+        return redirect("portal:track")
+    wait = throttles.check(request, "public_lookup")
+    if wait:
+        return _slow_down(request, wait)
+    form = EvaluationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.petition_evaluate(query_code=p.query_code, **form.cleaned_data)
+        except InvalidInput as exc:
+            for key, errors in exc.field_errors.items():
+                form.add_error(key if key in form.fields else None, errors)
+        except Conflict as exc:
+            messages.error(request, str(exc.message))
+            return redirect("portal:matter")
+        else:
+            messages.success(request, _("Thank you. Your evaluation has been recorded."))
+            return redirect(reverse("portal:matter") + "#timeline")
+    context = _matter_context(request, p, evaluation_form=form)
+    return render(request, "portal/matter.html", context, status=400)
+
+
+@never_cache
+@require_POST
+def ask_review(request):
+    p = _tracked(request)
+    if p is None:
+        return redirect("portal:track")
+    wait = throttles.check(request, "public_lookup")
+    if wait:
+        return _slow_down(request, wait)
+    form = ReviewRequestForm(request.POST)
+    if form.is_valid():
+        ask = (
+            services.petition_request_re_review
+            if p.state == State.REVIEW_ISSUED
+            else services.petition_request_review
+        )
+        try:
+            ask(query_code=p.query_code, reasons=form.cleaned_data["reasons"])
+        except InvalidInput as exc:
+            for key, errors in exc.field_errors.items():
+                form.add_error(key if key in form.fields else None, errors)
+        except Conflict as exc:
+            messages.error(request, str(exc.message))
+            return redirect("portal:matter")
+        else:
+            messages.success(
+                request, _("Your request has been sent. The timeline shows when it is due.")
+            )
+            return redirect(reverse("portal:matter") + "#timeline")
+    context = _matter_context(request, p, review_form=form)
+    return render(request, "portal/matter.html", context, status=400)
+
+
+@never_cache
+def notice(request, event_id: int):
+    """The written notice (书面告知) as a PDF, for the matter tracked in this session."""
+    p = _tracked(request)
+    if p is None:
+        raise Http404
+    from xinfang.petitions import notices  # the written notices' module
+
+    try:
+        pdf = notices.notice_pdf(p, event_id)
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise Http404 from exc
+        return render(request, "portal/unavailable.html", {"message": exc.message}, status=503)
+    except LookupError as exc:
+        raise Http404 from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="notice-{p.number}-{event_id}.pdf"'
+    return response
+
+
+@require_POST
+def leave(request):
+    """Forget the query code on this device (a shared computer, a family phone)."""
+    request.session.pop(SESSION_TRACK, None)
+    request.session.pop(SESSION_RECEIPT, None)
+    messages.info(request, _("The query code has been forgotten on this device."))
+    return redirect("portal:track")
+
+
+# --- the query terminal (信访事项查询终端) -----------------------------------------------
+
+
+def _kiosk_keys() -> list[str]:
+    digits = [c for c in ALPHABET if c.isdigit()]
+    letters = [c for c in ALPHABET if c.isalpha()]
+    return digits + letters
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def kiosk(request):
+    """The terminal keeps nothing: no session, no cookie with the code; the result
+    page is not cached, and the page returns to the keypad after a minute idle."""
+    context = {"keys": _kiosk_keys(), "idle_seconds": kiosk_idle_seconds()}
+    if request.method == "GET":
+        return render(request, "portal/kiosk.html", context)
+    wait = throttles.check(request, "public_lookup")
+    if wait:
+        return _slow_down(request, wait)
+    code = request.POST.get("code", "")
+    petition = _lookup(code)
+    if petition is None:
+        context["error"] = NOT_FOUND_MESSAGE
+        return render(request, "portal/kiosk.html", context, status=404)
+    data = public_json(petition)
+    context.update(
+        {
+            "p": petition,
+            "data": data,
+            "code": format_query_code(petition.query_code),
+            "due_label": DUE_LABELS.get(petition.state),
+            "printed_at": calendar.today(),
+        }
+    )
+    response = render(request, "portal/kiosk_matter.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def kiosk_idle_seconds() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "KIOSK_IDLE_SECONDS", 60))
+
+
+def text_size(request):
+    """Large text for those who need it: a cookie the pages read (works without JS)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    size = "large" if request.GET.get("size") == "large" else "normal"
+    target = request.GET.get("next") or reverse("portal:start")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("portal:start")
+    response = redirect(target)
+    response.set_cookie("xf_text", size, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
