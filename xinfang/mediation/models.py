@@ -160,6 +160,15 @@ class Dispute(models.Model):
         help_text=_("The petition this dispute was diverted from (优先调解)."),
     )
     referral_ref = models.CharField(_("referral reference"), max_length=60, blank=True)
+    received_by = models.ForeignKey(
+        Unit,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The unit that received it: a centre, a petition office, a township."),
+    )
 
     state = models.CharField(
         _("state"), max_length=10, choices=DisputeState.choices, default=DisputeState.REPORTED
@@ -237,8 +246,13 @@ class Dispute(models.Model):
 
     def scope_unit_ids(self) -> set[int]:
         """The units whose members (and those above them) may see this dispute:
-        where it arose and the body now handling it."""
-        return {i for i in (self.place_id, self.body_id) if i}
+        where it arose, the unit that received it, the body now handling it and
+        every body that had a case on it (so a village room still sees a dispute
+        it passed up)."""
+        ids = {i for i in (self.place_id, self.body_id, self.received_by_id) if i}
+        if self.pk:
+            ids.update(self.cases.values_list("body_id", flat=True))
+        return ids
 
 
 class PartyRole(models.TextChoices):

@@ -28,6 +28,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "own_case": frozenset({Role.LEADER}),
     "report_screening": frozenset({Role.LIAISON}),
     "mediate": frozenset({Role.MEDIATOR}),
+    # Mediation network (docs/architecture.md, "Mediation: disputes and cases").
+    "register_dispute": frozenset({Role.CLERK, Role.DISPATCHER, Role.HANDLER, Role.MEDIATOR}),
+    "route_dispute": frozenset({Role.DISPATCHER, Role.HANDLER, Role.LEADER}),
     "read_analytics": frozenset({Role.ANALYST, Role.LEADER, Role.SUPERVISOR}),
     "view_personal_data": frozenset(
         {Role.CLERK, Role.DISPATCHER, Role.HANDLER, Role.UNIT_HEAD, Role.LEADER, Role.MEDIATOR}

@@ -1,0 +1,73 @@
+"""Who may do what in the mediation network. The roles of each action are in
+orgs.permissions.ACTIONS; here is which of a dispute's units the actor must reach.
+
+- Register a dispute (direct application, court or police referral): a clerk,
+  dispatcher, handler or mediator whose unit reaches the place where it arose, or
+  reaches the receiving unit (a centre, a reception centre) whose territory holds
+  the place: a citizen may apply at the city's centre about a village matter.
+- Route it or pass it up (escalate): a dispatcher, handler or leader whose unit
+  reaches its place or the unit that received it (the township or city staff),
+  or a mediator of the body now handling it or of the receiving centre.
+- Open a case and assign mediators: the same as routing.
+- Everything inside a case (consent, sessions, extension, outcome, agreement,
+  follow-up, judicial confirmation): a mediator of the case's body, or of a
+  body above it (the city centre over the professional committees).
+- Divert a petition to mediation, resume it or conclude it with the agreement:
+  the petition's dispatcher (through its petition office) or its handler
+  (through its responsible unit).
+- See: any member whose unit reaches one of Dispute.scope_unit_ids().
+"""
+
+from __future__ import annotations
+
+from xinfang.orgs import permissions
+from xinfang.orgs.models import Unit, UnitKind, UnitLink
+
+from .models import Dispute, MediationCase
+
+
+def territory_of(unit: Unit) -> Unit:
+    """The nearest territorial unit at or above `unit` (a centre's township)."""
+    if unit.kind == UnitKind.TERRITORIAL:
+        return unit
+    return (
+        Unit.objects.filter(kind=UnitKind.TERRITORIAL, descendant_links__descendant=unit)
+        .order_by("descendant_links__distance")
+        .first()
+        or unit
+    )
+
+
+def covers(ancestor: Unit, unit: Unit) -> bool:
+    return UnitLink.objects.filter(ancestor=ancestor, descendant=unit).exists()
+
+
+def may_register(user, *, place: Unit, received_by: Unit | None) -> bool:
+    if permissions.may(user, "register_dispute", place):
+        return True
+    return (
+        received_by is not None
+        and permissions.may(user, "register_dispute", received_by)
+        and covers(territory_of(received_by), place)
+    )
+
+
+def may_route(user, dispute: Dispute) -> bool:
+    staff_units = {i for i in (dispute.place_id, dispute.received_by_id) if i}
+    if permissions.reaches(user, staff_units, "route_dispute"):
+        return True
+    bodies = {i for i in (dispute.body_id, dispute.received_by_id) if i}
+    return bool(bodies) and permissions.reaches(user, bodies, "mediate")
+
+
+def may_mediate(user, case: MediationCase) -> bool:
+    return permissions.may(user, "mediate", case.body)
+
+
+def may_act_on_petition(user, petition) -> bool:
+    """The petition's dispatcher or handler (diversion, resumption, conclusion)."""
+    if petition.office_id and permissions.reaches(user, [petition.office_id], "dispatch_petition"):
+        return True
+    return bool(petition.responsible_unit_id) and permissions.reaches(
+        user, [petition.responsible_unit_id], "handle_petition"
+    )

@@ -1,0 +1,261 @@
+"""Every read of disputes, cases and rosters that a user sees, filtered by visibility.
+
+A dispute is reached through its units (Dispute.scope_unit_ids): the place where
+it arose, the unit that received it, the body now handling it and every body
+that had a case on it. A member of a unit sees what reaches that unit or any unit
+below it; anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from xinfang.orgs import permissions
+from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
+
+from .models import (
+    OPEN_DISPUTE_STATES,
+    Agreement,
+    CaseState,
+    Dispute,
+    DisputeEvent,
+    MediationCase,
+    Mediator,
+)
+
+OPEN_CASE_STATES = (CaseState.AWAITING_CONSENT, CaseState.IN_PROGRESS)
+BODY_KINDS = (UnitKind.MEDIATION_CENTRE, UnitKind.MEDIATION_COMMITTEE)
+FILTERS = ("state", "type", "body", "level", "source", "q")
+
+
+def subtree_ids(user, action: str | None = None) -> list[int]:
+    """Ids of the units the user's memberships (for `action`) reach, memoised on
+    the user object for the request; lists filter by these literal ids."""
+    memo = user.__dict__.setdefault("_mediation_unit_ids", {})
+    if action not in memo:
+        roots = permissions.member_unit_ids(user, action)
+        memo[action] = (
+            sorted(
+                set(
+                    UnitLink.objects.filter(ancestor_id__in=roots).values_list(
+                        "descendant_id", flat=True
+                    )
+                )
+            )
+            if roots
+            else []
+        )
+    return memo[action]
+
+
+def _reach(units: list[int]) -> Q:
+    had_case = MediationCase.objects.filter(dispute=OuterRef("pk"), body_id__in=units)
+    return (
+        Q(place_id__in=units)
+        | Q(body_id__in=units)
+        | Q(received_by_id__in=units)
+        | Q(Exists(had_case))
+    )
+
+
+def visible_disputes(user) -> QuerySet[Dispute]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Dispute.objects.none()
+    if user.is_superuser:
+        return Dispute.objects.all()
+    units = subtree_ids(user)
+    if not units:
+        return Dispute.objects.none()
+    return Dispute.objects.filter(_reach(units))
+
+
+def may_see(user, dispute: Dispute) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or permissions.reaches(user, dispute.scope_unit_ids())
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def dispute_get(*, user, pk) -> Dispute:
+    d = (
+        visible_disputes(user)
+        .select_related("place", "place__parent", "township", "body", "received_by", "petition")
+        .prefetch_related("parties")
+        .filter(pk=_int(pk))
+        .first()
+    )
+    if d is None:
+        raise Http404
+    return d
+
+
+def dispute_list(*, user, filters: dict | None = None) -> QuerySet[Dispute]:
+    """Visible disputes, newest first, with the filters of the list page and API."""
+    f = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    qs = visible_disputes(user).select_related("place", "place__parent", "body")
+    if f.get("state") == "open":
+        qs = qs.filter(state__in=OPEN_DISPUTE_STATES)
+    elif f.get("state"):
+        qs = qs.filter(state=f["state"])
+    if f.get("type"):
+        qs = qs.filter(type=f["type"])
+    if f.get("source"):
+        qs = qs.filter(source=f["source"])
+    if f.get("level"):
+        qs = qs.filter(arose_level=f["level"])
+    if f.get("body"):
+        qs = qs.filter(body_id=_int(f["body"]))
+    if f.get("q"):
+        qs = qs.filter(Q(number__icontains=f["q"]) | Q(summary__icontains=f["q"]))
+    return qs.order_by("-received_on", "-id")
+
+
+def timeline(*, dispute: Dispute) -> QuerySet[DisputeEvent]:
+    return dispute.events.select_related("actor", "actor_unit").order_by("at", "id")
+
+
+def cases_of(dispute: Dispute) -> list[MediationCase]:
+    return list(
+        dispute.cases.select_related("body")
+        .prefetch_related("mediators")
+        .select_related("agreement")
+        .order_by("opened_on", "id")
+    )
+
+
+def case_get(*, user, pk) -> MediationCase:
+    case = (
+        MediationCase.objects.select_related(
+            "dispute", "dispute__place", "dispute__body", "dispute__petition", "body"
+        )
+        .filter(pk=_int(pk))
+        .first()
+    )
+    if case is None or not may_see(user, case.dispute):
+        raise Http404
+    return case
+
+
+def case_detail(case: MediationCase) -> dict:
+    """Everything the case page and the API show, in a fixed number of queries."""
+    agreement = (
+        Agreement.objects.filter(case=case)
+        .prefetch_related("terms", "follow_ups")
+        .select_related("judicial_confirmation")
+        .first()
+    )
+    judicial = getattr(agreement, "judicial_confirmation", None) if agreement else None
+    return {
+        "parties": list(case.dispute.parties.all()),
+        "consents": {c.party_id: c for c in case.consents.all()},
+        "mediators": list(case.mediators.all()),
+        "sessions": list(case.sessions.all()),
+        "agreement": agreement,
+        "terms": list(agreement.terms.all()) if agreement else [],
+        "follow_ups": list(agreement.follow_ups.all()) if agreement else [],
+        "judicial": judicial,
+    }
+
+
+def bodies_for(place: Unit) -> list[Unit]:
+    """The mediation bodies a dispute arising at `place` may be routed to: the
+    centres of its village, township and city, then the professional committees."""
+    ancestors = Unit.objects.filter(
+        kind=UnitKind.TERRITORIAL, descendant_links__descendant=place
+    ).values("pk")
+    centres = list(
+        Unit.objects.filter(kind=UnitKind.MEDIATION_CENTRE, is_active=True, parent__in=ancestors)
+    )
+    order = {Level.VILLAGE: 0, Level.TOWNSHIP: 1, Level.CITY: 2}
+    centres.sort(key=lambda u: order.get(u.level, 3))
+    committees = list(
+        Unit.objects.filter(
+            kind=UnitKind.MEDIATION_COMMITTEE,
+            is_active=True,
+            ancestor_links__ancestor__in=ancestors,
+        )
+        .distinct()
+        .order_by("sort_order", "code")
+    )
+    return centres + committees
+
+
+def visible_bodies(user) -> QuerySet[Unit]:
+    """Mediation bodies the user can see (for the roster index and filters)."""
+    return (
+        permissions.visible_units(user)
+        .filter(kind__in=BODY_KINDS, is_active=True)
+        .order_by("depth", "sort_order", "code")
+    )
+
+
+def body_get(*, user, pk) -> Unit:
+    body = visible_bodies(user).filter(pk=_int(pk)).first()
+    if body is None:
+        raise Http404
+    return body
+
+
+def roster(body: Unit) -> list[Mediator]:
+    """The body's mediators with their caseload (open cases), full-time first."""
+    return list(
+        Mediator.objects.filter(body=body)
+        .select_related("user")
+        .annotate(
+            caseload=Count("cases", filter=Q(cases__state__in=OPEN_CASE_STATES), distinct=True)
+        )
+        .order_by("-is_active", "-full_time", "name")
+    )
+
+
+def roster_counts(bodies) -> dict[int, dict]:
+    """Per body: mediators (full-/part-time) in one grouped query."""
+    rows = (
+        Mediator.objects.filter(body__in=bodies, is_active=True)
+        .values("body_id")
+        .annotate(
+            total=Count("pk"),
+            full_time=Count("pk", filter=Q(full_time=True)),
+        )
+    )
+    return {r["body_id"]: r for r in rows}
+
+
+def open_cases_for(user) -> QuerySet[MediationCase]:
+    """Open cases at the bodies where the user mediates (the mediator's worklist)."""
+    units = subtree_ids(user, "mediate")
+    return (
+        MediationCase.objects.filter(body_id__in=units, state__in=OPEN_CASE_STATES)
+        .select_related("dispute", "body")
+        .order_by("deadline", "opened_on")
+    )
+
+
+def judicial_windows_open(user, today: dt.date) -> QuerySet:
+    from .models import JudicialConfirmation
+
+    units = subtree_ids(user, "mediate")
+    return JudicialConfirmation.objects.filter(
+        agreement__case__body_id__in=units, applied_on__isnull=True, window_ends_on__gte=today
+    ).select_related("agreement__case__dispute")
+
+
+def disputes_of_petition(*, user, petition) -> list[Dispute]:
+    return list(
+        visible_disputes(user)
+        .filter(petition=petition)
+        .select_related("body")
+        .prefetch_related(
+            Prefetch("events", queryset=DisputeEvent.objects.order_by("at", "id")),
+        )
+        .order_by("received_on", "id")
+    )

@@ -1,0 +1,67 @@
+"""The petition's side of 优先调解 (a petition diverted to mediation and back).
+
+The mediation area drives the steps (xinfang.mediation.services: petition_divert,
+petition_resume, petition_conclude_by_agreement) and calls these inside its own
+transaction, so the petition's event and the dispute's event are written
+together or not at all. The petition keeps its state while it is in mediation
+(its clock runs on: the handler may extend it as usual); it is concluded only
+when an agreement settles the dispute.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from xinfang.core.exceptions import Conflict
+from xinfang.orgs.models import Unit
+
+from . import services
+from .models import Petition, PetitionEvent, State
+
+# A petition may be diverted before an opinion is issued on it.
+DIVERTIBLE_STATES = frozenset(
+    {State.REGISTERED, State.FORWARDED, State.PENDING_ACCEPTANCE, State.ACCEPTED}
+)
+CONCLUDED_BY_MEDIATION = "mediation"
+
+
+def lock(actor, petition_id: int) -> Petition:
+    """The petition's row, locked; 404 unless the actor may see it."""
+    return services._lock(actor, petition_id)
+
+
+def record_step(
+    p: Petition,
+    *,
+    actor,
+    actor_unit: Unit | None,
+    action: str,
+    note: str = "",
+    data: dict | None = None,
+    conclude: bool = False,
+) -> PetitionEvent:
+    """Append the mediation step to the petition's timeline (public: the
+    petitioner sees that the matter went to mediation and how it came back);
+    with conclude=True the petition is concluded by the agreement."""
+    from_state = p.state
+    if conclude:
+        if p.state not in DIVERTIBLE_STATES:
+            raise Conflict(
+                _("This matter is now “%(state)s”; it cannot be concluded here.")
+                % {"state": State(p.state).label}
+            )
+        p.state = State.CONCLUDED
+        p.concluded_reason = CONCLUDED_BY_MEDIATION
+        services._set_clock(p)
+    p.version += 1
+    p.save()
+    return services._event(
+        p,
+        action=action,
+        actor=actor,
+        actor_unit=actor_unit,
+        from_state=from_state,
+        public=True,
+        note=note,
+        data=data or {},
+    )
