@@ -95,12 +95,14 @@
     var options = $$("option", select);
     search.addEventListener("input", function () {
       var q = search.value.trim();
-      var first = null;
+      var hits = [];
       options.forEach(function (o) {
         var hit = !q || !o.value || o.textContent.indexOf(q) !== -1 || (o.parentNode.label || "").indexOf(q) !== -1;
         o.hidden = !hit;
-        if (hit && o.value && !first) { first = o; }
+        if (hit && o.value) { hits.push(o); }
       });
+      // Chosen for the person only when the search leaves exactly one place.
+      var first = hits.length === 1 ? hits[0] : null;
       $$("optgroup", select).forEach(function (g) {
         g.hidden = $$("option", g).every(function (o) { return o.hidden; });
       });
