@@ -1,0 +1,432 @@
+"""The township's weekly meeting on its ledger (周碰头会): agenda, decisions, minutes.
+
+The agenda is built from the ledger for a week (Monday to Sunday, Beijing dates):
+disputes new this week, those past their deadline, and those still unresolved
+from before; with the villages that missed a day's report. At the meeting each item
+is classified, sent to a body (the township's mediation centre, a professional
+committee by type, or kept with the township), given a responsible leader, a
+responsible person and a deadline. Each decision is written on the dispute in the
+same transaction as its DisputeEvent ("meeting_decision"). Closing the minutes
+freezes the meeting: nothing on it changes afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinfang.core import calendar
+from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from xinfang.orgs.models import Membership, Unit, UnitKind, UnitLink
+
+from .models import (
+    OPEN_DISPUTE_STATES,
+    AgendaReason,
+    Dispute,
+    DisputeType,
+    Meeting,
+    MeetingItem,
+)
+from .screening import (
+    may_run_meeting,
+    missing_reports_week,
+    township_ids_for,
+    week_of,
+)
+from .services import dispute_event
+
+User = get_user_model()
+
+# The value of the "sent to" choice that keeps a dispute with the township itself.
+KEEP_WITH_TOWNSHIP = "township"
+# Who may be named the responsible leader: staff of the township or the city with
+# one of these roles (the liaison and the analyst answer for no dispute).
+LEADER_ROLES = ("leader", "unit_head", "handler", "dispatcher", "supervisor", "mediator")
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def visible_meetings(user) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(township_id__in=township_ids_for(user, "read_ledger"))
+
+
+def meeting_list(*, user, township_id: int | None = None) -> QuerySet[Meeting]:
+    qs = visible_meetings(user).select_related("township")
+    if township_id:
+        qs = qs.filter(township_id=township_id)
+    return qs.order_by("-week_start", "township__sort_order")
+
+
+def meeting_get(*, user, pk) -> Meeting:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    meeting = (
+        visible_meetings(user)
+        .select_related("township", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=MeetingItem.objects.select_related(
+                    "dispute",
+                    "dispute__place",
+                    "dispute__place__parent",
+                    "dispute__body",
+                    "dispute__responsible_leader",
+                    "body",
+                    "responsible_leader",
+                ).order_by("id"),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise NotFound()
+    return meeting
+
+
+def meeting_missing(meeting: Meeting, today: dt.date | None = None) -> list[dict]:
+    """Villages that missed days of the meeting's week; frozen when the minutes close."""
+    if meeting.closed and "missing" in meeting.data:
+        by_pk = {
+            u.pk: u
+            for u in Unit.objects.filter(pk__in=[m["village"] for m in meeting.data["missing"]])
+        }
+        return [
+            {
+                "village": by_pk.get(m["village"]),
+                "days": [dt.date.fromisoformat(d) for d in m["days"]],
+                "count": len(m["days"]),
+            }
+            for m in meeting.data["missing"]
+            if m["village"] in by_pk
+        ]
+    return missing_reports_week(meeting.township, meeting.week_start, today)
+
+
+def body_choices(township: Unit) -> list[tuple[str, str]]:
+    """Where an item may be sent: the township's mediation centre, a professional
+    committee (by type), or kept with the township."""
+    centre = Unit.objects.filter(
+        parent=township, kind=UnitKind.MEDIATION_CENTRE, is_active=True
+    ).first()
+    committees = Unit.objects.filter(
+        kind=UnitKind.MEDIATION_COMMITTEE,
+        is_active=True,
+        ancestor_links__ancestor__in=UnitLink.objects.filter(descendant=township).values(
+            "ancestor_id"
+        ),
+    ).order_by("sort_order", "code")
+    choices = [(KEEP_WITH_TOWNSHIP, _("Kept with the township"))]
+    if centre is not None:
+        choices.append((str(centre.pk), centre.name))
+    choices += [(str(c.pk), c.name) for c in committees.distinct()]
+    return choices
+
+
+def suggested_body(township: Unit, dispute_type: str) -> str:
+    """A professional committee for the eight types it mediates, else the centre."""
+    committee = DisputeType.committee_type(dispute_type)
+    if committee:
+        unit = Unit.objects.filter(
+            kind=UnitKind.MEDIATION_COMMITTEE, mediation_type=committee, is_active=True
+        ).first()
+        if unit is not None:
+            return str(unit.pk)
+    centre = Unit.objects.filter(parent=township, kind=UnitKind.MEDIATION_CENTRE).first()
+    return str(centre.pk) if centre else KEEP_WITH_TOWNSHIP
+
+
+def leader_choices(township: Unit) -> QuerySet:
+    """Users with a role in the township (or one of its offices) or above it."""
+    above = UnitLink.objects.filter(descendant=township).values("ancestor_id")
+    offices = Unit.objects.filter(parent=township).exclude(kind=UnitKind.TERRITORIAL).values("pk")
+    users = (
+        Membership.objects.filter(
+            Q(unit_id__in=above) | Q(unit_id__in=offices), role__in=LEADER_ROLES
+        )
+        .values("user_id")
+        .distinct()
+    )
+    return User.objects.filter(pk__in=users, is_active=True).order_by("username")
+
+
+# --- the agenda ------------------------------------------------------------------------------
+
+
+def agenda_for(township: Unit, week_start: dt.date, on: dt.date) -> list[tuple[Dispute, str]]:
+    """The open disputes of the township for the week starting `week_start`, as seen
+    on `on` (the meeting's day): overdue (deadline before `on`) first, then new this
+    week, then unresolved from before."""
+    week_end = week_start + dt.timedelta(days=6)
+    disputes = Dispute.objects.filter(
+        township=township, state__in=OPEN_DISPUTE_STATES, received_on__lte=week_end
+    ).order_by("received_on", "id")
+    items = []
+    for d in disputes:
+        if d.deadline and d.deadline < on:
+            reason = AgendaReason.OVERDUE
+        elif d.received_on >= week_start:
+            reason = AgendaReason.NEW
+        else:
+            reason = AgendaReason.UNRESOLVED
+        items.append((d, reason))
+    order = {AgendaReason.OVERDUE: 0, AgendaReason.NEW: 1, AgendaReason.UNRESOLVED: 2}
+    return sorted(items, key=lambda x: order[x[1]])
+
+
+def _check_run(actor, township: Unit) -> None:
+    if township.pk not in township_ids_for(actor, "read_ledger"):
+        raise NotFound()
+    if not may_run_meeting(actor, township):
+        raise PermissionDenied(_("Only the township's staff run its weekly meeting."))
+
+
+def _lock(actor, meeting_id: int) -> Meeting:
+    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).select_related("township")
+    meeting = meeting.first()
+    if meeting is None or meeting.township_id not in township_ids_for(actor, "read_ledger"):
+        raise NotFound()
+    _check_run(actor, meeting.township)
+    if meeting.closed:
+        raise Conflict(_("The minutes of this meeting are closed; nothing on it can change."))
+    return meeting
+
+
+def meeting_create(
+    *,
+    actor,
+    township: Unit,
+    held_on: dt.date | None = None,
+    week_start: dt.date | None = None,
+    chair: str = "",
+    attendees: str = "",
+) -> Meeting:
+    """Open the week's meeting for a township with its agenda. One per township and
+    week: a second one is a 409 naming the first."""
+    _check_run(actor, township)
+    today = calendar.today()
+    held_on = held_on or today
+    week_start = week_start or week_of(held_on)[0]
+    errors = {}
+    if week_start.weekday() != 0:
+        errors["week_start"] = [_("A week starts on a Monday.")]
+    if held_on > today:
+        errors["held_on"] = [_("Record the meeting on the day it is held, not before.")]
+    elif not week_start <= held_on <= week_start + dt.timedelta(days=13):
+        errors["held_on"] = [_("The meeting is held in its week or the week after.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(
+                township=township,
+                held_on=held_on,
+                week_start=week_start,
+                chair=(chair or "").strip()[:60],
+                attendees=(attendees or "").strip(),
+                created_by=actor,
+            )
+            _add_items(meeting)
+    except IntegrityError:
+        existing = Meeting.objects.filter(township=township, week_start=week_start).first()
+        if existing is None:
+            raise
+        exc = Conflict(_("This township already has a meeting for that week."))
+        exc.meeting = existing
+        raise exc from None
+    return meeting
+
+
+def _add_items(meeting: Meeting) -> int:
+    have = set(meeting.items.values_list("dispute_id", flat=True))
+    new = [
+        MeetingItem(meeting=meeting, dispute=d, reason=reason, classified_type=d.type)
+        for d, reason in agenda_for(meeting.township, meeting.week_start, meeting.held_on)
+        if d.pk not in have
+    ]
+    MeetingItem.objects.bulk_create(new)
+    return len(new)
+
+
+def meeting_refresh_agenda(*, actor, meeting: Meeting) -> int:
+    """Add what came into the ledger since the agenda was built; returns how many."""
+    with transaction.atomic():
+        meeting = _lock(actor, meeting.pk)
+        return _add_items(meeting)
+
+
+def meeting_decide_item(
+    *,
+    actor,
+    item: MeetingItem,
+    classified_type: str,
+    body: str,
+    responsible_leader,
+    responsible_person: str,
+    deadline: dt.date | None,
+    decision: str = "",
+) -> MeetingItem:
+    """Decide one item: classify it, send it to a body, name who answers for it and by
+    when. Writes the dispute's fields and its "meeting_decision" event together.
+
+    Routing into a mediation case (consent, mediators) is the case services' work;
+    this only says where the dispute goes and who answers for it."""
+    today = calendar.today()
+    with transaction.atomic():
+        meeting = _lock(actor, item.meeting_id)
+        item = MeetingItem.objects.select_related("dispute").get(pk=item.pk, meeting=meeting)
+        dispute = Dispute.objects.select_for_update().get(pk=item.dispute_id)
+        errors: dict[str, list[str]] = {}
+        if classified_type not in DisputeType.values:
+            errors["classified_type"] = [_("Choose the type of dispute.")]
+        bodies = dict(body_choices(meeting.township))
+        body = str(body or "")
+        if body not in bodies:
+            errors["body"] = [_("Choose where the dispute is sent.")]
+        leader_id = getattr(responsible_leader, "pk", responsible_leader)
+        leader = (
+            leader_choices(meeting.township).filter(pk=leader_id).first() if leader_id else None
+        )
+        if leader is None:
+            errors["responsible_leader"] = [
+                _("Choose a leader with a role in the township or the city.")
+            ]
+        responsible_person = (responsible_person or "").strip()
+        if not responsible_person:
+            errors["responsible_person"] = [_("Name the person responsible.")]
+        if deadline is None:
+            errors["deadline"] = [_("Give the deadline.")]
+        elif deadline < today:
+            errors["deadline"] = [_("The deadline cannot be in the past.")]
+        if errors:
+            raise InvalidInput(field_errors=errors)
+        if not dispute.is_open:
+            raise Conflict(_("This dispute is no longer open; it needs no decision."))
+
+        body_unit = None if body == KEEP_WITH_TOWNSHIP else Unit.objects.get(pk=int(body))
+        item.classified_type = classified_type
+        item.body = body_unit
+        item.responsible_leader = leader
+        item.responsible_person = responsible_person[:60]
+        item.deadline = deadline
+        item.decision = (decision or "").strip()
+        item.decided_at = timezone.now()
+        item.save()
+
+        before = {
+            "type": dispute.type,
+            "body": dispute.body_id,
+            "responsible_leader": dispute.responsible_leader_id,
+            "responsible_person": dispute.responsible_person,
+            "deadline": dispute.deadline.isoformat() if dispute.deadline else None,
+        }
+        dispute.type = classified_type
+        dispute.body = body_unit
+        dispute.responsible_leader = leader
+        dispute.responsible_person = responsible_person[:60]
+        dispute.deadline = deadline
+        dispute.version += 1
+        dispute.data = {**dispute.data, "kept_by_township": body_unit is None}
+        dispute.save()
+        dispute_event(
+            dispute,
+            action="meeting_decision",
+            actor=actor,
+            actor_unit=meeting.township,
+            from_state=dispute.state,
+            note=item.decision,
+            data={
+                "meeting": meeting.pk,
+                "item": item.pk,
+                "week_start": meeting.week_start.isoformat(),
+                "before": before,
+                "type": classified_type,
+                "body": body_unit.pk if body_unit else None,
+                "responsible_leader": leader.pk,
+                "responsible_person": dispute.responsible_person,
+                "deadline": deadline.isoformat(),
+            },
+        )
+    return item
+
+
+def meeting_minutes_save(
+    *,
+    actor,
+    meeting: Meeting,
+    chair: str,
+    attendees: str,
+    minutes: str,
+    held_on: dt.date | None = None,
+) -> Meeting:
+    with transaction.atomic():
+        meeting = _lock(actor, meeting.pk)
+        if held_on is not None:
+            if held_on > calendar.today():
+                raise InvalidInput(
+                    field_errors={
+                        "held_on": [_("Record the meeting on the day it is held, not before.")]
+                    }
+                )
+            meeting.held_on = held_on
+        meeting.chair = (chair or "").strip()[:60]
+        meeting.attendees = (attendees or "").strip()
+        meeting.minutes = (minutes or "").strip()
+        meeting.save(update_fields=["chair", "attendees", "minutes", "held_on"])
+    return meeting
+
+
+def meeting_close(*, actor, meeting: Meeting) -> Meeting:
+    """Close the minutes: needs the chair, who attended, the minutes' text and a
+    decision on every item. Freezes the list of villages that missed a report."""
+    with transaction.atomic():
+        meeting = _lock(actor, meeting.pk)
+        errors: dict[str, list[str]] = {}
+        if not meeting.chair:
+            errors["chair"] = [_("Name the chair.")]
+        if not meeting.attendees:
+            errors["attendees"] = [_("List who attended.")]
+        if not meeting.minutes:
+            errors["minutes"] = [_("Write the minutes.")]
+        undecided = meeting.items.filter(decided_at__isnull=True).count()
+        if undecided:
+            errors["items"] = [_("%(n)d agenda items have no decision yet.") % {"n": undecided}]
+        if errors:
+            raise InvalidInput(_("The minutes cannot be closed yet."), field_errors=errors)
+        missing = missing_reports_week(meeting.township, meeting.week_start, meeting.held_on)
+        meeting.closed = True
+        meeting.data = {
+            **meeting.data,
+            "closed_at": timezone.now().isoformat(),
+            "closed_by": actor.pk,
+            "missing": [
+                {"village": m["village"].pk, "days": [d.isoformat() for d in m["days"]]}
+                for m in missing
+            ],
+        }
+        meeting.save(update_fields=["closed", "data"])
+    return meeting
+
+
+def this_weeks_meeting(user, today: dt.date | None = None) -> list[tuple[Unit, Meeting | None]]:
+    """For the start page: each township the user meets for, and this week's meeting."""
+    today = today or calendar.today()
+    start, _end = week_of(today)
+    townships = list(
+        Unit.objects.filter(pk__in=township_ids_for(user, "run_meeting")).order_by(
+            "sort_order", "code"
+        )[:20]
+    )
+    meetings = {
+        m.township_id: m for m in Meeting.objects.filter(township__in=townships, week_start=start)
+    }
+    return [(t, meetings.get(t.pk)) for t in townships]
