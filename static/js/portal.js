@@ -113,6 +113,29 @@
     });
   });
 
+  // The limits of attachments, checked before the upload (the server checks again,
+  // by content).
+  $$("input[type=file][data-max-bytes]").forEach(function (input) {
+    var note = document.createElement("p");
+    note.className = "field-error";
+    note.setAttribute("role", "alert");
+    note.hidden = true;
+    input.parentNode.insertBefore(note, input);
+    input.addEventListener("change", function () {
+      var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+      var maxFiles = parseInt(input.getAttribute("data-max-files"), 10);
+      var problems = [];
+      if (input.files.length > maxFiles) { problems.push(input.getAttribute("data-too-many") + " " + maxFiles); }
+      Array.prototype.forEach.call(input.files, function (f) {
+        if (f.size > max) { problems.push(input.getAttribute("data-too-big") + " " + f.name); }
+      });
+      note.textContent = problems.join(" ");
+      note.hidden = !problems.length;
+      input.setCustomValidity(problems.join(" "));
+      if (problems.length) { input.value = ""; }
+    });
+  });
+
   // Print the receipt; go back from the "please wait" page.
   $$("[data-print]").forEach(function (b) { b.addEventListener("click", function () { window.print(); }); });
   $$("[data-back]").forEach(function (a) {

@@ -122,6 +122,15 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices()
         self.fields["place"].choices = place_choices()
+        self.fields["attachments"].widget.attrs.update(
+            {
+                "data-max-bytes": max_file_bytes(),
+                "data-max-files": max_files(),
+                "data-too-big": _("This file is larger than the limit:"),
+                "data-too-many": _("Too many files: choose at most this many:"),
+                "accept": "image/*,application/pdf",
+            }
+        )
         self.fields["attachments"].help_text = _(
             "Up to %(n)d files, each at most %(mb)d MB: photos (JPG, PNG, GIF, WebP, HEIC) "
             "or PDF. Files are checked by their content."
