@@ -1,11 +1,19 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import documents, services
 from .calendar import CalendarEntry
 from .exceptions import DomainError
-from .models import CalendarDay, CalendarYear, SecurityRecord
+from .models import CalendarDay, CalendarYear, NoticeTemplate, SecurityRecord
 
 
 @admin.register(SecurityRecord)
@@ -95,3 +103,133 @@ class CalendarYearAdmin(admin.ModelAdmin):
                 % {"count": published},
                 messages.SUCCESS,
             )
+
+
+class NoticeTemplateForm(forms.ModelForm):
+    """The kind is chosen among the registered ones; title, body and basis must be
+    valid templates using only the kind's placeholders (a clear error otherwise)."""
+
+    kind = forms.ChoiceField(label=_("kind"))
+
+    class Meta:
+        model = NoticeTemplate
+        fields = ["kind", "title", "body", "basis", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14, "cols": 100})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = documents.document_kind_choices()
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind:
+            texts = {name: data.get(name) or "" for name in ("title", "body", "basis")}
+            for name, errors in documents.template_errors(kind, **texts).items():
+                for error in errors:
+                    self.add_error(name, error)
+        return data
+
+
+@admin.register(NoticeTemplate)
+class NoticeTemplateAdmin(admin.ModelAdmin):
+    """The wording of the written notices. Saving goes through the service; a
+    template with an error is refused and nothing changes."""
+
+    form = NoticeTemplateForm
+    list_display = ["kind", "kind_label", "title", "is_active", "updated_at", "updated_by"]
+    list_filter = ["is_active"]
+    readonly_fields = ["placeholders", "preview", "updated_at", "updated_by"]
+    fields = [
+        "kind",
+        "title",
+        "body",
+        "basis",
+        "is_active",
+        "placeholders",
+        "preview",
+        "updated_at",
+        "updated_by",
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take the notice away from every matter: make it inactive.
+        return False
+
+    @admin.display(description=_("kind of document"))
+    def kind_label(self, obj):
+        spec = documents.DOCUMENT_KINDS.get(obj.kind)
+        return spec.label if spec else obj.kind
+
+    @admin.display(description=_("placeholders"))
+    def placeholders(self, obj):
+        spec = documents.DOCUMENT_KINDS.get(obj.kind) if obj and obj.kind else None
+        if spec is None:
+            return _("Save the kind first to see its placeholders.")
+        return format_html_join(
+            "",
+            "<div><code>{{{{ {} }}}}</code> {}</div>",
+            sorted(spec.placeholders.items()),
+        )
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save first, then preview the PDF with a sample matter.")
+        url = reverse("admin:core_noticetemplate_preview", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _("Preview PDF"))
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="core_noticetemplate_preview",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def preview_view(self, request, object_id):
+        """The saved template rendered with a sample matter, as the PDF a petitioner gets."""
+        template = self.get_object(request, object_id)
+        if template is None or not self.has_view_permission(request, template):
+            raise Http404
+        back = reverse("admin:core_noticetemplate_change", args=[template.pk])
+        spec = documents.DOCUMENT_KINDS.get(template.kind)
+        if spec is None or spec.sample is None:
+            self.message_user(request, _("This kind has no sample to preview."), messages.ERROR)
+            return redirect(back)
+        sample = spec.sample()
+        try:
+            with translation.override(settings.LANGUAGE_CODE):
+                content = documents.render_template_pdf(
+                    title=template.title, body=template.body, basis=template.basis, **sample
+                )
+        except documents.FontUnavailable as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return redirect(back)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="preview-{template.kind}.pdf"'
+        return response
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            saved = services.notice_template_save(
+                actor=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                basis=data.get("basis", ""),
+                is_active=data.get("is_active", False),
+                template=obj if change else None,
+            )
+        except DomainError as error:
+            # The form checked the same rules; only a concurrent change gets here.
+            raise ValidationError(
+                "; ".join(str(m) for found in error.field_errors.values() for m in found)
+                or str(error.message)
+            ) from error
+        obj.pk = saved.pk
+        obj.updated_at = saved.updated_at
+        obj.updated_by = saved.updated_by

@@ -237,11 +237,13 @@ class Section:
 
 MM_PER_PT = 25.4 / 72
 PAGE_W, PAGE_H = 210.0, 297.0
-LEFT, RIGHT, TOP, BOTTOM = 28.0, 26.0, 25.0, 30.0
+LEFT, RIGHT, TOP, BOTTOM = 28.0, 26.0, 25.0, 26.0
 TEXT_W = PAGE_W - LEFT - RIGHT
 BODY_PT = 14.0
 LINE_H = BODY_PT * MM_PER_PT * 1.75
 RED = (200, 16, 46)
+SEAL_R = 19.0  # a 38 mm seal: close to the 40-42 mm of an organ's round seal
+SEAL_BLOCK_H = 2 * SEAL_R + 3  # the circle, 3 mm below the text above it
 SEAL_RED = (214, 40, 40)
 INDENT = "\u3000\u3000"  # two ideographic spaces: the first-line indent of Chinese prose
 
@@ -253,10 +255,14 @@ _WORD = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./:
 
 
 def _tokens(text: str) -> list[str]:
+    """Characters, except that a number or Latin word stays whole; a long run such as
+    410481-2026-000012 may break after its hyphens, slashes and dots."""
     out: list[str] = []
     for ch in text:
-        if ch in _WORD and out and out[-1][-1] in _WORD:
+        if ch in _WORD and out and out[-1][-1] in _WORD and out[-1][-1] not in "-/.":
             out[-1] += ch
+        elif ch in _WORD and out and out[-1][-1] in "-/." and len(out[-1]) < 5:
+            out[-1] += ch  # a short piece before the hyphen (2026-) stays with what follows
         else:
             out.append(ch)
     return out
@@ -271,7 +277,7 @@ def _font_family():
 
         def footer(self):
             self.set_char_spacing(0)
-            self.set_y(-BOTTOM + 10)
+            self.set_y(PAGE_H - 20)
             self.set_font("body", size=9)
             self.set_text_color(110, 110, 110)
             if self.footer_text:
@@ -369,8 +375,8 @@ class _Writer:
         pdf = self.pdf
         label_w = 40.0
         value_w = TEXT_W - label_w
-        pad = 2.0
-        row_line = BODY_PT * 0.92 * MM_PER_PT * 1.5
+        pad = 1.6
+        row_line = BODY_PT * 0.92 * MM_PER_PT * 1.4
         pdf.set_font("body", "", BODY_PT * 0.92)
         pdf.set_draw_color(90, 90, 90)
         pdf.set_line_width(0.25)
@@ -391,15 +397,17 @@ class _Writer:
                 pdf.set_xy(LEFT + label_w + pad, y + pad + i * row_line)
                 pdf.cell(value_w - 2 * pad, row_line, text)
             pdf.set_xy(LEFT, y + height)
-        pdf.ln(3)
+        pdf.ln(2)
         pdf.set_font("body", "", BODY_PT)
 
     def signatures(self, labels):
         pdf = self.pdf
         pdf.ln(4)
         date_label = _("Date")
-        for label in labels:
-            self.ensure(LINE_H * 2)
+        for i, label in enumerate(labels):
+            last = i == len(labels) - 1
+            # The last signature line goes over with the seal block, never the seal alone.
+            self.ensure(LINE_H * 2 + (SEAL_BLOCK_H if last else 0))
             y = pdf.get_y() + LINE_H
             pdf.set_xy(LEFT, y)
             text = _("%(who)s: ") % {"who": label}
@@ -417,13 +425,13 @@ class _Writer:
         """Issuer and date at the bottom right (成文日期右空四字), the seal drawn over
         them as an outline (the real seal is applied to the printed copy)."""
         pdf = self.pdf
-        radius = 20.0
-        self.ensure(2 * radius + 14)
+        radius = SEAL_R
+        self.ensure(SEAL_BLOCK_H)
         date = chinese_date(issued_on)
         right = LEFT + TEXT_W - 2 * self.width("\u3000")
         block_w = max(self.width(issuer), self.width(date))
         centre_x = right - block_w / 2
-        centre_y = pdf.get_y() + 8 + radius
+        centre_y = pdf.get_y() + 3 + radius
         # The issuer just below the seal's centre, the date under it; the unit's name
         # runs along the upper arc, clear of both.
         for i, text in enumerate((issuer, date)):
@@ -446,8 +454,9 @@ class _Writer:
         # The unit's name along the upper arc (140 degrees), each character upright
         # towards the rim, as on a round official seal.
         text_r = radius - 4.6
-        span = math.radians(140)
         n = max(len(unit), 1)
+        # A short name is not spread over the whole arc: about one character's width apart.
+        span = min(math.radians(140), n * 5.2 / text_r)
         size_mm = min(4.6, text_r * span / n * 0.9)
         pdf.set_font("body", self.bold, size_mm / MM_PER_PT)
         for i, ch in enumerate(unit):
@@ -542,8 +551,184 @@ def render_pdf(
         if section.fields:
             w.table(section.fields)
     if basis:
-        w.paragraph(_("Basis: %(basis)s") % {"basis": basis})
+        basis = _("Basis: %(basis)s") % {"basis": basis}
+        if not signatures:
+            # The seal never stands alone on a page: the basis goes over with it.
+            pdf.set_font("body", "", BODY_PT)
+            lines = len(w.wrap(INDENT + basis, TEXT_W))
+            w.ensure(lines * LINE_H + SEAL_BLOCK_H)
+        w.paragraph(basis)
     if signatures:
         w.signatures(signatures)
     w.seal_block(issuer, issued_on, seal)
     return bytes(pdf.output())
+
+
+# --- kinds of document and their editable templates -------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """A kind of document whose wording lives in a NoticeTemplate row.
+
+    `placeholders` maps each variable the template may use to what it holds;
+    `sample` returns the keyword arguments of render_template_pdf (without the
+    template's own text) for the administrator's preview."""
+
+    code: str
+    label: object
+    placeholders: dict
+    sample: object = None
+
+
+DOCUMENT_KINDS: dict[str, DocumentKind] = {}
+
+
+def register_document_kind(code: str, label, *, placeholders: dict, sample=None) -> DocumentKind:
+    """Make `code` a kind a NoticeTemplate may have (called from an app's ready())."""
+    kind = DocumentKind(code, label, dict(placeholders), sample)
+    DOCUMENT_KINDS[code] = kind
+    return kind
+
+
+def validate_document_kind(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value not in DOCUMENT_KINDS:
+        raise ValidationError(
+            _("Unknown kind of document: %(kind)s. Known kinds: %(kinds)s.")
+            % {"kind": value, "kinds": ", ".join(sorted(DOCUMENT_KINDS)) or "-"},
+            code="unknown_kind",
+        )
+
+
+@functools.cache
+def _engine():
+    from django.template import Engine
+
+    # No loaders and no libraries: an administrator's text can use the built-in
+    # tags and filters on the context given, and reach nothing else. The output is
+    # PDF text, not HTML, so nothing is escaped.
+    return Engine(debug=False, autoescape=False, loaders=[], libraries={})
+
+
+_KEYWORDS = {"and", "or", "not", "in", "is", "None", "True", "False", "forloop", "empty"}
+
+
+def _names_used(source: str) -> set[str]:
+    """Root names of the variables a template reads (approximate, for a clear error
+    about a mistyped placeholder; the template engine itself never fails on one)."""
+    import re
+
+    names = set(re.findall(r"\{\{\s*([A-Za-z_]\w*)", source))
+    local: set[str] = set()
+    for tag in re.findall(r"\{%\s*(.*?)\s*%\}", source, flags=re.S):
+        word, _sep, rest = tag.partition(" ")
+        rest = re.sub(r"\"[^\"]*\"|'[^']*'|\|\w+(:\S+)?", " ", rest)
+        if word in ("if", "elif"):
+            names |= set(re.findall(r"(?<![\w.])([A-Za-z_]\w*)", rest))
+        elif word == "for":
+            loop_vars, _in, iterable = rest.partition(" in ")
+            local |= set(re.findall(r"[A-Za-z_]\w*", loop_vars))
+            names |= set(re.findall(r"(?<![\w.])([A-Za-z_]\w*)", iterable))
+        elif word == "with":
+            local |= set(re.findall(r"([A-Za-z_]\w*)=", rest))
+    return names - local - _KEYWORDS
+
+
+def template_errors(kind: str, **texts: str) -> dict[str, list[str]]:
+    """Errors of the template texts given as field=text (title, body, basis), per
+    field: syntax errors, and placeholders that the kind does not have. Empty when
+    all is well."""
+    from django.template import TemplateSyntaxError
+
+    errors: dict[str, list[str]] = {}
+    spec = DOCUMENT_KINDS.get(kind)
+    for name, source in texts.items():
+        try:
+            _engine().from_string(source or "")
+        except TemplateSyntaxError as exc:
+            errors.setdefault(name, []).append(
+                _("The template is not valid: %(error)s") % {"error": str(exc)}
+            )
+            continue
+        if spec is not None and spec.sample is not None:
+            try:
+                render_text(source or "", spec.sample()["context"])
+            except Exception as exc:  # e.g. {% include %}: there is nothing to include
+                errors.setdefault(name, []).append(
+                    _("The template cannot be rendered: %(error)s") % {"error": str(exc)}
+                )
+                continue
+        if spec is not None:
+            unknown = sorted(_names_used(source or "") - set(spec.placeholders))
+            if unknown:
+                errors.setdefault(name, []).append(
+                    _("Unknown placeholder: %(names)s. This kind has: %(known)s.")
+                    % {
+                        "names": ", ".join(unknown),
+                        "known": ", ".join(sorted(spec.placeholders)),
+                    }
+                )
+    return errors
+
+
+def render_text(source: str, context: dict) -> str:
+    """A template text rendered with `context` (plain text, nothing escaped)."""
+    from django.template import Context
+
+    return _engine().from_string(source or "").render(Context(context, autoescape=False)).strip()
+
+
+def render_template_pdf(
+    *,
+    title: str,
+    body: str,
+    basis: str = "",
+    context: dict,
+    issuer: str,
+    number: str = "",
+    recipient: str = "",
+    issued_on: dt.date,
+    fields: list[tuple[str, str]] | tuple = (),
+    signatures: list[str] | tuple = (),
+    footer: str = "",
+    seal: bool = True,
+) -> bytes:
+    """A document from an editable template: title, body (one paragraph a line) and
+    basis are rendered with `context`, then laid out by render_pdf."""
+    paragraphs = [line.strip() for line in render_text(body, context).splitlines()]
+    return render_pdf(
+        title=render_text(title, context),
+        issuer=issuer,
+        number=number,
+        recipient=recipient,
+        sections=[Section(paragraphs=[p for p in paragraphs if p], fields=list(fields))],
+        basis=render_text(basis, context),
+        issued_on=issued_on,
+        seal=seal,
+        signatures=signatures,
+        footer=footer,
+    )
+
+
+def pdf_response(content: bytes, *, filename: str, ascii_filename: str):
+    """An HttpResponse that downloads `content` as a PDF: an ASCII file name for
+    old clients and the real (Chinese) one as filename* (RFC 6266)."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type="application/pdf")
+    safe = ascii_filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # The petitioner's own document: never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def document_kind_choices() -> list[tuple[str, str]]:
+    return [(code, f"{code} · {kind.label}") for code, kind in sorted(DOCUMENT_KINDS.items())]

@@ -94,3 +94,58 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+def _validate_document_kind(value):
+    from .documents import validate_document_kind
+
+    validate_document_kind(value)
+
+
+class NoticeTemplate(models.Model):
+    """The wording of one kind of written notice (书面告知) or document, edited by an
+    administrator without a code change. Title, body and basis are Django template
+    text with the kind's placeholders ({{ petitioner }}, {{ number }}, ...); the
+    kinds and their placeholders are registered in code (core.documents), so a new
+    kind (e.g. mediation_agreement) needs no migration. Written only through
+    core.services.notice_template_save."""
+
+    kind = models.CharField(
+        _("kind"), max_length=40, unique=True, validators=[_validate_document_kind]
+    )
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Django template text; each line becomes a paragraph. The placeholders of "
+            "this kind are listed below the form."
+        ),
+    )
+    basis = models.CharField(
+        _("legal basis"),
+        max_length=300,
+        blank=True,
+        help_text=_("Printed after “Basis:”; {{ basis }} is the articles the event cites."),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An inactive notice is not offered for download."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("notice template")
+        verbose_name_plural = _("notice templates")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"

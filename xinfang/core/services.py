@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from . import calendar
 from .calendar import CalendarEntry
 from .exceptions import InvalidInput
-from .models import CalendarDay, CalendarYear, SecurityRecord
+from .models import CalendarDay, CalendarYear, NoticeTemplate, SecurityRecord
 
 
 def client_ip(request) -> str | None:
@@ -96,3 +96,51 @@ def calendar_year_publish(
         calendar.invalidate_cache()
         raise
     return calendar_year
+
+
+def notice_template_save(
+    *,
+    actor: AbstractBaseUser | None,
+    kind: str,
+    title: str,
+    body: str,
+    basis: str = "",
+    is_active: bool = True,
+    template: NoticeTemplate | None = None,
+) -> NoticeTemplate:
+    """Create or change the wording of a kind of notice (书面告知). The texts must be
+    valid templates using only the kind's placeholders; otherwise InvalidInput with
+    the errors per field, and nothing is changed."""
+    from .documents import DOCUMENT_KINDS, template_errors
+
+    title, body, basis = (title or "").strip(), (body or "").strip(), (basis or "").strip()
+    errors: dict[str, list] = {}
+    if kind not in DOCUMENT_KINDS:
+        errors["kind"] = [_("Unknown kind of document.")]
+    if not title:
+        errors["title"] = [_("Give the title.")]
+    if not body:
+        errors["body"] = [_("Write the text of the notice.")]
+    taken = NoticeTemplate.objects.filter(kind=kind)
+    if template is not None:
+        taken = taken.exclude(pk=template.pk)
+    if taken.exists():
+        errors["kind"] = [_("This kind already has its template; change that one.")]
+    errors.update(template_errors(kind, title=title, body=body, basis=basis))
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    with transaction.atomic():
+        if template is None:
+            template = NoticeTemplate(kind=kind)
+        else:
+            template = NoticeTemplate.objects.select_for_update().get(pk=template.pk)
+            template.kind = kind
+        template.title = title
+        template.body = body
+        template.basis = basis
+        template.is_active = is_active
+        template.updated_by = actor
+        template.save()
+    return template

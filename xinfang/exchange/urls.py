@@ -27,6 +27,11 @@ urlpatterns = [
         name="api-public-track",
     ),
     path(
+        "public/petitions/<str:query_code>/notices/<int:event_id>",
+        petitions_api.PublicNoticeView.as_view(),
+        name="api-public-notice",
+    ),
+    path(
         "public/petitions/<str:query_code>/evaluation",
         petitions_api.PublicEvaluationView.as_view(),
         name="api-public-evaluation",

@@ -8,8 +8,10 @@ import json
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -19,12 +21,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinfang.core import calendar, pii
+from xinfang.core.documents import pdf_response
 from xinfang.core.exceptions import InvalidInput, NotFound
 from xinfang.core.querycode import format_query_code
 from xinfang.exchange.throttles import PublicScopedThrottle
 from xinfang.orgs.models import Unit
 
-from . import selectors, services, timeline, workflow
+from . import notices, selectors, services, timeline, workflow
 from .models import (
     Category,
     Channel,
@@ -319,6 +322,20 @@ def public_json(p: Petition) -> dict:
         "may_ask_review": can_ask,
         "route": p.route,
         "timeline": events,
+        # The written notices (书面告知) the petitioner may download as PDFs.
+        "notices": [
+            {
+                "event_id": n.event_id,
+                "kind": n.kind,
+                "title": n.title,
+                "issued_on": n.issued_on,
+                "url": reverse(
+                    "api-public-notice",
+                    kwargs={"query_code": p.query_code, "event_id": n.event_id},
+                ),
+            }
+            for n in notices.notices_for(p, public=True)
+        ],
     }
 
 
@@ -404,6 +421,25 @@ class PublicTrackView(PublicView):
     )
     def get(self, request, query_code):
         return Response(public_json(_public_get(query_code)))
+
+
+class PublicNoticeView(PublicView):
+    """One written notice (书面告知) of the matter as a PDF download. 404 for a notice
+    of another matter; 503 (JSON) when the server has no Chinese font."""
+
+    throttle_scope = "public_lookup"
+
+    def perform_content_negotiation(self, request, force=False):
+        # A client that asks for application/pdf still gets its errors as JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(auth=[], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, query_code, event_id):
+        p = _public_get(query_code)
+        found = notices.find_notice(p, event_id, public=True)
+        content = notices.notice_pdf(p, event_id, public=True)
+        ascii_name, name = notices.notice_filename(p, found)
+        return pdf_response(content, filename=name, ascii_filename=ascii_name)
 
 
 class PublicEvaluationView(PublicView):

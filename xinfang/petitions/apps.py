@@ -21,3 +21,8 @@ class PetitionsConfig(AppConfig):
         from .panels import start_panel
 
         register_start_panel(start_panel)
+
+        from .notices import register_kinds
+
+        # The six written notices become kinds of core.NoticeTemplate.
+        register_kinds()

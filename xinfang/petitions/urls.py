@@ -17,6 +17,11 @@ urlpatterns = [
         name="reveal",
     ),
     path(
+        "petitions/<int:pk>/notices/<int:event_pk>.pdf",
+        views.notice,
+        name="notice",
+    ),
+    path(
         "petitions/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment,
         name="attachment",

@@ -25,13 +25,14 @@ from django.views.decorators.http import require_POST
 
 from xinfang.core import calendar, pii
 from xinfang.core.calendar import Colour
+from xinfang.core.documents import FontUnavailable, pdf_response
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.querycode import format_query_code
 from xinfang.orgs import permissions
 from xinfang.orgs import selectors as org_selectors
 from xinfang.orgs.models import Role, UnitLink
 
-from . import forms, selectors, services, workflow
+from . import forms, notices, selectors, services, workflow
 from . import timeline as timeline_text
 from .models import CLOSED_STATES, State
 
@@ -408,6 +409,7 @@ def _render_matter(request, p, *, bound=None, revealed=None, error=None, status=
         "may_reveal": permissions.may(user, "view_personal_data", p),
         "attachments": list(p.attachments.all()),
         "timeline": _timeline(user, p),
+        "notices": notices.notices_for(p, public=False, user=user),
         "merged": list(
             selectors.visible_petitions(user).filter(merged_into=p).only("pk", "number", "summary")
         ),
@@ -466,6 +468,22 @@ def attachment(request, pk, attachment_pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def notice(request, pk, event_pk):
+    """书面告知: one written notice of the matter as a PDF (the detail page's visibility)."""
+    p = selectors.petition_get(user=request.user, pk=pk)
+    try:
+        found = notices.find_notice(p, event_pk, public=False, user=request.user)
+        content = notices.notice_pdf(p, event_pk, user=request.user)
+    except NotFound:
+        raise Http404 from None
+    except FontUnavailable as exc:
+        context = {"message": exc.message, "p": p}
+        return render(request, "petitions/unavailable.html", context, status=503)
+    ascii_name, name = notices.notice_filename(p, found)
+    return pdf_response(content, filename=name, ascii_filename=ascii_name)
 
 
 @login_required
