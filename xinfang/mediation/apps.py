@@ -6,3 +6,11 @@ class MediationConfig(AppConfig):
     name = "xinfang.mediation"
     label = "mediation"
     verbose_name = _("Mediation network")
+
+    def ready(self) -> None:
+        from xinfang.orgs.roles import register_start_panel
+
+        # Screening, ledger and weekly meeting (views_screening.start_panel).
+        from .views_screening import start_panel as screening_panel
+
+        register_start_panel(screening_panel)
