@@ -352,3 +352,30 @@ def test_the_admin_previews_a_template_as_pdf(font, admin_client):
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     text = flat(pdf_text(r.content))
     assert "信访事项不予受理告知书" in text and "有管辖权的人民法院" in text
+
+
+def test_the_admin_shows_the_placeholders_and_the_preview_link(admin_client):
+    template = NoticeTemplate.objects.get(kind="reply")
+    page = admin_client.get(reverse("admin:core_noticetemplate_change", args=[template.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "{{ window_ends_on }}" in html and "{{ next_unit }}" in html
+    assert reverse("admin:core_noticetemplate_preview", args=[template.pk]) in html
+    assert admin_client.get(reverse("admin:core_noticetemplate_add")).status_code == 200
+    listing = admin_client.get(reverse("admin:core_noticetemplate_changelist"))
+    assert listing.status_code == 200 and "信访事项复核意见书" in listing.content.decode()
+
+
+def test_a_second_template_for_a_kind_is_refused(admin_client):
+    r = admin_client.post(
+        reverse("admin:core_noticetemplate_add"),
+        {
+            "kind": "accept",
+            "title": "又一个",
+            "body": "{{ number }}",
+            "basis": "",
+            "is_active": "on",
+        },
+    )
+    assert r.status_code == 200 and "kind" in r.context["adminform"].form.errors
+    assert NoticeTemplate.objects.filter(kind="accept").count() == 1
