@@ -1,0 +1,224 @@
+"""The screening, ledger and meeting API: token auth, Idempotency-Key, 403/404/409."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from xinfang.mediation.models import Dispute, DisputeEvent, Meeting, ScreeningReport
+from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
+
+from . import screening_fixtures
+from .screening_fixtures import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
+
+crew = screening_fixtures.crew  # the fixture, shared by the screening tests
+
+pytestmark = pytest.mark.django_db
+
+REPORT = {
+    "disputes": [
+        {
+            "type": "neighbour",
+            "summary": "宅基地边界争执",
+            "parties": [{"name": "王大山"}, {"name": "李小河", "role": "respondent"}],
+            "outcome": "resolved",
+            "how_resolved": "现场丈量，双方认可",
+        },
+        {
+            "type": "labor",
+            "risk": "medium",
+            "summary": "工地拖欠三名村民工资",
+            "parties": [{"name": "赵铁柱"}, {"name": "钱老板", "role": "respondent"}],
+            "outcome": "passed_up",
+        },
+    ]
+}
+
+
+def client_for(user) -> APIClient:
+    """Through the token, as a phone app would."""
+    c = APIClient()
+    c.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.get_or_create(user=user)[0].key)
+    return c
+
+
+def test_a_report_is_created_and_a_resend_with_the_same_key_replays_it(crew, travel):
+    travel("2026-03-10")
+    api = client_for(crew["liaison_a1"])
+
+    first = api.post("/api/v1/screening/reports", REPORT, format="json", HTTP_IDEMPOTENCY_KEY="abc")
+    again = api.post("/api/v1/screening/reports", REPORT, format="json", HTTP_IDEMPOTENCY_KEY="abc")
+
+    assert first.status_code == 201 and first.json()["result"] == "created"
+    assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert len(first.json()["disputes"]) == 2
+    assert ScreeningReport.objects.count() == 1 and Dispute.objects.count() == 2
+
+
+def test_a_second_report_of_the_day_is_added_with_200(crew, travel):
+    travel("2026-03-10")
+    api = client_for(crew["liaison_a1"])
+    api.post("/api/v1/screening/reports", {"nil": True}, format="json", HTTP_IDEMPOTENCY_KEY="1")
+
+    r = api.post("/api/v1/screening/reports", REPORT, format="json", HTTP_IDEMPOTENCY_KEY="2")
+
+    assert r.status_code == 200 and r.json()["result"] == "added"
+    assert r.json()["nil"] is False and len(r.json()["disputes"]) == 2
+
+
+def test_a_nil_return(crew, travel):
+    travel("2026-03-10")
+
+    r = client_for(crew["liaison_a1"]).post(
+        "/api/v1/screening/reports", {"nil": True}, format="json"
+    )
+
+    assert r.status_code == 201 and r.json()["nil"] is True and r.json()["disputes"] == []
+
+
+def test_reporting_for_another_village_is_refused_and_nothing_is_stored(crew, demo_tree, travel):
+    travel("2026-03-10")
+    body = {**REPORT, "village": demo_tree[VILLAGE_A2].pk}
+
+    unseen = client_for(crew["liaison_a1"]).post("/api/v1/screening/reports", body, format="json")
+    not_liaison = client_for(crew["handler_a"]).post(
+        "/api/v1/screening/reports", {**REPORT, "village": demo_tree[VILLAGE_A1].pk}, format="json"
+    )
+
+    assert unseen.status_code == 404
+    assert not_liaison.status_code == 403
+    assert not ScreeningReport.objects.exists() and not Dispute.objects.exists()
+
+
+def test_bad_input_is_a_400_naming_the_field(crew, travel):
+    travel("2026-03-10")
+    body = {
+        "disputes": [{**REPORT["disputes"][0], "how_resolved": ""}],
+        "report_date": "2026-03-11",
+    }
+
+    r = client_for(crew["liaison_a1"]).post("/api/v1/screening/reports", body, format="json")
+
+    assert r.status_code == 400
+    assert {"disputes[0].how_resolved", "report_date"} <= set(r.json()["errors"])
+
+
+@pytest.fixture
+def reported(crew, travel):
+    travel("2026-03-10")
+    client_for(crew["liaison_a1"]).post("/api/v1/screening/reports", REPORT, format="json")
+    client_for(crew["liaison_b1"]).post(
+        "/api/v1/screening/reports",
+        {"disputes": [{**REPORT["disputes"][1], "summary": "枣林的纠纷"}]},
+        format="json",
+    )
+
+
+def test_the_ledger_lists_and_exports_only_the_users_townships(crew, demo_tree, reported):
+    a = client_for(crew["handler_a"])
+
+    page = a.get("/api/v1/ledger").json()
+    other = a.get("/api/v1/ledger", {"township": demo_tree[TOWNSHIP_B].pk})
+    xlsx = a.get("/api/v1/ledger.xlsx")
+    bad = a.get("/api/v1/ledger", {"overdue": "1", "risk": "extreme"})
+
+    assert page["count"] == 1 and page["results"][0]["summary"] == "工地拖欠三名村民工资"
+    assert page["results"][0]["applicants"] == ["赵铁柱"]
+    assert other.status_code == 404
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [r[7].value for r in ws.iter_rows(min_row=4)] == ["工地拖欠三名村民工资"]
+    assert bad.status_code == 400 and "risk" in bad.json()["errors"]
+    city = client_for(crew["city_leader"]).get("/api/v1/ledger").json()
+    assert city["count"] == 2
+
+
+def test_missing_reports_of_a_day_and_a_week(crew, demo_tree, reported):
+    a = client_for(crew["handler_a"])
+    township = demo_tree[TOWNSHIP_A].pk
+
+    day = a.get("/api/v1/screening/missing", {"township": township}).json()
+    week = a.get("/api/v1/screening/missing", {"township": township, "week": "2026-03-10"}).json()
+    other = a.get("/api/v1/screening/missing", {"township": demo_tree[TOWNSHIP_B].pk})
+
+    assert [v["name"] for v in day["villages"]] == [
+        demo_tree[TOWNSHIP_A + f"{i:03d}"].name for i in (2, 3, 4)
+    ]
+    assert week["week_start"] == "2026-03-09"
+    village_1 = next(v for v in week["villages"] if v["village"]["id"] == demo_tree[VILLAGE_A1].pk)
+    assert village_1["days"] == ["2026-03-09"]
+    assert other.status_code == 404
+
+
+def test_the_screening_reports_list_is_scoped(crew, demo_tree, reported):
+    mine = client_for(crew["liaison_a1"]).get("/api/v1/screening/reports").json()
+    township_b = client_for(crew["handler_b"]).get("/api/v1/screening/reports").json()
+
+    assert [r["village"]["id"] for r in mine["results"]] == [demo_tree[VILLAGE_A1].pk]
+    assert mine["results"][0]["passed_up_count"] == 1
+    assert [r["village"]["id"] for r in township_b["results"]] == [demo_tree[VILLAGE_B1].pk]
+    rid = mine["results"][0]["id"]
+    assert client_for(crew["handler_b"]).get(f"/api/v1/screening/reports/{rid}").status_code == 404
+
+
+def test_a_meeting_through_the_api(crew, demo_tree, reported, travel):
+    travel("2026-03-13")
+    a = client_for(crew["handler_a"])
+
+    created = a.post(
+        "/api/v1/meetings",
+        {"township": demo_tree[TOWNSHIP_A].pk, "chair": "陈志强"},
+        format="json",
+    )
+    twice = a.post("/api/v1/meetings", {"township": demo_tree[TOWNSHIP_A].pk}, format="json")
+    m = created.json()
+    item = m["agenda"][0]
+    decided = a.post(
+        f"/api/v1/meetings/{m['id']}/items/{item['id']}/decision",
+        {
+            "classified_type": "labor",
+            "body": next(b["value"] for b in m["bodies"] if b["value"] != "township"),
+            "responsible_leader": crew["leader_a"].pk,
+            "responsible_person": "张伟",
+            "deadline": "2026-03-27",
+        },
+        format="json",
+    )
+    minutes = a.put(
+        f"/api/v1/meetings/{m['id']}/minutes",
+        {"chair": "陈志强", "attendees": "陈志强、张伟", "minutes": "研究了台账。"},
+        format="json",
+    )
+    closed = a.post(f"/api/v1/meetings/{m['id']}/close")
+    after = a.put(f"/api/v1/meetings/{m['id']}/minutes", {"minutes": "改"}, format="json")
+
+    assert created.status_code == 201
+    assert [i["reason"] for i in m["agenda"]] == ["new"]
+    assert twice.status_code == 409
+    assert decided.status_code == 200
+    assert decided.json()["agenda"][0]["responsible_person"] == "张伟"
+    assert minutes.status_code == 200
+    assert closed.status_code == 200 and closed.json()["closed"] is True
+    assert after.status_code == 409
+    d = Dispute.objects.get(pk=item["dispute"]["id"])
+    assert d.deadline == dt.date(2026, 3, 27) and d.responsible_leader == crew["leader_a"]
+    assert DisputeEvent.objects.filter(dispute=d, action="meeting_decision").count() == 1
+    assert Meeting.objects.count() == 1
+    b = client_for(crew["handler_b"])
+    assert b.get(f"/api/v1/meetings/{m['id']}").status_code == 404
+    assert client_for(crew["mediator_a"]).post(
+        "/api/v1/meetings", {"township": demo_tree[TOWNSHIP_A].pk, "held_on": "2026-03-06"},
+        format="json",
+    ).status_code == 403  # fmt: skip
+
+
+def test_the_schema_documents_the_endpoints(crew):
+    r = client_for(crew["handler_a"]).get("/api/v1/schema/")
+
+    text = r.content.decode()
+    assert r.status_code == 200
+    for path in ("/api/v1/screening/reports", "/api/v1/ledger.xlsx", "/api/v1/meetings/{id}/close"):
+        assert path in text
