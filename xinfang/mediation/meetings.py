@@ -165,10 +165,11 @@ def leader_choices(township: Unit) -> QuerySet:
 def agenda_for(township: Unit, week_start: dt.date, on: dt.date) -> list[tuple[Dispute, str]]:
     """The open disputes of the township for the week starting `week_start`, as seen
     on `on` (the meeting's day): overdue (deadline before `on`) first, then new this
-    week, then unresolved from before."""
-    week_end = week_start + dt.timedelta(days=6)
+    week, then unresolved from before. What arrives after the meeting's day waits
+    for a refresh of the agenda or the next week's meeting."""
+    last = min(week_start + dt.timedelta(days=6), on)
     disputes = Dispute.objects.filter(
-        township=township, state__in=OPEN_DISPUTE_STATES, received_on__lte=week_end
+        township=township, state__in=OPEN_DISPUTE_STATES, received_on__lte=last
     ).order_by("received_on", "id")
     items = []
     for d in disputes:
@@ -274,13 +275,15 @@ def meeting_decide_item(
     responsible_person: str,
     deadline: dt.date | None,
     decision: str = "",
+    as_of: dt.date | None = None,
 ) -> MeetingItem:
     """Decide one item: classify it, send it to a body, name who answers for it and by
     when. Writes the dispute's fields and its "meeting_decision" event together.
 
     Routing into a mediation case (consent, mediators) is the case services' work;
-    this only says where the dispute goes and who answers for it."""
-    today = calendar.today()
+    this only says where the dispute goes and who answers for it. `as_of` stands
+    for today when history is loaded (the demo); pages and the API never pass it."""
+    today = as_of or calendar.today()
     with transaction.atomic():
         meeting = _lock(actor, item.meeting_id)
         item = MeetingItem.objects.select_related("dispute").get(pk=item.pk, meeting=meeting)

@@ -290,6 +290,7 @@ def screening_report_submit(
     note: str = "",
     disputes: list[dict] | None = None,
     idempotency_key: str | None = None,
+    as_of: dt.date | None = None,
 ) -> Submitted:
     """日排查: store a village's screening for a day, with its disputes.
 
@@ -305,7 +306,7 @@ def screening_report_submit(
         return Submitted(replayed, "replayed", [])
 
     village = village_for_report(actor, village.pk)
-    today = calendar.today()
+    today = as_of or calendar.today()
     report_date = report_date or today
     note = (note or "").strip()
     disputes = list(disputes or [])
