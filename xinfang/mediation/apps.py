@@ -14,3 +14,8 @@ class MediationConfig(AppConfig):
         from .views_screening import start_panel as screening_panel
 
         register_start_panel(screening_panel)
+
+        # Disputes and cases (panels.start_panel): the mediator's open cases.
+        from .panels import start_panel as case_panel
+
+        register_start_panel(case_panel)

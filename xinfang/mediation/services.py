@@ -1265,10 +1265,11 @@ def _linked_petition(actor, d: Dispute):
 
     if not d.petition_id:
         raise Conflict(_("This dispute did not come from a petition."))
-    p = diversion.lock(actor, d.petition_id)
-    if not (getattr(actor, "is_superuser", False) or mperms.may_act_on_petition(actor, p)):
+    # Who may act is asked before the petition's lock: a mediator who sees the
+    # dispute but not the petition is told "not yours" (403), not "not found".
+    if not (getattr(actor, "is_superuser", False) or mperms.may_act_on_petition(actor, d.petition)):
         raise PermissionDenied(_("Only the matter's dispatcher or handler may do this."))
-    return p
+    return diversion.lock(actor, d.petition_id)
 
 
 @transaction.atomic

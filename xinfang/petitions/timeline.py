@@ -102,6 +102,17 @@ def describe(event: PetitionEvent) -> str:
         return _("Merged into matter %(number)s, handled together.") % {
             "number": d.get("number", "")
         }
+    if a == "divert_to_mediation":
+        return _("Diverted to mediation first (dispute %(number)s, %(body)s).") % {
+            "number": d.get("number", ""),
+            "body": d.get("body", ""),
+        }
+    if a == "resume_after_mediation":
+        return _("Mediation ended without agreement; the matter goes on.")
+    if a == "concluded_by_mediation":
+        return _("Concluded: the parties reached a mediation agreement (dispute %(number)s).") % {
+            "number": d.get("number", "")
+        }
     if a == "merged_in":
         return _("Matter %(number)s was merged into this one.") % {"number": d.get("number", "")}
     return ""

@@ -48,6 +48,9 @@ EVENT_LABELS = {
     "turned_red": gettext_lazy("Turned red (overdue)"),
     "window_lapsed": gettext_lazy("Concluded: no request within the window"),
     "deadline_recomputed": gettext_lazy("Due date recomputed (holiday schedule)"),
+    "divert_to_mediation": gettext_lazy("Diverted to mediation"),
+    "resume_after_mediation": gettext_lazy("Resumed after mediation failed"),
+    "concluded_by_mediation": gettext_lazy("Concluded by a mediation agreement"),
 }
 # Acts without a staff actor: the petitioner's through the query code.
 PETITIONER_ACTIONS = {"register", "request_review", "request_re_review", "evaluate"}
@@ -380,6 +383,8 @@ def _petitioners(p, revealed: dict) -> list[dict]:
 
 
 def _render_matter(request, p, *, bound=None, revealed=None, error=None, status=200, next_url=""):
+    from xinfang.mediation.panels import petition_panel as mediation_panel  # 优先调解
+
     user = request.user
     actions = []
     for t in available_actions(user, p):
@@ -420,6 +425,7 @@ def _render_matter(request, p, *, bound=None, revealed=None, error=None, status=
         "receipt": receipt,
         "error": error,
         "next_url": next_url,
+        "mediation": mediation_panel(user, p),
     }
     response = render(request, "petitions/detail.html", context, status=status)
     if revealed or receipt:

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from xinfang.mediation import services, stats
 from xinfang.mediation.wugang import load_year
@@ -60,7 +61,9 @@ def test_the_report_takes_a_fixed_number_of_queries(med, demo_tree):
 
 
 @pytest.mark.django_db
-def test_the_wugang_year_gives_98_3_per_cent(demo_tree, make_person):
+def test_the_wugang_year_gives_98_3_per_cent_on_the_page_and_in_the_api(
+    demo_tree, make_person, client
+):
     call_command("load_wugang_year", "--allow-production", verbosity=0)
     leader = make_person("leader", demo_tree["410481"], username="w-leader")
     r = stats.report(user=leader, date_from=YEAR[0], date_to=YEAR[1])
@@ -77,3 +80,20 @@ def test_the_wugang_year_gives_98_3_per_cent(demo_tree, make_person):
     own = stats.report(user=township, date_from=YEAR[0], date_to=YEAR[1])
     assert 0 < own.total.received < 4168
     assert {f.label for f in own.by_township} == {"八台镇"}
+
+    # Acceptance 5: seen on the statistics page and in the API.
+    client.force_login(leader)
+    page = client.get("/mediation/statistics/", {"from": "2016-01-01", "to": "2016-12-31"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "data-rate>98.3%<" in html
+    assert "data-received>4168<" in html and "data-settled>4096<" in html
+    api = APIClient()
+    api.force_authenticate(leader)
+    body = api.get("/api/v1/mediation/stats", {"from": "2016-01-01", "to": "2016-12-31"}).json()
+    assert body["total"]["received"] == 4168 and body["total"]["settled"] == 4096
+    assert body["total"]["settlement_rate"] == "98.3"
+    village = api.get(
+        "/api/v1/mediation/stats", {"from": "2016-01-01", "to": "2016-12-31", "level": "village"}
+    ).json()
+    assert village["total"]["received"] == r.by_level[0].received
