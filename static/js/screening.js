@@ -107,6 +107,9 @@
   }
 
   showRows();
+  // After a refused send, the first field to correct is brought into view.
+  var firstError = bound ? form.querySelector(".has-error") : null;
+  if (firstError) { firstError.scrollIntoView({ block: "center" }); }
   rows.forEach(function (row) {
     syncOutcome(row);
     row.addEventListener("change", function () { syncOutcome(row); });

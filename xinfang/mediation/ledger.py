@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -110,7 +110,8 @@ def parse_filters(*, user, raw) -> dict:
 
 
 def ledger(*, user, filters: dict | None = None, today: dt.date | None = None) -> QuerySet[Dispute]:
-    """Open disputes (reported, routed, in mediation) of the townships the user reads."""
+    """Open disputes (reported, routed, in mediation) of the townships the user reads,
+    the overdue first."""
     filters = filters or {}
     today = today or calendar.today()
     townships = township_ids_for(user, "read_ledger")
@@ -130,9 +131,18 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None) -
         qs = qs.filter(received_on__gte=filters["date_from"])
     if filters.get("date_to"):
         qs = qs.filter(received_on__lte=filters["date_to"])
-    return qs.select_related(
-        "place", "place__parent", "township", "body", "responsible_leader"
-    ).order_by("-received_on", "-id")
+    # Overdue first (most urgent), then the newest.
+    return (
+        qs.select_related("place", "place__parent", "township", "body", "responsible_leader")
+        .annotate(
+            overdue_first=Case(
+                When(deadline__lt=today, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-overdue_first", "-received_on", "-id")
+    )
 
 
 def with_parties(qs: QuerySet[Dispute]) -> QuerySet[Dispute]:

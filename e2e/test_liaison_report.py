@@ -1,0 +1,239 @@
+"""The village liaison's daily screening on a phone (390x844) in Chromium: two disputes
+(one resolved on the spot, one passed up), a double tap that stores one report, a nil
+return on another day, an error that keeps what was typed, a reload that restores
+the draft; and the township's ledger on a phone."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import translation
+from playwright.sync_api import expect
+
+from xinfang.core import calendar
+from xinfang.mediation.models import Dispute, DisputeState, ScreeningReport
+from xinfang.orgs.demo import TOWNSHIP_A
+
+from .conftest import _page
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+REPORT_URL = "/mediation/screening/report/"
+
+
+# The plural forms of the pending messages (the pending file keys them by the singular).
+PLURALS = {
+    "%(n)s dispute": "%(n)s disputes",
+    "%(n)s open dispute": "%(n)s open disputes",
+    "%(n)s day open": "%(n)s days open",
+}
+
+
+@pytest.fixture(autouse=True)
+def pending_translations(settings, tmp_path_factory):
+    """The pages in Chinese before the lead merges locale/pending/*.json into the
+    catalog: a catalog of the pending messages, ahead of the project's."""
+    import json
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    root = Path(__file__).resolve().parents[1]
+    pending = {}
+    for path in sorted((root / "locale/pending").glob("*.json")):
+        pending.update(json.loads(path.read_text()))
+    # Ours last: what this page says is what the screening file says.
+    pending.update(json.loads((root / "locale/pending/mediation_screening.json").read_text()))
+    catalog = Catalog(locale="zh_Hans")
+    for msgid, text in pending.items():
+        if msgid in PLURALS:
+            catalog.add((msgid, PLURALS[msgid]), (text,))
+        else:
+            catalog.add(msgid, text)
+    folder = tmp_path_factory.mktemp("locale") / "zh_Hans" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with open(folder / "django.mo", "wb") as f:
+        write_mo(f, catalog)
+    # The first of LOCALE_PATHS wins; changing the setting empties Django's cache.
+    settings.LOCALE_PATHS = [folder.parents[1], *settings.LOCALE_PATHS]
+    yield
+
+
+def zh(text: str) -> str:
+    with translation.override("zh-hans"):
+        return translation.gettext(text)
+
+
+@pytest.fixture
+def phone(browser, request):
+    """A phone at 390x844 with touch; 1.5x pixels keep the committed screenshots small."""
+    yield from _page(
+        browser,
+        request,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=1.5,
+        locale="zh-CN",
+    )
+
+
+def shoot(page, name: str, *, full_page: bool = False) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    # 256 colours are plenty for a form and keep the committed file small.
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=256).save(path, optimize=True)
+    assert path.stat().st_size < 200_000, f"{path.name} is {path.stat().st_size} bytes"
+    return path
+
+
+def fill_dispute(page, i: int, *, summary, kind, applicants, respondents, outcome, how=""):
+    p = f"#id_disputes-{i}-"
+    page.fill(p + "summary", summary)
+    page.select_option(p + "type", kind)
+    page.fill(p + "applicants", applicants)
+    page.fill(p + "respondents", respondents)
+    page.locator(f"input[name='disputes-{i}-outcome'][value='{outcome}']").check()
+    if how:
+        page.fill(p + "how_resolved", how)
+
+
+def test_liaison_reports_two_disputes_and_a_double_tap_stores_one_report(
+    phone, base_url, demo_tree, login
+):
+    page = phone
+    login(page, base_url, "liaison", settings.DEMO_PASSWORD)
+    assert page.url.endswith("/start/liaison/")
+    page.locator(f"a[href='{REPORT_URL}']").first.tap()
+    expect(page.locator("h1")).to_have_text(zh("Daily screening report"))
+    # Phone-first: the submit button is a big tap target across the screen.
+    box = page.locator("[data-submit]").bounding_box()
+    assert box["height"] >= 48 and box["width"] >= 300
+
+    page.locator("input[name=status][value=found]").check()
+    expect(page.locator("#dispute-1")).to_be_visible()
+    expect(page.locator("#dispute-2")).to_be_hidden()
+    fill_dispute(
+        page,
+        0,
+        summary="两户因宅基地边界发生争执",
+        kind="neighbour",
+        applicants="王大山",
+        respondents="李小河",
+        outcome="resolved",
+        how="村调解员现场丈量，双方认可原界址",
+    )
+    page.locator(".add-dispute").tap()
+    expect(page.locator("#dispute-2")).to_be_visible()
+    fill_dispute(
+        page,
+        1,
+        summary="工地拖欠三名村民工资",
+        kind="labor",
+        applicants="赵铁柱、孙二",
+        respondents="某建筑劳务公司",
+        outcome="passed_up",
+    )
+    page.locator("input[name='disputes-1-risk'][value=medium]").check()
+    expect(page.locator("#id_disputes-1-how_resolved")).to_be_hidden()
+    shoot(page, "liaison-report-phone", full_page=True)
+
+    # A double tap: the button is disabled after the first, the token does the rest.
+    with page.expect_navigation():
+        page.locator("[data-submit]").dblclick()
+
+    expect(page.locator(".confirm")).to_be_visible()
+    expect(page.locator(".dispute-list > li")).to_have_count(2)
+    assert ScreeningReport.objects.count() == 1
+    report = ScreeningReport.objects.get()
+    assert report.report_date == calendar.today() and not report.nil
+    resolved = Dispute.objects.get(resolved_on_spot=True)
+    passed = Dispute.objects.get(resolved_on_spot=False)
+    assert resolved.state == DisputeState.SETTLED
+    assert passed.state == DisputeState.REPORTED and passed.township == demo_tree[TOWNSHIP_A]
+    assert [p.name for p in passed.parties.all()] == ["赵铁柱", "孙二", "某建筑劳务公司"]
+    assert passed.events.filter(action="pass_up").count() == 1
+    # The draft kept on the phone is gone once the township has the report.
+    key = f"screening-draft:{report.liaison_id}:{report.village_id}"
+    assert page.evaluate(f"window.localStorage.getItem('{key}')") is None
+
+
+def test_nil_return_on_another_day(phone, base_url, demo_tree, login):
+    page = phone
+    login(page, base_url, "liaison", settings.DEMO_PASSWORD)
+    yesterday = calendar.today() - dt.timedelta(days=1)
+    page.goto(base_url + REPORT_URL)
+
+    page.fill("#id_report_date", yesterday.isoformat())
+    page.locator("input[name=status][value=nil]").check()
+    expect(page.locator("[data-disputes]")).to_be_hidden()
+    with page.expect_navigation():
+        page.locator("[data-submit]").tap()
+
+    expect(page.locator(".confirm")).to_be_visible()
+    report = ScreeningReport.objects.get()
+    assert report.nil and report.report_date == yesterday
+    assert not Dispute.objects.exists()
+
+
+def test_an_error_keeps_what_was_typed_and_a_reload_restores_the_draft(
+    phone, base_url, demo_tree, login
+):
+    page = phone
+    login(page, base_url, "liaison", settings.DEMO_PASSWORD)
+    page.goto(base_url + REPORT_URL)
+    page.locator("input[name=status][value=found]").check()
+    fill_dispute(
+        page,
+        0,
+        summary="",  # forgotten
+        kind="family",
+        applicants="刘秀英",
+        respondents="刘国强",
+        outcome="passed_up",
+    )
+
+    with page.expect_navigation() as nav:
+        page.locator("[data-submit]").tap()
+
+    assert nav.value.status == 400
+    expect(page.get_by_role("alert").first).to_be_visible()
+    summary_field = page.locator(".field", has=page.locator("#id_disputes-0-summary"))
+    expect(summary_field.locator(".errorlist")).to_be_visible()
+    expect(page.locator("#id_disputes-0-applicants")).to_have_value("刘秀英")
+    expect(page.locator("#id_disputes-0-respondents")).to_have_value("刘国强")
+    expect(page.locator("input[name='disputes-0-outcome'][value=passed_up]")).to_be_checked()
+    expect(page.locator("[data-submit]")).to_be_enabled()
+    assert not ScreeningReport.objects.exists()
+    shoot(page, "liaison-report-error-phone")
+
+    # The connection drops and the liaison opens the page again: the draft is back.
+    page.fill("#id_disputes-0-summary", "子女对赡养费用分担有争议")
+    page.goto(base_url + REPORT_URL)
+    expect(page.locator("[data-draft-note]")).to_be_visible()
+    expect(page.locator("#id_disputes-0-summary")).to_have_value("子女对赡养费用分担有争议")
+    expect(page.locator("#id_disputes-0-applicants")).to_have_value("刘秀英")
+    with page.expect_navigation():
+        page.locator("[data-submit]").tap()
+    expect(page.locator(".confirm")).to_be_visible()
+    assert Dispute.objects.get().summary == "子女对赡养费用分担有争议"
+
+
+def test_the_townships_ledger_on_a_phone(phone, base_url, demo_tree, login):
+    call_command("seed_demo_screening", allow_production=True, verbosity=0)
+    page = phone
+    login(page, base_url, "handler", settings.DEMO_PASSWORD)
+
+    page.goto(base_url + "/mediation/ledger/")
+
+    expect(page.locator("h1")).to_contain_text(demo_tree[TOWNSHIP_A].name)
+    expect(page.locator("table.ledger tbody tr").first).to_be_visible()
+    expect(page.locator(".missing")).to_be_visible()
+    # Overdue is said in words with an icon, not by colour alone.
+    expect(page.locator(".overdue").first).to_contain_text("⚠")
+    shoot(page, "ledger-phone")
