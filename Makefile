@@ -27,6 +27,7 @@ run: $(VENV)/.installed messages
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_petitions
+	$(PY) manage.py seed_demo_mediation
 	$(PY) manage.py seed_demo_screening
 	$(PY) manage.py collectstatic --no-input -v 0
 	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
