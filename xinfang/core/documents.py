@@ -268,7 +268,8 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-def _font_family():
+@functools.cache
+def _document_class():
     from fpdf import FPDF
 
     class Document(FPDF):
@@ -491,7 +492,7 @@ def render_pdf(
     seal label, "依据：") are in the active language: activate Chinese for an
     official document."""
     path, index = cjk_font()
-    Document = _font_family()
+    Document = _document_class()
     pdf = Document(orientation="P", unit="mm", format="A4")
     pdf.set_margins(LEFT, TOP, RIGHT)
     pdf.set_auto_page_break(True, margin=BOTTOM)

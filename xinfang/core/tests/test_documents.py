@@ -3,6 +3,7 @@ flows over pages, the seal block, and the editable templates' checks."""
 
 import datetime as dt
 import re
+from itertools import pairwise
 
 import pytest
 from django.utils import translation
@@ -142,7 +143,7 @@ def test_no_line_begins_with_closing_punctuation_nor_splits_a_number(font):
     assert len(lines) > 20
     assert not [line for line in lines if line[:1] in "，。、；：）》」"]
     # Digits that belong together stay on one line (a break may follow a hyphen).
-    split = [(a, b) for a, b in zip(lines, lines[1:]) if a[-1:].isdigit() and b[:1].isdigit()]
+    split = [(a, b) for a, b in pairwise(lines) if a[-1:].isdigit() and b[:1].isdigit()]
     assert not split, split
 
 
