@@ -500,7 +500,8 @@ def case_open(
         raise Conflict(_("A case is already open on this dispute."))
     if d.state == DisputeState.REPORTED or (body is not None and body.pk != d.body_id):
         _may_route(actor, d)
-        body = body or body_for(d)
+        # The township's weekly meeting may have named the body already.
+        body = body or d.body or body_for(d)
         _check_body(d, body)
         _route(d, body, actor=actor)
     elif not (mperms.may_route(actor, d) or permissions.may(actor, "mediate", d.body)):

@@ -476,3 +476,12 @@ def test_day_arithmetic_is_the_calendars():
 
     assert clocks.one_month_after(dt.date(2026, 1, 31)).due >= dt.date(2026, 2, 28)
     assert clocks._same_day_next_month(dt.date(2026, 12, 15)) == dt.date(2027, 1, 15)
+
+
+def test_the_body_named_by_the_weekly_meeting_opens_the_case(med, new_dispute):
+    dispute = new_dispute(type="land")
+    dispute.body = med["units"][LAND_COMMITTEE]  # as meetings.py records a decision
+    dispute.save()
+    case = services.case_open(actor=med["land"], dispute_id=dispute.pk)
+    dispute.refresh_from_db()
+    assert case.body.code == LAND_COMMITTEE and dispute.state == DisputeState.ROUTED
