@@ -16,8 +16,6 @@ from xinfang.core import calendar
 from xinfang.mediation.models import Dispute, DisputeState, ScreeningReport
 from xinfang.orgs.demo import TOWNSHIP_A
 
-from .conftest import _page
-
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 REPORT_URL = "/mediation/screening/report/"
 
@@ -65,20 +63,6 @@ def zh(text: str) -> str:
         return translation.gettext(text)
 
 
-@pytest.fixture
-def phone(browser, request):
-    """A phone at 390x844 with touch; 1.5x pixels keep the committed screenshots small."""
-    yield from _page(
-        browser,
-        request,
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=1.5,
-        locale="zh-CN",
-    )
-
-
 def shoot(page, name: str, *, full_page: bool = False) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
@@ -104,9 +88,9 @@ def fill_dispute(page, i: int, *, summary, kind, applicants, respondents, outcom
 
 
 def test_liaison_reports_two_disputes_and_a_double_tap_stores_one_report(
-    phone, base_url, demo_tree, login
+    phone_page, base_url, demo_tree, login
 ):
-    page = phone
+    page = phone_page
     login(page, base_url, "liaison", settings.DEMO_PASSWORD)
     assert page.url.endswith("/start/liaison/")
     page.locator(f"a[href='{REPORT_URL}']").first.tap()
@@ -163,8 +147,8 @@ def test_liaison_reports_two_disputes_and_a_double_tap_stores_one_report(
     assert page.evaluate(f"window.localStorage.getItem('{key}')") is None
 
 
-def test_nil_return_on_another_day(phone, base_url, demo_tree, login):
-    page = phone
+def test_nil_return_on_another_day(phone_page, base_url, demo_tree, login):
+    page = phone_page
     login(page, base_url, "liaison", settings.DEMO_PASSWORD)
     yesterday = calendar.today() - dt.timedelta(days=1)
     page.goto(base_url + REPORT_URL)
@@ -182,9 +166,9 @@ def test_nil_return_on_another_day(phone, base_url, demo_tree, login):
 
 
 def test_an_error_keeps_what_was_typed_and_a_reload_restores_the_draft(
-    phone, base_url, demo_tree, login
+    phone_page, base_url, demo_tree, login
 ):
-    page = phone
+    page = phone_page
     login(page, base_url, "liaison", settings.DEMO_PASSWORD)
     page.goto(base_url + REPORT_URL)
     page.locator("input[name=status][value=found]").check()
@@ -224,9 +208,9 @@ def test_an_error_keeps_what_was_typed_and_a_reload_restores_the_draft(
     assert Dispute.objects.get().summary == "子女对赡养费用分担有争议"
 
 
-def test_the_townships_ledger_on_a_phone(phone, base_url, demo_tree, login):
+def test_the_townships_ledger_on_a_phone(phone_page, base_url, demo_tree, login):
     call_command("seed_demo_screening", allow_production=True, verbosity=0)
-    page = phone
+    page = phone_page
     login(page, base_url, "handler", settings.DEMO_PASSWORD)
 
     page.goto(base_url + "/mediation/ledger/")
@@ -236,4 +220,6 @@ def test_the_townships_ledger_on_a_phone(phone, base_url, demo_tree, login):
     expect(page.locator(".missing")).to_be_visible()
     # Overdue is said in words with an icon, not by colour alone.
     expect(page.locator(".overdue").first).to_contain_text("⚠")
+    # The missed reports and the first (overdue) dispute in one phone screen.
+    page.locator(".missing").evaluate("e => e.scrollIntoView()")
     shoot(page, "ledger-phone")
