@@ -247,6 +247,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "RatingEnum": "xinfang.petitions.models.Rating.choices",
+        "DisputeTypeEnum": "xinfang.mediation.models.DisputeType.choices",
         "ColourEnum": ["red", "yellow", "blue", "green"],
         "ListingColourEnum": ["red", "yellow", "blue"],
     },

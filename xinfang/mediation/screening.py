@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from xinfang.core import calendar
 from xinfang.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from xinfang.orgs import permissions
-from xinfang.orgs.models import Level, Role, Unit, UnitKind, UnitLink
+from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
 
 from .models import (
     Dispute,
@@ -45,14 +45,9 @@ from .services import dispute_create, dispute_event
 # dispatchers, unit heads and leaders. Both reach down from the city (a city leader
 # or supervisor reads every township's ledger). The liaison reports for a village
 # and does not read the township's ledger (other villages' disputes are not theirs).
-LEDGER_ROLES = frozenset(
-    {Role.HANDLER, Role.DISPATCHER, Role.UNIT_HEAD, Role.LEADER, Role.SUPERVISOR, Role.MEDIATOR}
-)
-MEETING_ROLES = frozenset({Role.HANDLER, Role.DISPATCHER, Role.UNIT_HEAD, Role.LEADER})
-# The actions join the one table of orgs.permissions, so that `may()` and
-# `member_unit_ids()` answer for them like for every other action.
-permissions.ACTIONS.setdefault("read_ledger", LEDGER_ROLES)
-permissions.ACTIONS.setdefault("run_meeting", MEETING_ROLES)
+# Both actions sit in the one table of orgs.permissions (read_ledger, run_meeting).
+LEDGER_ROLES = permissions.ACTIONS["read_ledger"]
+MEETING_ROLES = permissions.ACTIONS["run_meeting"]
 
 # Functional units act for the territory they sit in (a township's mediation
 # centre for its township, the city's petition office for the city). Departments

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
-from .permissions import roles_of
+from .permissions import ACTIONS, roles_of
 from .selectors import memberships_of
 
 
@@ -19,5 +19,18 @@ def navigation(request):
         nav.append({"url_name": "petitions:register", "arg": None, "label": _("Register")})
     if Role.SUPERVISOR in roles:
         nav.append({"url_name": "petitions:supervision", "arg": None, "label": _("Supervision")})
+    if Role.LIAISON in roles:
+        nav.append(
+            {"url_name": "mediation:screening_report", "arg": None, "label": _("Daily screening")}
+        )
+    if set(roles) & ACTIONS["read_ledger"]:
+        nav.append({"url_name": "mediation:ledger", "arg": None, "label": _("Ledger")})
+    if set(roles) & ACTIONS["run_meeting"]:
+        nav.append({"url_name": "mediation:meetings", "arg": None, "label": _("Weekly meetings")})
+    if roles or user.is_superuser:
+        nav.append({"url_name": "mediation:disputes", "arg": None, "label": _("Disputes")})
+        nav.append(
+            {"url_name": "mediation:stats", "arg": None, "label": _("Mediation statistics")}
+        )
     nav.append({"url_name": "unit_index", "arg": None, "label": _("Units")})
     return {"nav_items": nav, "my_memberships": memberships}

@@ -31,6 +31,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     # Mediation network (docs/architecture.md, "Mediation: disputes and cases").
     "register_dispute": frozenset({Role.CLERK, Role.DISPATCHER, Role.HANDLER, Role.MEDIATOR}),
     "route_dispute": frozenset({Role.DISPATCHER, Role.HANDLER, Role.LEADER}),
+    # A township's ledger: the roles that handle and watch matters there, and the
+    # mediators of its centre; the weekly meeting: those who can commit the township.
+    "read_ledger": frozenset(
+        {Role.HANDLER, Role.DISPATCHER, Role.UNIT_HEAD, Role.LEADER, Role.SUPERVISOR, Role.MEDIATOR}
+    ),
+    "run_meeting": frozenset({Role.HANDLER, Role.DISPATCHER, Role.UNIT_HEAD, Role.LEADER}),
     "read_analytics": frozenset({Role.ANALYST, Role.LEADER, Role.SUPERVISOR}),
     "view_personal_data": frozenset(
         {Role.CLERK, Role.DISPATCHER, Role.HANDLER, Role.UNIT_HEAD, Role.LEADER, Role.MEDIATOR}

@@ -4,10 +4,10 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
 
 from xinfang.core.notify import LogSender
 from xinfang.petitions import services
@@ -44,6 +44,11 @@ def form_data(category, place, **over):
     }
     data.update(over)
     return data
+
+
+def english(client):
+    """The reader chose English (the language cookie; Chinese is the default)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture
@@ -165,10 +170,8 @@ def test_tracking_tolerates_spaces_case_and_keeps_the_code_out_of_urls(anon, dem
 
 def test_a_wrong_code_gets_a_clear_message(anon, demo_tree, register):
     register()
-    with translation.override("en"):
-        r = anon.post(
-            reverse("portal:track"), {"code": "ABCD-EFGH-JKMNP"}, HTTP_ACCEPT_LANGUAGE="en"
-        )
+    english(anon)
+    r = anon.post(reverse("portal:track"), {"code": "ABCD-EFGH-JKMNP"})
     assert r.status_code == 404
     assert "No matter has this query code" in r.content.decode()
     assert anon.get(reverse("portal:matter")).status_code == 302  # nothing remembered
@@ -241,9 +244,9 @@ def test_after_the_window_the_page_says_why_not(anon, demo_tree, register, peopl
     travel("2026-10-20")
     p = act(people["handler"], p, "reply", outcome="explain", text="已解释。")
     travel((p.window_ends_on + dt.timedelta(days=1)).isoformat())
-    with translation.override("en"):
-        track(anon, p.query_code)
-        page = anon.get(reverse("portal:matter"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english(anon)
+    track(anon, p.query_code)
+    page = anon.get(reverse("portal:matter")).content.decode()
     assert 'name="reasons"' not in page
     assert "ended on " + p.window_ends_on.isoformat() in page
     r = anon.post(reverse("portal:review"), {"reasons": "不服"})
