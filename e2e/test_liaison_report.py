@@ -6,7 +6,6 @@ the draft; and the township's ledger on a phone."""
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
@@ -18,44 +17,6 @@ from xinfang.orgs.demo import TOWNSHIP_A
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 REPORT_URL = "/mediation/screening/report/"
-
-
-# The plural forms of the pending messages (the pending file keys them by the singular).
-PLURALS = {
-    "%(n)s dispute": "%(n)s disputes",
-    "%(n)s open dispute": "%(n)s open disputes",
-    "%(n)s day open": "%(n)s days open",
-}
-
-
-@pytest.fixture(autouse=True)
-def pending_translations(settings, tmp_path_factory):
-    """The pages in Chinese before the lead merges locale/pending/*.json into the
-    catalog: a catalog of the pending messages, ahead of the project's."""
-    import json
-
-    from babel.messages.catalog import Catalog
-    from babel.messages.mofile import write_mo
-
-    root = Path(__file__).resolve().parents[1]
-    pending = {}
-    for path in sorted((root / "locale/pending").glob("*.json")):
-        pending.update(json.loads(path.read_text()))
-    # Ours last: what this page says is what the screening file says.
-    pending.update(json.loads((root / "locale/pending/mediation_screening.json").read_text()))
-    catalog = Catalog(locale="zh_Hans")
-    for msgid, text in pending.items():
-        if msgid in PLURALS:
-            catalog.add((msgid, PLURALS[msgid]), (text,))
-        else:
-            catalog.add(msgid, text)
-    folder = tmp_path_factory.mktemp("locale") / "zh_Hans" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with open(folder / "django.mo", "wb") as f:
-        write_mo(f, catalog)
-    # The first of LOCALE_PATHS wins; changing the setting empties Django's cache.
-    settings.LOCALE_PATHS = [folder.parents[1], *settings.LOCALE_PATHS]
-    yield
 
 
 def zh(text: str) -> str:

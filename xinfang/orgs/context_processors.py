@@ -29,8 +29,6 @@ def navigation(request):
         nav.append({"url_name": "mediation:meetings", "arg": None, "label": _("Weekly meetings")})
     if roles or user.is_superuser:
         nav.append({"url_name": "mediation:disputes", "arg": None, "label": _("Disputes")})
-        nav.append(
-            {"url_name": "mediation:stats", "arg": None, "label": _("Mediation statistics")}
-        )
+        nav.append({"url_name": "mediation:stats", "arg": None, "label": _("Mediation statistics")})
     nav.append({"url_name": "unit_index", "arg": None, "label": _("Units")})
     return {"nav_items": nav, "my_memberships": memberships}
