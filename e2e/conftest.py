@@ -19,6 +19,11 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 E2E_DIR = Path(__file__).resolve().parent
 ARTIFACTS = E2E_DIR / "artifacts"
+# The screenshots linked from the README are written to docs/screenshots/ only when
+# asked (UPDATE_SCREENSHOTS=1 make test), so that a test run never changes the tree.
+DOC_SCREENSHOTS = (
+    E2E_DIR.parent / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") else ARTIFACTS
+)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

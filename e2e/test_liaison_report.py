@@ -15,7 +15,9 @@ from xinfang.core import calendar
 from xinfang.mediation.models import Dispute, DisputeState, ScreeningReport
 from xinfang.orgs.demo import TOWNSHIP_A
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+from .conftest import DOC_SCREENSHOTS
+
+SCREENSHOTS = DOC_SCREENSHOTS
 REPORT_URL = "/mediation/screening/report/"
 
 
@@ -54,7 +56,7 @@ def test_liaison_reports_two_disputes_and_a_double_tap_stores_one_report(
     page = phone_page
     login(page, base_url, "liaison", settings.DEMO_PASSWORD)
     assert page.url.endswith("/start/liaison/")
-    page.locator(f"a[href='{REPORT_URL}']").first.tap()
+    page.locator(f"main a[href='{REPORT_URL}']").first.tap()
     expect(page.locator("h1")).to_have_text(zh("Daily screening report"))
     # Phone-first: the submit button is a big tap target across the screen.
     box = page.locator("[data-submit]").bounding_box()

@@ -3,7 +3,6 @@ track the matter, see the acceptance notice, evaluate, ask for review; the query
 terminal's reset; and the screenshots under docs/screenshots/."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -16,9 +15,9 @@ from xinfang.petitions import services
 from xinfang.petitions.categories import seed_categories
 from xinfang.petitions.models import Category, Petition, State
 
-from .conftest import _page
+from .conftest import DOC_SCREENSHOTS, _page
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+DOCS = DOC_SCREENSHOTS
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84"
@@ -188,7 +187,9 @@ def test_rate_limiting_answers_politely(phone_page, base_url, demo_tree):
         page.locator("#id_code").fill("ABCD-EFGH-JKMNP")
         page.locator("main button[type=submit]").click()
     expect(page.locator("h1")).to_have_text(zh("Please wait a moment"))
-    expect(page.locator("main")).to_contain_text(zh("Nothing you sent has been lost"))
+    expect(page.locator("main")).to_contain_text(
+        zh("Nothing you sent has been lost: what you typed is still in the form when you go back.")
+    )
     cache.clear()
 
 
