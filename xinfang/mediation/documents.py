@@ -122,7 +122,7 @@ def agreement_pdf(agreement: Agreement, *, user, request=None) -> bytes:
     with translation.override("zh-hans"):
         return render_pdf(
             title=TITLE,
-            issuer=case.body.name,
+            issuer=case.body.organ_name,
             number=case.number,
             sections=sections,
             basis=BASIS,

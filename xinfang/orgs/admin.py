@@ -24,7 +24,7 @@ class UnitAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = ["level", "kind", "mediation_type", "on_system", "is_active"]
-    search_fields = ["name", "code", "short_name"]
+    search_fields = ["name", "code", "short_name", "formal_name"]
     autocomplete_fields = ["parent"]
     ordering = ["depth", "sort_order", "code"]
 
@@ -40,6 +40,7 @@ class UnitAdmin(admin.ModelAdmin):
                         "code",
                         "name",
                         "short_name",
+                        "formal_name",
                         "kind",
                         "level",
                         "parent",

@@ -61,6 +61,15 @@ class Unit(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    formal_name = models.CharField(
+        _("name as issuer"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The organ's full name on written notices and agreements, e.g. 八台镇人民政府. "
+            "Empty: derived from the name."
+        ),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),
@@ -108,6 +117,24 @@ class Unit(models.Model):
     @property
     def is_territorial(self) -> bool:
         return self.kind == UnitKind.TERRITORIAL
+
+    @property
+    def organ_name(self) -> str:
+        """The name that issues a written notice. A territorial unit acts through its
+        organ: the people's government of a city or township (a street's office, 街道
+        办事处), the villagers' or residents' committee of a village or community."""
+        if self.formal_name:
+            return self.formal_name
+        if self.kind != UnitKind.TERRITORIAL:
+            return self.name
+        name = self.name
+        if self.level == Level.VILLAGE:
+            if name.endswith("社区"):
+                return name + "居民委员会"
+            return name + "民委员会" if name.endswith("村") else name + "村民委员会"
+        if name.endswith("街道"):
+            return name + "办事处"
+        return name + "人民政府"
 
 
 class UnitLink(models.Model):

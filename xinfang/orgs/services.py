@@ -35,6 +35,7 @@ def unit_create(
     parent: Unit | None = None,
     mediation_type: str = "",
     short_name: str = "",
+    formal_name: str = "",
     sort_order: int = 0,
     on_system: bool = True,
 ) -> Unit:
@@ -43,6 +44,7 @@ def unit_create(
         code=code,
         name=name,
         short_name=short_name,
+        formal_name=formal_name or "",
         kind=kind,
         level=level,
         parent=parent,

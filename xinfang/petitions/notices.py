@@ -213,12 +213,12 @@ def _context(e: PetitionEvent) -> dict:
     next_unit = ""
     if e.action == "reply":
         above = q.review_unit or territorial_above(issuer)
-        next_unit = above.name if above else ""
+        next_unit = above.organ_name if above else ""
     elif e.action == "review_reply":
         above = q.re_review_unit or territorial_above(q.review_unit or issuer)
-        next_unit = above.name if above else ""
+        next_unit = above.organ_name if above else ""
     return {
-        "unit": issuer.name,
+        "unit": issuer.organ_name,
         "petitioner": _petitioner_names(q),
         "number": q.number,
         "summary": q.summary,
@@ -234,8 +234,8 @@ def _context(e: PetitionEvent) -> dict:
         "text": (e.public_text or "").strip(),
         "outcome": _label(Outcome, d.get("outcome", "")),
         "next_unit": next_unit,
-        "responsible_unit": q.responsible_unit.name if q.responsible_unit_id else "",
-        "review_unit": q.review_unit.name if q.review_unit_id else "",
+        "responsible_unit": q.responsible_unit.organ_name if q.responsible_unit_id else "",
+        "review_unit": q.review_unit.organ_name if q.review_unit_id else "",
         "requested_on": _requested_on(
             e, "request_re_review" if e.action == "re_review_reply" else "request_review"
         ),

@@ -321,7 +321,7 @@ def test_a_template_edited_in_the_admin_changes_the_pdf(font, walk, admin_client
     assert template.title == "受理告知书（修订）" and template.updated_by.username == "notice-admin"
     text = flat(pdf_text(notices.notice_pdf(p, event(p, "accept").pk)))
     assert "受理告知书（修订）" in text
-    assert flat("如有疑问，请致电本机关信访接待室（" + unit("410481102").name + "）") in text
+    assert flat("如有疑问，请致电本机关信访接待室（八台镇人民政府）") in text
 
 
 @pytest.mark.parametrize(
