@@ -22,5 +22,10 @@ urlpatterns = [
         api.RosterView.as_view(),
         name="api-mediation-roster",
     ),
+    path(
+        "mediation/mediators/<int:pk>",
+        api.MediatorView.as_view(),
+        name="api-mediation-mediator",
+    ),
     path("mediation/stats", api.StatsView.as_view(), name="api-mediation-stats"),
 ]

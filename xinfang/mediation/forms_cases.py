@@ -7,6 +7,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core import pii
 from xinfang.orgs.models import Level
 
 from .models import AgreementForm, DisputeState, DisputeType, FailureReason, Risk, Source
@@ -319,6 +320,83 @@ class DivertForm(forms.Form):
     respondent_phone = forms.CharField(label=_("Their phone"), required=False, max_length=20)
     to = forms.ChoiceField(label=_("Send to"), choices=ROUTES, initial="centre")
     note = forms.CharField(label=_("Note"), required=False)
+
+
+class MediatorForm(forms.Form):
+    """A roster entry (调解员): add one, or correct one (`editing`: the phone is
+    never sent back in full; left blank it stays as it is)."""
+
+    name = forms.CharField(label=_("Name"), max_length=60)
+    full_time = forms.TypedChoiceField(
+        label=_("Full- or part-time"),
+        choices=[("1", _("Full-time")), ("0", _("Part-time"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    speciality = forms.CharField(label=_("Speciality"), required=False, max_length=100)
+    user = forms.TypedChoiceField(
+        label=_("Staff account"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("A staff member of this body who mediates: their cases show on their page."),
+    )
+
+    def __init__(self, *args, members=(), editing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {u.pk: u for u in members}
+        self.fields["user"].choices = _blank(
+            [(u.pk, u.get_full_name() or u.get_username()) for u in members], _("None")
+        )
+        self.editing = editing
+        if editing is not None:
+            masked = pii.mask_phone(editing.phone)
+            self.fields["phone"].help_text = (
+                _("On file: %(phone)s. Leave blank to keep it.") % {"phone": masked}
+                if masked
+                else ""
+            )
+            self.fields["clear_phone"] = forms.BooleanField(
+                label=_("Remove the phone number"), required=False
+            )
+            if not self.is_bound:
+                self.initial.update(
+                    {
+                        "name": editing.name,
+                        "full_time": "1" if editing.full_time else "0",
+                        "speciality": editing.speciality,
+                        "user": editing.user_id,
+                    }
+                )
+
+    def service_fields(self) -> dict:
+        c = self.cleaned_data
+        fields = {
+            "name": c["name"],
+            "full_time": c["full_time"],
+            "speciality": c["speciality"],
+            "user": self.members.get(c["user"]) if c.get("user") else None,
+        }
+        if self.editing is None:
+            fields["phone"] = c["phone"]
+        elif c.get("clear_phone"):
+            fields["phone"] = ""
+        elif c["phone"]:
+            fields["phone"] = c["phone"]
+        return fields
+
+    def clean_user(self):
+        pk = self.cleaned_data.get("user")
+        if pk is not None and pk not in self.members:
+            raise forms.ValidationError(_("Link only a staff member of this body."))
+        return pk
 
 
 def add_service_errors(form, field_errors: dict, *, aliases: dict | None = None) -> None:

@@ -50,8 +50,9 @@ def start_panel(request, role):
 
 
 def petition_panel(user, petition) -> dict:
-    """The mediation card on a petition's page: its disputes with their events,
-    and the diversion form for the petition's dispatcher or handler."""
+    """The mediation card on a petition's page: its disputes with their events (the
+    ones it was diverted to, and the failed one it was raised from), and the
+    diversion form for the petition's dispatcher or handler."""
     from xinfang.petitions.diversion import DIVERTIBLE_STATES
 
     disputes = selectors.disputes_of_petition(user=user, petition=petition)
@@ -66,6 +67,7 @@ def petition_panel(user, petition) -> dict:
         "disputes": [
             {
                 "d": d,
+                "raised": (d.data or {}).get("raised_petition") == petition.pk,
                 "events": [
                     {"event": e, "label": EVENT_LABELS.get(e.action, e.action)}
                     for e in d.events.all()

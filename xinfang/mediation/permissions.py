@@ -15,6 +15,8 @@ orgs.permissions.ACTIONS; here is which of a dispute's units the actor must reac
 - Divert a petition to mediation, resume it or conclude it with the agreement:
   the petition's dispatcher (through its petition office) or its handler
   (through its responsible unit).
+- Keep a body's roster (add, correct, deactivate mediators): its mediators,
+  or the dispatchers, handlers and leaders whose unit reaches it.
 - See: any member whose unit reaches one of Dispute.scope_unit_ids().
 """
 
@@ -62,6 +64,16 @@ def may_route(user, dispute: Dispute) -> bool:
 
 def may_mediate(user, case: MediationCase) -> bool:
     return permissions.may(user, "mediate", case.body)
+
+
+def may_manage_roster(user, body: Unit) -> bool:
+    """Add, correct and (de)activate a body's mediators: its own mediators, or the
+    staff who route disputes at or above it (a township's handler, the city)."""
+    return (
+        getattr(user, "is_superuser", False)
+        or permissions.may(user, "mediate", body)
+        or permissions.may(user, "route_dispute", body)
+    )
 
 
 def may_act_on_petition(user, petition) -> bool:

@@ -217,6 +217,18 @@ def roster(body: Unit) -> list[Mediator]:
     )
 
 
+def body_members(body: Unit) -> list:
+    """Active staff accounts holding a membership in the body (to link to a roster entry)."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(memberships__unit=body, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
 def roster_counts(bodies) -> dict[int, dict]:
     """Per body: mediators (full-/part-time) in one grouped query."""
     rows = (
@@ -250,12 +262,66 @@ def judicial_windows_open(user, today: dt.date) -> QuerySet:
 
 
 def disputes_of_petition(*, user, petition) -> list[Dispute]:
+    """Disputes the petition was diverted to, and the failed one it was raised from."""
     return list(
         visible_disputes(user)
-        .filter(petition=petition)
+        .filter(Q(petition=petition) | Q(data__raised_petition=petition.pk))
         .select_related("body")
         .prefetch_related(
             Prefetch("events", queryset=DisputeEvent.objects.order_by("at", "id")),
         )
         .order_by("received_on", "id")
     )
+
+
+def petition_prefill(*, user, dispute_id) -> dict:
+    """The clerk's registration form filled in from a failed dispute (mediation
+    failed, a petition is raised): 404 unless the user sees the dispute. Built
+    here, server-side, so that no personal data travels in a URL. Returns the
+    dispute and the initial data of the form and of its petitioner rows."""
+    from django.utils.translation import gettext as _
+
+    from xinfang.petitions.models import Category, Purpose
+
+    from .models import DisputeType, PartyRole
+
+    d = dispute_get(user=user, pk=dispute_id)
+    content = "\n\n".join(
+        x
+        for x in (
+            d.details.strip(),
+            _("Raised after the mediation of dispute %(number)s failed.") % {"number": d.number},
+        )
+        if x
+    )
+    category = None
+    mtype = DisputeType.committee_type(d.type)
+    if mtype:
+        category = (
+            Category.objects.filter(mediation_type=mtype, is_active=True)
+            .order_by("parent__sort_order", "parent__code", "sort_order", "code")
+            .first()
+        )
+    parties = sorted(d.parties.all(), key=lambda p: (p.role != PartyRole.APPLICANT, p.sort_order))
+    return {
+        "dispute": d,
+        "parties": parties,
+        "form": {
+            "summary": d.summary,
+            "content": content,
+            "place": d.place_id,
+            "category": category.pk if category else None,
+            "purpose": Purpose.APPEAL,
+            "people_count": max(1, min(len(parties), 5)),
+            "from_dispute": d.pk,
+        },
+        "petitioners": [
+            {
+                "name": p.name,
+                "id_number": p.id_number,
+                "phone": p.phone,
+                "address": p.address,
+            }
+            for p in parties
+        ],
+    }

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinfang.core import calendar
+from xinfang.core import calendar, pii
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, Membership, Unit, UnitKind, UnitLink
@@ -474,8 +475,14 @@ def _open_case(d: Dispute, *, actor, mediators=(), note: str = "") -> MediationC
 
 
 def _roster_pick(case: MediationCase, mediator_ids) -> list[Mediator]:
+    """Active mediators of the case's body; one deactivated since stays on a case
+    that already had them, but is not put on another."""
     ids = {int(getattr(m, "pk", m)) for m in mediator_ids}
-    found = list(Mediator.objects.filter(pk__in=ids, body=case.body, is_active=True))
+    found = list(
+        Mediator.objects.filter(pk__in=ids, body=case.body).filter(
+            Q(is_active=True) | Q(pk__in=case.mediators.values("pk"))
+        )
+    )
     if not ids or len(found) != len(ids):
         raise InvalidInput(
             field_errors={"mediators": [_("Choose mediators from this body's roster.")]}
@@ -1347,7 +1354,99 @@ def petition_conclude_by_agreement(*, actor, dispute_id: int, note: str = "") ->
     return d
 
 
+@transaction.atomic
+def petition_raise(*, actor, dispute_id: int, registration: dict):
+    """Mediation failed, and a party petitions (人民调解法 Art. 26 leaves the other
+    routes open): the clerk registers the matter from the dispute. The petition's
+    register event names the dispute, the dispute gets a `petition_raised` event
+    naming the petition, in one transaction. `registration` holds the keyword
+    arguments of petitions.services.petition_register."""
+    from xinfang.petitions import services as petition_services
+
+    d = _lock_dispute(actor, dispute_id)
+    _dispute_state(d, DisputeState.FAILED)
+    if d.petition_id:
+        raise Conflict(_("This dispute came from a petition: resume that petition instead."))
+    if (d.data or {}).get("raised_petition"):
+        raise Conflict(_("A petition was already raised from this dispute."))
+    p = petition_services.petition_register(
+        actor=actor,
+        **registration,
+        event_data={"from_dispute": d.number, "dispute": d.pk},
+    )
+    d.data = {**(d.data or {}), "raised_petition": p.pk, "raised_petition_number": p.number}
+    _save(d, "data")
+    _event(
+        d,
+        "petition_raised",
+        actor=actor,
+        unit=registration.get("registering_unit"),
+        from_state=d.state,
+        data={"petition": p.pk, "number": p.number},
+    )
+    return p
+
+
 # --- the roster -----------------------------------------------------------------------
+# A mediator is never deleted: cases keep their mediators. A deactivated one cannot
+# be assigned to a new case (_roster_pick) but stays on the cases they had.
+
+
+def _may_manage_roster(actor, body: Unit) -> None:
+    if not mperms.may_manage_roster(actor, body):
+        raise PermissionDenied(
+            _("Only the body's mediators or the staff who route disputes above it may do this.")
+        )
+
+
+def _clean_mediator(*, body: Unit, fields: dict, mediator: Mediator | None = None) -> dict:
+    """Check the roster fields given (name, phone, user); raise InvalidInput with
+    every error at once."""
+    errors: dict[str, list] = {}
+    clean = {}
+    if "name" in fields:
+        name = (fields["name"] or "").strip()
+        if not name:
+            errors["name"] = [_("Give the mediator's name.")]
+        clean["name"] = name[:60]
+    if "full_time" in fields:
+        clean["full_time"] = bool(fields["full_time"])
+    if "speciality" in fields:
+        clean["speciality"] = (fields["speciality"] or "").strip()[:100]
+    if "phone" in fields:
+        phone = (fields["phone"] or "").strip()
+        if phone:
+            try:
+                phone = pii.validate_phone(phone)
+            except ValidationError as exc:
+                errors["phone"] = list(exc.messages)
+        clean["phone"] = phone
+    if "user" in fields:
+        user = fields["user"]
+        if user is not None:
+            if not Membership.objects.filter(user=user, unit=body).exists():
+                errors["user"] = [_("Link only a staff member of this body.")]
+            elif (
+                Mediator.objects.filter(body=body, user=user)
+                .exclude(pk=getattr(mediator, "pk", None))
+                .exists()
+            ):
+                errors["user"] = [_("This staff member is already on the roster.")]
+        clean["user"] = user
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    return clean
+
+
+def _lock_mediator(actor, mediator_id) -> Mediator:
+    """The mediator's row, locked; 404 unless the actor sees the body."""
+    try:
+        m = Mediator.objects.select_for_update().select_related("body").get(pk=int(mediator_id))
+    except (Mediator.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if not selectors.visible_bodies(actor).filter(pk=m.body_id).exists():
+        raise NotFound()
+    return m
 
 
 @transaction.atomic
@@ -1361,21 +1460,78 @@ def mediator_add(
     speciality: str = "",
     user=None,
 ) -> Mediator:
-    """Put a mediator on a body's roster (the body's mediators or the staff above)."""
+    """Put a mediator (调解员) on a body's roster (the body's mediators, or the
+    staff who route disputes above it). `user` links the staff account of a
+    member of the body, so that their cases are theirs."""
     if body.kind not in selectors.BODY_KINDS:
         raise InvalidInput(field_errors={"body": [_("Choose a mediation centre or committee.")]})
-    if not (
-        getattr(actor, "is_superuser", False)
-        or permissions.may(actor, "mediate", body)
-        or permissions.may(actor, "route_dispute", body)
-    ):
-        raise PermissionDenied()
-    name = _required(name, "name", _("Give the mediator's name."))
-    return Mediator.objects.create(
+    if not selectors.visible_bodies(actor).filter(pk=body.pk).exists():
+        raise NotFound()
+    _may_manage_roster(actor, body)
+    clean = _clean_mediator(
         body=body,
-        name=name[:60],
-        full_time=bool(full_time),
-        phone=phone or "",
-        speciality=speciality or "",
-        user=user,
+        fields={
+            "name": name,
+            "full_time": full_time,
+            "phone": phone,
+            "speciality": speciality,
+            "user": user,
+        },
     )
+    try:
+        with transaction.atomic():
+            return Mediator.objects.create(body=body, **clean)
+    except IntegrityError:  # the same staff member added twice at once
+        raise InvalidInput(
+            field_errors={"user": [_("This staff member is already on the roster.")]}
+        ) from None
+
+
+_UNCHANGED = object()
+
+
+@transaction.atomic
+def mediator_update(
+    *,
+    actor,
+    mediator_id: int,
+    name: str | None = None,
+    full_time: bool | None = None,
+    phone: str | None = None,
+    speciality: str | None = None,
+    user=_UNCHANGED,
+) -> Mediator:
+    """Correct a roster entry. None (or, for `user`, leaving it out) keeps a field;
+    phone="" removes the number, user=None unlinks the account."""
+    m = _lock_mediator(actor, mediator_id)
+    _may_manage_roster(actor, m.body)
+    given = {
+        k: v
+        for k, v in {
+            "name": name,
+            "full_time": full_time,
+            "phone": phone,
+            "speciality": speciality,
+        }.items()
+        if v is not None
+    }
+    if user is not _UNCHANGED:
+        given["user"] = user
+    clean = _clean_mediator(body=m.body, fields=given, mediator=m)
+    for field, value in clean.items():
+        setattr(m, field, value)
+    if clean:
+        m.save(update_fields=list(clean))
+    return m
+
+
+@transaction.atomic
+def mediator_set_active(*, actor, mediator_id: int, active: bool) -> Mediator:
+    """Take a mediator off the roster (or back on). Inactive: no new case, but
+    the cases they had keep them, and their caseload still shows."""
+    m = _lock_mediator(actor, mediator_id)
+    _may_manage_roster(actor, m.body)
+    if m.is_active != bool(active):
+        m.is_active = bool(active)
+        m.save(update_fields=["is_active"])
+    return m

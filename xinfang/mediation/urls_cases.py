@@ -14,6 +14,14 @@ urlpatterns = [
     path("mediation/cases/<int:pk>/<slug:action>/", views.case_act, name="case_act"),
     path("mediation/mediators/", views.rosters, name="rosters"),
     path("mediation/mediators/<int:pk>/", views.roster, name="roster"),
+    path("mediation/mediators/<int:pk>/add/", views.roster_act, name="roster_add"),
+    path("mediation/mediators/<int:pk>/<int:mediator_pk>/", views.roster_act, name="roster_edit"),
+    path(
+        "mediation/mediators/<int:pk>/<int:mediator_pk>/active/",
+        views.roster_act,
+        {"action": "active"},
+        name="roster_active",
+    ),
     path("mediation/statistics/", views.statistics, name="stats"),
     path("mediation/divert/<int:petition_pk>/", views.divert, name="divert"),
 ]

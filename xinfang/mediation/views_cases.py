@@ -53,6 +53,7 @@ EVENT_LABELS = {
     "diverted_from_petition": gettext_lazy("Diverted from a petition"),
     "petition_resumed": gettext_lazy("Petition resumed"),
     "petition_concluded": gettext_lazy("Petition concluded with the agreement"),
+    "petition_raised": gettext_lazy("Petition raised after mediation failed"),
 }
 ROUTE_LABELS = [
     gettext_lazy("Arbitration"),
@@ -122,11 +123,29 @@ def _petition_events(user, dispute) -> list:
     return petition_timeline(user, p)
 
 
+def _raised_petition(user, dispute):
+    """The petition raised after this dispute's mediation failed, if the user sees it
+    (else its number only, from the dispute's own record)."""
+    pk = (dispute.data or {}).get("raised_petition")
+    if not pk:
+        return None
+    from xinfang.petitions import selectors as petition_selectors
+
+    p = petition_selectors.visible_petitions(user).filter(pk=pk).first()
+    return {"p": p, "number": p.number if p else dispute.data.get("raised_petition_number", "")}
+
+
 def _days(end) -> dict:
     if end is None:
         return {"left": None}
     left = calendar.days_left(end)
     return {"left": left, "overdue": -left if left < 0 else 0}
+
+
+def _assignable(roster, on_case=()) -> list:
+    """The mediators a case may be given: the active ones, and those it already has."""
+    keep = {m.pk for m in on_case}
+    return [m for m in roster if m.is_active or m.pk in keep]
 
 
 def _register_units(user) -> list[Unit]:
@@ -255,7 +274,9 @@ def _dispute_actions(user, d) -> dict:
         and (may_route or permissions.may(user, "mediate", d.body)),
         "resume": petition_acts and not step and d.state == DisputeState.FAILED,
         "conclude": petition_acts and not step and d.state == DisputeState.SETTLED,
-        "raise": not d.petition_id and d.state == DisputeState.FAILED,
+        "raise": not d.petition_id
+        and d.state == DisputeState.FAILED
+        and not (d.data or {}).get("raised_petition"),
     }
 
 
@@ -263,7 +284,7 @@ def _render_dispute(request, d, *, bound=None, error=None, status=200):
     user = request.user
     cases = selectors.cases_of(d)
     acts = _dispute_actions(user, d)
-    roster = selectors.roster(d.body) if d.body_id else []
+    roster = _assignable(selectors.roster(d.body)) if d.body_id else []
 
     def form(name, factory):
         return bound if bound is not None and bound.prefix == name else factory()
@@ -288,9 +309,11 @@ def _render_dispute(request, d, *, bound=None, error=None, status=200):
         ),
         "open_form": form("open", lambda: forms.CaseOpenForm(prefix="open", roster=roster)),
         "note_form": form("petition", lambda: forms.NoteForm(prefix="petition")),
-        "register_url": reverse("petitions:register")
+        # Only a clerk registers a petition; the form is filled in on the server.
+        "register_url": f"{reverse('petitions:register')}?from_dispute={d.pk}"
         if permissions.member_unit_ids(user, "register_petition")
         else "",
+        "raised_petition": _raised_petition(user, d),
     }
     return render(request, "mediation/dispute.html", context, status=status)
 
@@ -321,7 +344,7 @@ def dispute_act(request, pk, action):
     elif action == "escalate":
         form = forms.EscalateForm(request.POST, prefix="escalate")
     elif action == "open":
-        roster = selectors.roster(d.body) if d.body_id else []
+        roster = _assignable(selectors.roster(d.body)) if d.body_id else []
         form = forms.CaseOpenForm(request.POST, prefix="open", roster=roster)
     else:
         form = forms.NoteForm(request.POST, prefix="petition")
@@ -395,7 +418,7 @@ def _case_forms(case, info, roster) -> dict:
 def _render_case(request, case, *, bound=None, error=None, status=200):
     user = request.user
     info = selectors.case_detail(case)
-    roster = selectors.roster(case.body)
+    roster = _assignable(selectors.roster(case.body), info["mediators"])
     factories = _case_forms(case, info, roster)
     case_forms = {
         name: bound if bound is not None and bound.prefix == name else make()
@@ -506,7 +529,8 @@ def case_act(request, pk, action):
         label, call = gettext_lazy("Record the answer"), lambda u, cs, c: _consent_call(u, cs, form)
     elif action in CASE_ACTIONS:
         label, call = CASE_ACTIONS[action]
-        form = _case_forms(case, info, selectors.roster(case.body))[action]()
+        roster = _assignable(selectors.roster(case.body), info["mediators"])
+        form = _case_forms(case, info, roster)[action]()
         form = type(form)(request.POST, **_form_kwargs(form, info, case))
     else:
         raise Http404
@@ -539,7 +563,7 @@ def case_act(request, pk, action):
 def _form_kwargs(form, info, case) -> dict:
     kwargs = {"prefix": form.prefix}
     if isinstance(form, forms.MediatorsForm):
-        kwargs["roster"] = selectors.roster(case.body)
+        kwargs["roster"] = _assignable(selectors.roster(case.body), info["mediators"])
     elif isinstance(form, (forms.ExtendForm, forms.StopForm)):
         kwargs["parties"] = info["parties"]
     elif isinstance(form, forms.FollowUpForm):
@@ -583,20 +607,103 @@ def rosters(request):
     )
 
 
-@login_required
-def roster(request, pk):
-    body = selectors.body_get(user=request.user, pk=pk)
+def _render_roster(request, body, *, bound=None, bound_for=None, status=200):
+    user = request.user
     rows = selectors.roster(body)
+    may_manage = mperms.may_manage_roster(user, body)
+    members = selectors.body_members(body) if may_manage else []
+    for m in rows:
+        m.phone_masked = pii.mask_phone(m.phone)
+        if may_manage:
+            m.form = (
+                bound
+                if bound is not None and bound_for == m.pk
+                else forms.MediatorForm(prefix=f"m{m.pk}", members=members, editing=m)
+            )
+    add_form = None
+    if may_manage:
+        add_form = (
+            bound
+            if bound is not None and bound_for is None
+            else forms.MediatorForm(prefix="add", members=members)
+        )
     return render(
         request,
         "mediation/roster.html",
         {
             "body": body,
             "rows": rows,
-            "full_time": sum(1 for m in rows if m.full_time),
+            "active": sum(1 for m in rows if m.is_active),
+            "full_time": sum(1 for m in rows if m.full_time and m.is_active),
             "open_cases": sum(m.caseload for m in rows),
+            "may_manage": may_manage,
+            "add_form": add_form,
         },
+        status=status,
     )
+
+
+@login_required
+def roster(request, pk):
+    return _render_roster(request, selectors.body_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def roster_act(request, pk, mediator_pk=None, action="edit"):
+    """Add a mediator to the body's roster, correct one, or (de)activate one."""
+    user = request.user
+    body = selectors.body_get(user=user, pk=pk)  # 404 before anything else
+    mediator = None
+    if mediator_pk is not None:
+        mediator = next((m for m in selectors.roster(body) if m.pk == mediator_pk), None)
+        if mediator is None:
+            raise Http404
+    if not mperms.may_manage_roster(user, body):
+        return _forbidden(request)
+    form = None
+    try:
+        if action == "active":
+            active = request.POST.get("active") == "1"
+            services.mediator_set_active(actor=user, mediator_id=mediator.pk, active=active)
+            done = _("%(name)s is back on the roster.") if active else _("%(name)s is deactivated.")
+            name = mediator.name
+        else:
+            members = selectors.body_members(body)
+            form = forms.MediatorForm(
+                request.POST,
+                prefix=f"m{mediator.pk}" if mediator else "add",
+                members=members,
+                editing=mediator,
+            )
+            if not form.is_valid():
+                return _render_roster(
+                    request, body, bound=form, bound_for=getattr(mediator, "pk", None), status=400
+                )
+            if mediator is None:
+                m = services.mediator_add(actor=user, body=body, **form.service_fields())
+                done = _("%(name)s is on the roster.")
+            else:
+                m = services.mediator_update(
+                    actor=user, mediator_id=mediator.pk, **form.service_fields()
+                )
+                done = _("%(name)s: saved.")
+            name = m.name
+    except InvalidInput as exc:
+        if form is None:
+            raise Http404 from None
+        forms.add_service_errors(form, exc.field_errors)
+        if not exc.field_errors:
+            form.add_error(None, str(exc.message))
+        return _render_roster(
+            request, body, bound=form, bound_for=getattr(mediator, "pk", None), status=400
+        )
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied as exc:
+        return _forbidden(request, exc.message)
+    messages.success(request, done % {"name": name})
+    return redirect("mediation:roster", pk=body.pk)
 
 
 @login_required

@@ -175,6 +175,8 @@ class RegistrationForm(PageForm):
     accused_name = forms.CharField(label=_("Accused person"), max_length=60, required=False)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # A petition raised from a dispute whose mediation failed (the dispute's id).
+    from_dispute = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     FLAGS = ("collective", "cross_level", "repeat", "accusation")
 

@@ -384,10 +384,12 @@ def petition_register(
     accused_name: str = "",
     attachments: list | None = None,
     idempotency_key: str | None = None,
+    event_data: dict | None = None,
 ) -> Petition:
     """Register a matter: by a clerk (actor, at registering_unit) or from the public
     (actor None, online channels). Returns the new matter with its query code in
-    `petition.query_code`."""
+    `petition.query_code`. `event_data` adds to the register event's data (a
+    petition raised from a failed mediation names the dispute there)."""
     _check_registration(
         category=category,
         place=place,
@@ -482,6 +484,7 @@ def petition_register(
             "flags": chosen,
             "suggested": suggested,
             "attachments": len(checked),
+            **(event_data or {}),
         },
     )
     p.number = _next_number(office, received_on.year)

@@ -37,6 +37,10 @@ def describe(event: PetitionEvent) -> str:
     d = event.data if isinstance(event.data, dict) else {}
     a = event.action
     if a == "register":
+        if d.get("from_dispute"):
+            return _(
+                "Registered (%(channel)s), raised after the mediation of dispute %(number)s failed."
+            ) % {"channel": _label(Channel, d.get("channel", "")), "number": d["from_dispute"]}
         return _("Registered (%(channel)s).") % {"channel": _label(Channel, d.get("channel", ""))}
     if a == "forward":
         return _("Forwarded to %(unit)s.") % {"unit": d.get("unit", "")}

@@ -202,39 +202,107 @@ def _registered(request, p):
     return redirect("petitions:detail", pk=p.pk)
 
 
+def _from_dispute(request, dispute_id):
+    """A failed dispute the clerk raises a petition from (404 unless they see it),
+    or None when the form is not raised from one."""
+    if not dispute_id:
+        return None
+    from xinfang.mediation import selectors as mediation_selectors
+
+    return mediation_selectors.dispute_get(user=request.user, pk=dispute_id)
+
+
+def _choice_values(choices) -> set[str]:
+    values = set()
+    for value, label in choices:
+        if isinstance(label, list | tuple):  # an <optgroup>
+            values.update(str(v) for v, _label in label)
+        else:
+            values.add(str(value))
+    return values
+
+
+def _prefilled(request, dispute_id, units):
+    """The registration form filled in from a failed dispute, built on the server
+    (nothing personal in the URL); each full ID number and phone copied into the
+    form is a read of personal data, put on the security record."""
+    from xinfang.mediation import selectors as mediation_selectors
+    from xinfang.mediation.models import DisputeState
+
+    prefill = mediation_selectors.petition_prefill(user=request.user, dispute_id=dispute_id)
+    d = prefill["dispute"]
+    if d.state != DisputeState.FAILED or d.petition_id or (d.data or {}).get("raised_petition"):
+        return d, None, None
+    initial = {"idempotency_key": uuid.uuid4(), **prefill["form"]}
+    form = forms.RegistrationForm(registering_units=units, initial=initial)
+    if str(initial["place"]) not in _choice_values(form.fields["place"].choices):
+        form.initial.pop("place")  # outside the clerk's territory: they choose
+    rows = []
+    for party, row in zip(prefill["parties"], prefill["petitioners"], strict=True):
+        for field in ("id_number", "phone"):
+            if row[field]:
+                pii.reveal(
+                    user=request.user,
+                    request=request,
+                    target=f"dispute:{d.number}:party:{party.pk}",
+                    field=field,
+                    value=row[field],
+                )
+        rows.append(row)
+    formset = forms.PetitionerFormSet(prefix="petitioners", initial=rows[:5])
+    return d, form, formset
+
+
 @login_required
 def register(request):
-    """登记: the clerk's form. A hidden key per form makes a double submit one matter."""
+    """登记: the clerk's form. A hidden key per form makes a double submit one matter.
+    `?from_dispute=<id>` fills it in from a dispute whose mediation failed."""
     units = _registering_units(request.user)
     if not units:
         return _forbidden(request)
     loose_errors: list = []
     status = 200
+    dispute = None
     if request.method == "POST":
         form = forms.RegistrationForm(request.POST, request.FILES, registering_units=units)
         formset = forms.PetitionerFormSet(request.POST, prefix="petitioners")
         if form.is_valid() and formset.is_valid():
+            dispute = _from_dispute(request, form.cleaned_data.get("from_dispute"))
             key = form.cleaned_data["idempotency_key"]
             key = f"staff:{key}" if key else None
             existing = _by_key(request.user, key)
             if existing is not None:
                 return _registered(request, existing)
             rows, index = forms.petitioner_rows(formset)
+            registration = {
+                "petitioners": rows,
+                "attachments": request.FILES.getlist("attachments"),
+                "idempotency_key": key,
+                **form.service_fields(),
+            }
             try:
-                p = services.petition_register(
-                    actor=request.user,
-                    petitioners=rows,
-                    attachments=request.FILES.getlist("attachments"),
-                    idempotency_key=key,
-                    **form.service_fields(),
-                )
+                if dispute is not None:
+                    from xinfang.mediation import services as mediation_services
+
+                    p = mediation_services.petition_raise(
+                        actor=request.user, dispute_id=dispute.pk, registration=registration
+                    )
+                else:
+                    p = services.petition_register(actor=request.user, **registration)
             except InvalidInput as exc:
                 loose_errors = forms.add_service_errors(
                     form, exc.field_errors, formset=formset, rows_index=index
                 )
                 if not exc.field_errors:
                     form.add_error(None, str(exc.message))
-            except PermissionDenied as exc:
+            except Conflict as exc:
+                # Raised twice at once: the other request registered it.
+                existing = _by_key(request.user, key)
+                if existing is not None:
+                    return _registered(request, existing)
+                form.add_error(None, str(exc.message))
+                status = 409
+            except (PermissionDenied, NotFound) as exc:
                 return _domain_to_http(request, exc)
             except IntegrityError:
                 # The same form sent twice at once: the other request registered it.
@@ -244,13 +312,23 @@ def register(request):
                 return _registered(request, existing)
             else:
                 return _registered(request, p)
-        status = 400
+        else:
+            dispute = _from_dispute(request, request.POST.get("from_dispute", "").strip())
+        status = status if status != 200 else 400
+    elif request.GET.get("from_dispute"):
+        dispute, form, formset = _prefilled(request, request.GET["from_dispute"], units)
+        if form is None:
+            messages.error(
+                request,
+                _("A petition can be raised only once, from a dispute whose mediation failed."),
+            )
+            return redirect("mediation:dispute", pk=dispute.pk)
     else:
         form = forms.RegistrationForm(
             registering_units=units, initial={"idempotency_key": uuid.uuid4()}
         )
         formset = forms.PetitionerFormSet(prefix="petitioners")
-    return render(
+    response = render(
         request,
         "petitions/register.html",
         {
@@ -258,9 +336,13 @@ def register(request):
             "formset": formset,
             "petitioner_errors": loose_errors,
             "has_errors": status != 200,
+            "dispute": dispute,
         },
         status=status,
     )
+    if dispute is not None:
+        response["Cache-Control"] = "no-store"  # personal data in full
+    return response
 
 
 def _by_key(user, key):
