@@ -350,6 +350,7 @@ class MediatorForm(forms.Form):
     )
 
     def __init__(self, *args, members=(), editing=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.members = {u.pk: u for u in members}
         self.fields["user"].choices = _blank(
@@ -357,15 +358,13 @@ class MediatorForm(forms.Form):
         )
         self.editing = editing
         if editing is not None:
-            masked = pii.mask_phone(editing.phone)
-            self.fields["phone"].help_text = (
-                _("On file: %(phone)s. Leave blank to keep it.") % {"phone": masked}
-                if masked
-                else ""
-            )
-            self.fields["clear_phone"] = forms.BooleanField(
-                label=_("Remove the phone number"), required=False
-            )
+            if editing.phone:
+                self.fields["phone"].help_text = _(
+                    "On file: %(phone)s. Leave blank to keep it."
+                ) % {"phone": pii.mask_phone(editing.phone)}
+                self.fields["clear_phone"] = forms.BooleanField(
+                    label=_("Remove the phone number"), required=False
+                )
             if not self.is_bound:
                 self.initial.update(
                     {
