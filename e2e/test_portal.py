@@ -55,7 +55,7 @@ def act(actor, p, action, **fields):
     return services.petition_act(actor=actor, petition_id=p.pk, action=action, **fields)
 
 
-def fill_submit_form(page, tmp_path):
+def fill_submit_form(page, tmp_path, *, with_file=True):
     page.locator("#id_p-0-name").fill("张三")
     page.locator("#id_p-0-id_number").fill(VALID_ID)
     page.locator("#id_p-0-phone").fill("13812345678")
@@ -69,7 +69,8 @@ def fill_submit_form(page, tmp_path):
     page.locator("#id_request").fill("请求督促支付工资")
     photo = tmp_path / "欠条.png"
     photo.write_bytes(PNG)
-    page.locator("#id_attachments").set_input_files(str(photo))
+    if with_file:
+        page.locator("#id_attachments").set_input_files(str(photo))
     page.locator("#id_consent").check()
 
 
@@ -244,3 +245,34 @@ def test_the_terminal_resets_after_a_minute_idle(browser, request, base_url, dem
         page.locator("[data-kiosk-done]").tap()
         expect(page.locator("#kiosk-code")).to_have_value("")
         assert p.number not in page.content()
+
+
+def test_a_lost_answer_then_a_reload_and_resubmit_makes_one_matter(
+    phone_page, base_url, demo_tree, tmp_path
+):
+    """The connection drops after the server made the matter but before the phone got
+    the receipt; the person reloads and submits again: still one matter."""
+    seed_categories(Category)
+    page = phone_page
+    page.goto(f"{base_url}/public/submit/")
+    # (Without a file: Playwright's route.fetch() does not forward a multipart body.)
+    fill_submit_form(page, tmp_path, with_file=False)
+
+    def lose_the_answer(route):
+        route.fetch()  # the request reaches the server ...
+        route.abort("connectionreset")  # ... but its answer never reaches the phone
+
+    page.route("**/public/submit/", lose_the_answer)
+    with pytest.raises(Exception):  # noqa: B017 - the navigation fails, as on a real phone
+        with page.expect_navigation(timeout=5000):
+            page.locator("main button[type=submit]").click()
+    page.unroute("**/public/submit/")
+    assert Petition.objects.count() == 1
+
+    page.goto(f"{base_url}/public/submit/")
+    expect(page.locator("#id_content")).to_have_value("某公司拖欠我们三个月工资，多次讨要未果。")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text(zh("Your matter has been received"))
+    assert Petition.objects.count() == 1
+    p = Petition.objects.get()
+    assert page.locator(".big-print.code").inner_text().strip().replace("-", "") == p.query_code

@@ -35,7 +35,12 @@
   var draftForm = $("form[data-draft]");
   if (draftForm && window.localStorage) {
     var key = "xinfang-draft-" + draftForm.getAttribute("data-draft");
+    // The one-time token travels with the draft: after a submission whose answer
+    // was lost (a dropped connection), a reload sends the same token again and the
+    // server answers with the matter already made, not a second one.
+    var TOKEN = "submission_token";
     var skip = function (el) {
+      if (el.name === TOKEN) { return false; }
       return !el.name || el.type === "file" || el.type === "hidden" || el.type === "password" || el.name === "csrfmiddlewaretoken";
     };
     var save = function () {
@@ -57,7 +62,7 @@
         if (skip(el) || !(el.name in data)) { return; }
         if (el.type === "radio") { el.checked = (data[el.name] === el.value); }
         else if (el.type === "checkbox") { el.checked = !!data[el.name]; }
-        else if (!el.value) { el.value = data[el.name]; }
+        else if (el.name === TOKEN || !el.value) { el.value = data[el.name]; }
       });
     };
     // After a server-side error the page already holds what was sent; only an
