@@ -196,9 +196,7 @@ def test_the_xlsx_opens_with_chinese_headers_title_and_rows(crew, demo_tree, fil
     assert "2026-03-01" in ws["A2"].value
     headers = [c.value for c in ws[3]]
     assert headers == [zh(m) for m in HEADERS]
-    assert [
-        zh(m) for m in ("No.", "Responsible leader", "Responsible person", "Deadline")
-    ] == [
+    assert [zh(m) for m in ("No.", "Responsible leader", "Responsible person", "Deadline")] == [
         "序号",
         "责任领导",
         "责任人",
