@@ -16,6 +16,7 @@ class Command(BaseCommand):
         out.write("")
         out.write(f"  Xinfang is starting at {url}")
         out.write(f"  Staff login: {url}accounts/login/")
+        out.write(f"  Citizens (no login): {url}public/   Query terminal: {url}kiosk/")
         if not settings.DEBUG:
             out.write("  (DEBUG is off: no demo logins are printed.)")
             return
@@ -26,4 +27,14 @@ class Command(BaseCommand):
                 f"    {username:<11} {role.label!s:<8} {full_name} · {names.get(unit_code, '?')}"
             )
         out.write("    admin       superuser (also /admin/)")
+        # A demo matter's query code, to try the public tracking page and the terminal.
+        from xinfang.core.querycode import format_query_code
+        from xinfang.petitions.models import Petition
+
+        sample = Petition.objects.filter(state="accepted").order_by("pk").first()
+        if sample is not None:
+            out.write(
+                f"  A demo matter to track: {sample.number}, "
+                f"query code {format_query_code(sample.query_code)}"
+            )
         out.write("")
