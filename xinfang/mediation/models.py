@@ -512,7 +512,7 @@ class AgreementTerm(models.Model):
     text = models.TextField(_("term"))
     obliged = models.CharField(_("who performs it"), max_length=100, blank=True)
     how = models.CharField(_("how"), max_length=200, blank=True)
-    due_on = models.DateField(_("by"), null=True, blank=True)
+    due_on = models.DateField(_("to be performed by"), null=True, blank=True)
     performed_on = models.DateField(_("performed on"), null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
