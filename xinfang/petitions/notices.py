@@ -281,7 +281,7 @@ def _fields(kind: str, c: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def notice_pdf(petition: Petition, event_id: int, *, public: bool = False, user=None) -> bytes:
+def notice_pdf(petition: Petition, event_id: int, *, public: bool, user=None) -> bytes:
     """The PDF of one notice of the matter. NotFound when the event is not one of
     notices_for(petition, public=public, user=user); FontUnavailable (503) when no
     Chinese font is installed."""

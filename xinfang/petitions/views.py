@@ -564,7 +564,7 @@ def notice(request, pk, event_pk):
     p = selectors.petition_get(user=request.user, pk=pk)
     try:
         found = notices.find_notice(p, event_pk, public=False, user=request.user)
-        content = notices.notice_pdf(p, event_pk, user=request.user)
+        content = notices.notice_pdf(p, event_pk, public=False, user=request.user)
     except NotFound:
         raise Http404 from None
     except FontUnavailable as exc:

@@ -331,7 +331,7 @@ def notice(request, event_id: int):
     from xinfang.petitions import notices  # the written notices' module
 
     try:
-        pdf = notices.notice_pdf(p, event_id)
+        pdf = notices.notice_pdf(p, event_id, public=True)
     except DomainError as exc:
         if exc.status_code == 404:
             raise Http404 from exc

@@ -172,7 +172,7 @@ def test_each_notice_downloads_as_a_correct_chinese_pdf(kind, font, walk, people
 def test_the_acceptance_notice_names_the_due_date_and_the_issuing_unit(font, walk):
     p = walk("accept")
     e = event(p, "accept")
-    text = flat(pdf_text(notices.notice_pdf(p, e.pk)))
+    text = flat(pdf_text(notices.notice_pdf(p, e.pk, public=False)))
     assert "于2026年11月24日前向您出具书面处理意见" in text  # 60 days from 25 Sept
     assert text.startswith(flat(unit("410481102").name))  # the unit that acted issues it
 
@@ -319,7 +319,7 @@ def test_a_template_edited_in_the_admin_changes_the_pdf(font, walk, admin_client
     assert r.status_code == 302, r.content.decode()[:2000]
     template.refresh_from_db()
     assert template.title == "受理告知书（修订）" and template.updated_by.username == "notice-admin"
-    text = flat(pdf_text(notices.notice_pdf(p, event(p, "accept").pk)))
+    text = flat(pdf_text(notices.notice_pdf(p, event(p, "accept").pk, public=False)))
     assert "受理告知书（修订）" in text
     assert flat("如有疑问，请致电本机关信访接待室（八台镇人民政府）") in text
 

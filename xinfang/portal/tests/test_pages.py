@@ -302,3 +302,35 @@ def test_large_text_is_remembered(anon, demo_tree):
     assert 'class="large-text"' in anon.get("/public/track/").content.decode()
     r = anon.get(reverse("portal:text_size") + "?size=large&next=https://evil.example/")
     assert r.url == reverse("portal:start")
+
+
+@pytest.fixture
+def font():
+    from xinfang.core.documents import FontUnavailable, cjk_font
+
+    try:
+        cjk_font()
+    except FontUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+def test_the_notices_listed_are_the_notices_served(anon, demo_tree, register, people, font):
+    """A matter merged into this one (same petitioner) lends its acceptance notice:
+    the page lists it, and the link serves it."""
+    first = register()
+    second = register(summary="同一公司拖欠工资")
+    for p in (first, second):
+        act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
+        act(people["handler"], p, "sign")
+        act(people["handler"], p, "accept")
+    act(people["dispatcher"], second, "merge", into=first)
+    track(anon, first.query_code)
+    page = anon.get(reverse("portal:matter")).content.decode()
+    links = re.findall(r'href="(/public/track/matter/notices/(\d+)\.pdf)"', page)
+    merged_accept = second.events.get(action="accept").pk
+    assert str(merged_accept) in {event_id for _url, event_id in links}
+    for url, _event_id in links:
+        r = anon.get(url)
+        assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    other = anon.get(reverse("portal:notice", args=[999999]))
+    assert other.status_code == 404
