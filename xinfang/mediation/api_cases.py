@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from xinfang.core import calendar, pii
 from xinfang.core.exceptions import InvalidInput
+from xinfang.core.inputs import optional_date, optional_id
 from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, Unit
 
@@ -358,8 +359,10 @@ def _check_filters(filters: dict) -> None:
         errors["type"] = [_("Unknown type.")]
     if filters.get("level") and filters["level"] not in Level.values:
         errors["level"] = [_("Unknown level.")]
-    if filters.get("body") and not str(filters["body"]).isdigit():
-        errors["body"] = [_("Give a number.")]
+    try:
+        optional_id(filters.get("body"), "body")
+    except InvalidInput as exc:
+        errors.update(exc.field_errors)
     if errors:
         raise InvalidInput(field_errors=errors)
 
@@ -738,23 +741,26 @@ def stats_from_query(user, params) -> stats.Report:
     errors: dict[str, list] = {}
     dates = {}
     for name in ("from", "to"):
-        value = params.get(name)
-        if value:
-            try:
-                dates[name] = serializers.DateField().to_internal_value(value)
-            except serializers.ValidationError:
-                errors[name] = [_("Give a date as YYYY-MM-DD.")]
+        try:
+            value = optional_date(params.get(name), name)
+        except InvalidInput as exc:
+            errors.update(exc.field_errors)
+        else:
+            if value is not None:
+                dates[name] = value
     level, dtype = params.get("level") or "", params.get("type") or ""
     if level and level not in Level.values:
         errors["level"] = [_("Unknown level.")]
     if dtype and dtype not in DisputeType.values:
         errors["type"] = [_("Unknown type.")]
     unit = None
-    if params.get("unit"):
-        if not str(params["unit"]).isdigit():
-            errors["unit"] = [_("Give a number.")]
-        else:
-            unit = permissions.visible_units(user).filter(pk=int(params["unit"])).first()
+    try:
+        unit_id = optional_id(params.get("unit"), "unit")
+    except InvalidInput as exc:
+        errors.update(exc.field_errors)
+    else:
+        if unit_id is not None:
+            unit = permissions.visible_units(user).filter(pk=unit_id).first()
             if unit is None:
                 raise Http404
     if errors:

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from xinfang.core import calendar
 from xinfang.core.exceptions import InvalidInput, PermissionDenied
+from xinfang.core.inputs import optional_date, optional_id
 
 from . import ledger, meetings, screening
 from .models import DisputeType, Meeting, MeetingItem, PartyRole, Risk, ScreeningReport
@@ -78,7 +79,12 @@ class MeetingIn(serializers.Serializer):
 class DecisionIn(serializers.Serializer):
     classified_type = serializers.ChoiceField(choices=DisputeType.choices)
     body = serializers.CharField(
-        max_length=20, help_text='A mediation body\'s unit id, or "township" to keep it there'
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text='A mediation body\'s unit id, or "township" to keep it there; with a case '
+        "open on the dispute, leave it out or give the case's body (it cannot move)",
     )
     responsible_leader = serializers.IntegerField(help_text="User id")
     responsible_person = serializers.CharField(max_length=60)
@@ -150,6 +156,7 @@ def item_json(item: MeetingItem, today: dt.date) -> dict:
         "classified_type": item.classified_type,
         "body": _unit(item.body),
         "kept_with_township": item.decided_at is not None and item.body_id is None,
+        "body_fixed": meetings.body_is_fixed(item.dispute, getattr(item, "has_open_case", None)),
         "responsible_leader": _user(item.responsible_leader),
         "responsible_person": item.responsible_person,
         "deadline": item.deadline,
@@ -191,22 +198,12 @@ class Pages(PageNumberPagination):
 
 
 def _date_param(request, name, default=None):
-    value = request.query_params.get(name)
-    if not value:
-        return default
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(field_errors={name: [_("Give a date as YYYY-MM-DD.")]}) from None
+    value = optional_date(request.query_params.get(name), name)
+    return default if value is None else value
 
 
 def _int_param(request, name):
-    value = request.query_params.get(name)
-    if not value:
-        return None
-    if not value.isdigit():
-        raise InvalidInput(field_errors={name: [_("Give a number.")]})
-    return int(value)
+    return optional_id(request.query_params.get(name), name)
 
 
 # --- screening reports -------------------------------------------------------------------------

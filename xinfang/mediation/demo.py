@@ -275,7 +275,10 @@ def seed_demo_disputes() -> int:
 
     dispatcher = users.get("dispatcher")
     petition = (
-        Petition.objects.filter(state__in=DIVERTIBLE_STATES, summary__contains="工资")
+        Petition.objects.filter(
+            state__in=DIVERTIBLE_STATES, summary__contains="工资", accusation=False
+        )
+        .exclude(purpose="accusation")
         .order_by("id")
         .first()
     )

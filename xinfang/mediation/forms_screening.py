@@ -246,7 +246,7 @@ class LedgerFilterForm(PageForm):
             parent__in=townships,
         ).select_related("parent")
         chosen = (self.data.get("township") or "") if self.is_bound else ""
-        if chosen.isdigit():
+        if chosen.isascii() and chosen.isdigit():
             villages = villages.filter(parent_id=int(chosen))
         many = len(townships) > 1
         self.fields["village"].choices = everything + [
@@ -294,9 +294,20 @@ class DecisionForm(PageForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, township: Unit, bodies=None, leaders=None, **kwargs):
+    def __init__(self, *args, township: Unit, bodies=None, leaders=None, fixed_body=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].choices = bodies or meetings.body_choices(township)
+        if fixed_body is not None:
+            # A case is open at this body: shown, not chosen (a disabled field keeps
+            # its initial value whatever is posted).
+            field = self.fields["body"]
+            field.choices = [(str(fixed_body.pk), fixed_body.name)]
+            field.initial = str(fixed_body.pk)
+            field.disabled = True
+            field.help_text = _(
+                "A mediation case is open at this body; the meeting does not move it."
+            )
+        else:
+            self.fields["body"].choices = bodies or meetings.body_choices(township)
         leaders = leaders if leaders is not None else list(meetings.leader_choices(township))
         self.fields["responsible_leader"].choices = _blank(_("Choose…")) + [
             (u.pk, u.get_full_name() or u.get_username()) for u in leaders

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from xinfang.core import calendar
 from xinfang.core.exceptions import InvalidInput, NotFound
+from xinfang.core.inputs import optional_date, optional_id
 from xinfang.orgs.models import Level, Unit, UnitKind
 
 from .models import (
@@ -47,14 +48,10 @@ OPEN_STATE_CHOICES = [(s.value, s.label) for s in OPEN_DISPUTE_STATES]
 
 
 def _date(value, name: str, errors: dict):
-    if not value:
-        return None
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        errors[name] = [_("Give a date as YYYY-MM-DD.")]
+        return optional_date(value, name)
+    except InvalidInput as exc:
+        errors.update(exc.field_errors)
         return None
 
 
@@ -65,13 +62,13 @@ def parse_filters(*, user, raw) -> dict:
     f: dict = {}
     townships = township_ids_for(user, "read_ledger")
     for name in ("township", "village"):
-        value = raw.get(name)
-        if not value:
+        try:
+            value = optional_id(raw.get(name), name)
+        except InvalidInput as exc:
+            errors.update(exc.field_errors)
             continue
-        if not str(value).isdigit():
-            errors[name] = [_("Give a number.")]
-            continue
-        f[name] = int(value)
+        if value is not None:
+            f[name] = value
     if "township" in f and f["township"] not in townships:
         raise NotFound()
     if (

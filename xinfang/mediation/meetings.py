@@ -16,19 +16,24 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.core import calendar
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from xinfang.core.inputs import check_date, date_error
 from xinfang.orgs.models import Membership, Unit, UnitKind, UnitLink
 
+from . import services
 from .models import (
     OPEN_DISPUTE_STATES,
     AgendaReason,
     Dispute,
+    DisputeParty,
+    DisputeState,
     DisputeType,
+    MediationCase,
     Meeting,
     MeetingItem,
 )
@@ -38,6 +43,7 @@ from .screening import (
     township_ids_for,
     week_of,
 )
+from .selectors import OPEN_CASE_STATES
 from .services import dispute_event
 
 User = get_user_model()
@@ -74,15 +80,31 @@ def meeting_get(*, user, pk) -> Meeting:
         .prefetch_related(
             Prefetch(
                 "items",
+                # Everything ledger.row and the decision form read, so the page
+                # and the API make the same number of queries for 2 items or 80.
                 queryset=MeetingItem.objects.select_related(
                     "dispute",
                     "dispute__place",
                     "dispute__place__parent",
+                    "dispute__township",
                     "dispute__body",
                     "dispute__responsible_leader",
                     "body",
                     "responsible_leader",
-                ).order_by("id"),
+                )
+                .prefetch_related(
+                    Prefetch(
+                        "dispute__parties", queryset=DisputeParty.objects.order_by("sort_order")
+                    )
+                )
+                .annotate(
+                    has_open_case=Exists(
+                        MediationCase.objects.filter(
+                            dispute=OuterRef("dispute_id"), state__in=OPEN_CASE_STATES
+                        )
+                    )
+                )
+                .order_by("id"),
             )
         )
         .filter(pk=pk)
@@ -132,17 +154,35 @@ def body_choices(township: Unit) -> list[tuple[str, str]]:
     return choices
 
 
+def suggested_bodies(township: Unit) -> dict[str, str]:
+    """For each type of dispute, where the agenda suggests sending it: a professional
+    committee for the eight types it mediates, else the centre. Two queries for the
+    whole agenda (the page asks for every undecided item)."""
+    committees: dict[str, str] = {}
+    for unit in Unit.objects.filter(kind=UnitKind.MEDIATION_COMMITTEE, is_active=True):
+        committees.setdefault(unit.mediation_type, str(unit.pk))  # the first in tree order
+    centre = Unit.objects.filter(parent=township, kind=UnitKind.MEDIATION_CENTRE).first()
+    fallback = str(centre.pk) if centre else KEEP_WITH_TOWNSHIP
+    return {
+        t: committees.get(DisputeType.committee_type(t)) or fallback for t in DisputeType.values
+    }
+
+
 def suggested_body(township: Unit, dispute_type: str) -> str:
     """A professional committee for the eight types it mediates, else the centre."""
-    committee = DisputeType.committee_type(dispute_type)
-    if committee:
-        unit = Unit.objects.filter(
-            kind=UnitKind.MEDIATION_COMMITTEE, mediation_type=committee, is_active=True
-        ).first()
-        if unit is not None:
-            return str(unit.pk)
-    centre = Unit.objects.filter(parent=township, kind=UnitKind.MEDIATION_CENTRE).first()
-    return str(centre.pk) if centre else KEEP_WITH_TOWNSHIP
+    return suggested_bodies(township).get(dispute_type, KEEP_WITH_TOWNSHIP)
+
+
+def body_is_fixed(dispute: Dispute, has_open_case: bool | None = None) -> bool:
+    """Whether the meeting may no longer move the dispute: a mediation case is open
+    on it (or it is being mediated). The case stays at its body; the meeting names
+    who answers for it and by when, and moving it is the case services' work
+    (pass it up, or end the case first)."""
+    if dispute.state == DisputeState.MEDIATING:
+        return True
+    if has_open_case is None:
+        has_open_case = dispute.cases.filter(state__in=OPEN_CASE_STATES).exists()
+    return bool(has_open_case)
 
 
 def leader_choices(township: Unit) -> QuerySet:
@@ -215,6 +255,8 @@ def meeting_create(
     week: a second one is a 409 naming the first."""
     _check_run(actor, township)
     today = calendar.today()
+    check_date(held_on, "held_on")
+    check_date(week_start, "week_start")
     held_on = held_on or today
     week_start = week_start or week_of(held_on)[0]
     errors = {}
@@ -280,20 +322,34 @@ def meeting_decide_item(
     """Decide one item: classify it, send it to a body, name who answers for it and by
     when. Writes the dispute's fields and its "meeting_decision" event together.
 
-    Routing into a mediation case (consent, mediators) is the case services' work;
-    this only says where the dispute goes and who answers for it. `as_of` stands
-    for today when history is loaded (the demo); pages and the API never pass it."""
+    Sending it to a body routes it as dispute_route does (routed, at the body's
+    level, with a "route" event); keeping it with the township takes it back to
+    reported. A dispute with an open case (or being mediated) stays at the case's
+    body: the meeting names its leader, person and deadline but cannot move it
+    (400 on `body`); moving it is the case services' work. Opening a case, with
+    consent and mediators, stays with the case services too. `as_of` stands for
+    today when history is loaded (the demo); pages and the API never pass it."""
     today = as_of or calendar.today()
     with transaction.atomic():
         meeting = _lock(actor, item.meeting_id)
         item = MeetingItem.objects.select_related("dispute").get(pk=item.pk, meeting=meeting)
         dispute = Dispute.objects.select_for_update().get(pk=item.dispute_id)
+        fixed = body_is_fixed(dispute)
         errors: dict[str, list[str]] = {}
         if classified_type not in DisputeType.values:
             errors["classified_type"] = [_("Choose the type of dispute.")]
-        bodies = dict(body_choices(meeting.township))
         body = str(body or "")
-        if body not in bodies:
+        if fixed:
+            # The form shows the case's body read-only and sends nothing (or it).
+            if body not in ("", str(dispute.body_id)):
+                errors["body"] = [
+                    _(
+                        "A mediation case is open on this dispute at %(body)s; the meeting "
+                        "cannot send it elsewhere. Pass it up or end the case first."
+                    )
+                    % {"body": dispute.body.name if dispute.body else "—"}
+                ]
+        elif body not in dict(body_choices(meeting.township)):
             errors["body"] = [_("Choose where the dispute is sent.")]
         leader_id = getattr(responsible_leader, "pk", responsible_leader)
         leader = (
@@ -310,12 +366,17 @@ def meeting_decide_item(
             errors["deadline"] = [_("Give the deadline.")]
         elif deadline < today:
             errors["deadline"] = [_("The deadline cannot be in the past.")]
+        elif date_error(deadline):
+            errors["deadline"] = [date_error(deadline)]
         if errors:
             raise InvalidInput(field_errors=errors)
         if not dispute.is_open:
             raise Conflict(_("This dispute is no longer open; it needs no decision."))
 
-        body_unit = None if body == KEEP_WITH_TOWNSHIP else Unit.objects.get(pk=int(body))
+        if fixed:
+            body_unit = dispute.body
+        else:
+            body_unit = None if body == KEEP_WITH_TOWNSHIP else Unit.objects.get(pk=int(body))
         item.classified_type = classified_type
         item.body = body_unit
         item.responsible_leader = leader
@@ -325,6 +386,7 @@ def meeting_decide_item(
         item.decided_at = timezone.now()
         item.save()
 
+        from_state = dispute.state
         before = {
             "type": dispute.type,
             "body": dispute.body_id,
@@ -333,19 +395,31 @@ def meeting_decide_item(
             "deadline": dispute.deadline.isoformat() if dispute.deadline else None,
         }
         dispute.type = classified_type
-        dispute.body = body_unit
         dispute.responsible_leader = leader
         dispute.responsible_person = responsible_person[:60]
         dispute.deadline = deadline
-        dispute.version += 1
-        dispute.data = {**dispute.data, "kept_by_township": body_unit is None}
-        dispute.save()
+        moves = not fixed and getattr(body_unit, "pk", None) != dispute.body_id
+        if not fixed:
+            dispute.data = {**dispute.data, "kept_by_township": body_unit is None}
+        if moves and body_unit is None:
+            # Kept with the township: back in its hands, as before any routing.
+            dispute.body = None
+            dispute.current_level = dispute.arose_level
+            dispute.state = DisputeState.REPORTED
+        if moves and body_unit is not None:
+            # Sent to a body: routed as dispute_route does (its state, level and
+            # "route" event; _route counts the version once for the decision).
+            dispute.save()
+            services._route(dispute, body_unit, actor=actor, note=item.decision)
+        else:
+            dispute.version += 1
+            dispute.save()
         dispute_event(
             dispute,
             action="meeting_decision",
             actor=actor,
             actor_unit=meeting.township,
-            from_state=dispute.state,
+            from_state=from_state,
             note=item.decision,
             data={
                 "meeting": meeting.pk,
@@ -354,6 +428,7 @@ def meeting_decide_item(
                 "before": before,
                 "type": classified_type,
                 "body": body_unit.pk if body_unit else None,
+                "body_fixed": fixed,
                 "responsible_leader": leader.pk,
                 "responsible_person": dispute.responsible_person,
                 "deadline": deadline.isoformat(),
@@ -374,6 +449,7 @@ def meeting_minutes_save(
     with transaction.atomic():
         meeting = _lock(actor, meeting.pk)
         if held_on is not None:
+            check_date(held_on, "held_on")
             if held_on > calendar.today():
                 raise InvalidInput(
                     field_errors={

@@ -53,13 +53,20 @@ def petition_panel(user, petition) -> dict:
     """The mediation card on a petition's page: its disputes with their events (the
     ones it was diverted to, and the failed one it was raised from), and the
     diversion form for the petition's dispatcher or handler."""
-    from xinfang.petitions.diversion import DIVERTIBLE_STATES
+    from xinfang.petitions.diversion import (
+        ACCUSATION_NOT_DIVERTED,
+        DIVERTIBLE_STATES,
+        is_accusation,
+    )
 
     disputes = selectors.disputes_of_petition(user=user, petition=petition)
     may_act = user.is_superuser or mperms.may_act_on_petition(user, petition)
     in_mediation = any(d.state in OPEN_DISPUTE_STATES for d in disputes)
-    may_divert = may_act and petition.state in DIVERTIBLE_STATES and not in_mediation
-    if not disputes and not may_divert:
+    could_divert = may_act and petition.state in DIVERTIBLE_STATES and not in_mediation
+    # An accusation is not mediated (信访条例 Art. 23): no control, the reason instead.
+    refused = ACCUSATION_NOT_DIVERTED if could_divert and is_accusation(petition) else None
+    may_divert = could_divert and refused is None
+    if not disputes and not may_divert and refused is None:
         return {}
     from .views_cases import EVENT_LABELS
 
@@ -76,4 +83,5 @@ def petition_panel(user, petition) -> dict:
             for d in disputes
         ],
         "form": forms_cases.DivertForm(prefix="divert") if may_divert else None,
+        "refused": refused,
     }

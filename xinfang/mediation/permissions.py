@@ -4,7 +4,8 @@ orgs.permissions.ACTIONS; here is which of a dispute's units the actor must reac
 - Register a dispute (direct application, court or police referral): a clerk,
   dispatcher, handler or mediator whose unit reaches the place where it arose, or
   reaches the receiving unit (a centre, a reception centre) whose territory holds
-  the place: a citizen may apply at the city's centre about a village matter.
+  the place: a citizen may apply at the city's centre about a village matter. A
+  receiving unit named must always be one the registrar acts for, over the place.
 - Route it or pass it up (escalate): a dispatcher, handler or leader whose unit
   reaches its place or the unit that received it (the township or city staff),
   or a mediator of the body now handling it or of the receiving centre.
@@ -45,12 +46,19 @@ def covers(ancestor: Unit, unit: Unit) -> bool:
 
 
 def may_register(user, *, place: Unit, received_by: Unit | None) -> bool:
-    if permissions.may(user, "register_dispute", place):
-        return True
-    return (
-        received_by is not None
-        and permissions.may(user, "register_dispute", received_by)
-        and covers(territory_of(received_by), place)
+    """With no receiving unit named, the registrar's unit must reach the place.
+    With one named, the registrar must act for it (the receiving unit sees the
+    dispute, so naming another unit would hand it sight of the dispute) and its
+    territory must hold the place; reaching the place alone is not enough."""
+    if received_by is None:
+        return permissions.may(user, "register_dispute", place)
+    return may_receive(user, received_by) and covers(territory_of(received_by), place)
+
+
+def may_receive(user, received_by: Unit) -> bool:
+    """May `user` register disputes as received by this unit (their own, or below it)?"""
+    return getattr(user, "is_superuser", False) or permissions.may(
+        user, "register_dispute", received_by
     )
 
 

@@ -245,7 +245,7 @@ def _clean_dispute(i: int, d: dict, village: Unit, places: dict[int, Unit]) -> t
 
     place = d.get("place") or village
     if not isinstance(place, Unit):
-        place = places.get(int(place)) if str(place).isdigit() else None
+        place = places.get(int(place)) if str(place).isascii() and str(place).isdigit() else None
     if place is None or place.pk not in places:
         err("place", _("Choose the village or a place in it."))
     outcome = d.get("outcome") or ""

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from xinfang.core import calendar
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from xinfang.core.inputs import optional_date, optional_id
 from xinfang.orgs.models import Role, Unit, UnitKind
 
 from . import forms_screening as forms
@@ -66,9 +67,11 @@ def domain_errors(view):
 
 
 def _date_param(value, default: dt.date) -> dt.date:
+    """A page's date parameter; a bad one, or one outside the calendar's range
+    (9999-12-31 has no next week), falls back to the default."""
     try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
+        return optional_date(value, "date") or default
+    except InvalidInput:
         return default
 
 
@@ -330,10 +333,11 @@ def meeting_list(request):
             form = forms.MeetingCreateForm(townships=runs)
     elif request.method == "POST":
         return _forbidden(request, _("Only the township's staff run its weekly meeting."))
-    township_id = request.GET.get("township")
-    qs = meetings.meeting_list(
-        user=user, township_id=int(township_id) if str(township_id).isdigit() else None
-    )
+    try:
+        township_id = optional_id(request.GET.get("township"), "township")
+    except InvalidInput:
+        township_id = None  # a filter that is no id filters nothing
+    qs = meetings.meeting_list(user=user, township_id=township_id)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     page.query = ""
     return render(
@@ -349,11 +353,13 @@ def _item_rows(meeting, *, user, bound=None):
     township = meeting.township
     bodies = meetings.body_choices(township)
     leaders = list(meetings.leader_choices(township))
+    suggested = meetings.suggested_bodies(township)
     may_run = screening.may_run_meeting(user, township) and not meeting.closed
     today = calendar.today()
     groups = {r.value: {"reason": r, "items": []} for r in AgendaReason}
     for item in meeting.items.all():
         form = None
+        fixed = meetings.body_is_fixed(item.dispute, getattr(item, "has_open_case", None))
         if may_run:
             if bound is not None and bound.prefix == f"item-{item.pk}":
                 form = bound
@@ -366,7 +372,7 @@ def _item_rows(meeting, *, user, bound=None):
                         else (
                             meetings.KEEP_WITH_TOWNSHIP
                             if item.decided_at
-                            else meetings.suggested_body(township, item.dispute.type)
+                            else suggested.get(item.dispute.type, meetings.KEEP_WITH_TOWNSHIP)
                         )
                     ),
                     "responsible_leader": item.responsible_leader_id,
@@ -380,6 +386,7 @@ def _item_rows(meeting, *, user, bound=None):
                     bodies=bodies,
                     leaders=leaders,
                     initial=initial,
+                    fixed_body=item.dispute.body if fixed else None,
                 )
         groups[item.reason]["items"].append(
             {"item": item, "row": ledger.row(item.dispute, today), "form": form}
@@ -444,7 +451,13 @@ def meeting_decide(request, pk, item_pk):
         item = MeetingItem.objects.filter(pk=item_pk, meeting=meeting).first()
         if item is None:
             raise Http404
-        form = forms.DecisionForm(request.POST, prefix=f"item-{item.pk}", township=meeting.township)
+        fixed = meetings.body_is_fixed(item.dispute, getattr(item, "has_open_case", None))
+        form = forms.DecisionForm(
+            request.POST,
+            prefix=f"item-{item.pk}",
+            township=meeting.township,
+            fixed_body=item.dispute.body if fixed else None,
+        )
         if form.is_valid():
             try:
                 meetings.meeting_decide_item(actor=request.user, item=item, **form.cleaned_data)

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from xinfang.core import calendar, pii
 from xinfang.core.documents import pdf_response
 from xinfang.core.exceptions import InvalidInput, NotFound
+from xinfang.core.inputs import optional_id
 from xinfang.core.querycode import format_query_code
 from xinfang.exchange.throttles import PublicScopedThrottle
 from xinfang.orgs.models import Unit
@@ -549,8 +550,10 @@ def _check_filters(filters: dict) -> None:
     if filters.get("channel") and filters["channel"] not in Channel.values:
         errors["channel"] = [_("Unknown channel.")]
     for name in ("category", "unit"):
-        if filters.get(name) and not str(filters[name]).isdigit():
-            errors[name] = [_("Give a number.")]
+        try:
+            optional_id(filters.get(name), name)
+        except InvalidInput as exc:
+            errors.update(exc.field_errors)
     for name in ("date_from", "date_to"):
         if filters.get(name):
             try:
@@ -636,8 +639,13 @@ class PetitionActionView(APIView):
         if "into" in fields:
             into = fields.pop("into")
             target = selectors.visible_petitions(request.user).filter(number=into).first()
-            if target is None and into.isdigit():
-                target = selectors.visible_petitions(request.user).filter(pk=int(into)).first()
+            if target is None:
+                try:
+                    into_pk = optional_id(into, "into")
+                except InvalidInput:
+                    into_pk = None  # neither a number nor an id: "no such matter" below
+                if into_pk is not None:
+                    target = selectors.visible_petitions(request.user).filter(pk=into_pk).first()
             if target is None:
                 raise InvalidInput(field_errors={"into": [_("No such matter.")]})
             fields["into"] = target

@@ -11,18 +11,40 @@ when an agreement settles the dispute.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xinfang.core.exceptions import Conflict
 from xinfang.orgs.models import Unit
 
 from . import services
-from .models import Petition, PetitionEvent, State
+from .models import Petition, PetitionEvent, Purpose, State
 
 # A petition may be diverted before an opinion is issued on it.
 DIVERTIBLE_STATES = frozenset(
     {State.REGISTERED, State.FORWARDED, State.PENDING_ACCEPTANCE, State.ACCEPTED}
 )
 CONCLUDED_BY_MEDIATION = "mediation"
+
+# 信访条例 Art. 23: an accusation is never shown to the one it accuses. Mediation is
+# between parties: the accused would be the respondent and read the accusation
+# (the dispute's parties, body and units all see its details), so it stays a
+# petition, handled confidentially.
+ACCUSATION_NOT_DIVERTED = gettext_lazy(
+    "An accusation is handled as a petition, confidentially (信访条例 Art. 23), "
+    "not mediated between the parties: it cannot be diverted to mediation."
+)
+
+
+def is_accusation(p: Petition) -> bool:
+    return bool(p.accusation) or p.purpose == Purpose.ACCUSATION
+
+
+def check_divertible(p: Petition) -> None:
+    """409 unless the petition may go to mediation: not an accusation, no opinion yet."""
+    if is_accusation(p):
+        raise Conflict(str(ACCUSATION_NOT_DIVERTED))
+    if p.state not in DIVERTIBLE_STATES:
+        raise Conflict(_("Only a matter without an opinion yet can be diverted to mediation."))
 
 
 def lock(actor, petition_id: int) -> Petition:

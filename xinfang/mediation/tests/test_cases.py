@@ -471,7 +471,9 @@ def test_unknown_ids_are_not_found(med):
         services.case_record_consent(actor=med["room_a"], case_id="x", party_id=1, consented=True)
 
 
-def test_day_arithmetic_is_the_calendars():
+def test_day_arithmetic_is_the_calendars(db):
+    # db: the calendar reads the published holiday years (alone, or first on a
+    # worker, no earlier test has cached them).
     from xinfang.mediation import clocks
 
     assert clocks.one_month_after(dt.date(2026, 1, 31)).due >= dt.date(2026, 2, 28)

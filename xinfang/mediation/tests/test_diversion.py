@@ -3,12 +3,12 @@
 import pytest
 
 from xinfang.core.exceptions import Conflict, NotFound, PermissionDenied
-from xinfang.mediation import services
-from xinfang.mediation.models import DisputeState, Source
+from xinfang.mediation import selectors, services
+from xinfang.mediation.models import Dispute, DisputeState, Source
 from xinfang.petitions.models import PetitionEvent, State
 
 from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
-from .case_fixtures import agree, consent_all
+from .case_fixtures import VILLAGE_A, agree, consent_all
 
 
 def _divert(people, petition, **kw):
@@ -106,3 +106,51 @@ def test_only_the_petitions_dispatcher_or_handler_diverts_and_only_before_an_opi
     p.save()
     with pytest.raises(Conflict):
         _divert(people, p)
+
+
+# --- an accusation is not mediated (信访条例 Art. 23) ------------------------------------------
+
+
+def _accusation(register, med):
+    village = med["units"][VILLAGE_A]
+    return register(
+        purpose="accusation",
+        accused_unit=village,
+        accused_name="王某",
+        place=village,
+        summary="检举村主任侵占补偿款",
+        content="村主任王某侵占征地补偿款五万元。",
+    )
+
+
+def test_an_accusation_is_not_diverted_to_mediation(people, register, med, travel):
+    travel("2026-03-02")
+    p = _accusation(register, med)
+    with pytest.raises(Conflict) as exc:
+        _divert(people, p, type="land", respondents=[{"name": "王某"}])
+    assert "信访条例" in str(exc.value.message)
+    # Nothing reached the mediation network: no dispute the accused village could read.
+    assert not Dispute.objects.filter(petition=p).exists()
+    assert not selectors.visible_disputes(med["liaison_a"]).filter(summary=p.summary).exists()
+    assert not PetitionEvent.objects.filter(petition=p, action="divert_to_mediation").exists()
+
+
+def test_an_accusations_page_offers_no_diversion_and_says_why(
+    people, register, med, client, travel
+):
+    travel("2026-03-02")
+    p = _accusation(register, med)
+    client.force_login(people["dispatcher"])
+    html = client.get(f"/petitions/{p.pk}/").content.decode()
+    assert f"/mediation/divert/{p.pk}/" not in html
+    assert "信访条例" in html  # the reason, in place of the control
+    r = client.post(
+        f"/mediation/divert/{p.pk}/",
+        {"divert-type": "land", "divert-respondent": "王某", "divert-to": "centre"},
+    )
+    assert r.status_code == 302 and r["Location"] == f"/petitions/{p.pk}/"
+    assert not Dispute.objects.filter(petition=p).exists()
+    # An ordinary petition still shows the control.
+    other = register()
+    html = client.get(f"/petitions/{other.pk}/").content.decode()
+    assert f"/mediation/divert/{other.pk}/" in html
