@@ -285,3 +285,6 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", "Xinfang-Demo-2026")
+
+# The query terminal (/kiosk/) returns to its keypad after this long without a touch.
+KIOSK_IDLE_SECONDS = int(env("KIOSK_IDLE_SECONDS", "60"))

@@ -395,7 +395,7 @@ def kiosk(request):
 def kiosk_idle_seconds() -> int:
     from django.conf import settings
 
-    return int(getattr(settings, "KIOSK_IDLE_SECONDS", 60))
+    return max(10, settings.KIOSK_IDLE_SECONDS)
 
 
 def text_size(request):
