@@ -623,6 +623,19 @@ def mediator_json(m) -> dict:
         "user": m.user.get_username() if m.user_id else None,
         "active": m.is_active,
         "open_cases": getattr(m, "caseload", None),
+        # The last changes to the entry, newest first (phones masked when written).
+        "history": [_mediator_event_json(e) for e in getattr(m, "recent_events", ())],
+    }
+
+
+def _mediator_event_json(e) -> dict:
+    return {
+        "at": e.at.isoformat(),
+        "action": e.action,
+        "action_label": str(e.get_action_display()),
+        "by": e.actor.get_username() if e.actor_id else None,
+        "unit": e.actor_unit.name if e.actor_unit_id else None,
+        "changes": e.data,
     }
 
 
@@ -637,7 +650,7 @@ def _member(body, user_id):
 
 
 def _roster_entry(body, mediator_id):
-    m = next((m for m in selectors.roster(body) if m.pk == mediator_id), None)
+    m = next((m for m in selectors.roster(body, history=True) if m.pk == mediator_id), None)
     if m is None:
         raise Http404
     return m
@@ -654,6 +667,11 @@ MediatorOut = inline_serializer(
         "user": serializers.CharField(allow_null=True),
         "active": serializers.BooleanField(),
         "open_cases": serializers.IntegerField(),
+        "history": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="The last changes, newest first: at, action, action_label, by, unit, "
+            "changes ({field: [old, new]}, phones masked).",
+        ),
     },
 )
 
@@ -669,7 +687,7 @@ class RosterView(APIView):
     )
     def get(self, request, pk):
         body = selectors.body_get(user=request.user, pk=pk)
-        rows = selectors.roster(body)
+        rows = selectors.roster(body, history=True)
         return Response(
             {
                 "body": _unit(body),

@@ -354,6 +354,88 @@ class Mediator(models.Model):
         return self.name
 
 
+class MediatorAction(models.TextChoices):
+    ADDED = "added", _("Added to the roster")
+    UPDATED = "updated", _("Corrected")
+    DEACTIVATED = "deactivated", _("Deactivated")
+    REACTIVATED = "reactivated", _("Reactivated")
+
+
+# The roster fields a correction records, in display order. (De)activation records
+# {"is_active": [old, new]}; its action says it all, so it is not listed again.
+MEDIATOR_TRACKED_FIELDS = ("name", "full_time", "phone", "speciality", "user")
+
+
+class MediatorEvent(models.Model):
+    """One change to a roster entry: who added, corrected, deactivated or
+    reactivated the mediator, when, and what changed. Append-only: never updated,
+    never deleted.
+
+    `data` is {field: [old, new]} ([null, new] when added). The phone is stored
+    masked (core.pii.mask_phone): the trail is shown to everyone who sees the
+    roster, and the number itself lives on the mediator row only. `user` is the
+    linked account's username."""
+
+    mediator = models.ForeignKey(Mediator, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=12, choices=MediatorAction.choices)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("roster change")
+        verbose_name_plural = _("roster changes")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["mediator", "at"], name="medevent_mediator_at")]
+
+    def __str__(self) -> str:
+        return f"{self.mediator_id} {self.action} {self.at:%Y-%m-%d}"
+
+    def changes(self) -> list[dict]:
+        """What changed, for display: [{field, label, old, new}] with translated
+        field names and values ("—" for nothing)."""
+        data = self.data if isinstance(self.data, dict) else {}
+        rows = []
+        for field in MEDIATOR_TRACKED_FIELDS:
+            if field not in data:
+                continue
+            old, new = (list(data[field]) + [None, None])[:2]
+            if self.action == MediatorAction.ADDED and new in (None, ""):
+                continue  # nothing to say about a field left empty
+            rows.append(
+                {
+                    "field": field,
+                    "label": Mediator._meta.get_field(field).verbose_name,
+                    "old": _display(field, old),
+                    "new": _display(field, new),
+                }
+            )
+        return rows
+
+
+def _display(field: str, value):
+    if value is None or value == "":
+        return "—"
+    if field == "full_time":
+        return _("Full-time") if value else _("Part-time")
+    return value
+
+
 class CaseState(models.TextChoices):
     AWAITING_CONSENT = "awaiting_consent", _("Awaiting the parties' consent")
     IN_PROGRESS = "in_progress", _("In mediation")

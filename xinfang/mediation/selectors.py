@@ -24,6 +24,7 @@ from .models import (
     DisputeEvent,
     MediationCase,
     Mediator,
+    MediatorEvent,
 )
 
 OPEN_CASE_STATES = (CaseState.AWAITING_CONSENT, CaseState.IN_PROGRESS)
@@ -205,9 +206,15 @@ def body_get(*, user, pk) -> Unit:
     return body
 
 
-def roster(body: Unit) -> list[Mediator]:
-    """The body's mediators with their caseload (open cases), full-time first."""
-    return list(
+ROSTER_HISTORY = 10  # the recent changes shown per mediator (page and API)
+
+
+def roster(body: Unit, *, history: bool = False) -> list[Mediator]:
+    """The body's mediators with their caseload (open cases), full-time first.
+    `history`: each with `recent_events`, their last ROSTER_HISTORY changes, newest
+    first, in one more query whatever the number of mediators (a sliced prefetch:
+    a window function per mediator)."""
+    qs = (
         Mediator.objects.filter(body=body)
         .select_related("user")
         .annotate(
@@ -215,6 +222,17 @@ def roster(body: Unit) -> list[Mediator]:
         )
         .order_by("-is_active", "-full_time", "name")
     )
+    if history:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "events",
+                queryset=MediatorEvent.objects.select_related("actor", "actor_unit").order_by(
+                    "-at", "-id"
+                )[:ROSTER_HISTORY],
+                to_attr="recent_events",
+            )
+        )
+    return list(qs)
 
 
 def body_members(body: Unit) -> list:

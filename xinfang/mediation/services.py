@@ -43,6 +43,8 @@ from .models import (
     MediationCase,
     MediationSession,
     Mediator,
+    MediatorAction,
+    MediatorEvent,
     PartyRole,
     Risk,
     ScreeningReport,
@@ -1516,6 +1518,31 @@ def _lock_mediator(actor, mediator_id) -> Mediator:
     return m
 
 
+def _roster_value(field: str, value):
+    """A roster field as the trail stores it: the phone masked, the account by name."""
+    if value is None:
+        return None
+    if field == "phone":
+        return pii.mask_phone(value) or ""
+    if field == "user":
+        return value.get_username()
+    return value
+
+
+def _mediator_event(m: Mediator, action: str, *, actor, changes: dict) -> MediatorEvent:
+    """The roster's trail (one append-only row per change), in the caller's transaction."""
+    return MediatorEvent.objects.create(
+        mediator=m,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_unit=_acting_unit(actor, [m.body_id], ("mediate", "route_dispute")),
+        action=action,
+        data={
+            f: [_roster_value(f, old), _roster_value(f, new)] for f, (old, new) in changes.items()
+        },
+    )
+
+
 @transaction.atomic
 def mediator_add(
     *,
@@ -1547,11 +1574,18 @@ def mediator_add(
     )
     try:
         with transaction.atomic():
-            return Mediator.objects.create(body=body, **clean)
+            m = Mediator.objects.create(body=body, **clean)
     except IntegrityError:  # the same staff member added twice at once
         raise InvalidInput(
             field_errors={"user": [_("This staff member is already on the roster.")]}
         ) from None
+    _mediator_event(
+        m,
+        MediatorAction.ADDED,
+        actor=actor,
+        changes={f: (None, v) for f, v in clean.items()},
+    )
+    return m
 
 
 _UNCHANGED = object()
@@ -1585,10 +1619,20 @@ def mediator_update(
     if user is not _UNCHANGED:
         given["user"] = user
     clean = _clean_mediator(body=m.body, fields=given, mediator=m)
+    changes = {}
     for field, value in clean.items():
-        setattr(m, field, value)
-    if clean:
-        m.save(update_fields=list(clean))
+        old = m.user if field == "user" else getattr(m, field)
+        same = (
+            getattr(old, "pk", None) == getattr(value, "pk", None)
+            if field == "user"
+            else old == value
+        )
+        if not same:
+            changes[field] = (old, value)
+            setattr(m, field, value)
+    if changes:  # a no-op correction writes nothing and leaves no trail
+        m.save(update_fields=list(changes))
+        _mediator_event(m, MediatorAction.UPDATED, actor=actor, changes=changes)
     return m
 
 
@@ -1601,4 +1645,10 @@ def mediator_set_active(*, actor, mediator_id: int, active: bool) -> Mediator:
     if m.is_active != bool(active):
         m.is_active = bool(active)
         m.save(update_fields=["is_active"])
+        _mediator_event(
+            m,
+            MediatorAction.REACTIVATED if m.is_active else MediatorAction.DEACTIVATED,
+            actor=actor,
+            changes={"is_active": (not m.is_active, m.is_active)},
+        )
     return m

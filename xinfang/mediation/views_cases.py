@@ -609,7 +609,7 @@ def rosters(request):
 
 def _render_roster(request, body, *, bound=None, bound_for=None, status=200):
     user = request.user
-    rows = selectors.roster(body)
+    rows = selectors.roster(body, history=True)
     may_manage = mperms.may_manage_roster(user, body)
     members = selectors.body_members(body) if may_manage else []
     for m in rows:
