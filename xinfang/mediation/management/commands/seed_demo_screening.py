@@ -158,7 +158,12 @@ def _meeting(township: Unit, today: dt.date) -> int:
             actor=handler,
             item=item,
             classified_type=item.dispute.type,
-            body=meetings.suggested_body(township, item.dispute.type),
+            # A dispute already in mediation keeps its case's body.
+            body=(
+                item.dispute.body_id
+                if meetings.body_is_fixed(item.dispute)
+                else meetings.suggested_body(township, item.dispute.type)
+            ),
             responsible_leader=leader,
             responsible_person=["张伟", "李村支书", "镇调解中心王主任"][i % 3],
             deadline=held_on + dt.timedelta(days=7 if i % 2 == 0 else 30),
