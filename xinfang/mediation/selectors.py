@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from xinfang.orgs import permissions
-from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
+from xinfang.orgs.models import Level, Unit, UnitKind
 
 from .models import (
     OPEN_DISPUTE_STATES,
@@ -32,24 +32,7 @@ BODY_KINDS = (UnitKind.MEDIATION_CENTRE, UnitKind.MEDIATION_COMMITTEE)
 FILTERS = ("state", "type", "body", "level", "source", "q")
 
 
-def subtree_ids(user, action: str | None = None) -> list[int]:
-    """Ids of the units the user's memberships (for `action`) reach, memoised on
-    the user object for the request; lists filter by these literal ids."""
-    memo = user.__dict__.setdefault("_mediation_unit_ids", {})
-    if action not in memo:
-        roots = permissions.member_unit_ids(user, action)
-        memo[action] = (
-            sorted(
-                set(
-                    UnitLink.objects.filter(ancestor_id__in=roots).values_list(
-                        "descendant_id", flat=True
-                    )
-                )
-            )
-            if roots
-            else []
-        )
-    return memo[action]
+subtree_ids = permissions.reached_unit_ids
 
 
 def _reach(units: list[int]) -> Q:

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,6 @@ from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, Permission
 from xinfang.core.inputs import date_error
 from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, Membership, Unit, UnitKind, UnitLink
-from xinfang.petitions.models import NumberSequence
 
 from . import clocks, selectors
 from . import permissions as mperms
@@ -57,18 +56,12 @@ def _today() -> dt.date:
 
 
 def next_number(kind: str, territory: Unit, year: int) -> str:
-    """Gap-free numbers per kind (e.g. "TJ" dispute, "AJ" case), territory and year;
-    the same locked-sequence scheme as petition numbers."""
+    """Gap-free numbers per kind (e.g. "TJ" dispute, "AJ" case), territory and year,
+    from the same locked sequences as petition numbers."""
+    from xinfang.petitions.services import sequence_next
+
     prefix = f"{kind}-{territory.code}-{year}"
-    rows = NumberSequence.objects.filter(prefix=prefix)
-    if not rows.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.create(prefix=prefix, last=0)
-        except IntegrityError:
-            pass  # created by a concurrent transaction just now
-        rows.update(last=F("last") + 1)
-    return f"{prefix}-{rows.values_list('last', flat=True).get():05d}"
+    return f"{prefix}-{sequence_next(prefix):05d}"
 
 
 def township_of(place: Unit) -> Unit | None:
@@ -1349,78 +1342,88 @@ def _linked_petition(actor, d: Dispute):
     return diversion.lock(actor, d.petition_id)
 
 
+def _petition_step(
+    d: Dispute,
+    p,
+    *,
+    actor,
+    action: str,
+    step: str,
+    event: str,
+    note: str,
+    data: dict,
+    conclude: bool = False,
+) -> Dispute:
+    """The petition's side of the way back from mediation: one PetitionEvent on the
+    petition, the step remembered on the dispute, one DisputeEvent naming both."""
+    from xinfang.petitions import diversion
+
+    pe = diversion.record_step(
+        p,
+        actor=actor,
+        actor_unit=_petition_unit(actor, p),
+        action=action,
+        note=note,
+        conclude=conclude,
+        data={"dispute": d.pk, "number": d.number, **data},
+    )
+    d.data = {**(d.data or {}), "petition_step": step}
+    _save(d, "data")
+    _event(
+        d,
+        event,
+        actor=actor,
+        from_state=d.state,
+        note=note,
+        data={"petition": p.pk, "number": p.number, "petition_event": pe.pk},
+    )
+    return d
+
+
 @transaction.atomic
 def petition_resume(*, actor, dispute_id: int, note: str = "") -> Dispute:
     """Mediation failed: the petition goes on where it stood, and says why."""
-    from xinfang.petitions import diversion
-
     d = _lock_dispute(actor, dispute_id)
     _dispute_state(d, DisputeState.FAILED, DisputeState.WITHDRAWN)
     p = _linked_petition(actor, d)
     if (d.data or {}).get("petition_step"):
         raise Conflict(_("The petition was already taken back from mediation."))
     case = d.cases.order_by("-id").first()
-    pe = diversion.record_step(
+    return _petition_step(
+        d,
         p,
         actor=actor,
-        actor_unit=_petition_unit(actor, p),
         action="resume_after_mediation",
+        step="resumed",
+        event="petition_resumed",
         note=note,
-        data={
-            "dispute": d.pk,
-            "number": d.number,
-            "reason": case.failure_reason if case else "",
-        },
+        data={"reason": case.failure_reason if case else ""},
     )
-    d.data = {**(d.data or {}), "petition_step": "resumed"}
-    _save(d, "data")
-    _event(
-        d,
-        "petition_resumed",
-        actor=actor,
-        from_state=d.state,
-        note=note,
-        data={"petition": p.pk, "number": p.number, "petition_event": pe.pk},
-    )
-    return d
 
 
 @transaction.atomic
 def petition_conclude_by_agreement(*, actor, dispute_id: int, note: str = "") -> Dispute:
     """Mediation succeeded: the petition is concluded, the agreement linked."""
-    from xinfang.petitions import diversion
-
     d = _lock_dispute(actor, dispute_id)
     _dispute_state(d, DisputeState.SETTLED)
     p = _linked_petition(actor, d)
     if (d.data or {}).get("petition_step"):
         raise Conflict(_("The petition was already concluded."))
     case = d.cases.filter(state=CaseState.SUCCESS).order_by("-id").first()
-    pe = diversion.record_step(
+    return _petition_step(
+        d,
         p,
         actor=actor,
-        actor_unit=_petition_unit(actor, p),
         action="concluded_by_mediation",
+        step="concluded",
+        event="petition_concluded",
         note=note,
         conclude=True,
         data={
-            "dispute": d.pk,
-            "number": d.number,
             "case": case.pk if case else None,
             "case_number": case.number if case else "",
         },
     )
-    d.data = {**(d.data or {}), "petition_step": "concluded"}
-    _save(d, "data")
-    _event(
-        d,
-        "petition_concluded",
-        actor=actor,
-        from_state=d.state,
-        note=note,
-        data={"petition": p.pk, "number": p.number, "petition_event": pe.pk},
-    )
-    return d
 
 
 @transaction.atomic

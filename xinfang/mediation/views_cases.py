@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from xinfang.core import calendar, pii
 from xinfang.core.documents import FontUnavailable
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from xinfang.core.views import forbidden as _forbidden
 from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, Unit, UnitKind
 from xinfang.orgs.selectors import memberships_of
@@ -63,15 +64,6 @@ ROUTE_LABELS = [
 
 
 # --- helpers ------------------------------------------------------------------------
-
-
-def _forbidden(request, message=None):
-    return render(
-        request,
-        "petitions/forbidden.html",
-        {"message": message or PermissionDenied.default_message},
-        status=403,
-    )
 
 
 def _masked(parties) -> list[dict]:

@@ -26,6 +26,8 @@ from django.views.decorators.http import require_POST
 from xinfang.core import calendar
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.inputs import optional_date, optional_id
+from xinfang.core.views import domain_to_http as _domain_to_http
+from xinfang.core.views import forbidden as _forbidden
 from xinfang.orgs.models import Role, Unit, UnitKind
 
 from . import forms_screening as forms
@@ -34,22 +36,6 @@ from .models import AgendaReason, MeetingItem
 
 PER_PAGE = 25
 SUBMITTED_KEY = "screening_submitted"
-
-
-def _forbidden(request, message=None):
-    return render(
-        request,
-        "petitions/forbidden.html",
-        {"message": message or PermissionDenied.default_message},
-        status=403,
-    )
-
-
-def _domain_to_http(request, exc):
-    """NotFound is a 404 (never a hint that the object exists); PermissionDenied a 403."""
-    if isinstance(exc, NotFound):
-        raise Http404 from exc
-    return _forbidden(request, exc.message)
 
 
 def domain_errors(view):

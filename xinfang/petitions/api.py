@@ -463,11 +463,8 @@ class PublicReviewRequestView(PublicView):
     def post(self, request, query_code):
         s = ReviewRequestIn(data=request.data)
         s.is_valid(raise_exception=True)
-        p = _public_get(query_code)
-        if p.state in (State.REVIEW_ISSUED,):
-            services.petition_request_re_review(query_code=query_code, **s.validated_data)
-        else:
-            services.petition_request_review(query_code=query_code, **s.validated_data)
+        _public_get(query_code)  # 404 with the clear message for a wrong code
+        services.petition_ask_next_review(query_code=query_code, **s.validated_data)
         return Response(public_json(_public_get(query_code)), status=status.HTTP_201_CREATED)
 
 

@@ -31,29 +31,11 @@ SCOPE_FIELDS = (
 
 
 def _memo(user) -> dict:
-    return user.__dict__.setdefault("_xinfang_unit_ids", {})
+    return user.__dict__.setdefault("_xinfang_inside_ids", {})
 
 
-def subtree_ids(user, action: str | None = None) -> list[int]:
-    """Ids of the units the user's memberships (for `action`) reach, memoised on
-    the user object for the request. Lists filter by these literal ids: PostgreSQL
-    then reads `unit_id = ANY(...) AND state = ANY(...)` through the composite
-    indexes, where a subquery inside an OR made it read every open matter."""
-    memo = _memo(user)
-    if action not in memo:
-        roots = permissions.member_unit_ids(user, action)
-        memo[action] = (
-            sorted(
-                set(
-                    UnitLink.objects.filter(ancestor_id__in=roots).values_list(
-                        "descendant_id", flat=True
-                    )
-                )
-            )
-            if roots
-            else []
-        )
-    return memo[action]
+# The units a user reaches, as literal ids (orgs.permissions keeps the memo).
+subtree_ids = permissions.reached_unit_ids
 
 
 def _inside_ids(user) -> list[int]:

@@ -149,6 +149,12 @@ def _next_number(office: Unit, year: int) -> str:
     for two short statements and not for the whole registration."""
     territory = office.parent.code if office.parent_id else office.code
     prefix = f"{territory}-{year}"
+    return f"{prefix}-{sequence_next(prefix):06d}"
+
+
+def sequence_next(prefix: str) -> int:
+    """The next number of the gap-free sequence `prefix` (petitions, disputes, cases).
+    The UPDATE takes the sequence row's lock until the transaction ends."""
     rows = NumberSequence.objects.filter(prefix=prefix)
     if not rows.update(last=F("last") + 1):
         try:
@@ -157,7 +163,7 @@ def _next_number(office: Unit, year: int) -> str:
         except IntegrityError:
             pass  # created by a concurrent transaction just now
         rows.update(last=F("last") + 1)
-    return f"{prefix}-{rows.values_list('last', flat=True).get():06d}"
+    return rows.values_list("last", flat=True).get()
 
 
 def _actor_unit(actor, p: Petition, permission: str | None) -> Unit | None:
@@ -1109,6 +1115,15 @@ def petition_request_re_review(*, query_code: str, reasons: str) -> Petition:
         },
     )
     return p
+
+
+def petition_ask_next_review(*, query_code: str, reasons: str) -> Petition:
+    """The petitioner asks for the next round: re-review after a review opinion,
+    review otherwise (each inside its 30-day window)."""
+    p = selectors.public_view(query_code)
+    if p is not None and p.state == State.REVIEW_ISSUED:
+        return petition_request_re_review(query_code=query_code, reasons=reasons)
+    return petition_request_review(query_code=query_code, reasons=reasons)
 
 
 @transaction.atomic

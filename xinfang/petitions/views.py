@@ -28,6 +28,8 @@ from xinfang.core.calendar import Colour
 from xinfang.core.documents import FontUnavailable, pdf_response
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.querycode import format_query_code
+from xinfang.core.views import domain_to_http as _domain_to_http
+from xinfang.core.views import forbidden as _forbidden
 from xinfang.orgs import permissions
 from xinfang.orgs import selectors as org_selectors
 from xinfang.orgs.models import Role, UnitLink
@@ -59,22 +61,6 @@ MORE_ACTIONS = {"declare_interest", "merge", "own", "decline_intake", "return", 
 
 
 # --- helpers ------------------------------------------------------------------------
-
-
-def _forbidden(request, message=None):
-    return render(
-        request,
-        "petitions/forbidden.html",
-        {"message": message or PermissionDenied.default_message},
-        status=403,
-    )
-
-
-def _domain_to_http(request, exc):
-    """NotFound is a 404 (never a hint that the matter exists); PermissionDenied a 403."""
-    if isinstance(exc, NotFound):
-        raise Http404 from exc
-    return _forbidden(request, exc.message)
 
 
 def available_actions(user, p) -> list[workflow.Transition]:

@@ -263,19 +263,20 @@ def matter(request):
     return render(request, "portal/matter.html", _matter_context(request, p))
 
 
-@never_cache
-@require_POST
-def evaluate(request):
+def _public_act(request, form_class, act, done: str, form_name: str):
+    """A petitioner's act on the tracked matter: throttled, the form's errors and the
+    service's field errors next to the fields, a conflict (already done, window
+    closed) as a message; on success back to the timeline."""
     p = _tracked(request)
     if p is None:
         return redirect("portal:track")
     wait = throttles.check(request, "public_lookup")
     if wait:
         return _slow_down(request, wait)
-    form = EvaluationForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.petition_evaluate(query_code=p.query_code, **form.cleaned_data)
+            act(query_code=p.query_code, **form.cleaned_data)
         except InvalidInput as exc:
             for key, errors in exc.field_errors.items():
                 form.add_error(key if key in form.fields else None, errors)
@@ -283,43 +284,34 @@ def evaluate(request):
             messages.error(request, str(exc.message))
             return redirect("portal:matter")
         else:
-            messages.success(request, _("Thank you. Your evaluation has been recorded."))
+            messages.success(request, done)
             return redirect(reverse("portal:matter") + "#timeline")
-    context = _matter_context(request, p, evaluation_form=form)
+    context = _matter_context(request, p, **{form_name: form})
     return render(request, "portal/matter.html", context, status=400)
+
+
+@never_cache
+@require_POST
+def evaluate(request):
+    return _public_act(
+        request,
+        EvaluationForm,
+        services.petition_evaluate,
+        _("Thank you. Your evaluation has been recorded."),
+        "evaluation_form",
+    )
 
 
 @never_cache
 @require_POST
 def ask_review(request):
-    p = _tracked(request)
-    if p is None:
-        return redirect("portal:track")
-    wait = throttles.check(request, "public_lookup")
-    if wait:
-        return _slow_down(request, wait)
-    form = ReviewRequestForm(request.POST)
-    if form.is_valid():
-        ask = (
-            services.petition_request_re_review
-            if p.state == State.REVIEW_ISSUED
-            else services.petition_request_review
-        )
-        try:
-            ask(query_code=p.query_code, reasons=form.cleaned_data["reasons"])
-        except InvalidInput as exc:
-            for key, errors in exc.field_errors.items():
-                form.add_error(key if key in form.fields else None, errors)
-        except Conflict as exc:
-            messages.error(request, str(exc.message))
-            return redirect("portal:matter")
-        else:
-            messages.success(
-                request, _("Your request has been sent. The timeline shows when it is due.")
-            )
-            return redirect(reverse("portal:matter") + "#timeline")
-    context = _matter_context(request, p, review_form=form)
-    return render(request, "portal/matter.html", context, status=400)
+    return _public_act(
+        request,
+        ReviewRequestForm,
+        services.petition_ask_next_review,
+        _("Your request has been sent. The timeline shows when it is due."),
+        "review_form",
+    )
 
 
 @never_cache
