@@ -92,6 +92,19 @@
     sync();
   }
 
+  // Whom an accusation accuses: asked only for an accusation (never hidden while
+  // it holds an error or a value).
+  var purpose = $("select[name=purpose]");
+  var accusedBox = $("[data-accused-only]");
+  if (purpose && accusedBox) {
+    var syncAccused = function () {
+      var keep = $(".field-error", accusedBox) || $$("input, select", accusedBox).some(function (i) { return i.value; });
+      accusedBox.hidden = purpose.value !== "accusation" && !keep;
+    };
+    purpose.addEventListener("change", syncAccused);
+    syncAccused();
+  }
+
   // The place: type a few characters to narrow the long list of villages.
   $$("[data-place-search]").forEach(function (search) {
     var select = document.getElementById(search.getAttribute("data-place-search"));

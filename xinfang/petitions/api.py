@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from xinfang.core import calendar, pii
 from xinfang.core.documents import pdf_response
-from xinfang.core.exceptions import InvalidInput, NotFound
+from xinfang.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from xinfang.core.inputs import optional_id
 from xinfang.core.querycode import format_query_code
 from xinfang.exchange.throttles import PublicScopedThrottle
@@ -84,6 +84,13 @@ class PublicSubmitIn(MatterIn):
         default=Channel.ONLINE,
     )
     consent = serializers.BooleanField()
+    # An accusation (检举控告) may name whom it accuses; it never reaches them (Art. 30).
+    accused_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    accused_name = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default=""
+    )
 
     def validate_consent(self, value):
         if not value:
@@ -149,6 +156,16 @@ class ActionIn(serializers.Serializer):
         choices=["", "red", "yellow", "blue"], required=False, allow_blank=True
     )
     plan = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    # set_accused, share_identity (the petition office; 信访工作条例 Art. 30)
+    accusation = serializers.BooleanField(required=False)
+    accused_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    accused_user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    accused_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    share = serializers.BooleanField(required=False)
 
 
 class RevealIn(serializers.Serializer):
@@ -186,6 +203,11 @@ class PetitionDetailOut(PetitionRowOut):
     """A matter with its masked petitioners, timeline and the actions open to the user."""
 
     petitioners = serializers.ListField(child=serializers.DictField())
+    identity_withheld = serializers.BooleanField(
+        help_text="An accusation whose accuser's identity stays with the petition office: "
+        "petitioners is empty."
+    )
+    accused = serializers.DictField(allow_null=True)
     events = serializers.ListField(child=serializers.DictField())
     actions = serializers.ListField(child=serializers.CharField())
 
@@ -230,6 +252,7 @@ def available_actions(user, p: Petition) -> list[str]:
 
 
 def petition_detail(user, p: Petition, today) -> dict:
+    identity = selectors.may_see_identity(user, p)
     data = petition_row(p, today)
     data.update(
         {
@@ -249,6 +272,8 @@ def petition_detail(user, p: Petition, today) -> dict:
             "merged_into": p.merged_into.number if p.merged_into_id else None,
             "same_as": p.same_as.number if p.same_as_id else None,
             # Personal data is masked here; POST .../reveal shows it, on the record.
+            # An accuser's identity stays with the petition office (Art. 30).
+            "identity_withheld": not identity,
             "petitioners": [
                 {
                     "id": x.pk,
@@ -257,8 +282,18 @@ def petition_detail(user, p: Petition, today) -> dict:
                     "phone": pii.mask_phone(x.phone),
                     "is_representative": x.is_representative,
                 }
-                for x in p.petitioners.all()
+                for x in (p.petitioners.all() if identity else [])
             ],
+            "accused": (
+                {
+                    "unit": _unit(p.accused_unit),
+                    "user": p.accused_user.get_username() if p.accused_user_id else None,
+                    "name": p.accused_name,
+                    "identity_shared_with": _unit(p.identity_shared_with),
+                }
+                if p.accusation
+                else None
+            ),
             "attachments": [
                 {"name": a.name, "content_type": a.content_type, "size": a.size}
                 for a in p.attachments.all()
@@ -664,9 +699,7 @@ class PetitionRevealView(APIView):
         p = selectors.petition_get(user=request.user, pk=pk)
         s = RevealIn(data=request.data)
         s.is_valid(raise_exception=True)
-        if not services.permissions.may(request.user, "view_personal_data", p):
-            from xinfang.core.exceptions import PermissionDenied
-
+        if not selectors.may_reveal(request.user, p):
             raise PermissionDenied()
         person = p.petitioners.filter(pk=s.validated_data["petitioner"]).first()
         if person is None:

@@ -471,6 +471,66 @@ class MergeForm(ActionForm):
         return into
 
 
+class SetAccusedForm(ActionForm):
+    """The petition office names or corrects the accused (信访工作条例 Art. 30)."""
+
+    accusation = forms.BooleanField(label=_("Accusation"), required=False)
+    accused_unit = forms.TypedChoiceField(
+        label=_("Accused unit"), coerce=int, required=False, empty_value=None
+    )
+    accused_user = forms.CharField(
+        label=_("Accused person's user name (staff)"),
+        max_length=150,
+        required=False,
+        help_text=_("If the accused is a staff member of this system: they will never see it."),
+    )
+    accused_name = forms.CharField(label=_("Accused person"), max_length=60, required=False)
+    note = _text(_("Note (internal)"), required=False, rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        p = self.petition
+        territory = p.office.parent or p.office
+        self.fields["accused_unit"].choices = _blank("—") + accused_unit_choices(territory)
+        self.fields["accusation"].initial = p.accusation
+        self.fields["accused_unit"].initial = p.accused_unit_id
+        self.fields["accused_user"].initial = (
+            p.accused_user.get_username() if p.accused_user_id else ""
+        )
+        self.fields["accused_name"].initial = p.accused_name
+
+    def clean_accused_unit(self):
+        pk = self.cleaned_data["accused_unit"]
+        return Unit.objects.filter(pk=pk).first() if pk else None
+
+    def clean_accused_user(self):
+        from django.contrib.auth import get_user_model
+
+        name = self.cleaned_data["accused_user"].strip()
+        if not name:
+            return None
+        user = get_user_model().objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active user has this user name."))
+        return user
+
+
+class ShareIdentityForm(ActionForm):
+    """Release the accuser's identity to the unit handling the matter, or withdraw it."""
+
+    share = forms.TypedChoiceField(
+        label=_("Accuser's identity"),
+        choices=[
+            ("1", _("Release to the responsible unit")),
+            ("0", _("Keep with the petition office")),
+        ],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+    note = _text(_("Why (on the record)"), rows=2)
+
+
 class AssignForm(ActionForm):
     handler = forms.TypedChoiceField(label=_("Handler"), coerce=int)
 
@@ -511,4 +571,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "chase": ChaseForm,
     "own": OwnForm,
     "merge": MergeForm,
+    "set_accused": SetAccusedForm,
+    "share_identity": ShareIdentityForm,
 }

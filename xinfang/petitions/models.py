@@ -161,6 +161,28 @@ class Petition(models.Model):
         related_name="+",
     )
     accused_name = models.CharField(_("accused person"), max_length=60, blank=True)
+    office_accused = models.BooleanField(
+        _("the petition office is accused"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "An accusation against the receiving petition office itself, with no office "
+            "above it in this system: the leadership of the office's territory holds it "
+            "instead of the office."
+        ),
+    )
+    identity_shared_with = models.ForeignKey(
+        Unit,
+        verbose_name=_("accuser's identity shared with"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "An accusation: the unit to which the petition office released the accuser's "
+            "identity and contact data (信访工作条例 Art. 30). Empty: only the office."
+        ),
+    )
 
     received_on = models.DateField(_("received on"))
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
@@ -341,18 +363,36 @@ class Petition(models.Model):
             return gettext("This matter was already extended once.")
         if action == "merge" and self.merged_into_id:
             return gettext("That matter is closed.")
+        if action == "share_identity":
+            if not self.accusation:
+                return gettext("Only an accusation keeps the petitioner's identity back.")
+            if self.responsible_unit_id is None and self.identity_shared_with_id is None:
+                return gettext("The matter has not been sent to a unit yet.")
         return None
 
     def scope_unit_ids(self) -> set[int]:
-        """The units through which a membership may reach this matter."""
-        ids = {
-            self.place_id,
-            self.registering_unit_id,
-            self.office_id,
-            self.responsible_unit_id,
-            self.review_unit_id,
-            self.re_review_unit_id,
-        }
+        """The units through which a membership may reach this matter.
+
+        An accusation is reached only through the units that handle it (the
+        petition office, and the units the office sends it to): never through the
+        place of the problem or the registering unit, which are often the accused
+        (信访工作条例 Art. 30). selectors.visible_petitions holds the whole rule."""
+        if self.accusation:
+            ids = {
+                self.office_id,
+                self.responsible_unit_id,
+                self.review_unit_id,
+                self.re_review_unit_id,
+            }
+        else:
+            ids = {
+                self.place_id,
+                self.registering_unit_id,
+                self.office_id,
+                self.responsible_unit_id,
+                self.review_unit_id,
+                self.re_review_unit_id,
+            }
         ids.discard(None)
         return ids
 

@@ -297,6 +297,9 @@ def notice_pdf(petition: Petition, event_id: int, *, public: bool, user=None) ->
     template = NoticeTemplate.objects.get(kind=notice.kind)
     with translation.override(settings.LANGUAGE_CODE):
         context = _context(e)
+        if not public and not selectors.may_see_identity(user, e.petition):
+            # The accuser's name stays with the petition office (信访工作条例 Art. 30).
+            context["petitioner"] = _("the accuser (identity kept by the petition office)")
         return render_template_pdf(
             title=template.title,
             body=template.body,

@@ -2,9 +2,18 @@
 
 Visibility: a matter is reached through its units (place, registering unit,
 petition office, responsible, review and re-review units); a user sees it when a
-membership reaches one of them. An accusation (检举控告) is never shown to the
-unit it accuses, nor to any unit below it, nor to the accused person (信访条例
-Art. 23), whatever else would let them see it.
+membership reaches one of them.
+
+An accusation (检举控告) is confidential by default, from every channel
+(信访工作条例 Art. 30): it is seen only by members of the petition office that
+received it (not by units above or beside the office), by the clerk who
+registered it, and by the units the office sends it to (responsible, review,
+re-review units: the discipline-inspection route of Art. 22 para 2 among them).
+Never through the place of the problem nor the registering unit, which are often
+the accused; and never by the unit it accuses, any unit below it, or the accused
+person, whatever else would let them see it. The accuser's identity and contact
+data stay with the office unless it releases them to the handling unit
+(`may_see_identity`, `may_reveal`).
 """
 
 from __future__ import annotations
@@ -52,8 +61,31 @@ def _inside_ids(user) -> list[int]:
     return memo["inside"]
 
 
+# The units that handle an accusation once the office has sent it somewhere.
+ACCUSATION_HANDLING_FIELDS = ("responsible_unit", "review_unit", "re_review_unit")
+
+
+def _accusation_handlers(user) -> Q:
+    """The accusations this user may see, as far as reach goes: they sit in the
+    receiving office (the office is one of their own units or above one), they
+    registered it, or their membership reaches a unit the office sent it to."""
+    q = (
+        Q(office_accused=False, office__in=_inside_ids(user))
+        | Q(office_accused=True, office__parent__in=list(permissions.member_unit_ids(user)))
+        | Q(registered_by=user)
+    )
+    units = subtree_ids(user)
+    for name in ACCUSATION_HANDLING_FIELDS:
+        q |= Q(**{f"{name}__in": units})
+    return q
+
+
 def _accusation_exclusion(user) -> Q:
-    return Q(accusation=True) & (Q(accused_unit__in=_inside_ids(user)) | Q(accused_user=user))
+    """Accusations this user must not see: those accusing them or a unit they are
+    in (or below), and those they reach only through the place or the registering
+    unit."""
+    accused = Q(accused_unit__in=_inside_ids(user)) | Q(accused_user=user)
+    return Q(accusation=True) & (accused | ~_accusation_handlers(user))
 
 
 def visible_petitions(user) -> QuerySet[Petition]:
@@ -70,23 +102,81 @@ def visible_petitions(user) -> QuerySet[Petition]:
     return Petition.objects.filter(reach).exclude(_accusation_exclusion(user))
 
 
+def _in_unit(user, unit_id: int | None, action: str | None = None) -> bool:
+    """Is one of the user's memberships (allowing `action`) at this unit or below it?"""
+    if not unit_id:
+        return False
+    return UnitLink.objects.filter(
+        ancestor_id=unit_id, descendant_id__in=permissions.member_unit_ids(user, action)
+    ).exists()
+
+
+def _receives(user, petition: Petition, action: str | None = None) -> bool:
+    """Is the user in the unit that received this accusation: the petition office,
+    or, where the office itself is accused, the leadership of its territory (a
+    membership at the office's parent unit)?"""
+    if petition.office_accused:
+        return petition.office.parent_id in permissions.member_unit_ids(user, action)
+    return _in_unit(user, petition.office_id, action)
+
+
+def _accused(user, petition: Petition) -> bool:
+    return petition.accused_user_id == user.pk or _in_unit(user, petition.accused_unit_id)
+
+
 def may_see(user, petition: Petition) -> bool:
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    if petition.accusation and (
-        petition.accused_user_id == user.pk
-        or (
-            petition.accused_unit_id
-            and UnitLink.objects.filter(
-                ancestor_id=petition.accused_unit_id,
-                descendant_id__in=permissions.member_unit_ids(user),
-            ).exists()
-        )
-    ):
+    if not petition.accusation:
+        return permissions.reaches(user, petition.scope_unit_ids())
+    if _accused(user, petition):
         return False
-    return permissions.reaches(user, petition.scope_unit_ids())
+    if petition.registered_by_id == user.pk or _receives(user, petition):
+        return True
+    handling = [getattr(petition, f"{name}_id") for name in ACCUSATION_HANDLING_FIELDS]
+    handling = [u for u in handling if u]
+    return bool(handling) and permissions.reaches(user, handling)
+
+
+def registered_with_key(*, user, key: str | None) -> Petition | None:
+    """The matter this clerk registered with this form's one-time key (a resent
+    form answers it again). By the registering clerk, not by visibility: an
+    accusation against the clerk's own unit is theirs to get a receipt for once
+    more, though they cannot open it."""
+    if not key or not getattr(user, "is_authenticated", False):
+        return None
+    return Petition.objects.filter(idempotency_key=key, registered_by=user).first()
+
+
+def may_see_identity(user, petition: Petition) -> bool:
+    """May this user (who sees the matter) see who the petitioner is? Always, but
+    for an accusation: only the receiving office, the clerk who registered it,
+    and a unit the office released the identity to (信访工作条例 Art. 30)."""
+    if not petition.accusation or getattr(user, "is_superuser", False):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if petition.registered_by_id == user.pk or _receives(user, petition):
+        return True
+    shared = petition.identity_shared_with_id
+    return bool(shared) and permissions.reaches(user, [shared])
+
+
+def may_reveal(user, petition: Petition) -> bool:
+    """May this user read the petitioners' ID numbers and phones in full (on the
+    record)? A role with view_personal_data that reaches the matter; for an
+    accusation, that role in the receiving office, or in the unit the office
+    released the identity to."""
+    if not permissions.may(user, "view_personal_data", petition):
+        return False
+    if not petition.accusation or user.is_superuser:
+        return True
+    if _receives(user, petition, "view_personal_data"):
+        return True
+    shared = petition.identity_shared_with_id
+    return bool(shared) and permissions.reaches(user, [shared], "view_personal_data")
 
 
 def petition_get(*, user, pk) -> Petition:
@@ -109,6 +199,9 @@ def petition_get(*, user, pk) -> Petition:
             "owner_leader",
             "merged_into",
             "same_as",
+            "accused_unit",
+            "accused_user",
+            "identity_shared_with",
         )
         .filter(pk=pk)
         .first()

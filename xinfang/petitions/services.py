@@ -53,6 +53,11 @@ from .models import (
 log = logging.getLogger(__name__)
 User = get_user_model()
 
+# What an accusation may name as the accused unit: organs, not the mediation bodies.
+ACCUSABLE_KINDS = frozenset(
+    {UnitKind.TERRITORIAL, UnitKind.DEPARTMENT, UnitKind.PETITION_OFFICE, UnitKind.RECEPTION_CENTRE}
+)
+
 MAX_REPRESENTATIVES = 5  # a group visit sends at most 5 representatives (信访条例 Art. 18)
 COLLECTIVE_FROM = 5  # 集体访: five or more people
 
@@ -101,24 +106,41 @@ def _derive_due(p: Petition) -> None:
         p.yellow_from = calendar.yellow_from(p.clock_started_on, deadline.due)
 
 
-def office_for(unit: Unit) -> Unit:
-    """The petition office of the nearest territory at or above `unit`."""
-    office = (
-        Unit.objects.select_related("parent")
-        .filter(
-            kind=UnitKind.PETITION_OFFICE,
-            is_active=True,
-            parent__descendant_links__descendant=unit,
-        )
-        .order_by("parent__descendant_links__distance")
-        .first()
+def office_for(unit: Unit, *, avoid: Unit | None = None) -> Unit:
+    """The petition office of the nearest territory at or above `unit`.
+
+    `avoid`: an accusation's accused unit. The office that receives an accusation
+    is never inside the unit it accuses when there is another (信访工作条例
+    Art. 30): the search goes up past it to the next office. With none above
+    (the top office itself is accused) the nearest office stays the matter's
+    office; `office_is_accused` then says so and its territory's leadership
+    holds the matter instead."""
+    offices = Unit.objects.select_related("parent").filter(
+        kind=UnitKind.PETITION_OFFICE,
+        is_active=True,
+        parent__descendant_links__descendant=unit,
     )
+    office = None
+    if avoid is not None:
+        office = (
+            offices.exclude(ancestor_links__ancestor=avoid)
+            .order_by("parent__descendant_links__distance")
+            .first()
+        )
+    if office is None:
+        office = offices.order_by("parent__descendant_links__distance").first()
     if office is None:
         raise InvalidInput(
             _("No petition office is set up above this place."),
             field_errors={"place": [_("No petition office is set up above this place.")]},
         )
     return office
+
+
+def office_is_accused(office: Unit, accused_unit: Unit | None) -> bool:
+    return accused_unit is not None and (
+        UnitLink.objects.filter(ancestor=accused_unit, descendant=office).exists()
+    )
 
 
 def territorial_above(unit: Unit) -> Unit:
@@ -212,6 +234,9 @@ def _event(
 def _notify_users(users, *, petition: Petition, kind: str, message: str) -> None:
     """In-app notice now; the SMS/e-mail copy after the transaction commits."""
     users = [u for u in {u.pk: u for u in users if u is not None}.values()]
+    # Only those who may see the matter hear of it: never the accused of an
+    # accusation, nor anyone its confidentiality keeps out (信访工作条例 Art. 30).
+    users = [u for u in users if selectors.may_see(u, petition)]
     Notification.objects.bulk_create(
         Notification(user=u, petition=petition, kind=kind, message=message[:300]) for u in users
     )
@@ -345,7 +370,16 @@ def _terminated_earlier(petitioners: list[PetitionerData], category: Category, p
 
 
 def _check_registration(
-    *, category, place, summary, content, people_count, purpose, channel, accused_unit=None
+    *,
+    category,
+    place,
+    summary,
+    content,
+    people_count,
+    purpose,
+    channel,
+    accused_unit=None,
+    accusation=False,
 ) -> None:
     errors: dict[str, list] = {}
     if category is None or not category.is_active:
@@ -364,8 +398,10 @@ def _check_registration(
         errors["purpose"] = [_("Choose the purpose.")]
     if channel not in Channel.values:
         errors["channel"] = [_("Choose the channel.")]
-    if accused_unit is not None and purpose != Purpose.ACCUSATION:
+    if accused_unit is not None and not (accusation or purpose == Purpose.ACCUSATION):
         errors["accused_unit"] = [_("Only an accusation names an accused unit.")]
+    elif accused_unit is not None and accused_unit.kind not in ACCUSABLE_KINDS:
+        errors["accused_unit"] = [_("Choose a government unit, a department or a village.")]
     if errors:
         raise InvalidInput(field_errors=errors)
 
@@ -405,6 +441,7 @@ def petition_register(
         purpose=purpose,
         channel=channel,
         accused_unit=accused_unit,
+        accusation=bool((flags or {}).get("accusation")),
     )
     if actor is not None:
         if channel not in {Channel.LETTER, Channel.VISIT, Channel.PHONE, Channel.MAILBOX}:
@@ -419,7 +456,8 @@ def petition_register(
             raise PermissionDenied(_("You may not register matters for this unit."))
     people = _clean_petitioners(petitioners, channel=channel, people_count=people_count)
     checked = check_uploads(attachments or [])
-    office = office_for(place)
+    is_accusation = purpose == Purpose.ACCUSATION or bool((flags or {}).get("accusation"))
+    office = office_for(place, avoid=accused_unit if is_accusation else None)
     registering_unit = registering_unit or office
     today = _today()
     received_on = received_on or today
@@ -457,8 +495,9 @@ def petition_register(
         registering_unit=registering_unit,
         registered_by=actor,
         office=office,
-        accused_unit=accused_unit,
-        accused_name=(accused_name or "").strip()[:60],
+        accused_unit=accused_unit if is_accusation else None,
+        accused_name=(accused_name or "").strip()[:60] if is_accusation else "",
+        office_accused=is_accusation and office_is_accused(office, accused_unit),
         idempotency_key=idempotency_key,
         state=State.REGISTERED,
         **chosen,
@@ -695,7 +734,7 @@ def _forward(p, actor, *, responsible_unit: Unit | None = None, note: str = "", 
             ancestor_id=p.accused_unit_id, descendant=responsible_unit
         ).exists()
     ):
-        # 信访条例 Art. 23: an accusation never goes to the one it accuses.
+        # 信访工作条例 Art. 30: an accusation never goes to the one it accuses.
         raise InvalidInput(
             field_errors={
                 "responsible_unit": [
@@ -703,13 +742,36 @@ def _forward(p, actor, *, responsible_unit: Unit | None = None, note: str = "", 
                 ]
             }
         )
+    if p.accusation and _accused_person_decides(p, responsible_unit):
+        raise InvalidInput(
+            field_errors={
+                "responsible_unit": [
+                    _(
+                        "The accused person holds a post in this unit or above it: "
+                        "an accusation may not be forwarded where they decide."
+                    )
+                ]
+            }
+        )
     p.responsible_unit = responsible_unit
+    if p.identity_shared_with_id and p.identity_shared_with_id != responsible_unit.pk:
+        # A release of the accuser's identity was to one unit, not to the next.
+        p.identity_shared_with = None
     p.handler = None
     p.forwarded_on = _today()
     return {
         "note": note,
         "data": {"responsible_unit": responsible_unit.pk, "unit": responsible_unit.name},
     }
+
+
+def _accused_person_decides(p: Petition, unit: Unit) -> bool:
+    """Does the accused staff member hold a membership at `unit` or above it?"""
+    if not p.accused_user_id:
+        return False
+    return UnitLink.objects.filter(
+        ancestor__memberships__user_id=p.accused_user_id, descendant=unit
+    ).exists()
 
 
 @_act("decline_intake")
@@ -963,11 +1025,98 @@ def _own(p, actor, *, plan: str = "", **_ignored):
     return {"note": _require_text(plan, "plan", _("Give the plan.")), "data": {"owner": actor.pk}}
 
 
+@_act("set_accused")
+def _set_accused(
+    p,
+    actor,
+    *,
+    accusation: bool = True,
+    accused_unit: Unit | None = None,
+    accused_user=None,
+    accused_name: str = "",
+    note: str = "",
+    **_ignored,
+):
+    """The petition office marks a matter as an accusation, names or corrects the
+    accused unit and person, or clears them (信访工作条例 Art. 30). An accusation
+    against the unit that now handles the matter cannot be set: the office first
+    gets it back (the unit returns it), so it is never left with the accused."""
+    accusation = bool(accusation)
+    if not accusation and (accused_unit is not None or accused_user is not None or accused_name):
+        raise InvalidInput(
+            field_errors={"accusation": [_("Only an accusation names the accused.")]}
+        )
+    if accused_unit is not None and accused_unit.kind not in ACCUSABLE_KINDS:
+        raise InvalidInput(
+            field_errors={
+                "accused_unit": [_("Choose a government unit, a department or a village.")]
+            }
+        )
+    holders = [u for u in (p.responsible_unit_id, p.review_unit_id, p.re_review_unit_id) if u]
+    if (
+        accused_unit is not None
+        and UnitLink.objects.filter(ancestor=accused_unit, descendant_id__in=holders).exists()
+    ):
+        raise Conflict(
+            _(
+                "The matter is with the unit you name as accused, or a unit under it: "
+                "get it back first."
+            )
+        )
+    previous = {
+        "accusation": p.accusation,
+        "accused_unit": p.accused_unit.name if p.accused_unit_id else "",
+        "accused_user": p.accused_user_id,
+        "accused_name": p.accused_name,
+    }
+    p.accusation = accusation
+    p.accused_unit = accused_unit
+    p.accused_user = accused_user
+    p.accused_name = (accused_name or "").strip()[:60]
+    p.office_accused = accusation and office_is_accused(p.office, accused_unit)
+    if accused_user is not None and any(_accused_person_decides(p, Unit(pk=u)) for u in holders):
+        raise Conflict(
+            _("The accused person holds a post where the matter now is: get it back first.")
+        )
+    if not accusation:
+        p.identity_shared_with = None
+    return {
+        "note": note,
+        "data": {
+            "previous": previous,
+            "accusation": accusation,
+            "accused_unit": accused_unit.name if accused_unit is not None else "",
+            "accused_user": accused_user.pk if accused_user is not None else None,
+            "accused_name": p.accused_name,
+        },
+    }
+
+
+@_act("share_identity")
+def _share_identity(p, actor, *, share: bool = True, note: str = "", **_ignored):
+    """The petition office releases the accuser's identity and contact data to the
+    unit now handling the accusation, or withdraws the release; on the record."""
+    note = _require_text(note, "note", _("Say why."))
+    if share:
+        if p.responsible_unit_id is None:
+            raise Conflict(_("The matter has not been sent to a unit yet."))
+        p.identity_shared_with_id = p.responsible_unit_id
+    else:
+        p.identity_shared_with = None
+    unit = p.responsible_unit.name if share and p.responsible_unit_id else ""
+    return {"note": note, "data": {"share": bool(share), "unit": unit}}
+
+
 @_act("merge")
 def _merge(p, actor, *, into: Petition | None = None, note: str = "", **_ignored):
     """并案: this matter is about the same thing as `into`; both timelines are kept."""
     if into is None or into.pk == p.pk:
         raise InvalidInput(field_errors={"into": [_("Choose the matter to merge into.")]})
+    if into.accusation != p.accusation:
+        # An accusation merged into an ordinary matter would follow it to its unit.
+        raise InvalidInput(
+            field_errors={"into": [_("An accusation is merged only with another accusation.")]}
+        )
     if into.state in CLOSED_STATES or into.merged_into_id:
         raise InvalidInput(field_errors={"into": [_("That matter is closed.")]})
     if into.office_id != p.office_id:
@@ -1010,6 +1159,8 @@ petition_list = _list
 petition_chase = _chase
 petition_own = _own
 petition_merge = _merge
+petition_set_accused = _set_accused
+petition_share_identity = _share_identity
 
 STAFF_ACTIONS = {
     "forward": petition_forward,
@@ -1031,6 +1182,8 @@ STAFF_ACTIONS = {
     "chase": petition_chase,
     "own": petition_own,
     "merge": petition_merge,
+    "set_accused": petition_set_accused,
+    "share_identity": petition_share_identity,
 }
 
 

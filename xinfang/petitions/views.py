@@ -57,7 +57,16 @@ EVENT_LABELS = {
 # Acts without a staff actor: the petitioner's through the query code.
 PETITIONER_ACTIONS = {"register", "request_review", "request_re_review", "evaluate"}
 # Rare actions are folded away under "More actions".
-MORE_ACTIONS = {"declare_interest", "merge", "own", "decline_intake", "return", "decline"}
+MORE_ACTIONS = {
+    "declare_interest",
+    "merge",
+    "own",
+    "decline_intake",
+    "return",
+    "decline",
+    "set_accused",
+    "share_identity",
+}
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -183,6 +192,13 @@ def _registering_units(user) -> list:
 
 
 def _registered(request, p):
+    if not selectors.may_see(request.user, p):
+        # An accusation against the clerk's own unit: it goes to the petition office
+        # only, and the clerk cannot open it again; the receipt is shown once, here.
+        receipt = {"number": p.number, "query_code": format_query_code(p.query_code)}
+        response = render(request, "petitions/registered_confidential.html", {"receipt": receipt})
+        response["Cache-Control"] = "no-store"
+        return response
     request.session[RECEIPT_KEY] = p.pk
     messages.success(request, _("Registered as matter %(number)s.") % {"number": p.number})
     return redirect("petitions:detail", pk=p.pk)
@@ -332,9 +348,7 @@ def register(request):
 
 
 def _by_key(user, key):
-    if not key:
-        return None
-    return selectors.visible_petitions(user).filter(idempotency_key=key).first()
+    return selectors.registered_with_key(user=user, key=key)
 
 
 # --- lists --------------------------------------------------------------------------
@@ -431,7 +445,11 @@ def _timeline(user, p) -> list[dict]:
     return rows
 
 
-def _petitioners(p, revealed: dict) -> list[dict]:
+def _petitioners(p, revealed: dict, *, identity: bool = True) -> list[dict]:
+    """The petitioners as the page shows them; none where an accusation's accuser
+    stays with the petition office (信访工作条例 Art. 30)."""
+    if not identity:
+        return []
     rows = []
     for x in p.petitioners.all():
         shown = revealed.get(x.pk)
@@ -469,6 +487,7 @@ def _render_matter(request, p, *, bound=None, revealed=None, error=None, status=
         del request.session[RECEIPT_KEY]
         receipt = {"number": p.number, "query_code": format_query_code(p.query_code)}
     colour = selectors.colour_of(p)
+    identity = selectors.may_see_identity(user, p)
     same_as = p.same_as if p.same_as_id and selectors.may_see(user, p.same_as) else None
     merged_into = (
         p.merged_into if p.merged_into_id and selectors.may_see(user, p.merged_into) else None
@@ -478,8 +497,9 @@ def _render_matter(request, p, *, bound=None, revealed=None, error=None, status=
         "colour": colour,
         "colour_label": Colour(colour).label,
         "clock": _clock_info(p),
-        "petitioners": _petitioners(p, revealed or {}),
-        "may_reveal": permissions.may(user, "view_personal_data", p),
+        "petitioners": _petitioners(p, revealed or {}, identity=identity),
+        "identity_withheld": not identity,
+        "may_reveal": identity and selectors.may_reveal(user, p),
         "attachments": list(p.attachments.all()),
         "timeline": _timeline(user, p),
         "notices": notices.notices_for(p, public=False, user=user),
@@ -514,7 +534,7 @@ def detail(request, pk):
 def reveal(request, pk, petitioner_pk):
     """Show one petitioner's ID number and phone in full; the read is recorded."""
     p = selectors.petition_get(user=request.user, pk=pk)
-    if not permissions.may(request.user, "view_personal_data", p):
+    if not selectors.may_reveal(request.user, p):
         return _forbidden(request)
     person = p.petitioners.filter(pk=petitioner_pk).first()
     if person is None:

@@ -196,6 +196,27 @@ TRANSITIONS: dict[str, Transition] = {
             "office",
             True,
         ),
+        # An accusation's accused unit and person (and the flag itself) are the
+        # petition office's to set and correct; so is releasing the accuser's
+        # identity to the handling unit (信访工作条例 Art. 30).
+        _t(
+            "set_accused",
+            _("Set the accused"),
+            OPEN_STATES,
+            None,
+            "dispatch_petition",
+            "office",
+            False,
+        ),
+        _t(
+            "share_identity",
+            _("Release the accuser's identity"),
+            OPEN_STATES,
+            None,
+            "dispatch_petition",
+            "office",
+            False,
+        ),
         # 挂牌督办 and 催办.
         _t("list", _("List for supervision"), OPEN_STATES, None, "supervise", "office", False),
         _t("chase", _("Chase"), OPEN_STATES, None, "supervise", "office", False),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.core.uploads import max_file_bytes, max_files
 from xinfang.orgs.models import Level, Unit, UnitKind
 from xinfang.petitions.models import Category, Purpose, Rating
+from xinfang.petitions.services import ACCUSABLE_KINDS
 
 MAX_REPRESENTATIVES = 5
 
@@ -32,6 +33,21 @@ def place_choices():
             group += [(v.pk, v.name) for v in by_parent.get(township.pk, [])]
             choices.append((township.name, group))
     return choices
+
+
+def accused_unit_choices():
+    """The organs a citizen may accuse, grouped by kind: governments of the city,
+    townships and villages, departments, petition offices and reception centres."""
+    units = Unit.objects.filter(kind__in=ACCUSABLE_KINDS, is_active=True).select_related("parent")
+    groups: dict[str, list] = {}
+    for u in units.order_by("kind", "depth", "sort_order", "code"):
+        label = (
+            f"{u.parent.name} · {u.name}" if u.level == Level.VILLAGE and u.parent_id else u.name
+        )
+        groups.setdefault(u.kind, []).append((u.pk, label))
+    return [("", _("Not known / not a unit"))] + [
+        (UnitKind(kind).label, options) for kind, options in groups.items()
+    ]
 
 
 def category_choices():
@@ -86,6 +102,23 @@ class SubmitForm(forms.Form):
     )
     category = forms.TypedChoiceField(label=_("What it is about"), coerce=int, choices=[])
     place = forms.TypedChoiceField(label=_("Where the problem is"), coerce=int, choices=[])
+    # An accusation (检举控告): whom it accuses. It never reaches them (Art. 30).
+    accused_unit = forms.TypedChoiceField(
+        label=_("Which unit you accuse (if any)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[],
+        help_text=_(
+            "Only for an accusation. The matter is kept from this unit and everyone in it."
+        ),
+    )
+    accused_name = forms.CharField(
+        label=_("Whom you accuse (name and post, if known)"),
+        max_length=60,
+        required=False,
+        help_text=_("Only for an accusation. This person will not see your matter."),
+    )
     summary = forms.CharField(
         label=_("In one sentence"),
         max_length=200,
@@ -122,6 +155,7 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices()
         self.fields["place"].choices = place_choices()
+        self.fields["accused_unit"].choices = accused_unit_choices()
         self.fields["attachments"].widget.attrs.update(
             {
                 "data-max-bytes": max_file_bytes(),

@@ -122,6 +122,8 @@ def submit(request):
                 people_count=people_count,
                 petitioners=_petitioners(form, formset),
                 attachments=data["attachments"],
+                accused_unit=_accused_unit(data),
+                accused_name=data["accused_name"] if data["purpose"] == "accusation" else "",
             )
         except (Category.DoesNotExist, Unit.DoesNotExist):
             form.add_error(None, _("Choose the category and the place from the lists."))
@@ -143,6 +145,14 @@ def submit(request):
         {"form": form, "formset": formset, "files_again": had_files},
         status=400,
     )
+
+
+def _accused_unit(data):
+    """The accused unit for an accusation; ignored for other purposes (a unit left
+    chosen in the form after the purpose changed names no one)."""
+    if data["purpose"] != "accusation" or not data.get("accused_unit"):
+        return None
+    return Unit.objects.get(pk=data["accused_unit"], is_active=True)
 
 
 @never_cache

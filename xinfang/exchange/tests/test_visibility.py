@@ -100,9 +100,10 @@ def test_an_accusation_is_never_shown_to_the_accused_unit(
         assert not any(seen.values()), (user.username, seen)
         assert not selectors.visible_petitions(user).filter(pk=p.pk).exists()
         assert not selectors.may_see(user, p)
-    # The petition office and the city see it.
-    for who in ("dispatcher", "leader"):
-        assert as_user(people[who]).get(f"/api/v1/petitions/{p.pk}").status_code == 200
+    # The petition office sees it; until the office sends it somewhere, nobody else
+    # does, not even the city's leadership above the office (issue 9, Art. 30).
+    assert as_user(people["dispatcher"]).get(f"/api/v1/petitions/{p.pk}").status_code == 200
+    assert as_user(people["leader"]).get(f"/api/v1/petitions/{p.pk}").status_code == 404
 
 
 def test_an_accusation_is_never_shown_to_the_accused_person(
@@ -116,7 +117,7 @@ def test_an_accusation_is_never_shown_to_the_accused_person(
     p.accused_user = accused  # the office records the accused person
     p.save(update_fields=["accused_user"])
     assert not any(read_paths(as_user(accused), p).values())
-    assert as_user(people["reviewer"]).get(f"/api/v1/petitions/{p.pk}").status_code == 200
+    assert as_user(people["dispatcher"]).get(f"/api/v1/petitions/{p.pk}").status_code == 200
 
 
 def test_an_accusation_cannot_be_forwarded_to_the_accused(accusation, people, as_user, demo_tree):
