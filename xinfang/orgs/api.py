@@ -1,11 +1,11 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors
-from .models import Unit, UnitKind
+from .models import ACCUSABLE_KINDS, Unit, UnitKind
 
 
 class MembershipOut(serializers.Serializer):
@@ -75,12 +75,31 @@ class UnitTreeView(APIView):
 
 
 class PublicUnitTreeView(APIView):
-    """No login: the territorial tree, to pick the place of the problem."""
+    """No login: the territorial tree, to pick the place of the problem;
+    `?purpose=accusation`: the organs an accusation may name (governments,
+    departments, petition offices, reception centres)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses=UnitNodeOut(many=True), auth=[])
+    @extend_schema(
+        responses=UnitNodeOut(many=True),
+        auth=[],
+        parameters=[
+            OpenApiParameter(
+                "purpose",
+                str,
+                enum=["accusation"],
+                required=False,
+                description="accusation: the units an accusation may name as accused",
+            )
+        ],
+    )
     def get(self, request):
-        units = Unit.objects.filter(kind=UnitKind.TERRITORIAL, is_active=True)
+        kinds = (
+            ACCUSABLE_KINDS
+            if request.query_params.get("purpose") == "accusation"
+            else {UnitKind.TERRITORIAL}
+        )
+        units = Unit.objects.filter(kind__in=kinds, is_active=True)
         return Response(_tree_json(selectors.unit_tree(units)))

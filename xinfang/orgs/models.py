@@ -28,6 +28,18 @@ class UnitKind(models.TextChoices):
     MEDIATION_COMMITTEE = "mediation_committee", _("Professional mediation committee")
 
 
+# What an accusation (检举控告) may name as the accused unit: organs and their
+# offices, not the mediation bodies.
+ACCUSABLE_KINDS = frozenset(
+    {
+        UnitKind.TERRITORIAL,
+        UnitKind.DEPARTMENT,
+        UnitKind.PETITION_OFFICE,
+        UnitKind.RECEPTION_CENTRE,
+    }
+)
+
+
 class MediationType(models.TextChoices):
     """The eight professional mediation committees (专业调解组织)."""
 

@@ -28,7 +28,7 @@ from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, Permission
 from xinfang.core.pii import validate_id_number, validate_phone
 from xinfang.core.uploads import check_uploads
 from xinfang.orgs import permissions
-from xinfang.orgs.models import Membership, Role, Unit, UnitKind, UnitLink
+from xinfang.orgs.models import ACCUSABLE_KINDS, Membership, Role, Unit, UnitKind, UnitLink
 
 from . import selectors, workflow
 from .models import (
@@ -52,11 +52,6 @@ from .models import (
 
 log = logging.getLogger(__name__)
 User = get_user_model()
-
-# What an accusation may name as the accused unit: organs, not the mediation bodies.
-ACCUSABLE_KINDS = frozenset(
-    {UnitKind.TERRITORIAL, UnitKind.DEPARTMENT, UnitKind.PETITION_OFFICE, UnitKind.RECEPTION_CENTRE}
-)
 
 MAX_REPRESENTATIVES = 5  # a group visit sends at most 5 representatives (信访条例 Art. 18)
 COLLECTIVE_FROM = 5  # 集体访: five or more people

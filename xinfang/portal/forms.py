@@ -8,9 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.uploads import max_file_bytes, max_files
-from xinfang.orgs.models import Level, Unit, UnitKind
+from xinfang.orgs.models import ACCUSABLE_KINDS, Level, Unit, UnitKind
 from xinfang.petitions.models import Category, Purpose, Rating
-from xinfang.petitions.services import ACCUSABLE_KINDS
 
 MAX_REPRESENTATIVES = 5
 

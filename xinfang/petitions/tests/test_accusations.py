@@ -492,3 +492,11 @@ def test_a_clerk_of_the_accused_unit_registers_it_and_sees_it_no_more(
     again = page.post(reverse("petitions:register"), data)  # resent: the same matter
     assert again.status_code == 200 and Petition.objects.filter(summary="检举本镇干部").count() == 1
     assert page.get(reverse("petitions:detail", args=[p.pk])).status_code == 404
+
+
+def test_the_public_api_lists_the_units_an_accusation_may_name(demo_tree):
+    api = APIClient()
+    places = str(api.get("/api/v1/public/units").json())
+    organs = str(api.get("/api/v1/public/units?purpose=accusation").json())
+    assert "市纪委监委" not in places and "市纪委监委" in organs
+    assert "八台镇" in organs and "调解" not in organs
