@@ -137,10 +137,19 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
     template with an error is refused and nothing changes."""
 
     form = NoticeTemplateForm
-    list_display = ["kind", "kind_label", "title", "is_active", "updated_at", "updated_by"]
-    list_filter = ["is_active"]
-    readonly_fields = ["placeholders", "preview", "updated_at", "updated_by"]
+    list_display = [
+        "kind",
+        "kind_label",
+        "title",
+        "is_active",
+        "needs_review",
+        "updated_at",
+        "updated_by",
+    ]
+    list_filter = ["is_active", "needs_review"]
+    readonly_fields = ["review_notice", "placeholders", "preview", "updated_at", "updated_by"]
     fields = [
+        "review_notice",
         "kind",
         "title",
         "body",
@@ -155,6 +164,19 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting would take the notice away from every matter: make it inactive.
         return False
+
+    @admin.display(description=_("law in force"))
+    def review_notice(self, obj):
+        if obj is None or not obj.needs_review:
+            return _("This text is up to date with the default wording.")
+        return format_html(
+            '<strong class="errornote">{}</strong>',
+            _(
+                "The default wording of this notice changed with the law in force (the "
+                "信访工作条例 of 2022), but this text had been edited here and was left as "
+                "it is. Check its articles (use {{ law.… }} placeholders) and save it."
+            ),
+        )
 
     @admin.display(description=_("kind of document"))
     def kind_label(self, obj):

@@ -1,13 +1,16 @@
 """The statutory calendar: every deadline of a petition matter is computed here.
 
-Legal basis (信访条例, 2005; the 信访工作条例 of 2022 keeps the same periods):
-- Art. 21: the petition office forwards or assigns (转送/交办) within 15 days.
-- Art. 22: the competent organ decides on acceptance (受理) within 15 days.
-- Art. 33: handled (办结) within 60 days of acceptance; a complex matter may be
+Legal basis: the 信访工作条例 (2022), cited through core.law (CLOCKS names the key):
+- Art. 22: the petition office forwards or assigns (转送/交办) within 15 days.
+- Art. 23(3): the unit it was sent to tells the petitioner within 15 days of
+  receiving it whether it takes the matter (受理), or objects within 5 working
+  days with detailed reasons.
+- Art. 34: handled (办结) within 60 days of acceptance; a complex matter may be
   extended once, by at most 30 days, with the head's approval.
-- Art. 34: review (复查) may be asked within 30 days of the reply; decided in 30 days.
-- Art. 35: re-review (复核) may be asked within 30 days; decided in 30 days; the
-  time a public hearing (听证) takes is not counted.
+- Art. 35: review (复查) may be asked within 30 days of receiving the written
+  answer; decided in 30 days.
+- Art. 36: re-review (复核) likewise; the time a public hearing (听证) takes is
+  not counted.
 
 How days are counted (the general rule on periods, 民法典 Art. 201 and 203):
 the day the period starts is not counted; a period that ends on a rest day
@@ -44,6 +47,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import law
 from .exceptions import InvalidInput
 
 # Statutory dates are Beijing dates whatever timezone a user has activated.
@@ -125,9 +129,14 @@ class ClockSpec:
     days: int
     kind: Literal["calendar", "working"]
     label: str
-    basis: str
+    basis: str  # a key of core.law.BASES, or the name of a local rule
     setting: str | None = None
     extendable: bool = False
+
+    @property
+    def citation(self) -> str:
+        """The legal basis as cited: 《信访工作条例》第二十二条第一款 (or the local rule)."""
+        return law.cite(self.basis) if self.basis in law.BASES else self.basis
 
     @property
     def period(self) -> int:
@@ -140,28 +149,23 @@ class ClockSpec:
 
 
 CLOCKS: dict[str, ClockSpec] = {
-    Clock.FORWARD: ClockSpec(15, "calendar", _("forward"), "信访条例(2005)第二十一条"),
+    Clock.FORWARD: ClockSpec(15, "calendar", _("forward"), "forward"),
     # Signing for an assigned matter (签收) is set by local rules, not by the
     # regulation, hence the setting.
     Clock.SIGN: ClockSpec(
         1, "working", _("sign"), "本地交办规定", setting="XINFANG_SIGN_WORKING_DAYS"
     ),
-    # The dispatcher may object to a handler's return within 5 working days (local rule).
-    Clock.RETURN_OBJECTION: ClockSpec(5, "working", _("object to a return"), "本地交办规定"),
-    Clock.ACCEPT: ClockSpec(15, "calendar", _("accept"), "信访条例(2005)第二十二条"),
-    Clock.HANDLE: ClockSpec(
-        60, "calendar", _("handle"), "信访条例(2005)第三十三条", extendable=True
-    ),
+    # The receiving unit objects to a forwarded matter (and returns it) within 5
+    # working days, with detailed reasons (statutory: 信访工作条例 Art. 23(3)).
+    Clock.RETURN_OBJECTION: ClockSpec(5, "working", _("object to a return"), "return_objection"),
+    Clock.ACCEPT: ClockSpec(15, "calendar", _("accept"), "accept_forwarded"),
+    Clock.HANDLE: ClockSpec(60, "calendar", _("handle"), "handle_period", extendable=True),
     # Not a clock of its own: the cap on the one extension of "handle".
-    Clock.EXTENSION_MAX: ClockSpec(30, "calendar", _("extension"), "信访条例(2005)第三十三条"),
-    Clock.REVIEW_REQUEST: ClockSpec(
-        30, "calendar", _("ask for review"), "信访条例(2005)第三十四条"
-    ),
-    Clock.REVIEW: ClockSpec(30, "calendar", _("review"), "信访条例(2005)第三十四条"),
-    Clock.RE_REVIEW_REQUEST: ClockSpec(
-        30, "calendar", _("ask for re-review"), "信访条例(2005)第三十五条"
-    ),
-    Clock.RE_REVIEW: ClockSpec(30, "calendar", _("re-review"), "信访条例(2005)第三十五条"),
+    Clock.EXTENSION_MAX: ClockSpec(30, "calendar", _("extension"), "handle_period"),
+    Clock.REVIEW_REQUEST: ClockSpec(30, "calendar", _("ask for review"), "review"),
+    Clock.REVIEW: ClockSpec(30, "calendar", _("review"), "review"),
+    Clock.RE_REVIEW_REQUEST: ClockSpec(30, "calendar", _("ask for re-review"), "re_review"),
+    Clock.RE_REVIEW: ClockSpec(30, "calendar", _("re-review"), "re_review"),
 }
 
 
@@ -354,7 +358,7 @@ def deadline_for(
         deadline = add_working_days(start + timedelta(days=paused_days), spec.period)
     else:
         deadline = add_calendar_days(start, spec.period + extension_days + paused_days)
-    notes = [f"{clock}: {spec.basis}"]
+    notes = [f"{clock}: {spec.citation}"]
     if extension_days:
         notes.append(f"extended by {extension_days} days")
     if paused_days:

@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import logging
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import law
 from .exceptions import DomainError
 
 FONT_ENV = "XINFANG_PDF_FONT"
@@ -671,6 +673,12 @@ def template_errors(kind: str, **texts: str) -> dict[str, list[str]]:
                         "known": ", ".join(sorted(spec.placeholders)),
                     }
                 )
+        unknown_bases = sorted(set(re.findall(r"\blaw\.(\w+)", source or "")) - set(law.BASES))
+        if unknown_bases:
+            errors.setdefault(name, []).append(
+                _("Unknown legal basis: %(names)s. The law table has: %(known)s.")
+                % {"names": ", ".join(unknown_bases), "known": ", ".join(sorted(law.BASES))}
+            )
     return errors
 
 

@@ -132,6 +132,15 @@ class NoticeTemplate(models.Model):
         default=True,
         help_text=_("An inactive notice is not offered for download."),
     )
+    needs_review = models.BooleanField(
+        _("to review for the law in force"),
+        default=False,
+        help_text=_(
+            "Set when the default wording changed with the law (the 信访工作条例 of 2022) "
+            "while this text had been edited here: compare it with the new wording and "
+            "save it again."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

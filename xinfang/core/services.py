@@ -141,6 +141,7 @@ def notice_template_save(
         template.body = body
         template.basis = basis
         template.is_active = is_active
+        template.needs_review = False  # saved by a person who read it
         template.updated_by = actor
         template.save()
     return template

@@ -1278,7 +1278,7 @@ def petition_divert(
     p = diversion.lock(actor, petition_id)
     if not (getattr(actor, "is_superuser", False) or mperms.may_act_on_petition(actor, p)):
         raise PermissionDenied(_("Only the matter's dispatcher or handler may divert it."))
-    diversion.check_divertible(p)  # never an accusation (信访条例 Art. 23)
+    diversion.check_divertible(p)  # never an accusation (信访工作条例 Art. 30)
     if Dispute.objects.filter(petition=p, state__in=OPEN_DISPUTE_STATES).exists():
         raise Conflict(_("This matter is already in mediation."))
     respondents = [r for r in respondents or [] if (r.get("name") or "").strip()]

@@ -25,12 +25,12 @@ DIVERTIBLE_STATES = frozenset(
 )
 CONCLUDED_BY_MEDIATION = "mediation"
 
-# 信访条例 Art. 23: an accusation is never shown to the one it accuses. Mediation is
+# 信访工作条例 Art. 30: an accusation is never shown to the one it accuses. Mediation is
 # between parties: the accused would be the respondent and read the accusation
 # (the dispute's parties, body and units all see its details), so it stays a
 # petition, handled confidentially.
 ACCUSATION_NOT_DIVERTED = gettext_lazy(
-    "An accusation is handled as a petition, confidentially (信访条例 Art. 23), "
+    "An accusation is handled as a petition, confidentially (信访工作条例 Art. 30), "
     "not mediated between the parties: it cannot be diverted to mediation."
 )
 

@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xinfang.core import calendar
+from xinfang.core import calendar, law
 from xinfang.core.documents import (
     chinese_date,
     register_document_kind,
@@ -33,7 +33,7 @@ from xinfang.core.documents import (
 from xinfang.core.exceptions import NotFound
 from xinfang.core.models import NoticeTemplate
 
-from . import selectors
+from . import selectors, workflow
 from .models import Outcome, Petition, PetitionEvent, Route
 
 # The event's action → the kind of notice it answers with.
@@ -80,8 +80,28 @@ PLACEHOLDERS = {
     "responsible_unit": gettext_lazy("the unit that gave the opinion"),
     "review_unit": gettext_lazy("the unit that gave the review opinion"),
     "requested_on": gettext_lazy("the date review or re-review was asked for"),
-    "basis": gettext_lazy("the articles the event cites"),
+    "basis": gettext_lazy("the articles this notice rests on (from the law table)"),
+    "law": gettext_lazy(
+        "any legal basis by its key, e.g. {{ law.handle_period }} → 《信访工作条例》第三十四条 "
+        "(keys: see xinfang/core/law.py)"
+    ),
 }
+
+
+# Which bases each notice rests on (keys of core.law). A notice is rendered from
+# the law table on every download, so a citation is corrected everywhere at once.
+def bases_for(e: PetitionEvent, route_code: str) -> tuple[str, ...]:
+    if e.action == "accept":
+        forwarded = e.petition.forwarded_on is not None
+        return ("accept_forwarded" if forwarded else "accept_direct", "handle_period")
+    if e.action in ("decline", "decline_intake", "no_longer_accepted"):
+        return workflow.ROUTE_BASES.get(route_code, ("other_procedures",))
+    return {
+        "extend": ("handle_period",),
+        "reply": ("opinion", "review"),
+        "review_reply": ("review", "re_review"),
+        "re_review_reply": ("re_review", "no_longer_accepted"),
+    }[e.action]
 
 
 @dataclass(frozen=True)
@@ -168,11 +188,6 @@ def _petitioner_names(petition: Petition) -> str:
     return names
 
 
-def _basis(cited: str) -> str:
-    """信访条例(2005)第二十二条 → 《信访条例》第二十二条 (a title in book-title marks)."""
-    return re.sub(r"(信访工作条例|信访条例)(\(\d{4}\))?", r"《\1》", cited or "")
-
-
 def _label(choices, value) -> str:
     try:
         return str(choices(value).label)
@@ -239,7 +254,8 @@ def _context(e: PetitionEvent) -> dict:
         "requested_on": _requested_on(
             e, "request_re_review" if e.action == "re_review_reply" else "request_review"
         ),
-        "basis": _basis(d.get("basis", "")),
+        "basis": law.cite(*bases_for(e, route_code)),
+        "law": law.citations(),
     }
 
 
@@ -357,7 +373,8 @@ def _sample(kind: str):
             "responsible_unit": "××县××镇人民政府",
             "review_unit": "××县人民政府",
             "requested_on": chinese_date(today - dt.timedelta(days=5)),
-            "basis": "《信访条例》第二十二条",
+            "basis": law.cite("accept_forwarded", "handle_period"),
+            "law": law.citations(),
         }
         return {
             "context": context,

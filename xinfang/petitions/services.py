@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xinfang.core import calendar, notify, querycode
+from xinfang.core import calendar, law, notify, querycode
 from xinfang.core.calendar import Clock
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.pii import validate_id_number, validate_phone
@@ -53,7 +53,7 @@ from .models import (
 log = logging.getLogger(__name__)
 User = get_user_model()
 
-MAX_REPRESENTATIVES = 5  # a group visit sends at most 5 representatives (信访条例 Art. 18)
+MAX_REPRESENTATIVES = 5  # a group visit sends at most 5 representatives (信访工作条例 Art. 20)
 COLLECTIVE_FROM = 5  # 集体访: five or more people
 
 
@@ -141,8 +141,8 @@ def office_is_accused(office: Unit, accused_unit: Unit | None) -> bool:
 def territorial_above(unit: Unit) -> Unit:
     """The nearest territorial unit strictly above `unit`; the top unit if none.
 
-    Review goes to the organ one level up from the one that answered (Art. 34),
-    re-review one level further (Art. 35). Above the top of this system's tree
+    Review goes to the organ one level up from the one that answered (信访工作条例
+    Art. 35), re-review one level further (Art. 36). Above the top of this system's tree
     (a county-level city) the organs are outside it, so the top unit stands in.
     """
     above = (
@@ -551,7 +551,7 @@ def _no_longer_accepted(p: Petition, earlier: Petition) -> None:
         action="no_longer_accepted",
         from_state=from_state,
         public=True,
-        data={"same_as": earlier.number, "basis": "信访条例(2005)第三十五条"},
+        data={"same_as": earlier.number, "basis": law.cite("no_longer_accepted")},
     )
 
 
@@ -714,7 +714,7 @@ def _act(name: str):
 
 @_act("forward")
 def _forward(p, actor, *, responsible_unit: Unit | None = None, note: str = "", **_ignored):
-    """转送/交办 to the unit with authority (within 15 days of receipt, Art. 21)."""
+    """转送/交办 to the unit with authority (within 15 days of receipt, 信访工作条例 Art. 22)."""
     if responsible_unit is None:
         raise InvalidInput(field_errors={"responsible_unit": [_("Choose the responsible unit.")]})
     territory = p.office.parent or p.office
@@ -784,7 +784,7 @@ def _decline_common(p, *, route, reason):
     return {
         "note": reason,
         "public_text": reason,
-        "data": {"route": route, "basis": "信访条例(2005)第十四条、第二十一条"},
+        "data": {"route": route, "basis": law.cite(*workflow.ROUTE_BASES[route])},
     }
 
 
@@ -797,7 +797,7 @@ def _sign(p, actor, **_ignored):
         )
     p.handler = actor
     p.forwarded_on = p.forwarded_on or _today()
-    # The 15 days to decide on acceptance run from the day the unit received it (Art. 22).
+    # The 15 days to decide on acceptance run from the day the unit received it (Art. 23(3)).
     return {"data": {"handler": actor.pk}, "clock_start": p.forwarded_on}
 
 
@@ -805,7 +805,7 @@ def _sign(p, actor, **_ignored):
 def _return(p, actor, *, reason: str = "", **_ignored):
     """退回 with reason, within 5 working days of receiving it."""
     reason = _require_text(reason, "reason", _("Say why the matter is returned."))
-    limit = calendar.add_working_days(p.forwarded_on or _today(), 5).due
+    limit = calendar.deadline_for(Clock.RETURN_OBJECTION, p.forwarded_on or _today(), 0).due
     if _today() > limit:
         raise Conflict(
             _("The 5 working days to return this matter ended on %(date)s.")
@@ -814,13 +814,13 @@ def _return(p, actor, *, reason: str = "", **_ignored):
     p.responsible_unit = None
     p.handler = None
     p.forwarded_on = None
-    # The forward clock of Art. 21 counts from the day of receipt, not from the return.
+    # The forward clock of Art. 22 counts from the day of receipt, not from the return.
     return {"note": reason, "data": {"returned_by_unit": True}, "clock_start": p.received_on}
 
 
 @_act("accept")
 def _accept(p, actor, **_ignored):
-    """受理, with a written notice (Art. 22)."""
+    """受理, with a written notice (信访工作条例 Art. 23(3))."""
     p.accepted_on = _today()
     p.handler = p.handler or actor
     due = calendar.deadline_for(Clock.HANDLE, p.accepted_on)
@@ -829,7 +829,7 @@ def _accept(p, actor, **_ignored):
             "notice": "acceptance",
             "unit": p.responsible_unit.name,
             "due": due.due.isoformat(),
-            "basis": "信访条例(2005)第二十二条",
+            "basis": law.cite("accept_forwarded", "handle_period"),
         },
     }
 
@@ -878,7 +878,7 @@ def petition_declare_interest(
 
 @_act("extend")
 def _extend(p, actor, *, days: int | None = None, reason: str = "", **_ignored):
-    """One extension of at most 30 days, approved by the unit head, reason told (Art. 33)."""
+    """One extension of at most 30 days, approved by the unit head, reason told (Art. 34)."""
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -896,7 +896,7 @@ def _extend(p, actor, *, days: int | None = None, reason: str = "", **_ignored):
             "notice": "extension",
             "days": days,
             "due": p.due_date.isoformat(),
-            "basis": "信访条例(2005)第三十三条",
+            "basis": law.cite("handle_period"),
         },
     }
 
@@ -918,46 +918,46 @@ def _issue_opinion(p, *, kind: str, outcome: str, text: str, window_clock, basis
 
 @_act("reply")
 def _reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
-    """处理意见书: the written opinion (within 60 days, Art. 33)."""
+    """处理意见书: the written opinion (within 60 days, 信访工作条例 Art. 32, 34)."""
     return _issue_opinion(
         p,
         kind="opinion",
         outcome=outcome,
         text=text,
         window_clock=Clock.REVIEW_REQUEST,
-        basis="信访条例(2005)第三十二条、第三十三条",
+        basis=law.cite("opinion", "review"),
     )
 
 
 @_act("review_reply")
 def _review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
-    """复查意见书 (within 30 days, Art. 34)."""
+    """复查意见书 (within 30 days, Art. 35)."""
     return _issue_opinion(
         p,
         kind="review",
         outcome=outcome,
         text=text,
         window_clock=Clock.RE_REVIEW_REQUEST,
-        basis="信访条例(2005)第三十四条",
+        basis=law.cite("review", "re_review"),
     )
 
 
 @_act("re_review_reply")
 def _re_review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
-    """复核意见书 (within 30 days, Art. 35): final; the same facts are not accepted again."""
+    """复核意见书 (within 30 days, Art. 36): final; the same facts are not accepted again."""
     return _issue_opinion(
         p,
         kind="re_review",
         outcome=outcome,
         text=text,
         window_clock=None,
-        basis="信访条例(2005)第三十五条",
+        basis=law.cite("re_review", "no_longer_accepted"),
     )
 
 
 @_act("hearing_start")
 def _hearing_start(p, actor, *, note: str = "", **_ignored):
-    """听证: the time a public hearing takes is not counted (Art. 35)."""
+    """听证: the time a public hearing takes is not counted (Art. 36(2))."""
     p.hearing_started_on = _today()
     _derive_due(p)
     return {
@@ -1205,8 +1205,7 @@ def _lock_public(query_code: str) -> Petition:
 
 def _window_closed_message(p: Petition, what: str, article: str) -> str:
     return _(
-        "The 30 days to ask for %(what)s ended on %(date)s (%(article)s). The matter is "
-        "concluded; a new matter with the same facts and reasons would not be accepted."
+        "The 30 days to ask for %(what)s ended on %(date)s (%(article)s). The matter is concluded."
     ) % {
         "what": what,
         "date": p.window_ends_on.isoformat() if p.window_ends_on else "-",
@@ -1216,11 +1215,11 @@ def _window_closed_message(p: Petition, what: str, article: str) -> str:
 
 @transaction.atomic
 def petition_request_review(*, query_code: str, reasons: str) -> Petition:
-    """复查: within 30 days of the opinion, to the organ one level up (Art. 34)."""
+    """复查: within 30 days of the opinion, to the organ one level up (Art. 35)."""
     p = _lock_public(query_code)
     t = workflow.TRANSITIONS["request_review"]
     if p.state == State.OPINION_ISSUED and p.window_ends_on and _today() > p.window_ends_on:
-        raise Conflict(_window_closed_message(p, _("review"), "信访条例第三十四条"))
+        raise Conflict(_window_closed_message(p, _("review"), law.cite("review")))
     _check_state(p, t, None)
     reasons = _require_text(reasons, "reasons", _("Say why you ask for review."))
     p.review_unit = territorial_above(p.responsible_unit)
@@ -1242,11 +1241,11 @@ def petition_request_review(*, query_code: str, reasons: str) -> Petition:
 
 @transaction.atomic
 def petition_request_re_review(*, query_code: str, reasons: str) -> Petition:
-    """复核: within 30 days of the review opinion, one level further up (Art. 35)."""
+    """复核: within 30 days of the review opinion, one level further up (Art. 36)."""
     p = _lock_public(query_code)
     t = workflow.TRANSITIONS["request_re_review"]
     if p.state == State.REVIEW_ISSUED and p.window_ends_on and _today() > p.window_ends_on:
-        raise Conflict(_window_closed_message(p, _("re-review"), "信访条例第三十五条"))
+        raise Conflict(_window_closed_message(p, _("re-review"), law.cite("re_review")))
     _check_state(p, t, None)
     reasons = _require_text(reasons, "reasons", _("Say why you ask for re-review."))
     p.re_review_unit = territorial_above(p.review_unit)

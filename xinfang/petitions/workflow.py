@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.calendar import Clock
 
-from .models import OPEN_STATES, State
+from .models import OPEN_STATES, Route, State
 
 S = State
 
@@ -36,7 +36,7 @@ def _t(name, label, sources, target, permission, via, public):
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
-        # 转送/交办 within 15 days of receipt (信访条例 Art. 21).
+        # 转送/交办 within 15 days of receipt (信访工作条例 Art. 22).
         _t(
             "forward",
             _("Forward"),
@@ -102,7 +102,7 @@ TRANSITIONS: dict[str, Transition] = {
             False,
         ),
         _t("declare_interest", _("Declare an interest"), OPEN_STATES, None, "view", "any", False),
-        # One extension of at most 30 days, approved by the unit head (Art. 33).
+        # One extension of at most 30 days, approved by the unit head (信访工作条例 Art. 34).
         _t("extend", _("Extend"), {S.ACCEPTED}, None, "approve_extension", "responsible", True),
         _t(
             "reply",
@@ -140,7 +140,7 @@ TRANSITIONS: dict[str, Transition] = {
             "public",
             True,
         ),
-        # Time in a public hearing does not count (Art. 35).
+        # Time in a public hearing does not count (信访工作条例 Art. 36(2)).
         _t(
             "hearing_start",
             _("Start a hearing"),
@@ -248,6 +248,17 @@ EVALUATION_ROUND = {
     S.OPINION_ISSUED: "opinion",
     S.REVIEW_ISSUED: "review",
     S.RE_REVIEW_ISSUED: "re_review",
+}
+
+
+# The legal bases (keys of core.law) of a refusal, by the route the petitioner is
+# given (诉访分离 and 不再受理).
+ROUTE_BASES: dict[str, tuple[str, ...]] = {
+    Route.LITIGATION: ("legal_matters", "other_procedures"),
+    Route.ARBITRATION: ("other_procedures",),
+    Route.RECONSIDERATION: ("other_procedures",),
+    Route.OTHER_ORGAN: ("not_competent",),
+    Route.NO_LONGER_ACCEPTED: ("no_longer_accepted",),
 }
 
 

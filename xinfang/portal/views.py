@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xinfang.core import calendar
+from xinfang.core import calendar, law
 from xinfang.core.exceptions import Conflict, DomainError, InvalidInput
 from xinfang.core.pii import mask_phone
 from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_code
@@ -211,20 +211,23 @@ def _window_explanation(p: Petition, today) -> str:
     """Why the petitioner can no longer ask, and what the law allows."""
     if p.state == State.RE_REVIEW_ISSUED or p.re_review_issued_on:
         return _(
-            "The re-review opinion is final (信访条例 Art. 35): a new petition with the same "
+            "The re-review opinion is final (%(basis)s): a new petition with the same "
             "facts and reasons will not be accepted again. Where the law allows, you may "
             "still go to court, to arbitration or to administrative reconsideration."
-        )
+        ) % {"basis": law.cite("no_longer_accepted")}
     if p.state in (State.OPINION_ISSUED, State.REVIEW_ISSUED, State.CONCLUDED) and (
         p.window_ends_on and today > p.window_ends_on
     ):
         what = _("re-review") if p.review_issued_on else _("review")
         return _(
-            "The 30 days to ask for %(what)s ended on %(date)s (信访条例 Art. 34 and 35), so "
-            "the answer stands and the matter is concluded. A new petition with the same "
-            "facts and reasons would not be accepted; where the law allows, you may go to "
-            "court, to arbitration or to administrative reconsideration."
-        ) % {"what": what, "date": p.window_ends_on.isoformat()}
+            "The 30 days to ask for %(what)s ended on %(date)s (%(basis)s), so the answer "
+            "stands and the matter is concluded. Where the law allows, you may go to court, "
+            "to arbitration or to administrative reconsideration."
+        ) % {
+            "what": what,
+            "date": p.window_ends_on.isoformat(),
+            "basis": law.cite("re_review" if p.review_issued_on else "review"),
+        }
     if p.state == State.NOT_ACCEPTED:
         return _(
             "The matter was not accepted as a petition. The notice says where it belongs "

@@ -83,7 +83,7 @@ def test_it_moves_a_deadline_off_national_day():
     assert deadline.due == date(2026, 10, 8)
     assert deadline.moved_from == date(2026, 10, 1)
     assert deadline.provisional is False
-    assert "信访条例(2005)第二十一条" in deadline.basis
+    assert "《信访工作条例》第二十二条第一款" in deadline.basis
     assert "National Day" in deadline.basis
 
 

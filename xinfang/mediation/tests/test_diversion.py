@@ -108,7 +108,7 @@ def test_only_the_petitions_dispatcher_or_handler_diverts_and_only_before_an_opi
         _divert(people, p)
 
 
-# --- an accusation is not mediated (信访条例 Art. 23) ------------------------------------------
+# --- an accusation is not mediated (信访工作条例 Art. 30) ------------------------------------------
 
 
 def _accusation(register, med):
@@ -128,7 +128,7 @@ def test_an_accusation_is_not_diverted_to_mediation(people, register, med, trave
     p = _accusation(register, med)
     with pytest.raises(Conflict) as exc:
         _divert(people, p, type="land", respondents=[{"name": "王某"}])
-    assert "信访条例" in str(exc.value.message)
+    assert "信访工作条例" in str(exc.value.message)
     # Nothing reached the mediation network: no dispute the accused village could read.
     assert not Dispute.objects.filter(petition=p).exists()
     assert not selectors.visible_disputes(med["liaison_a"]).filter(summary=p.summary).exists()
@@ -143,7 +143,7 @@ def test_an_accusations_page_offers_no_diversion_and_says_why(
     client.force_login(people["dispatcher"])
     html = client.get(f"/petitions/{p.pk}/").content.decode()
     assert f"/mediation/divert/{p.pk}/" not in html
-    assert "信访条例" in html  # the reason, in place of the control
+    assert "信访工作条例" in html  # the reason, in place of the control
     r = client.post(
         f"/mediation/divert/{p.pk}/",
         {"divert-type": "land", "divert-respondent": "王某", "divert-to": "centre"},

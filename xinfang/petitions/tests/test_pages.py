@@ -323,7 +323,7 @@ def test_a_supervisor_may_not_see_personal_data_in_full(people, as_user, forward
 
 
 def test_an_accusation_is_hidden_from_the_accused_unit(people, as_user, register, travel):
-    """信访条例 Art. 23: the petition office itself is accused; its own dispatcher and
+    """信访工作条例 Art. 30: the petition office itself is accused; its own dispatcher and
     supervisor, who would otherwise have the matter on their lists, never see it."""
     travel(TODAY)
     p = register(
