@@ -37,6 +37,7 @@ from .models import (
     Purpose,
     Rating,
     Route,
+    ServiceMethod,
     State,
 )
 
@@ -91,6 +92,11 @@ class PublicSubmitIn(MatterIn):
     accused_name = serializers.CharField(
         max_length=60, required=False, allow_blank=True, default=""
     )
+    electronic_service = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Written answers count as received when opened with the query code.",
+    )
 
     def validate_consent(self, value):
         if not value:
@@ -101,6 +107,7 @@ class PublicSubmitIn(MatterIn):
 
 
 class StaffRegisterIn(MatterIn):
+    electronic_service = serializers.BooleanField(required=False, default=False)
     channel = serializers.ChoiceField(
         choices=[
             (c, Channel(c).label)
@@ -166,6 +173,9 @@ class ActionIn(serializers.Serializer):
     )
     accused_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
     share = serializers.BooleanField(required=False)
+    # record_service (送达)
+    method = serializers.ChoiceField(choices=ServiceMethod.choices, required=False)
+    served_on = serializers.DateField(required=False)
 
 
 class RevealIn(serializers.Serializer):
@@ -338,8 +348,9 @@ def public_json(p: Petition) -> dict:
                 "notice": e.data.get("notice") if isinstance(e.data, dict) else None,
             }
         )
+    # Before service is recorded no window runs: asking shows the answer arrived.
     can_ask = p.state in (State.OPINION_ISSUED, State.REVIEW_ISSUED) and (
-        p.window_ends_on is not None and calendar.today() <= p.window_ends_on
+        p.window_ends_on is None or calendar.today() <= p.window_ends_on
     )
     return {
         "number": p.number,
@@ -456,7 +467,10 @@ class PublicTrackView(PublicView):
         auth=[], responses=inline_serializer("PublicMatter", {"number": serializers.CharField()})
     )
     def get(self, request, query_code):
-        return Response(public_json(_public_get(query_code)))
+        p = _public_get(query_code)
+        if services.petition_opened_by_petitioner(petition_id=p.pk):
+            p = _public_get(query_code)  # served electronically just now
+        return Response(public_json(p))
 
 
 class PublicNoticeView(PublicView):

@@ -21,7 +21,16 @@ from xinfang.orgs import selectors as org_selectors
 from xinfang.orgs.models import Role, Unit, UnitKind
 
 from . import selectors
-from .models import STAFF_CHANNELS, Category, Channel, Outcome, Purpose, Route, State
+from .models import (
+    STAFF_CHANNELS,
+    Category,
+    Channel,
+    Outcome,
+    Purpose,
+    Route,
+    ServiceMethod,
+    State,
+)
 
 # --- choices ------------------------------------------------------------------------
 
@@ -173,6 +182,13 @@ class RegistrationForm(PageForm):
         help_text=_("Only for an accusation. It will never see the matter."),
     )
     accused_name = forms.CharField(label=_("Accused person"), max_length=60, required=False)
+    electronic_service = forms.BooleanField(
+        label=_("The petitioner accepts written answers electronically"),
+        required=False,
+        help_text=_(
+            "Opening the answer on the portal with the query code then counts as receiving it."
+        ),
+    )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     # A petition raised from a dispute whose mediation failed (the dispute's id).
@@ -222,6 +238,7 @@ class RegistrationForm(PageForm):
             "flags": {name: True for name in self.FLAGS if data.get(name)},
             "accused_unit": data["accused_unit"],
             "accused_name": data["accused_name"],
+            "electronic_service": bool(data.get("electronic_service")),
         }
 
 
@@ -531,6 +548,26 @@ class ShareIdentityForm(ActionForm):
     note = _text(_("Why (on the record)"), rows=2)
 
 
+class ServiceForm(ActionForm):
+    """送达: how and when the written answer reached the petitioner."""
+
+    method = forms.ChoiceField(label=_("How it was served"), choices=ServiceMethod.choices)
+    served_on = forms.DateField(
+        label=_("Received by the petitioner on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("By post: the date on the signed return receipt."),
+    )
+    note = _text(_("Note (internal)"), required=False, rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["served_on"].initial = calendar.today
+        if not self.petition.electronic_service:
+            self.fields["method"].choices = [
+                (v, label) for v, label in ServiceMethod.choices if v != ServiceMethod.ELECTRONIC
+            ]
+
+
 class AssignForm(ActionForm):
     handler = forms.TypedChoiceField(label=_("Handler"), coerce=int)
 
@@ -573,4 +610,5 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "merge": MergeForm,
     "set_accused": SetAccusedForm,
     "share_identity": ShareIdentityForm,
+    "record_service": ServiceForm,
 }

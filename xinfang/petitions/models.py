@@ -69,6 +69,16 @@ class Outcome(models.TextChoices):
     REJECT = "reject", _("Not supported")
 
 
+class ServiceMethod(models.TextChoices):
+    """How a written answer reached the petitioner (送达方式)."""
+
+    DIRECT = "direct", _("Handed over in person (直接送达)")
+    POST = "post", _("By post, on the day of the receipt (邮寄送达)")
+    ELECTRONIC = "electronic", _("Electronically: opened on the portal (电子送达)")
+    LEFT = "left", _("Left at the address (留置送达)")
+    PUBLIC = "public", _("By public notice (公告送达)")
+
+
 class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
@@ -185,6 +195,23 @@ class Petition(models.Model):
     )
 
     received_on = models.DateField(_("received on"))
+    electronic_service = models.BooleanField(
+        _("accepts electronic service"),
+        default=False,
+        help_text=_(
+            "Chosen by the petitioner at intake: a written answer opened on the portal "
+            "with the query code counts as received on that day."
+        ),
+    )
+    served_on = models.DateField(
+        _("current answer served on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the current written answer reached the petitioner; the 30 days to "
+            "ask for review or re-review run from it (信访工作条例 Art. 35, 36)."
+        ),
+    )
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     registering_unit = models.ForeignKey(
         Unit, verbose_name=_("registering unit"), on_delete=models.PROTECT, related_name="+"
@@ -363,6 +390,10 @@ class Petition(models.Model):
             return gettext("This matter was already extended once.")
         if action == "merge" and self.merged_into_id:
             return gettext("That matter is closed.")
+        if action == "record_service" and self.served_on:
+            return gettext("The written answer was served on %(date)s.") % {
+                "date": self.served_on.isoformat()
+            }
         if action == "share_identity":
             if not self.accusation:
                 return gettext("Only an accusation keeps the petitioner's identity back.")
@@ -471,6 +502,38 @@ class PetitionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.action} {self.at:%Y-%m-%d}"
+
+
+class NoticeService(models.Model):
+    """送达: how and when one written answer reached the petitioner. The review and
+    re-review windows run from this day ("自收到书面答复之日起", Art. 35, 36)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="services")
+    event = models.OneToOneField(
+        PetitionEvent,
+        verbose_name=_("written answer"),
+        on_delete=models.PROTECT,
+        related_name="service",
+    )
+    method = models.CharField(_("how"), max_length=12, choices=ServiceMethod.choices)
+    served_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("service of a written answer")
+        verbose_name_plural = _("services of written answers")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.method} {self.served_on}"
 
 
 class Evaluation(models.Model):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinfang.core import calendar, law
+from xinfang.core.calendar import Clock
 from xinfang.core.documents import (
     chinese_date,
     register_document_kind,
@@ -34,7 +35,7 @@ from xinfang.core.exceptions import NotFound
 from xinfang.core.models import NoticeTemplate
 
 from . import selectors, workflow
-from .models import Outcome, Petition, PetitionEvent, Route
+from .models import NoticeService, Outcome, Petition, PetitionEvent, Route
 
 # The event's action → the kind of notice it answers with.
 NOTICE_ACTIONS = {
@@ -216,6 +217,23 @@ def _requested_on(e: PetitionEvent, action: str) -> str:
     return chinese_date(calendar.to_local_date(request.at)) if request else ""
 
 
+# The petitioner's window each answer opens, counted from its service (送达).
+ANSWER_WINDOWS = {"reply": Clock.REVIEW_REQUEST, "review_reply": Clock.RE_REVIEW_REQUEST}
+
+
+def _window(e: PetitionEvent, d: dict):
+    """The last day to ask for review or re-review after this answer: 30 days from
+    the day it reached the petitioner (Art. 35, 36); unknown until then. (Events
+    of answers issued before service was recorded carry their window.)"""
+    clock = ANSWER_WINDOWS.get(e.action)
+    if clock is None:
+        return None
+    service = NoticeService.objects.filter(event=e).only("served_on").first()
+    if service is not None:
+        return calendar.deadline_for(clock, service.served_on).due
+    return d.get("window")
+
+
 def _context(e: PetitionEvent) -> dict:
     from .services import territorial_above
 
@@ -242,7 +260,7 @@ def _context(e: PetitionEvent) -> dict:
         "decided_on": chinese_date(calendar.to_local_date(e.at)),
         "due_date": chinese_date(d.get("due")),
         "days": d.get("days", ""),
-        "window_ends_on": chinese_date(d.get("window")),
+        "window_ends_on": chinese_date(_window(e, d)),
         "route": _label(Route, route_code),
         "route_code": route_code,
         "same_as": d.get("same_as", ""),

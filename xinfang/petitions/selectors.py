@@ -284,6 +284,18 @@ def waiting_for(user) -> Q:
             ),
         ),
         ("responsible_unit", "handle_petition", Q(state__in=active)),
+        # 待送达: a written answer whose service is not recorded yet.
+        (
+            "responsible_unit",
+            "handle_petition",
+            Q(state=State.OPINION_ISSUED, served_on__isnull=True),
+        ),
+        ("review_unit", "handle_petition", Q(state=State.REVIEW_ISSUED, served_on__isnull=True)),
+        (
+            "re_review_unit",
+            "handle_petition",
+            Q(state=State.RE_REVIEW_ISSUED, served_on__isnull=True),
+        ),
         ("review_unit", "handle_petition", Q(state=State.UNDER_REVIEW)),
         ("re_review_unit", "handle_petition", Q(state=State.UNDER_RE_REVIEW)),
         ("responsible_unit", "approve_extension", Q(state__in=active)),

@@ -37,6 +37,7 @@ from .models import (
     Category,
     Channel,
     Evaluation,
+    NoticeService,
     Notification,
     NumberSequence,
     Outcome,
@@ -47,6 +48,7 @@ from .models import (
     Rating,
     Recusal,
     Route,
+    ServiceMethod,
     State,
 )
 
@@ -65,8 +67,19 @@ def _today() -> dt.date:
 
 
 def _set_clock(p: Petition, *, start: dt.date | None = None) -> None:
-    """Start (or re-derive) the clock of the matter's state, through core.calendar."""
+    """Start (or re-derive) the clock of the matter's state, through core.calendar.
+
+    The petitioner's windows run from the day the written answer reached them
+    ("自收到书面答复之日起", 信访工作条例 Art. 35, 36), `served_on`, not from the day it
+    was issued: until service is recorded no window runs and none lapses."""
     clock = workflow.STATE_CLOCK[p.state]
+    if clock in workflow.PETITIONER_WINDOWS:
+        p.clock = clock
+        p.clock_started_on = p.served_on
+        p.paused_days = 0
+        p.hearing_started_on = None
+        _derive_due(p)
+        return
     if clock is None:
         p.clock = ""
         p.clock_started_on = p.due_date = p.yellow_from = p.window_ends_on = None
@@ -83,6 +96,11 @@ def _set_clock(p: Petition, *, start: dt.date | None = None) -> None:
 
 
 def _derive_due(p: Petition) -> None:
+    if p.clock in workflow.PETITIONER_WINDOWS and p.clock_started_on is None:
+        # Awaiting service (待送达): the window has not begun.
+        p.window_ends_on = p.due_date = p.yellow_from = None
+        p.due_provisional = False
+        return
     extension = p.extension_days if p.clock == Clock.HANDLE else 0
     deadline = calendar.deadline_for(
         p.clock, p.clock_started_on, p.paused_days, extension_days=extension
@@ -419,6 +437,7 @@ def petition_register(
     flags: dict[str, bool] | None = None,
     accused_unit: Unit | None = None,
     accused_name: str = "",
+    electronic_service: bool = False,
     attachments: list | None = None,
     idempotency_key: str | None = None,
     event_data: dict | None = None,
@@ -493,6 +512,7 @@ def petition_register(
         accused_unit=accused_unit if is_accusation else None,
         accused_name=(accused_name or "").strip()[:60] if is_accusation else "",
         office_accused=is_accusation and office_is_accused(office, accused_unit),
+        electronic_service=bool(electronic_service),
         idempotency_key=idempotency_key,
         state=State.REGISTERED,
         **chosen,
@@ -611,6 +631,13 @@ def _via_units(p: Petition, via: str) -> list[int | None]:
             p.re_review_unit_id if p.state == State.UNDER_RE_REVIEW else p.review_unit_id
         ],
         "registering": [p.registering_unit_id],
+        "answering": [
+            {
+                State.OPINION_ISSUED: p.responsible_unit_id,
+                State.REVIEW_ISSUED: p.review_unit_id,
+                State.RE_REVIEW_ISSUED: p.re_review_unit_id,
+            }.get(p.state)
+        ],
         "any": list(p.scope_unit_ids()),
     }[via]
 
@@ -910,9 +937,9 @@ def _issue_opinion(p, *, kind: str, outcome: str, text: str, window_clock, basis
     issued_on = _today()
     setattr(p, f"{kind}_outcome", outcome)
     setattr(p, f"{kind}_issued_on", issued_on)
-    data = {"notice": kind, "outcome": outcome, "basis": basis}
-    if window_clock is not None:
-        data["window"] = calendar.deadline_for(window_clock, issued_on).due.isoformat()
+    # A new written answer: its window waits for its own service.
+    p.served_on = None
+    data = {"notice": kind, "outcome": outcome, "basis": basis, "awaiting_service": True}
     return {"public_text": text, "data": data}
 
 
@@ -953,6 +980,81 @@ def _re_review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored)
         window_clock=None,
         basis=law.cite("re_review", "no_longer_accepted"),
     )
+
+
+def _latest_answer(p: Petition) -> PetitionEvent | None:
+    action = workflow.ANSWER_ACTIONS.get(p.state)
+    if action is None:
+        return None
+    return PetitionEvent.objects.filter(petition=p, action=action).order_by("-at", "-pk").first()
+
+
+def _serve(p: Petition, *, method: str, served_on: dt.date, actor, note: str = "") -> dict:
+    """Record the service of the current written answer and start the window."""
+    answer = _latest_answer(p)
+    if answer is None:
+        raise Conflict(_("There is no written answer to serve."))
+    NoticeService.objects.create(
+        petition=p,
+        event=answer,
+        method=method,
+        served_on=served_on,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        note=(note or "").strip()[:200],
+    )
+    p.served_on = served_on
+    _set_clock(p)
+    return {
+        "note": note,
+        "data": {
+            "method": method,
+            "served_on": served_on.isoformat(),
+            "answer": answer.action,
+            "window": p.window_ends_on.isoformat() if p.window_ends_on else None,
+        },
+    }
+
+
+@_act("record_service")
+def _record_service(
+    p, actor, *, method: str = "", served_on: dt.date | None = None, note: str = "", **_ignored
+):
+    """送达: how and when the current written answer reached the petitioner. Electronic
+    service counts only where the petitioner chose it at intake; a post receipt,
+    a hand-over, a notice left or published each carry their own date."""
+    if method not in ServiceMethod.values:
+        raise InvalidInput(field_errors={"method": [_("Choose how it was served.")]})
+    if method == ServiceMethod.ELECTRONIC and not p.electronic_service:
+        raise InvalidInput(
+            field_errors={
+                "method": [_("The petitioner did not choose electronic service at intake.")]
+            }
+        )
+    served_on = served_on or _today()
+    answer = _latest_answer(p)
+    issued_on = calendar.to_local_date(answer.at) if answer is not None else None
+    if served_on > _today() or (issued_on is not None and served_on < issued_on):
+        raise InvalidInput(
+            field_errors={
+                "served_on": [_("The day of service lies between the day of issue and today.")]
+            }
+        )
+    return _serve(p, method=method, served_on=served_on, actor=actor, note=note)
+
+
+@transaction.atomic
+def petition_opened_by_petitioner(*, petition_id: int) -> bool:
+    """The petitioner opened the matter with the query code (portal, API). Where
+    they chose electronic service, an unserved written answer counts as received
+    today (电子送达). Returns whether a service was recorded."""
+    p = Petition.objects.select_for_update().get(pk=petition_id)
+    if not p.electronic_service or p.served_on or p.state not in workflow.ANSWER_ACTIONS:
+        return False
+    t = workflow.TRANSITIONS["record_service"]
+    from_state = p.state
+    result = _serve(p, method=ServiceMethod.ELECTRONIC, served_on=_today(), actor=None)
+    _finish(p, t, actor=None, from_state=from_state, **result)
+    return True
 
 
 @_act("hearing_start")
@@ -1156,6 +1258,7 @@ petition_own = _own
 petition_merge = _merge
 petition_set_accused = _set_accused
 petition_share_identity = _share_identity
+petition_record_service = _record_service
 
 STAFF_ACTIONS = {
     "forward": petition_forward,
@@ -1179,6 +1282,7 @@ STAFF_ACTIONS = {
     "merge": petition_merge,
     "set_accused": petition_set_accused,
     "share_identity": petition_share_identity,
+    "record_service": petition_record_service,
 }
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .models import Channel, Outcome, PetitionEvent, Rating, Route
+from .models import Channel, Outcome, PetitionEvent, Rating, Route, ServiceMethod
 
 
 def _date(value) -> str:
@@ -62,9 +62,28 @@ def describe(event: PetitionEvent) -> str:
             "date": _date(d.get("due")),
         }
     if a == "reply":
+        if not d.get("window"):
+            return _(
+                "Opinion issued (%(outcome)s). Review may be asked for within 30 days of "
+                "receiving it."
+            ) % {"outcome": _label(Outcome, d.get("outcome", ""))}
         return _("Opinion issued (%(outcome)s). You may ask for review until %(date)s.") % {
             "outcome": _label(Outcome, d.get("outcome", "")),
             "date": _date(d.get("window")),
+        }
+    if a == "record_service":
+        if d.get("window"):
+            return _(
+                "The written answer reached the petitioner on %(date)s (%(method)s); the next "
+                "step may be asked for until %(window)s."
+            ) % {
+                "date": _date(d.get("served_on")),
+                "method": _label(ServiceMethod, d.get("method", "")),
+                "window": _date(d.get("window")),
+            }
+        return _("The written answer reached the petitioner on %(date)s (%(method)s).") % {
+            "date": _date(d.get("served_on")),
+            "method": _label(ServiceMethod, d.get("method", "")),
         }
     if a == "request_review":
         return _("Review requested; %(unit)s reviews it by %(date)s.") % {
@@ -72,6 +91,11 @@ def describe(event: PetitionEvent) -> str:
             "date": _date(d.get("due")),
         }
     if a == "review_reply":
+        if not d.get("window"):
+            return _(
+                "Review opinion issued (%(outcome)s). Re-review may be asked for within 30 "
+                "days of receiving it."
+            ) % {"outcome": _label(Outcome, d.get("outcome", ""))}
         return _(
             "Review opinion issued (%(outcome)s). You may ask for re-review until %(date)s."
         ) % {

@@ -114,6 +114,7 @@ def _clock_info(p) -> dict | None:
     }
     info["days"] = _days(p.due_date or p.window_ends_on)
     info["is_window"] = p.clock in workflow.PETITIONER_WINDOWS
+    info["awaiting_service"] = info["is_window"] and p.served_on is None
     return info
 
 

@@ -177,6 +177,17 @@ TRANSITIONS: dict[str, Transition] = {
             "public",
             False,
         ),
+        # 送达: the unit that answered records how and when its written answer
+        # reached the petitioner; the review window runs from that day.
+        _t(
+            "record_service",
+            _("Record service"),
+            {S.OPINION_ISSUED, S.REVIEW_ISSUED, S.RE_REVIEW_ISSUED},
+            None,
+            "handle_petition",
+            "answering",
+            True,
+        ),
         # 审核认定办结: the petition office verifies the matter is resolved.
         _t(
             "conclude",
@@ -242,6 +253,13 @@ STATE_CLOCK: dict[str, str | None] = {
 # A window for the petitioner (not a duty of staff): when it lapses the matter
 # is concluded, and it does not make the matter red.
 PETITIONER_WINDOWS = frozenset({Clock.REVIEW_REQUEST, Clock.RE_REVIEW_REQUEST})
+
+# The event of the written answer that each state waits to have served.
+ANSWER_ACTIONS = {
+    S.OPINION_ISSUED: "reply",
+    S.REVIEW_ISSUED: "review_reply",
+    S.RE_REVIEW_ISSUED: "re_review_reply",
+}
 
 # Which answer an evaluation in each state is about.
 EVALUATION_ROUND = {

@@ -148,6 +148,17 @@ class SubmitForm(forms.Form):
             "required": _("We need your consent to handle your personal data for this matter.")
         },
     )
+    electronic_service = forms.BooleanField(
+        label=_(
+            "Send me the written answers here: when I open an answer with my query code, "
+            "it counts as received that day."
+        ),
+        required=False,
+        help_text=_(
+            "The 30 days to ask for review then run from the day you open it. Without "
+            "this, answers come by post or in person."
+        ),
+    )
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):

@@ -124,6 +124,7 @@ def submit(request):
                 attachments=data["attachments"],
                 accused_unit=_accused_unit(data),
                 accused_name=data["accused_name"] if data["purpose"] == "accusation" else "",
+                electronic_service=data["electronic_service"],
             )
         except (Category.DoesNotExist, Unit.DoesNotExist):
             form.add_error(None, _("Choose the category and the place from the lists."))
@@ -273,6 +274,8 @@ def matter(request):
     p = _tracked(request)
     if p is None:
         return redirect("portal:track")
+    if services.petition_opened_by_petitioner(petition_id=p.pk):
+        p = _tracked(request)  # served electronically just now: the window runs
     return render(request, "portal/matter.html", _matter_context(request, p))
 
 

@@ -8,12 +8,15 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from xinfang.core import calendar
 from xinfang.core.documents import FontUnavailable, chinese_date, cjk_font, missing_glyphs
 from xinfang.core.models import NoticeTemplate
 from xinfang.petitions import notices, services
-from xinfang.petitions.models import PetitionEvent
+from xinfang.petitions.models import NoticeService, PetitionEvent
 
 from .fixtures import unit
+
+D = dt.date
 
 pdfium = pytest.importorskip("pypdfium2")
 
@@ -85,6 +88,9 @@ def walk(people, register, travel):
             return p
         travel("2026-12-10")
         p = act(people["handler"], p, "reply", outcome="support", text="已责令用工单位十日内支付。")
+        # Handed over three days later (送达): the window runs from then.
+        travel("2026-12-13")
+        p = act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 12, 13))
         if until == "reply":
             return p
         travel("2026-12-20")
@@ -93,6 +99,8 @@ def walk(people, register, travel):
         p = act(
             people["reviewer"], p, "review_reply", outcome="reject", text="经复查，维持原意见。"
         )
+        travel("2027-01-09")
+        p = act(people["reviewer"], p, "record_service", method="post", served_on=D(2027, 1, 8))
         if until == "review_reply":
             return p
         travel("2027-01-12")
@@ -139,6 +147,10 @@ def dates_expected(e) -> list[str]:
     for key in ("due", "window"):
         if data.get(key):
             found.append(chinese_date(data[key]))
+    service = NoticeService.objects.filter(event=e).first()
+    if service is not None:  # the window, counted from the day of service
+        clock = {"reply": "review_request", "review_reply": "re_review_request"}[e.action]
+        found.append(chinese_date(calendar.deadline_for(clock, service.served_on).due))
     return found
 
 

@@ -61,6 +61,8 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel):
     travel("2026-12-01")
     p = act(people["handler"], p, "reply", outcome="support", text="责令公司在30日内支付。")
     assert p.state == State.OPINION_ISSUED
+    assert p.window_ends_on is None and p.served_on is None  # awaiting service (待送达)
+    p = act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 12, 1))
     assert p.window_ends_on == D(2026, 12, 31)
     assert p.due_date is None and colour(p, "2026-12-30") == "blue"  # the petitioner's window
 
@@ -202,7 +204,8 @@ def test_a_review_request_after_the_window_is_refused_with_the_reason(people, re
     p = act(people["handler"], p, "sign")
     p = act(people["handler"], p, "accept")
     p = act(people["handler"], p, "reply", outcome="explain", text="已解释政策。")
-    travel("2026-12-03")  # 30 days from 2 Nov = 2 Dec
+    p = act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 11, 2))
+    travel("2026-12-03")  # 30 days from service on 2 Nov = 2 Dec
     with pytest.raises(Conflict) as exc:
         services.petition_request_review(query_code=p.query_code, reasons="不服")
     assert "2026-12-02" in str(exc.value.message)

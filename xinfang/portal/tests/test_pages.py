@@ -243,6 +243,9 @@ def test_after_the_window_the_page_says_why_not(anon, demo_tree, register, peopl
     act(people["handler"], p, "accept")
     travel("2026-10-20")
     p = act(people["handler"], p, "reply", outcome="explain", text="已解释。")
+    p = act(
+        people["handler"], p, "record_service", method="direct", served_on=dt.date(2026, 10, 20)
+    )
     travel((p.window_ends_on + dt.timedelta(days=1)).isoformat())
     english(anon)
     track(anon, p.query_code)
