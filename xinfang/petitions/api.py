@@ -391,10 +391,13 @@ class PublicSubmitView(PublicView):
     )
     def post(self, request):
         key = (request.headers.get("Idempotency-Key") or "").strip()[:64] or None
-        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+        # Never request.data.copy(): on multipart it deep-copies the uploads, and a
+        # file over 2.5 MB is a temporary file on disk that cannot be copied (a 500).
         if hasattr(request.data, "getlist"):
-            data = {k: request.data.get(k) for k in request.data}
+            data = {k: request.data.get(k) for k in request.data if k != "attachments"}
             data["attachments"] = request.FILES.getlist("attachments")
+        else:
+            data = dict(request.data) if isinstance(request.data, dict) else {}
         s = PublicSubmitIn(data=data)
         s.is_valid(raise_exception=True)
         v = dict(s.validated_data)
