@@ -372,8 +372,10 @@ class PublicCategoryView(PublicView):
 
 
 class PublicSubmitView(PublicView):
-    """Submit a matter online. Send an Idempotency-Key header (any unique string
-    per submission): a retry with the same key answers the same matter."""
+    """Submit a matter online. Send an Idempotency-Key header (1 to 64 printable
+    ASCII characters, unique per submission): a retry with the same key and the
+    same body answers the same matter (200, Idempotent-Replayed); the same key with
+    another body is a 409. A key is in force for 24 hours."""
 
     throttle_scope = "public_submit"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -390,7 +392,7 @@ class PublicSubmitView(PublicView):
         auth=[],
     )
     def post(self, request):
-        key = (request.headers.get("Idempotency-Key") or "").strip()[:64] or None
+        key = request.headers.get("Idempotency-Key")
         # Never request.data.copy(): on multipart it deep-copies the uploads, and a
         # file over 2.5 MB is a temporary file on disk that cannot be copied (a 500).
         if hasattr(request.data, "getlist"):

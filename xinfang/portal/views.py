@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xinfang.core import calendar
 from xinfang.core.exceptions import Conflict, DomainError, InvalidInput
+from xinfang.core.idempotency import IdempotencyKeyReused
 from xinfang.core.pii import mask_phone
 from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_code
 from xinfang.orgs.models import Unit
@@ -106,6 +107,7 @@ def submit(request):
         return _slow_down(request, wait)
     form = SubmitForm(request.POST, request.FILES)
     formset = PetitionerFormSet(request.POST, prefix="p")
+    status = 400
     if form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         people_count = data["people_count"] if data["who"] == "group" else 1
@@ -129,6 +131,19 @@ def submit(request):
             _apply_errors(form, formset, exc.field_errors)
             if not exc.field_errors:
                 form.add_error(None, str(exc.message))
+        except IdempotencyKeyReused:
+            # This form was already sent with other content (Back, edit, send):
+            # say so, and give the form a new token so that it can be sent as new.
+            form.add_error(
+                None,
+                _(
+                    "This form was already sent once with different content. If this is "
+                    "a new matter, check the form and send it again."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data["submission_token"] = uuid.uuid4().hex
+            status = 409
         else:
             phones = [p.phone for p in petition.petitioners.all() if p.phone]
             request.session[SESSION_RECEIPT] = {
@@ -141,7 +156,7 @@ def submit(request):
         request,
         "portal/submit.html",
         {"form": form, "formset": formset, "files_again": had_files},
-        status=400,
+        status=status,
     )
 
 
