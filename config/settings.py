@@ -232,6 +232,10 @@ XINFANG_REQUEST_MAX_BYTES = int(env("REQUEST_MAX_MB", "25")) * 1024 * 1024
 # Text fields and JSON bodies (not files) stay at Django's 2.5 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# An Idempotency-Key (and a form's one-time token) answers its first result for
+# this many hours after its first use; then it is free again (core.idempotency).
+IDEMPOTENCY_KEY_HOURS = int(env("IDEMPOTENCY_KEY_HOURS", "24"))
+
 # --- API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
