@@ -40,6 +40,13 @@ CONFLICT_MESSAGE = _(
     "Use a new key for each new submission."
 )
 
+# What a person is told when a form's one-time token comes back with other content
+# (Back, edit, send; or a draft kept on the phone): the form gets a new token.
+FORM_SENT_BEFORE = _(
+    "This form was already sent once with different content. If this is a new "
+    "matter, check the form and send it again."
+)
+
 
 class IdempotencyKeyReused(Conflict):
     """The same key came with a different request: 409, naming nothing of the first."""

@@ -322,8 +322,8 @@ def _register_posted(request, form, formset, dispute):
                 "idempotency_fingerprint": fingerprint,
             },
         )
-    except idempotency.IdempotencyKeyReused as exc:
-        form.add_error(None, str(exc.message))
+    except idempotency.IdempotencyKeyReused:
+        form.add_error(None, idempotency.FORM_SENT_BEFORE)
         # A new token, so that the form as it is now can be sent as a new matter.
         form.data = form.data.copy()
         form.data["idempotency_key"] = str(uuid.uuid4())

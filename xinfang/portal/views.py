@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xinfang.core import calendar
 from xinfang.core.exceptions import Conflict, DomainError, InvalidInput
-from xinfang.core.idempotency import IdempotencyKeyReused
+from xinfang.core.idempotency import FORM_SENT_BEFORE, IdempotencyKeyReused
 from xinfang.core.pii import mask_phone
 from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_code
 from xinfang.orgs.models import Unit
@@ -134,13 +134,7 @@ def submit(request):
         except IdempotencyKeyReused:
             # This form was already sent with other content (Back, edit, send):
             # say so, and give the form a new token so that it can be sent as new.
-            form.add_error(
-                None,
-                _(
-                    "This form was already sent once with different content. If this is "
-                    "a new matter, check the form and send it again."
-                ),
-            )
+            form.add_error(None, FORM_SENT_BEFORE)
             form.data = form.data.copy()
             form.data["submission_token"] = uuid.uuid4().hex
             status = 409
