@@ -225,7 +225,9 @@ def _replay(key: str | None, fingerprint: str) -> ScreeningReport | None:
     if first is None:
         return None
     if not idempotency.in_force(first.registered_at):
-        Dispute.objects.filter(idempotency_key__startswith=f"{key}#").update(idempotency_key=None)
+        Dispute.objects.filter(
+            screening_report=first.screening_report_id, idempotency_key__startswith=f"{key}#"
+        ).update(idempotency_key=None)
         return None
     idempotency.check_replay(
         stored_fingerprint=first.idempotency_fingerprint, fingerprint=fingerprint

@@ -254,3 +254,6 @@ def test_an_added_report_replays_and_refuses_by_its_disputes_key(crew, travel):
 
     assert added.json()["result"] == "added" and again.status_code == 200
     assert changed.status_code == 409 and Dispute.objects.count() == 3
+    travel("2026-03-11", hour=10)  # a day on, the key makes the new day's report
+    later = api.post("/api/v1/screening/reports", more, format="json", HTTP_IDEMPOTENCY_KEY="pm")
+    assert later.status_code == 201 and Dispute.objects.count() == 4
