@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .uploads import request_max_bytes, too_large_message
+from .uploads import request_max_bytes, text_too_large_message, too_large_message
 
 NUL_MESSAGE = _("The request contains a NUL character (code 0), which is not allowed.")
 UNREADABLE_MESSAGE = _("The form data could not be read. Please send the form again.")
@@ -97,7 +97,9 @@ class RequestGuardMiddleware:
         # DRF takes the parsed request.POST and FILES from there.
         try:
             post = request.POST
-        except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        except RequestDataTooBig:
+            return "body", text_too_large_message()
+        except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent):
             return "body", UNREADABLE_MESSAGE
         for name, values in post.lists():
             if "\x00" in name or any("\x00" in v for v in values):
@@ -112,7 +114,7 @@ class RequestGuardMiddleware:
         try:
             data = json.loads(request.body or b"null")
         except RequestDataTooBig:
-            return "body", too_large_message()
+            return "body", text_too_large_message()
         except ValueError:
             return None  # not JSON: the view's parser answers its own 400
         where = _nul_in(data, "")

@@ -247,6 +247,14 @@ def too_large_message():
     ) % {"limit": _megabytes(request_max_bytes()), "file_limit": _megabytes(max_file_bytes())}
 
 
+def text_too_large_message():
+    """Why a request whose text (form fields or JSON, files aside) is over Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE is refused."""
+    return _("The text of the request is too long: at most %(limit)s, files aside.") % {
+        "limit": _megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    }
+
+
 def _too_large(name: str, limit: int):
     return _("“%(name)s” is too large: each file may be at most %(limit)s.") % {
         "name": name,

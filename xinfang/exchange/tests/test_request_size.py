@@ -187,3 +187,9 @@ def test_the_request_limit_is_a_setting(settings, demo_tree):
     assert "最多可提交 1 MB" in r.json()["errors"]["body"][0]
     small = APIClient().post("/api/v1/public/petitions", {}, format="json")
     assert small.status_code == 400 and "body" not in small.json()["errors"]
+
+
+def test_json_over_the_text_limit_is_a_400_saying_so(demo_tree):
+    big = json.dumps({"summary": "长" * (3 * MB)})
+    r = APIClient().post("/api/v1/public/petitions", big, content_type="application/json")
+    assert r.status_code == 400 and "文字内容过长" in r.json()["errors"]["body"][0]
