@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -85,13 +86,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their long-lived caching.
+    "xinfang.core.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xinfang.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses an oversized body or a NUL character before anything reads the body
+    # (CsrfViewMiddleware reads it in process_view, which runs after every __call__).
+    "xinfang.core.middleware.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its answer page.
     "axes.middleware.AxesMiddleware",
@@ -213,6 +221,21 @@ STORAGES = {
     },
 }
 
+# --- Uploads and request size ----------------------------------------------------
+# Each attachment at most UPLOAD_MAX_FILE_MB, at most UPLOAD_MAX_FILES of them, and a
+# whole request (files and fields) at most REQUEST_MAX_MB: larger bodies are refused
+# with a 400 by their Content-Length before they are read. Keep the proxy's
+# client_max_body_size at REQUEST_MAX_MB (docs/deployment.md).
+XINFANG_UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_FILE_MB", "10")) * 1024 * 1024
+XINFANG_UPLOAD_MAX_FILES = int(env("UPLOAD_MAX_FILES", "5"))
+XINFANG_REQUEST_MAX_BYTES = int(env("REQUEST_MAX_MB", "25")) * 1024 * 1024
+# Text fields and JSON bodies (not files) stay at Django's 2.5 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# An Idempotency-Key (and a form's one-time token) answers its first result for
+# this many hours after its first use; then it is free again (core.idempotency).
+IDEMPOTENCY_KEY_HOURS = int(env("IDEMPOTENCY_KEY_HOURS", "24"))
+
 # --- API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -259,6 +282,35 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Scripts and styles only from our own static files: no inline script, no
+# style attribute, nothing from elsewhere (Django's own CSP middleware).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# No page uses the camera API, the microphone, location, payment or USB; forbid
+# them to every page and frame (a file input still takes photos from the camera).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:

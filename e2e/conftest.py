@@ -79,11 +79,22 @@ def _page(browser, request, **context_options):
     context = browser.new_context(**context_options)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # Every page of every browser test runs under the Content-Security-Policy; a
+    # script, style or handler it blocks is logged to the console, and fails the test.
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.csp_violations = violations
     yield page
     failed = getattr(request.node, "report_call", None)
     if failed is not None and failed.failed:
         save_screenshot(page, f"FAILED-{request.node.name}")
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

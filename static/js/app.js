@@ -9,4 +9,9 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // A filter that applies as soon as it is chosen (the page's Content-Security-Policy
+  // allows no inline handlers, so the behaviour is wired here).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
 })();

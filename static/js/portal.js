@@ -144,9 +144,14 @@
       var maxFiles = parseInt(input.getAttribute("data-max-files"), 10);
       var problems = [];
       if (input.files.length > maxFiles) { problems.push(input.getAttribute("data-too-many") + " " + maxFiles); }
+      var maxTotal = parseInt(input.getAttribute("data-max-total"), 10);
+      var total = 0;
       Array.prototype.forEach.call(input.files, function (f) {
+        total += f.size;
         if (f.size > max) { problems.push(input.getAttribute("data-too-big") + " " + f.name); }
       });
+      // Over the request's limit the server refuses the whole form unread.
+      if (total > maxTotal) { problems.push(input.getAttribute("data-too-much")); }
       note.textContent = problems.join(" ");
       note.hidden = !problems.length;
       input.setCustomValidity(problems.join(" "));

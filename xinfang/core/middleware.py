@@ -1,5 +1,17 @@
+import json
+
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .uploads import request_max_bytes, text_too_large_message, too_large_message
+
+NUL_MESSAGE = _("The request contains a NUL character (code 0), which is not allowed.")
+UNREADABLE_MESSAGE = _("The form data could not be read. Please send the form again.")
 
 
 class ChineseFirstLocaleMiddleware:
@@ -22,4 +34,143 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+class RequestGuardMiddleware:
+    """Refuses two kinds of request before any view (or the CSRF check) reads it:
+
+    - a body larger than XINFANG_REQUEST_MAX_BYTES, judged by Content-Length alone,
+      so a 50 MB upload is answered at once instead of being read and spooled to
+      disk first (WSGI servers give no body beyond Content-Length, and a request
+      without one is read as empty);
+    - a NUL character anywhere a view may read text from: the path, the query
+      string, form fields and JSON strings. PostgreSQL cannot store or compare a
+      string with NUL, so it would fail deep inside a query as a 500; Django's and
+      DRF's CharFields refuse it, but filters read from the query string do not.
+
+    Both answer 400 with a translated message: JSON under /api/, a page elsewhere.
+    It sits after the session, language and authentication middleware (the page
+    needs them) but reads the body in __call__, before CsrfViewMiddleware's
+    process_view would."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = self.too_large(request) or self.nul_character(request)
+        if refusal is not None:
+            return self.refuse(request, *refusal)
+        return self.get_response(request)
+
+    @staticmethod
+    def too_large(request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length <= request_max_bytes():
+            return None
+        return "body", too_large_message()
+
+    def nul_character(self, request):
+        if "\x00" in request.path_info:
+            return "path", NUL_MESSAGE
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in v for v in values):
+                return _field_name(name), NUL_MESSAGE
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return None
+        if request.content_type in self.FORM_TYPES:
+            return self._nul_in_form(request)
+        if request.content_type == "application/json" or request.content_type.endswith("+json"):
+            return self._nul_in_json(request)
+        return None
+
+    @staticmethod
+    def _nul_in_form(request):
+        # Only the text fields: a file's bytes may hold anything, and its name is
+        # sanitised where it is stored (core.uploads). For a form with a file
+        # this parses the upload, which CsrfViewMiddleware would do next anyway;
+        # DRF takes the parsed request.POST and FILES from there.
+        try:
+            post = request.POST
+        except RequestDataTooBig:
+            return "body", text_too_large_message()
+        except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent):
+            return "body", UNREADABLE_MESSAGE
+        for name, values in post.lists():
+            if "\x00" in name or any("\x00" in v for v in values):
+                return _field_name(name), NUL_MESSAGE
+        for name, files in request.FILES.lists():
+            if "\x00" in name or any("\x00" in (f.name or "") for f in files):
+                return _field_name(name), NUL_MESSAGE
+        return None
+
+    @staticmethod
+    def _nul_in_json(request):
+        try:
+            data = json.loads(request.body or b"null")
+        except RequestDataTooBig:
+            return "body", text_too_large_message()
+        except ValueError:
+            return None  # not JSON: the view's parser answers its own 400
+        where = _nul_in(data, "")
+        return None if where is None else (where or "body", NUL_MESSAGE)
+
+    @staticmethod
+    def refuse(request, field: str, message) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "detail": str(message),
+                    "code": "InvalidInput",
+                    "errors": {field: [str(message)]},
+                },
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return render(request, "400.html", {"message": message}, status=400)
+
+
+def _field_name(name: str) -> str:
+    return name.replace("\x00", "\\x00")
+
+
+def _nul_in(value, where: str) -> str | None:
+    """The path of the first JSON string (key or value) holding a NUL, or None."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{where}.{key}" if where else str(key)
+            if "\x00" in key:
+                return _field_name(here)
+            found = _nul_in(item, here)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_in(item, f"{where}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
+class PrivateResponseMiddleware:
+    """`Cache-Control: no-store` on every answer the app renders that has not set
+    its own: staff pages, API answers, exports, attachments and reveals carry
+    personal data, and a shared office computer or a proxy must keep none of it.
+    Static files are served by WhiteNoise before this runs and keep their
+    long-lived caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
         return response

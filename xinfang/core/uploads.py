@@ -23,6 +23,10 @@ from .exceptions import InvalidInput
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
+# A whole request (every file and field together). Five ordinary phone photos
+# (3-5 MB each) fit; a request above it is refused by its Content-Length before
+# it is read (core.middleware.RequestGuardMiddleware).
+MAX_REQUEST_BYTES = 25 * 1024 * 1024
 HEAD_BYTES = 8 * 1024
 FIELD = "attachments"
 
@@ -87,6 +91,10 @@ def max_file_bytes() -> int:
 
 def max_files() -> int:
     return int(getattr(settings, "XINFANG_UPLOAD_MAX_FILES", MAX_FILES))
+
+
+def request_max_bytes() -> int:
+    return int(getattr(settings, "XINFANG_REQUEST_MAX_BYTES", MAX_REQUEST_BYTES))
 
 
 def check_upload(f) -> CheckedUpload:
@@ -229,6 +237,22 @@ def sanitise_name(name: str, kind: FileKind) -> str:
 def _megabytes(size: int) -> str:
     mb = size / (1024 * 1024)
     return f"{mb:g} MB" if mb >= 1 else f"{size // 1024} KB"
+
+
+def too_large_message():
+    """Why a request over request_max_bytes() is refused."""
+    return _(
+        "The request is too large: at most %(limit)s may be sent at once, each file "
+        "at most %(file_limit)s. Send fewer or smaller files."
+    ) % {"limit": _megabytes(request_max_bytes()), "file_limit": _megabytes(max_file_bytes())}
+
+
+def text_too_large_message():
+    """Why a request whose text (form fields or JSON, files aside) is over Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE is refused."""
+    return _("The text of the request is too long: at most %(limit)s, files aside.") % {
+        "limit": _megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    }
 
 
 def _too_large(name: str, limit: int):

@@ -17,7 +17,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xinfang.core import calendar, pii
+from xinfang.core import calendar, idempotency, pii
 from xinfang.core.exceptions import InvalidInput
 from xinfang.core.inputs import optional_date, optional_id
 from xinfang.orgs import permissions
@@ -341,8 +341,7 @@ class Pages(PageNumberPagination):
 
 
 def _idempotency_key(request) -> str | None:
-    key = (request.headers.get("Idempotency-Key") or "").strip()[:64]
-    return f"api:{request.user.pk}:{key}" if key else None
+    return idempotency.scoped(f"api:{request.user.pk}", idempotency.header_key(request))
 
 
 def _valid(serializer_class, request, **kw) -> dict:

@@ -285,7 +285,7 @@ class ScreeningReportListView(APIView):
                     raise PermissionDenied(_("Only the village's liaison reports its screening."))
                 raise InvalidInput(field_errors={"village": [_("Choose the village.")]})
             village = villages[0]
-        key = (request.headers.get("Idempotency-Key") or "").strip()[:64] or None
+        key = request.headers.get("Idempotency-Key")
         done = screening.screening_report_submit(
             actor=request.user,
             village=village,

@@ -90,6 +90,8 @@ class ScreeningReport(models.Model):
     idempotency_key = models.CharField(
         max_length=80, null=True, blank=True, unique=True, editable=False
     )
+    # The request's fingerprint beside its scoped key (core.idempotency).
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -216,6 +218,8 @@ class Dispute(models.Model):
     idempotency_key = models.CharField(
         max_length=80, null=True, blank=True, unique=True, editable=False
     )
+    # The request's fingerprint beside its scoped key (core.idempotency).
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     data = models.JSONField(default=dict, blank=True)

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from xinfang.core import calendar
+from xinfang.core import calendar, idempotency
 from xinfang.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
@@ -197,17 +197,24 @@ class Submitted:
 
 
 def _scoped_key(actor, key: str | None) -> str | None:
-    key = (key or "").strip()[:64]
     # Scoped to the user: one liaison's key can never answer another's report.
-    return f"s:{actor.pk}:{key}" if key else None
+    return idempotency.scoped(f"s:{actor.pk}", key)
 
 
-def _replay(key: str | None) -> ScreeningReport | None:
-    """The report an earlier submission with this key stored, if any."""
+def _replay(key: str | None, fingerprint: str) -> ScreeningReport | None:
+    """The report an earlier submission with this key stored, if the key is in
+    force (core.idempotency) and the submission is the same; the same key with
+    another submission is a 409. An expired key is let go."""
     if not key:
         return None
     report = ScreeningReport.objects.filter(idempotency_key=key).first()
     if report is not None:
+        if not idempotency.in_force(report.submitted_at):
+            ScreeningReport.objects.filter(pk=report.pk).update(idempotency_key=None)
+            return None
+        idempotency.check_replay(
+            stored_fingerprint=report.idempotency_fingerprint, fingerprint=fingerprint
+        )
         return report
     # A submission that added disputes to an existing report keyed its disputes.
     first = (
@@ -215,7 +222,17 @@ def _replay(key: str | None) -> ScreeningReport | None:
         .select_related("screening_report")
         .first()
     )
-    return first.screening_report if first is not None else None
+    if first is None:
+        return None
+    if not idempotency.in_force(first.registered_at):
+        Dispute.objects.filter(
+            screening_report=first.screening_report_id, idempotency_key__startswith=f"{key}#"
+        ).update(idempotency_key=None)
+        return None
+    idempotency.check_replay(
+        stored_fingerprint=first.idempotency_fingerprint, fingerprint=fingerprint
+    )
+    return first.screening_report
 
 
 def check_report_date(report_date: dt.date, note: str, today: dt.date) -> dict:
@@ -296,7 +313,20 @@ def screening_report_submit(
     is nothing to add. A day first reported nil and then with disputes is no longer
     nil."""
     key = _scoped_key(actor, idempotency_key)
-    replayed = _replay(key)
+    fingerprint = (
+        idempotency.fingerprint(
+            {
+                "village": village,
+                "report_date": report_date,
+                "nil": nil,
+                "note": note,
+                "disputes": disputes,
+            }
+        )
+        if key
+        else ""
+    )
+    replayed = _replay(key, fingerprint)
     if replayed is not None:
         return Submitted(replayed, "replayed", [])
 
@@ -327,11 +357,11 @@ def screening_report_submit(
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                return _store(actor, village, report_date, nil, note, cleaned, key)
+                return _store(actor, village, report_date, nil, note, cleaned, key, fingerprint)
         except IntegrityError:
             # Either the same key raced in (answer what it stored), or another
             # report for the same village and day committed first (add to it).
-            replayed = _replay(key)
+            replayed = _replay(key, fingerprint)
             if replayed is not None:
                 return Submitted(replayed, "replayed", [])
             if attempt == 2:
@@ -339,7 +369,7 @@ def screening_report_submit(
     raise AssertionError("unreachable")
 
 
-def _store(actor, village, report_date, nil, note, cleaned, key) -> Submitted:
+def _store(actor, village, report_date, nil, note, cleaned, key, fingerprint) -> Submitted:
     report = (
         ScreeningReport.objects.select_for_update()
         .filter(village=village, report_date=report_date)
@@ -354,6 +384,7 @@ def _store(actor, village, report_date, nil, note, cleaned, key) -> Submitted:
             nil=nil,
             note=note,
             idempotency_key=key,
+            idempotency_fingerprint=fingerprint if key else "",
             data={"submissions": 1},
         )
         result = "created"
@@ -377,6 +408,7 @@ def _store(actor, village, report_date, nil, note, cleaned, key) -> Submitted:
                 received_on=report_date,
                 screening_report=report,
                 idempotency_key=f"{key}#{i}" if key and result == "added" else None,
+                idempotency_fingerprint=fingerprint,
                 **c,
             )
         except InvalidInput as exc:

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinfang.core import calendar, pii
+from xinfang.core import calendar, idempotency, pii
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.inputs import date_error
 from xinfang.orgs import permissions
@@ -158,6 +158,7 @@ def dispute_create(
     resolved_on_spot: bool = False,
     how_resolved: str = "",
     idempotency_key: str | None = None,
+    idempotency_fingerprint: str = "",
     received_by: Unit | None = None,
 ) -> Dispute:
     """Register a dispute in the ledger. The caller checks the actor's rights on
@@ -207,6 +208,7 @@ def dispute_create(
         received_by=received_by,
         current_level=place.level,
         idempotency_key=idempotency_key or None,
+        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
     )
     if resolved_on_spot:
         dispute.state = DisputeState.SETTLED
@@ -572,6 +574,25 @@ def dispute_escalate(
 
 
 @transaction.atomic
+def _dispute_replay(actor, key: str | None, fingerprint: str) -> Dispute | None:
+    """The dispute an earlier request with this (user-scoped) key registered, if
+    the key is in force and the request is the same; an expired key is let go."""
+    if not key:
+        return None
+    existing = Dispute.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    if not idempotency.in_force(existing.registered_at):
+        Dispute.objects.filter(pk=existing.pk, idempotency_key=key).update(idempotency_key=None)
+        return None
+    idempotency.check_replay(
+        stored_fingerprint=existing.idempotency_fingerprint, fingerprint=fingerprint
+    )
+    if not selectors.may_see(actor, existing):
+        raise NotFound()
+    return existing
+
+
 def dispute_register(
     *,
     actor,
@@ -590,13 +611,30 @@ def dispute_register(
 ) -> tuple[Dispute, bool]:
     """受理: a direct application at a centre, or a court or police referral, as
     registered by staff. With `body` it is routed at once. A retry with the same
-    Idempotency-Key answers the dispute registered the first time (created False)."""
-    if idempotency_key:
-        existing = Dispute.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            if not selectors.may_see(actor, existing):
-                raise NotFound()
-            return existing, False
+    Idempotency-Key and content answers the dispute registered the first time
+    (created False); the same key with other content is a 409 (core.idempotency)."""
+    fingerprint = (
+        idempotency.fingerprint(
+            {
+                "source": source,
+                "type": type,
+                "place": place,
+                "summary": summary,
+                "parties": parties,
+                "received_by": received_by,
+                "details": details,
+                "risk": risk,
+                "referral_ref": referral_ref,
+                "received_on": received_on,
+                "body": body,
+            }
+        )
+        if idempotency_key
+        else ""
+    )
+    existing = _dispute_replay(actor, idempotency_key, fingerprint)
+    if existing is not None:
+        return existing, False
     if source not in (Source.APPLICATION, Source.COURT, Source.POLICE):
         raise InvalidInput(
             field_errors={"source": [_("Choose a direct application or a referral.")]}
@@ -655,14 +693,11 @@ def dispute_register(
                 received_on=received_on,
                 referral_ref=(referral_ref or "").strip(),
                 idempotency_key=idempotency_key,
+                idempotency_fingerprint=fingerprint,
                 received_by=unit,
             )
     except IntegrityError:
-        existing = (
-            Dispute.objects.filter(idempotency_key=idempotency_key).first()
-            if idempotency_key
-            else None
-        )
+        existing = _dispute_replay(actor, idempotency_key, fingerprint)
         if existing is None:
             raise
         return existing, False

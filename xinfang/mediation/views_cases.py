@@ -8,6 +8,8 @@ with the form's errors (400); Conflict → the page as it now is, with the messa
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xinfang.core import calendar, pii
+from xinfang.core import calendar, idempotency, pii
 from xinfang.core.documents import FontUnavailable
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.views import forbidden as _forbidden
@@ -214,7 +216,7 @@ def register(request):
                         for i, p in enumerate(parties)
                         if p.cleaned_data.get("name")
                     ],
-                    idempotency_key=f"page:{request.user.pk}:{key}" if key else None,
+                    idempotency_key=idempotency.scoped(f"page:{request.user.pk}", key),
                 )
                 if c["route_now"] and dispute.state == DisputeState.REPORTED:
                     services.dispute_route(actor=request.user, dispute_id=dispute.pk)
@@ -222,6 +224,11 @@ def register(request):
                 forms.add_service_errors(form, exc.field_errors)
                 if not exc.field_errors:
                     form.add_error(None, str(exc.message))
+            except idempotency.IdempotencyKeyReused:
+                form.add_error(None, idempotency.FORM_SENT_BEFORE)
+                form.data = form.data.copy()
+                form.data["idempotency_key"] = str(uuid.uuid4())
+                status = 409
             except (PermissionDenied, NotFound) as exc:
                 return _forbidden(request, exc.message)
             else:

@@ -23,7 +23,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xinfang.core import calendar
+from xinfang.core import calendar, idempotency
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.inputs import optional_date, optional_id
 from xinfang.core.views import domain_to_http as _domain_to_http
@@ -114,6 +114,12 @@ def report(request):
                 )
             except InvalidInput as exc:
                 loose = forms.add_service_errors(form, formset, exc.field_errors, index)
+            except idempotency.IdempotencyKeyReused:
+                # The form's token already sent other content (a kept draft): say so,
+                # and give it a new token so that this report can be sent as new.
+                form.add_error(None, idempotency.FORM_SENT_BEFORE)
+                form.data = form.data.copy()
+                form.data["token"] = str(uuid.uuid4())
             except (NotFound, PermissionDenied) as exc:
                 return _domain_to_http(request, exc)
             else:

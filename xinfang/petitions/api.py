@@ -418,8 +418,10 @@ class PublicCategoryView(PublicView):
 
 
 class PublicSubmitView(PublicView):
-    """Submit a matter online. Send an Idempotency-Key header (any unique string
-    per submission): a retry with the same key answers the same matter."""
+    """Submit a matter online. Send an Idempotency-Key header (1 to 64 printable
+    ASCII characters, unique per submission): a retry with the same key and the
+    same body answers the same matter (200, Idempotent-Replayed); the same key with
+    another body is a 409. A key is in force for 24 hours."""
 
     throttle_scope = "public_submit"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -436,11 +438,14 @@ class PublicSubmitView(PublicView):
         auth=[],
     )
     def post(self, request):
-        key = (request.headers.get("Idempotency-Key") or "").strip()[:64] or None
-        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+        key = request.headers.get("Idempotency-Key")
+        # Never request.data.copy(): on multipart it deep-copies the uploads, and a
+        # file over 2.5 MB is a temporary file on disk that cannot be copied (a 500).
         if hasattr(request.data, "getlist"):
-            data = {k: request.data.get(k) for k in request.data}
+            data = {k: request.data.get(k) for k in request.data if k != "attachments"}
             data["attachments"] = request.FILES.getlist("attachments")
+        else:
+            data = dict(request.data) if isinstance(request.data, dict) else {}
         s = PublicSubmitIn(data=data)
         s.is_valid(raise_exception=True)
         v = dict(s.validated_data)

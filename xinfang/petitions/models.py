@@ -333,9 +333,12 @@ class Petition(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_matters",
     )
+    # Scoped to the client ("public:<key>", "user:<pk>:<key>"), with the request's
+    # fingerprint; in force for IDEMPOTENCY_KEY_HOURS (core.idempotency).
     idempotency_key = models.CharField(
         max_length=80, null=True, blank=True, unique=True, editable=False
     )
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -140,16 +140,6 @@ def may_see(user, petition: Petition) -> bool:
     return bool(handling) and permissions.reaches(user, handling)
 
 
-def registered_with_key(*, user, key: str | None) -> Petition | None:
-    """The matter this clerk registered with this form's one-time key (a resent
-    form answers it again). By the registering clerk, not by visibility: an
-    accusation against the clerk's own unit is theirs to get a receipt for once
-    more, though they cannot open it."""
-    if not key or not getattr(user, "is_authenticated", False):
-        return None
-    return Petition.objects.filter(idempotency_key=key, registered_by=user).first()
-
-
 def may_see_identity(user, petition: Petition) -> bool:
     """May this user (who sees the matter) see who the petitioner is? Always, but
     for an accusation: only the receiving office, the clerk who registered it,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xinfang.core import calendar, law, notify, querycode
+from xinfang.core import calendar, idempotency, law, notify, querycode
 from xinfang.core.calendar import Clock
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.pii import validate_id_number, validate_phone
@@ -440,6 +440,7 @@ def petition_register(
     electronic_service: bool = False,
     attachments: list | None = None,
     idempotency_key: str | None = None,
+    idempotency_fingerprint: str = "",
     event_data: dict | None = None,
 ) -> Petition:
     """Register a matter: by a clerk (actor, at registering_unit) or from the public
@@ -514,6 +515,7 @@ def petition_register(
         office_accused=is_accusation and office_is_accused(office, accused_unit),
         electronic_service=bool(electronic_service),
         idempotency_key=idempotency_key,
+        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
         state=State.REGISTERED,
         **chosen,
     )
@@ -575,24 +577,55 @@ def _no_longer_accepted(p: Petition, earlier: Petition) -> None:
     )
 
 
+def petition_replay(*, idempotency_key: str | None, fingerprint: str) -> Petition | None:
+    """The matter an earlier request with this (scoped) key made, if the key is in
+    force and the request is the same; None when there is none. The same key with
+    a different request is a Conflict (409) that names nothing of the first matter.
+    An expired key is let go here, so that it can make a new matter."""
+    if not idempotency_key:
+        return None
+    existing = Petition.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    if not idempotency.in_force(existing.registered_at):
+        # Only the key is released; the matter itself is not changed (no event).
+        Petition.objects.filter(pk=existing.pk, idempotency_key=idempotency_key).update(
+            idempotency_key=None
+        )
+        return None
+    idempotency.check_replay(
+        stored_fingerprint=existing.idempotency_fingerprint, fingerprint=fingerprint
+    )
+    return existing
+
+
 def petition_submit_public(*, idempotency_key: str | None, **fields) -> tuple[Petition, bool]:
-    """Public online submission. A retried or double-clicked submission with the
-    same Idempotency-Key answers the matter it made the first time.
+    """Public online submission (the API's Idempotency-Key, the portal form's
+    one-time token). A retried or double-clicked submission with the same key and
+    the same content answers the matter it made the first time; the same key with
+    other content is a Conflict (core.idempotency says why the public scope is
+    the key plus the request's fingerprint).
 
     Returns (petition, created)."""
-    key = f"public:{idempotency_key}" if idempotency_key else None
-    if key:
-        existing = Petition.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
+    key = idempotency.scoped("public", idempotency_key)
+    fingerprint = idempotency.fingerprint(fields) if key else ""
+    existing = petition_replay(idempotency_key=key, fingerprint=fingerprint)
+    if existing is not None:
+        return existing, False
     fields.setdefault("channel", Channel.ONLINE)
     if fields["channel"] not in {Channel.ONLINE, Channel.MOBILE, Channel.WECHAT}:
         raise InvalidInput(field_errors={"channel": [_("Choose the channel.")]})
     try:
-        p = petition_register(actor=None, registering_unit=None, idempotency_key=key, **fields)
+        p = petition_register(
+            actor=None,
+            registering_unit=None,
+            idempotency_key=key,
+            idempotency_fingerprint=fingerprint,
+            **fields,
+        )
     except IntegrityError:
         # Two requests with one key raced: the other one committed first.
-        existing = Petition.objects.filter(idempotency_key=key).first() if key else None
+        existing = petition_replay(idempotency_key=key, fingerprint=fingerprint)
         if existing is None:
             raise
         return existing, False

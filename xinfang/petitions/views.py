@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from xinfang.core import calendar, pii
+from xinfang.core import calendar, idempotency, pii
 from xinfang.core.calendar import Colour
 from xinfang.core.documents import FontUnavailable, pdf_response
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -271,50 +271,10 @@ def register(request):
         formset = forms.PetitionerFormSet(request.POST, prefix="petitioners")
         if form.is_valid() and formset.is_valid():
             dispute = _from_dispute(request, form.cleaned_data.get("from_dispute"))
-            key = form.cleaned_data["idempotency_key"]
-            key = f"staff:{key}" if key else None
-            existing = _by_key(request.user, key)
-            if existing is not None:
-                return _registered(request, existing)
-            rows, index = forms.petitioner_rows(formset)
-            registration = {
-                "petitioners": rows,
-                "attachments": request.FILES.getlist("attachments"),
-                "idempotency_key": key,
-                **form.service_fields(),
-            }
-            try:
-                if dispute is not None:
-                    from xinfang.mediation import services as mediation_services
-
-                    p = mediation_services.petition_raise(
-                        actor=request.user, dispute_id=dispute.pk, registration=registration
-                    )
-                else:
-                    p = services.petition_register(actor=request.user, **registration)
-            except InvalidInput as exc:
-                loose_errors = forms.add_service_errors(
-                    form, exc.field_errors, formset=formset, rows_index=index
-                )
-                if not exc.field_errors:
-                    form.add_error(None, str(exc.message))
-            except Conflict as exc:
-                # Raised twice at once: the other request registered it.
-                existing = _by_key(request.user, key)
-                if existing is not None:
-                    return _registered(request, existing)
-                form.add_error(None, str(exc.message))
-                status = 409
-            except (PermissionDenied, NotFound) as exc:
-                return _domain_to_http(request, exc)
-            except IntegrityError:
-                # The same form sent twice at once: the other request registered it.
-                existing = _by_key(request.user, key)
-                if existing is None:
-                    raise
-                return _registered(request, existing)
-            else:
-                return _registered(request, p)
+            done = _register_posted(request, form, formset, dispute)
+            if isinstance(done, HttpResponse):
+                return done
+            status, loose_errors = done
         else:
             dispute = _from_dispute(request, request.POST.get("from_dispute", "").strip())
         status = status if status != 200 else 400
@@ -348,8 +308,72 @@ def register(request):
     return response
 
 
-def _by_key(user, key):
-    return selectors.registered_with_key(user=user, key=key)
+def _register_posted(request, form, formset, dispute):
+    """Register the valid form: the matter's page, or (status, loose errors) to show
+    the form again. The form's one-time token is the idempotency key, scoped to
+    the clerk, with the content's fingerprint: a double submit answers the first
+    matter; the same token with other content is a 409 (core.idempotency)."""
+    key = idempotency.scoped(
+        idempotency.user_scope(request.user), form.cleaned_data["idempotency_key"]
+    )
+    rows, index = forms.petitioner_rows(formset)
+    registration = {
+        "petitioners": rows,
+        "attachments": request.FILES.getlist("attachments"),
+        **form.service_fields(),
+    }
+    fingerprint = idempotency.fingerprint({**registration, "dispute": dispute}) if key else ""
+
+    def replay():
+        existing = services.petition_replay(idempotency_key=key, fingerprint=fingerprint)
+        return None if existing is None else _registered(request, existing)
+
+    try:
+        return replay() or _register_new(
+            request,
+            dispute=dispute,
+            replay=replay,
+            registration={
+                **registration,
+                "idempotency_key": key,
+                "idempotency_fingerprint": fingerprint,
+            },
+        )
+    except idempotency.IdempotencyKeyReused:
+        form.add_error(None, idempotency.FORM_SENT_BEFORE)
+        # A new token, so that the form as it is now can be sent as a new matter.
+        form.data = form.data.copy()
+        form.data["idempotency_key"] = str(uuid.uuid4())
+        return 409, []
+    except InvalidInput as exc:
+        loose = forms.add_service_errors(form, exc.field_errors, formset=formset, rows_index=index)
+        if not exc.field_errors:
+            form.add_error(None, str(exc.message))
+        return 400, loose
+    except (PermissionDenied, NotFound) as exc:
+        return _domain_to_http(request, exc)
+    except Conflict as exc:
+        form.add_error(None, str(exc.message))
+        return 409, []
+
+
+def _register_new(request, *, dispute, registration: dict, replay):
+    try:
+        if dispute is not None:
+            from xinfang.mediation import services as mediation_services
+
+            p = mediation_services.petition_raise(
+                actor=request.user, dispute_id=dispute.pk, registration=registration
+            )
+        else:
+            p = services.petition_register(actor=request.user, **registration)
+    except (Conflict, IntegrityError):
+        # The same form sent twice at once: the other request registered it.
+        answer = replay()
+        if answer is None:
+            raise
+        return answer
+    return _registered(request, p)
 
 
 # --- lists --------------------------------------------------------------------------

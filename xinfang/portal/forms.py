@@ -7,7 +7,7 @@ services', whose field errors the view puts back next to these fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.core.uploads import max_file_bytes, max_files
+from xinfang.core.uploads import max_file_bytes, max_files, request_max_bytes
 from xinfang.orgs.models import ACCUSABLE_KINDS, Level, Unit, UnitKind
 from xinfang.petitions.models import Category, Purpose, Rating
 
@@ -170,7 +170,12 @@ class SubmitForm(forms.Form):
             {
                 "data-max-bytes": max_file_bytes(),
                 "data-max-files": max_files(),
+                # The whole request's limit, less room for the form's own fields.
+                "data-max-total": request_max_bytes() - 256 * 1024,
                 "data-too-big": _("This file is larger than the limit:"),
+                "data-too-much": _(
+                    "All the files together are too large; send fewer or smaller ones."
+                ),
                 "data-too-many": _("Too many files: choose at most this many:"),
                 "accept": "image/*,application/pdf",
             }

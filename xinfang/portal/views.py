@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xinfang.core import calendar, law
 from xinfang.core.exceptions import Conflict, DomainError, InvalidInput
+from xinfang.core.idempotency import FORM_SENT_BEFORE, IdempotencyKeyReused
 from xinfang.core.pii import mask_phone
 from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_code
 from xinfang.orgs.models import Unit
@@ -106,6 +107,7 @@ def submit(request):
         return _slow_down(request, wait)
     form = SubmitForm(request.POST, request.FILES)
     formset = PetitionerFormSet(request.POST, prefix="p")
+    status = 400
     if form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         people_count = data["people_count"] if data["who"] == "group" else 1
@@ -132,6 +134,13 @@ def submit(request):
             _apply_errors(form, formset, exc.field_errors)
             if not exc.field_errors:
                 form.add_error(None, str(exc.message))
+        except IdempotencyKeyReused:
+            # This form was already sent with other content (Back, edit, send):
+            # say so, and give the form a new token so that it can be sent as new.
+            form.add_error(None, FORM_SENT_BEFORE)
+            form.data = form.data.copy()
+            form.data["submission_token"] = uuid.uuid4().hex
+            status = 409
         else:
             phones = [p.phone for p in petition.petitioners.all() if p.phone]
             request.session[SESSION_RECEIPT] = {
@@ -144,7 +153,7 @@ def submit(request):
         request,
         "portal/submit.html",
         {"form": form, "formset": formset, "files_again": had_files},
-        status=400,
+        status=status,
     )
 
 

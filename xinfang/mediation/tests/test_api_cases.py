@@ -147,6 +147,18 @@ def test_create_a_dispute_is_idempotent(med, travel):
     assert r1.json()["id"] == r2.json()["id"]
     assert r2["Idempotent-Replayed"] == "true"
     assert r1.json()["parties"][0]["phone"] != "13812345678"  # masked
+    # The same key with another body: 409, nothing of the first dispute in it.
+    r3 = c.post(
+        "/api/v1/disputes",
+        {**payload, "summary": "另一件事"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
+    assert r3.status_code == 409 and r1.json()["number"] not in r3.content.decode()
+    # Another user's same key is theirs alone (keys are scoped to the user).
+    other = client_for(med["centre_b"])
+    r4 = other.post("/api/v1/disputes", payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert r4.status_code != 200 and r1.json()["number"] not in r4.content.decode()
     r = c.post("/api/v1/disputes", {**payload, "parties": []}, format="json")
     assert r.status_code == 400 and any(k.startswith("parties") for k in r.json()["errors"])
     listed = c.get("/api/v1/disputes", {"type": "labor"}).json()

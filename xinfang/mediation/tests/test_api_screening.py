@@ -222,3 +222,38 @@ def test_the_schema_documents_the_endpoints(crew):
     assert r.status_code == 200
     for path in ("/api/v1/screening/reports", "/api/v1/ledger.xlsx", "/api/v1/meetings/{id}/close"):
         assert path in text
+
+
+def test_the_same_key_with_another_report_is_a_409_and_expires_after_a_day(crew, travel):
+    # core.idempotency: a key answers only the request it came with, for 24 hours.
+    travel("2026-03-10")
+    api = client_for(crew["liaison_a1"])
+    first = api.post("/api/v1/screening/reports", REPORT, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    other = {"disputes": REPORT["disputes"][:1]}
+
+    reused = api.post("/api/v1/screening/reports", other, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    assert reused.status_code == 409 and reused.json()["code"] == "IdempotencyKeyReused"
+    assert "disputes" not in reused.json() and Dispute.objects.count() == 2
+    travel("2026-03-11", hour=10)  # 25 hours on: the key is free again
+    later = api.post("/api/v1/screening/reports", other, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert later.status_code == 201 and later.json()["id"] != first.json()["id"]
+
+
+def test_an_added_report_replays_and_refuses_by_its_disputes_key(crew, travel):
+    # A second report for the same village and day is keyed on its disputes.
+    travel("2026-03-10")
+    api = client_for(crew["liaison_a1"])
+    api.post("/api/v1/screening/reports", REPORT, format="json", HTTP_IDEMPOTENCY_KEY="am")
+    more = {"disputes": REPORT["disputes"][1:]}
+    added = api.post("/api/v1/screening/reports", more, format="json", HTTP_IDEMPOTENCY_KEY="pm")
+    again = api.post("/api/v1/screening/reports", more, format="json", HTTP_IDEMPOTENCY_KEY="pm")
+    changed = api.post(
+        "/api/v1/screening/reports", REPORT, format="json", HTTP_IDEMPOTENCY_KEY="pm"
+    )
+
+    assert added.json()["result"] == "added" and again.status_code == 200
+    assert changed.status_code == 409 and Dispute.objects.count() == 3
+    travel("2026-03-11", hour=10)  # a day on, the key makes the new day's report
+    later = api.post("/api/v1/screening/reports", more, format="json", HTTP_IDEMPOTENCY_KEY="pm")
+    assert later.status_code == 201 and Dispute.objects.count() == 4

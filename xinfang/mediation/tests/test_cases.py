@@ -390,17 +390,21 @@ def test_a_direct_application_at_the_city_centre_and_a_court_referral(med, trave
         idempotency_key="app-1",
     )
     assert created and dispute.received_by.code == CITY_CENTRE
-    again, created = services.dispute_register(
+    retry = dict(
         actor=med["city_centre"],
         source="application",
         type="labor",
         place=units["410481102001"],
         summary="拖欠工资",
-        parties=[{"name": "工人甲"}],
+        parties=[{"name": "工人甲"}, {"name": "某建筑公司", "is_organisation": True}],
         received_by=units[CITY_CENTRE],
         idempotency_key="app-1",
     )
+    again, created = services.dispute_register(**retry)
     assert again.pk == dispute.pk and not created
+    # The same key with other content is not the same request (core.idempotency).
+    with pytest.raises(Conflict):
+        services.dispute_register(**{**retry, "parties": [{"name": "工人甲"}]})
     # The city centre's mediators see what they received; township B's do not.
     assert selectors.may_see(med["city_centre"], dispute)
     assert not selectors.may_see(med["centre_b"], dispute)

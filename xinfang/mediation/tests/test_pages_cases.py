@@ -85,6 +85,10 @@ def test_register_a_direct_application_from_the_page(med, login, travel):
     assert again.status_code == 302 and again["Location"] == r["Location"]
     d = Dispute.objects.get(summary="拖欠工资三个月")
     assert d.body.code == "410481102001-TJ" and d.parties.count() == 2
+    # The same token with other content is not a resend: refused, with a new token.
+    reused = c.post("/mediation/disputes/register/", {**data, "summary": "另一件事"})
+    assert reused.status_code == 409 and "此表单已用不同内容提交过" in reused.content.decode()
+    assert 'value="k-1"' not in reused.content.decode() and Dispute.objects.count() == 1
     r = c.post(
         "/mediation/disputes/register/",
         {**data, "idempotency_key": "k-2", "p0-name": "", "p1-name": ""},

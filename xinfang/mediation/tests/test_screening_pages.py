@@ -101,6 +101,21 @@ def test_the_same_form_sent_twice_is_stored_once(liaison, demo_tree, travel):
     assert DisputeEvent.objects.filter(action="pass_up").count() == 1
 
 
+def test_a_kept_token_with_other_disputes_is_refused_with_a_new_token(liaison, demo_tree, travel):
+    # A draft kept on the phone sends the first report's token with other disputes:
+    # not a resend, so it is not answered with the first report (core.idempotency).
+    travel("2026-03-10")
+    data = form_data(demo_tree[VILLAGE_A1])
+    liaison.post(reverse("mediation:screening_report"), data)
+    other = {**data, "disputes-1-summary": "", "disputes-1-applicants": ""}
+
+    r = liaison.post(reverse("mediation:screening_report"), other)
+
+    page = r.content.decode()
+    assert r.status_code == 400 and "此表单已用不同内容提交过" in page
+    assert TOKEN not in page and Dispute.objects.count() == 2
+
+
 def test_a_nil_return_from_the_page(liaison, demo_tree, travel):
     travel("2026-03-10")
     data = form_data(demo_tree[VILLAGE_A1], status="nil")
