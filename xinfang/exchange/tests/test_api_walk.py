@@ -104,9 +104,9 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     travel("2027-01-08")
     assert c["handler"].get(f"/api/v1/petitions/{pk}").json()["colour"] == "yellow"
     m = do("handler", "reply", outcome="support", text="已责令用工单位十日内支付。")
-    assert (
-        m["state"] == "opinion_issued" and m["window_ends_on"] == "2027-02-08"
-    )  # 7 Feb 2027 is a Sunday
+    assert m["state"] == "opinion_issued" and m["window_ends_on"] is None  # awaiting service
+    m = do("handler", "record_service", method="direct", served_on="2027-01-08")
+    assert m["window_ends_on"] == "2027-02-08"  # 30 days from service; 7 Feb 2027 is a Sunday
 
     # The petitioner evaluates and asks for review, with the query code only.
     track = public.get(f"/api/v1/public/petitions/{code.lower().replace('-', ' ')}")
