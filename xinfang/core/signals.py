@@ -3,6 +3,7 @@ session's absolute lifetime; revokes API tokens when credentials change."""
 
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
@@ -22,7 +23,8 @@ def _on_login(sender, request, user, **kwargs):
     if request is not None:
         logins.give_back_slot(request)
         session = getattr(getattr(request, "_request", request), "session", None)
-        if session is not None:
+        # A page login (not an API token's, which must not make a session).
+        if session is not None and SESSION_KEY in session:
             session[SESSION_STARTED_KEY] = timezone.now().timestamp()
 
 

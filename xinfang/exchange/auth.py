@@ -79,7 +79,11 @@ class TokenView(APIView):
         token, key = tokens.token_issue(user=user)
         # As a page login does: on the record, django-axes forgets the failures,
         # and the attempt gives back its slot of the failed-login rate.
+        had_session = django_request.session.session_key is not None
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
+        if not had_session:
+            # django-axes makes a session to log the login: an API client needs none.
+            django_request.session.flush()
         return Response({"token": key, "expiry": token.expiry})
 
     @extend_schema(responses={204: None})

@@ -182,3 +182,10 @@ def test_the_login_answer_tells_when_the_token_ends(han):
             "/api/v1/auth/token", {"username": "han", "password": PASSWORD}, format="json"
         )
         assert r.json()["expiry"] == "2026-11-02T08:30:00Z"  # 30 idle minutes
+
+
+def test_logging_in_for_a_token_makes_no_session(han):
+    r = APIClient().post(
+        "/api/v1/auth/token", {"username": "han", "password": PASSWORD}, format="json"
+    )
+    assert r.status_code == 200 and "sessionid" not in r.cookies
