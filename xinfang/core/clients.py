@@ -10,34 +10,18 @@ is whatever the client sent. It is read only when the connection itself comes
 from a trusted proxy (settings.TRUSTED_PROXIES, addresses or networks), walking
 from the right and skipping trusted proxies: the first address that is not one
 of ours is the client. Without trusted proxies (the default) the header is
-ignored and the address is the connection's (REMOTE_ADDR).
+ignored and the address is the connection's (REMOTE_ADDR). The settings parse
+TRUSTED_PROXIES into networks and refuse a malformed entry.
 """
 
 import ipaddress
-from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _CACHE_ATTRIBUTE = "_xinfang_client_address"
-
-
-def parse_networks(values: Iterable[str]) -> list[IPNetwork]:
-    """'10.0.0.1', '10.1.0.0/16', '::1' → networks; a malformed entry is refused
-    (ImproperlyConfigured), not skipped: a typo must not silently trust nobody
-    (or everybody)."""
-    networks = []
-    for value in values:
-        try:
-            networks.append(ipaddress.ip_network(value.strip(), strict=False))
-        except ValueError as exc:
-            raise ImproperlyConfigured(
-                f"TRUSTED_PROXIES: {value!r} is not an address or a network."
-            ) from exc
-    return networks
 
 
 def _parse_address(value: str) -> IPAddress | None:

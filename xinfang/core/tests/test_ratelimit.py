@@ -43,6 +43,7 @@ def test_160_parallel_lookups_against_60_a_minute_let_through_at_most_60(live_se
     assert 500 not in statuses
     assert set(statuses) <= {404, 429}, set(statuses)
     passed = statuses.count(404)
+    print(f"{passed} of 160 parallel look-ups passed a 60/minute limit")
     assert 50 <= passed <= 60, passed  # the limit holds, and is not far below it
     assert statuses.count(429) == 160 - passed
 
