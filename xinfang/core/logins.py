@@ -102,11 +102,6 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
     return refusal_response(request, locked=True)
 
 
-def locks() -> QuerySet[AccessAttempt]:
-    """The (user name, address) pairs with failures on the record, locked first."""
-    return AccessAttempt.objects.order_by("-failures_since_start", "-attempt_time")
-
-
 def is_locked(attempt: AccessAttempt) -> bool:
     return attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
 
@@ -125,7 +120,6 @@ def lock_lift(*, actor: AbstractBaseUser, attempts: QuerySet[AccessAttempt]) -> 
                 detail={
                     "ip_address": attempt.ip_address,
                     "failures": attempt.failures_since_start,
-                    "by": actor.get_username(),
                 },
             )
             attempt.delete()
