@@ -1,7 +1,12 @@
 """Shared fixtures: the demo tree and personas (one user per role, at a unit)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework.test import APIClient
 
 from xinfang.orgs import services
 from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
@@ -50,3 +55,26 @@ def make_person(db):
         return user
 
     return make
+
+
+class TokenClient(APIClient):
+    """An API client that logs in for a token (POST /api/v1/auth/token) as a phone app
+    would, and logs in again once the token has ended: tests that travel days
+    through a workflow outlive a token's 30 idle minutes, as a real app would."""
+
+    def __init__(self, username: str, password: str = PASSWORD, **defaults):
+        super().__init__(**defaults)
+        self._login = {"username": username, "password": password}
+        self._defaults = defaults
+        self._expiry = None
+
+    def _renew(self) -> None:
+        r = APIClient(**self._defaults).post("/api/v1/auth/token", self._login, format="json")
+        assert r.status_code == 200, r.content
+        self._expiry = parse_datetime(r.json()["expiry"])
+        self.credentials(HTTP_AUTHORIZATION=f"Token {r.json()['token']}")
+
+    def request(self, *args, **kwargs):
+        if self._expiry is None or timezone.now() >= self._expiry - timedelta(minutes=1):
+            self._renew()
+        return super().request(*args, **kwargs)

@@ -195,8 +195,9 @@ def server_env(db_url: str, data_dir: str) -> dict[str, str]:
         DATABASE_URL=db_url,
         DATA_DIR=data_dir,
         CONN_MAX_AGE=os.environ.get("CONN_MAX_AGE", "60"),
-        # As behind the reverse proxy of a deployment: the client's address comes in
-        # X-Forwarded-For, and the load comes from many citizens' addresses (--clients),
+        # As behind the reverse proxy of a deployment (on this machine, so a trusted
+        # proxy by default): the client's address comes in X-Forwarded-For, and the
+        # load comes from many citizens' addresses (--clients),
         # so the production rate limits stay as they are (a phase reports any 429).
         BEHIND_PROXY="1",
         SECURE_SSL_REDIRECT="0",
@@ -1413,10 +1414,12 @@ def main(argv=None) -> int:
         with connection.cursor() as cur:
             # A reused database starts as built: no rate-limit history, no dead rows.
             cur.execute("DELETE FROM xinfang_cache")
+            cur.execute("DELETE FROM core_ratebucket")
             if connection.vendor == "postgresql":
                 for model in (Petition, Petitioner, PetitionEvent):
                     cur.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
                 cur.execute("VACUUM (ANALYZE) xinfang_cache")
+                cur.execute("VACUUM (ANALYZE) core_ratebucket")
         apply_patches(args.patch)
         built_max = Petition.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         with connection.cursor() as cur:

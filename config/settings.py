@@ -4,6 +4,7 @@ The defaults run the service for development on an embedded SQLite file;
 production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL.
 """
 
+import ipaddress
 import os
 import sys
 from datetime import timedelta
@@ -73,9 +74,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
-    "axes",
+    "xinfang.core.axes_app.LoginLocksConfig",  # django-axes
     "xinfang.core",
     "xinfang.orgs",
     "xinfang.petitions",
@@ -96,12 +97,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xinfang.core.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Refuses an oversized body or a NUL character before anything reads the body
     # (CsrfViewMiddleware reads it in process_view, which runs after every __call__).
     "xinfang.core.middleware.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes asks: it turns a lock-out into its answer page.
+    # A login slowed down for its address answers 429 (JSON under /api/)...
+    "xinfang.core.middleware.LoginThrottleMiddleware",
+    # ...and last, as django-axes asks, it turns a lock-out into the same answer.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -156,6 +160,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- People, passwords, lock-out, sessions ----------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Refuses every attempt from an address that failed AUTH_RATE times.
+    "xinfang.core.logins.AddressThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -175,26 +181,58 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
 
-# Five failed logins for one user name within 15 minutes lock it for 15 minutes.
+# Who is a client (xinfang.core.clients.client_address): X-Forwarded-For is read
+# only from these proxies (addresses or networks, comma-separated). Behind a proxy
+# on the same machine (BEHIND_PROXY=1) that is the loopback address by default.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if env_bool("BEHIND_PROXY") else "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network."
+        ) from _error
+TRUSTED_PROXIES = [ipaddress.ip_network(_proxy, strict=False) for _proxy in TRUSTED_PROXIES]
+
+# Five failed logins for one user name from one address within 15 minutes lock
+# that pair for 15 minutes: locking the name alone would let anyone keep a
+# colleague out with five requests, and locking the address alone would lock the
+# staff of a reception centre who share one address behind NAT. Failures from
+# one address across names are slowed down by AUTH_RATE (xinfang.core.logins).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
-# The account is what is locked, not the address: the staff of one reception
-# centre share an office address behind NAT, and locking it would lock them all.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_CLIENT_IP_CALLABLE = "xinfang.core.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "xinfang.core.logins.lockout_response"
+# Our own admin page for the locks (core.admin), in Chinese, with "lift".
+AXES_ENABLE_ADMIN = False
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if TESTING:
     # Password hashing is deliberately slow; tests create many users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY") else None
 
 # Idle sessions end after 30 minutes: each request pushes the expiry forward.
-SESSION_COOKIE_AGE = 30 * 60
+SESSION_COOKIE_AGE = int(env("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# And every session ends this long after its login, busy or not
+# (xinfang.core.middleware.SessionLifetimeMiddleware); API tokens too.
+SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_HOURS", "10")) * 3600
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, never in clear; each
+# use pushes the expiry forward like a session's idle limit, up to the same
+# absolute lifetime; revoked on password change and deactivation.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(seconds=SESSION_COOKIE_AGE),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(seconds=SESSION_ABSOLUTE_SECONDS),
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -239,23 +277,25 @@ IDEMPOTENCY_KEY_HOURS = int(env("IDEMPOTENCY_KEY_HOURS", "24"))
 # --- API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "xinfang.core.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "xinfang.core.api.exception_handler",
-    # Per client address; kept in the shared cache so all app processes count together.
+    # Per client (xinfang.core.clients) and purpose, in one atomic bucket that the
+    # pages and the API share (xinfang.core.ratelimit). `auth`: failed logins
+    # from one address, whatever the user name.
     "DEFAULT_THROTTLE_RATES": {
         "public_lookup": env("PUBLIC_LOOKUP_RATE", "60/minute"),
         "public_submit": env("PUBLIC_SUBMIT_RATE", "20/minute"),
         "auth": env("AUTH_RATE", "30/minute"),
     },
-    "NUM_PROXIES": 1 if env_bool("BEHIND_PROXY") else None,
 }
 
 # A cache every app process shares (the database by default; its table is made by
-# a migration), for rate limits. CACHE_BACKEND=locmem keeps it in each process.
+# a migration). CACHE_BACKEND=locmem keeps it in each process. Rate limits do not
+# use it: the database cache cannot count atomically (xinfang.core.ratelimit).
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -10,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import documents, services
+from . import documents, logins, services
 from .calendar import CalendarEntry
 from .exceptions import DomainError
 from .models import CalendarDay, CalendarYear, NoticeTemplate, SecurityRecord
@@ -33,6 +34,62 @@ class SecurityRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class LockedFilter(admin.SimpleListFilter):
+    title = _("locked")
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Locked now")), ("no", _("Failures below the limit"))]
+
+    def queryset(self, request, queryset):
+        limit = settings.AXES_FAILURE_LIMIT
+        if self.value() == "yes":
+            return queryset.filter(failures_since_start__gte=limit)
+        if self.value() == "no":
+            return queryset.filter(failures_since_start__lt=limit)
+        return queryset
+
+
+@admin.register(AccessAttempt)
+class LoginLockAdmin(admin.ModelAdmin):
+    """The failed logins per (user name, address) that django-axes keeps, and the
+    locks among them; "lift" forgives them (on the security record)."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "is_locked", "attempt_time"]
+    list_filter = [LockedFilter]
+    search_fields = ["username", "ip_address"]
+    ordering = ["-failures_since_start", "-attempt_time"]
+    fields = list_display[:3] + ["attempt_time", "user_agent", "path_info"]
+    readonly_fields = fields
+    actions = ["lift"]
+
+    @admin.display(boolean=True, description=_("locked"))
+    def is_locked(self, attempt):
+        return logins.is_locked(attempt)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Through the "lift" action only, so that each lift is recorded.
+        return False
+
+    def has_lift_permission(self, request):
+        return request.user.has_perm("axes.delete_accessattempt")
+
+    @admin.action(description=_("Lift the selected locks"), permissions=["lift"])
+    def lift(self, request, queryset):
+        lifted = logins.lock_lift(actor=request.user, attempts=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d lock lifted.", "%(count)d locks lifted.", lifted)
+            % {"count": lifted},
+        )
 
 
 class CalendarDayInline(admin.TabularInline):

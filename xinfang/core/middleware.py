@@ -1,13 +1,15 @@
 import json
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from . import logins
 from .uploads import request_max_bytes, text_too_large_message, too_large_message
 
 NUL_MESSAGE = _("The request contains a NUL character (code 0), which is not allowed.")
@@ -173,4 +175,45 @@ class PrivateResponseMiddleware:
         response = self.get_response(request)
         if "Cache-Control" not in response:
             response["Cache-Control"] = "no-store"
+        return response
+
+
+SESSION_STARTED_KEY = "xinfang_login_at"
+
+
+class SessionLifetimeMiddleware:
+    """Every session ends settings.SESSION_ABSOLUTE_SECONDS after its login, however
+    busy: the idle limit (SESSION_COOKIE_AGE, pushed forward by each request) alone
+    would let a session stolen from an unlocked desk live for ever. After
+    AuthenticationMiddleware; the login time is set at login (core.signals)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = timezone.now().timestamp()
+            started = request.session.get(SESSION_STARTED_KEY)
+            if started is None:
+                # A session from before this rule: its lifetime starts now.
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+        return self.get_response(request)
+
+
+class LoginThrottleMiddleware:
+    """A login refused because its address failed too often (core.logins) answers
+    429, as django-axes' middleware answers a lock-out (through
+    settings.AXES_LOCKOUT_CALLABLE, the same answer)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        wait = getattr(request, logins.WAIT_ATTRIBUTE, None)
+        if wait and not getattr(request, "axes_locked_out", False):
+            return logins.refusal_response(request, locked=False, wait=wait)
         return response

@@ -13,6 +13,10 @@ class SecurityRecord(models.Model):
         LOCKED_OUT = "locked_out", _("Account locked")
         LOGOUT = "logout", _("Logout")
         PII_READ = "pii_read", _("Personal data shown")
+        LOGIN_THROTTLED = "login_throttled", _("Logins from one address slowed down")
+        LOCK_LIFTED = "lock_lifted", _("Lock lifted")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        TOKENS_REVOKED = "tokens_revoked", _("API tokens revoked")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
@@ -37,6 +41,26 @@ class SecurityRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+
+class RateBucket(models.Model):
+    """One counter of a rate limit: the admitted hits of one client (`key` is
+    purpose:client) in one window of the limit's period. Written only by
+    core.ratelimit, with a conditional UPDATE so that parallel requests cannot
+    overshoot; rows are deleted once they expire."""
+
+    key = models.CharField(max_length=200)
+    window = models.BigIntegerField()  # seconds since the epoch // the period
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="core_ratebucket_key_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @{self.window}: {self.hits}"
 
 
 class CalendarYear(models.Model):

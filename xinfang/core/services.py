@@ -7,14 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from . import calendar
 from .calendar import CalendarEntry
+from .clients import client_address
 from .exceptions import InvalidInput
 from .models import CalendarDay, CalendarYear, NoticeTemplate, SecurityRecord
 
 
 def client_ip(request) -> str | None:
+    """The client's address as the security record keeps it (core.clients decides)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request) or None
 
 
 def record_security_event(

@@ -1,7 +1,12 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from . import tokens
 from .exceptions import NotFound, PermissionDenied
 
 
@@ -38,3 +43,20 @@ def domain_to_http(request, exc):
     if isinstance(exc, NotFound):
         raise Http404 from exc
     return forbidden(request, exc.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """The user's own account: change the password, see and revoke API tokens."""
+    if request.method == "POST":
+        key = request.POST.get("revoke", "")
+        if key == "all":
+            tokens.tokens_revoke_all(user=request.user, reason="asked", request=request)
+            messages.success(request, _("All your API tokens are revoked."))
+        elif tokens.token_revoke(user=request.user, token_key=key):
+            messages.success(request, _("The token is revoked."))
+        else:
+            messages.error(request, _("You have no such token."))
+        return redirect("account")
+    return render(request, "core/account.html", {"tokens": tokens.tokens_of(user=request.user)})

@@ -1,13 +1,8 @@
-"""Rate limits of the public API (per client address), set in settings.
+"""Rate limits of the public API: the buckets of xinfang.core.ratelimit, which the
+public pages share (per client and purpose, the view's `throttle_scope`)."""
 
-The limits are kept in the shared cache (the database by default), so every
-app process counts together."""
-
-from rest_framework.throttling import ScopedRateThrottle
+from xinfang.core.ratelimit import BucketThrottle
 
 
-class PublicScopedThrottle(ScopedRateThrottle):
-    """ScopedRateThrottle for anonymous callers too (keyed by address)."""
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+class PublicScopedThrottle(BucketThrottle):
+    """Per client address (xinfang.core.clients), for anonymous callers too."""

@@ -6,12 +6,14 @@ from drf_spectacular.views import SpectacularAPIView
 from xinfang.orgs import api as orgs_api
 from xinfang.petitions import api as petitions_api
 
-from .auth import TokenView
+from .auth import TokenDetailView, TokenListView, TokenView
 
 urlpatterns = [
     path("", include("xinfang.mediation.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("auth/token", TokenView.as_view(), name="api-token"),
+    path("auth/tokens", TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<str:token_key>", TokenDetailView.as_view(), name="api-token-revoke"),
     path("me", orgs_api.MeView.as_view(), name="api-me"),
     path("units", orgs_api.UnitTreeView.as_view(), name="api-units"),
     path("public/units", orgs_api.PublicUnitTreeView.as_view(), name="api-public-units"),

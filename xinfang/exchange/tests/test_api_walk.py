@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from conftest import TokenClient
 from xinfang.orgs.demo import CITY_RECEPTION
 from xinfang.petitions.models import Category, Petition
 
@@ -10,11 +11,7 @@ VALID_ID = "11010519491231002X"
 
 
 def token_client(username, password):
-    c = APIClient()
-    r = c.post("/api/v1/auth/token", {"username": username, "password": password}, format="json")
-    assert r.status_code == 200, r.content
-    c.credentials(HTTP_AUTHORIZATION=f"Token {r.json()['token']}")
-    return c
+    return TokenClient(username, password)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pypdfium2
 import pytest
 from rest_framework.test import APIClient
 
-from conftest import PASSWORD
+from conftest import PASSWORD, TokenClient
 from xinfang.core.documents import FontUnavailable, cjk_font
 
 from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
@@ -12,13 +12,7 @@ from .case_fixtures import LAND_COMMITTEE, TERMS
 
 
 def client_for(user):
-    c = APIClient()
-    r = c.post(
-        "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, format="json"
-    )
-    assert r.status_code == 200, r.content
-    c.credentials(HTTP_AUTHORIZATION=f"Token {r.json()['token']}")
-    return c
+    return TokenClient(user.username, PASSWORD)
 
 
 def test_it_needs_a_token(db):

@@ -5,9 +5,9 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from xinfang.core import tokens
 from xinfang.mediation.models import Dispute, DisputeEvent, Meeting, ScreeningReport
 from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
 
@@ -41,7 +41,7 @@ REPORT = {
 def client_for(user) -> APIClient:
     """Through the token, as a phone app would."""
     c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.get_or_create(user=user)[0].key)
+    c.credentials(HTTP_AUTHORIZATION="Token " + tokens.token_issue(user=user)[1])
     return c
 
 

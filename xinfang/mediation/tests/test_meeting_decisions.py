@@ -162,6 +162,7 @@ def test_the_meeting_page_and_api_queries_do_not_grow_with_the_agenda(med, new_d
     api = client_for(med["handler_a"])
     page_url, api_url = f"/mediation/meetings/{m.pk}/", f"/api/v1/meetings/{m.pk}"
     _queries(page, page_url)  # warm the caches (calendar, sessions)
+    _queries(api, api_url)  # and log in for the token
     few = (_queries(page, page_url), _queries(api, api_url))
     for t in ("neighbour", "land", "labor", "family", "neighbour", "debt"):
         new_dispute(type=t)

@@ -129,3 +129,193 @@ def test_logout_is_a_post_and_ends_the_session(client, make_person, township_a):
     client.force_login(user)
     client.post(reverse("logout"))
     assert "_auth_user_id" not in client.session
+
+
+# --- lock-outs by user name and address; failures per address ------------------------
+
+
+def test_others_cannot_lock_a_colleague_out_from_elsewhere(client, demo_tree, settings):
+    """The attack: five wrong passwords from anywhere locked the user name, so anyone
+    could keep `dispatcher` locked out with five requests per quarter hour."""
+    right = {"username": "dispatcher", "password": settings.DEMO_PASSWORD}
+    attacker = client.__class__(REMOTE_ADDR="198.51.100.66")
+    for _ in range(6):
+        attacker.post(LOGIN, {"username": "dispatcher", "password": "wrong-password"})
+    assert attacker.post(LOGIN, right).status_code == 429
+    # The dispatcher at their own desk is not locked out.
+    desk = client.__class__(REMOTE_ADDR="10.20.30.40")
+    assert desk.post(LOGIN, right).status_code == 302
+
+
+def test_failures_across_many_user_names_are_slowed_down_per_address(
+    client, make_person, township_a, settings
+):
+    """The attack: 40 of 40 guesses over many user names passed (AUTH_RATE was set
+    but never applied)."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "auth": "10/minute",
+        },
+    }
+    make_person("clerk", township_a, username="zhou")
+    statuses = [login(client, f"user{i}", "Guess-2026-pass").status_code for i in range(40)]
+    assert statuses[:10] == [200] * 10  # the form again, "wrong user name or password"
+    assert set(statuses[10:]) == {429}
+    page = login(client, "zhou", PASSWORD)
+    assert page.status_code == 429 and int(page["Retry-After"]) >= 1
+    assert "请稍候" in page.content.decode() or "稍" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert SecurityRecord.objects.filter(kind="login_throttled").count() == 31
+    # Another address is not slowed down.
+    other = client.__class__(REMOTE_ADDR="10.1.1.1")
+    assert login(other, "zhou", PASSWORD).status_code == 302
+
+
+def test_successful_logins_do_not_use_up_the_address_allowance(
+    client, make_person, township_a, settings
+):
+    """A reception centre behind one NAT address logs in all day."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "auth": "3/minute",
+        },
+    }
+    make_person("clerk", township_a, username="wu")
+    for _ in range(6):
+        assert login(client, "wu", PASSWORD).status_code == 302
+        client.post(reverse("logout"))
+
+
+def test_the_token_endpoint_answers_its_429s_in_json(client, make_person, township_a, settings):
+    from rest_framework.test import APIClient
+
+    make_person("clerk", township_a, username="zheng")
+    api = APIClient()
+    for _ in range(5):
+        api.post("/api/v1/auth/token", {"username": "zheng", "password": "x"}, format="json")
+    r = api.post("/api/v1/auth/token", {"username": "zheng", "password": PASSWORD}, format="json")
+    assert r.status_code == 429 and r["Content-Type"] == "application/json"
+    assert r.json()["code"] == "LockedOut" and "锁定" in r.json()["detail"]
+    assert int(r["Retry-After"]) == 15 * 60
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "auth": "2/minute",
+        },
+    }
+    other = APIClient(REMOTE_ADDR="10.9.9.9")
+    for i in range(2):
+        other.post("/api/v1/auth/token", {"username": f"n{i}", "password": "x"}, format="json")
+    r = other.post("/api/v1/auth/token", {"username": "zheng", "password": PASSWORD}, format="json")
+    assert r.status_code == 429 and r.json()["code"] == "Throttled"
+    assert int(r["Retry-After"]) >= 1
+
+
+def test_an_administrator_sees_and_lifts_locks_in_chinese(client, make_person, township_a):
+    from django.contrib.auth import get_user_model
+
+    make_person("clerk", township_a, username="feng")
+    for _ in range(5):
+        login(client, "feng", "wrong-password")
+    assert login(client, "feng", PASSWORD).status_code == 429
+
+    admin = get_user_model().objects.create_superuser("root", "", PASSWORD)
+    boss = client.__class__(REMOTE_ADDR="10.0.0.1")
+    boss.force_login(admin)
+    url = reverse("admin:axes_accessattempt_changelist")
+    page = boss.get(url + "?locked=yes").content.decode()
+    assert "feng" in page and "127.0.0.1" in page
+    assert "解除" in page and "锁定" in page
+    attempt = AccessAttempt.objects.get(username="feng")
+    r = boss.post(url, {"action": "lift", "_selected_action": [attempt.pk]}, follow=True)
+    assert "已解除" in r.content.decode()
+    assert not AccessAttempt.objects.exists()
+    lifted = SecurityRecord.objects.get(kind="lock_lifted")
+    assert lifted.username == "feng" and lifted.user == admin
+    assert login(client, "feng", PASSWORD).status_code == 302
+
+
+def test_staff_without_the_permission_cannot_lift_locks(client, make_person, township_a):
+    from django.contrib.auth.models import Permission
+
+    user = make_person("clerk", township_a, username="chu")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(Permission.objects.get(codename="view_accessattempt"))
+    for _ in range(5):
+        login(client.__class__(REMOTE_ADDR="10.7.7.7"), "chu", "wrong-password")
+    client.force_login(user)
+    url = reverse("admin:axes_accessattempt_changelist")
+    assert client.get(url).status_code == 200
+    attempt = AccessAttempt.objects.get(username="chu")
+    client.post(url, {"action": "lift", "_selected_action": [attempt.pk]})
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+# --- own password, absolute session lifetime -----------------------------------------
+
+
+def test_staff_change_their_own_password_and_the_policy_applies(client, make_person, township_a):
+    user = make_person("handler", township_a, username="han")
+    other_desk = client.__class__()
+    other_desk.force_login(user)
+    client.post(LOGIN, {"username": "han", "password": PASSWORD})
+    url = reverse("password_change")
+    assert "修改密码" in client.get(url).content.decode()
+    weak = client.post(
+        url, {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"}
+    )
+    assert weak.status_code == 200 and 'aria-invalid="true"' in weak.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    wrong_old = client.post(
+        url,
+        {
+            "old_password": "nope",
+            "new_password1": "New-Passw0rd-2026",
+            "new_password2": "New-Passw0rd-2026",
+        },
+    )
+    assert wrong_old.status_code == 200
+    r = client.post(
+        url,
+        {
+            "old_password": PASSWORD,
+            "new_password1": "New-Passw0rd-2026",
+            "new_password2": "New-Passw0rd-2026",
+        },
+    )
+    assert r.status_code == 302 and r["Location"] == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password("New-Passw0rd-2026")
+    assert client.get(reverse("unit_index")).status_code == 200  # this session goes on
+    assert other_desk.get(reverse("unit_index")).status_code == 302  # the others end
+    assert SecurityRecord.objects.filter(kind="password_changed", user=user).exists()
+
+
+def test_the_password_page_needs_a_login(client, db):
+    r = client.get(reverse("password_change"))
+    assert r.status_code == 302 and reverse("login") in r["Location"]
+
+
+def test_a_busy_session_still_ends_10_hours_after_login(client, make_person, township_a):
+    """The attack: a session taken from an unlocked desk lived as long as it was used."""
+    make_person("handler", township_a, username="busy")
+    with time_machine.travel(dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC), tick=False) as clock:
+        assert login(client, "busy", PASSWORD).status_code == 302
+        for _ in range(39):  # a request every 15 minutes: never idle
+            clock.shift(dt.timedelta(minutes=15))
+            assert client.get(reverse("unit_index")).status_code == 200
+        clock.shift(dt.timedelta(minutes=15, seconds=1))  # 10 hours and a second
+        response = client.get(reverse("unit_index"))
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+        assert "_auth_user_id" not in client.session
+        # Logging in again starts a new lifetime.
+        assert login(client, "busy", PASSWORD).status_code == 302
+        assert client.get(reverse("unit_index")).status_code == 200
