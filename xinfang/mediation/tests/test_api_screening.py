@@ -236,6 +236,7 @@ def test_the_same_key_with_another_report_is_a_409_and_expires_after_a_day(crew,
     assert reused.status_code == 409 and reused.json()["code"] == "IdempotencyKeyReused"
     assert "disputes" not in reused.json() and Dispute.objects.count() == 2
     travel("2026-03-11", hour=10)  # 25 hours on: the key is free again
+    api = client_for(crew["liaison_a1"])  # the phone logs in again: its token ended
     later = api.post("/api/v1/screening/reports", other, format="json", HTTP_IDEMPOTENCY_KEY="k")
     assert later.status_code == 201 and later.json()["id"] != first.json()["id"]
 
@@ -255,5 +256,6 @@ def test_an_added_report_replays_and_refuses_by_its_disputes_key(crew, travel):
     assert added.json()["result"] == "added" and again.status_code == 200
     assert changed.status_code == 409 and Dispute.objects.count() == 3
     travel("2026-03-11", hour=10)  # a day on, the key makes the new day's report
+    api = client_for(crew["liaison_a1"])  # the phone logs in again: its token ended
     later = api.post("/api/v1/screening/reports", more, format="json", HTTP_IDEMPOTENCY_KEY="pm")
     assert later.status_code == 201 and Dispute.objects.count() == 4
