@@ -20,7 +20,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xinfang.core import calendar, pii
+from xinfang.core import calendar, exports, pii
 from xinfang.core.documents import pdf_response
 from xinfang.core.exceptions import InvalidInput, NotFound
 from xinfang.core.inputs import optional_id
@@ -580,21 +580,16 @@ class PetitionExportView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMS, responses={(200, "text/csv"): str})
     def get(self, request):
-        import csv
-        import io
-
         from django.http import HttpResponse
 
         filters = {k: request.query_params.get(k) for k in selectors.FILTERS}
         _check_filters(filters)
         today = calendar.today()
         qs = selectors.petition_list(user=request.user, filters=filters, today=today)[:50000]
-        out = io.StringIO()
-        out.write("\ufeff")  # Excel reads UTF-8 only with a BOM
-        writer = csv.writer(out)
-        writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
-        for p in qs:
-            writer.writerow(
+        # The summary is the citizen's own text: exports.csv_text keeps it text.
+        text = exports.csv_text(
+            [label for _name, label in EXPORT_COLUMNS],
+            (
                 [
                     p.number,
                     p.received_on,
@@ -607,8 +602,10 @@ class PetitionExportView(APIView):
                     p.due_date or "",
                     p.summary,
                 ]
-            )
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+                for p in qs
+            ),
+        )
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="petitions.csv"'
         return response
 
