@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,34 @@ if not SECRET_KEY:
         SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789"
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
+
+# Personal data at rest (core.crypto): Fernet keys, comma-separated, the first
+# encrypts and all decrypt (rotation: docs/deployment.md), and the key of the
+# hashes that let repeat detection find an ID number without decrypting it.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+FIELD_HASH_KEY = env("FIELD_HASH_KEY")
+if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:
+    if DEBUG or TESTING:
+        # base64 of the 32 bytes "xinfang-dev-field-key-not-secret".
+        FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [
+            "eGluZmFuZy1kZXYtZmllbGQta2V5LW5vdC1zZWNyZXQ="
+        ]
+        FIELD_HASH_KEY = FIELD_HASH_KEY or "insecure-development-hash-key-never-use-in-production"
+    else:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY must be set when DEBUG is off "
+            "(see docs/deployment.md)."
+        )
+elif len(FIELD_HASH_KEY) < 32:
+    raise ImproperlyConfigured("FIELD_HASH_KEY must be at least 32 characters.")
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (make one with "
+            '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).'
+        ) from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -202,6 +231,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
+# Attachments are personal data: readable by the service's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
