@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "xinfang.core.middleware.RateLimitedPageMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its answer page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -307,16 +308,31 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # --- Logging: to the console; the notification sender's default writes here too --
+# Every line goes through one handler whose filter masks query codes, ID numbers
+# and phones (core.redact); Django's own loggers ("django", and "django.server"
+# for runserver's request lines) are sent to it instead of Django's defaults.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "xinfang.core.redact.RedactingFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", "Xinfang-Demo-2026")
+
+# A user who shows more than this many personal fields (ID numbers, phones) within
+# this many minutes is refused more for a while, and the administrators are told.
+PII_REVEAL_LIMIT = int(env("PII_REVEAL_LIMIT", "30"))
+PII_REVEAL_WINDOW_MINUTES = int(env("PII_REVEAL_WINDOW_MINUTES", "10"))
 
 # The query terminal (/kiosk/) returns to its keypad after this long without a touch.
 KIOSK_IDLE_SECONDS = int(env("KIOSK_IDLE_SECONDS", "60"))

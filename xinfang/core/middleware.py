@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
+
+from .exceptions import RateLimited
 
 
 class ChineseFirstLocaleMiddleware:
@@ -22,4 +25,27 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+class RateLimitedPageMiddleware:
+    """A page whose service refused with RateLimited (core.pii.reveal) answers a
+    polite 429 page with Retry-After, not a 500. (The API answers it in JSON in
+    core.api; other domain errors are answered by the views.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, RateLimited):
+            return None
+        response = render(
+            request, "core/rate_limited.html", {"message": exception.message}, status=429
+        )
+        retry_after = getattr(exception, "retry_after", None)
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
         return response

@@ -13,6 +13,7 @@ class SecurityRecord(models.Model):
         LOCKED_OUT = "locked_out", _("Account locked")
         LOGOUT = "logout", _("Logout")
         PII_READ = "pii_read", _("Personal data shown")
+        PII_REFUSED = "pii_refused", _("Personal data refused: too many reads")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

@@ -3,7 +3,9 @@
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.translation import gettext
 
+from . import notify, pii
 from .models import SecurityRecord
 from .services import record_security_event
 
@@ -35,4 +37,17 @@ def _on_locked_out(sender, request, username, ip_address, **kwargs):
         request=request,
         username=str(username or "")[:150],
         detail={"ip_address": ip_address, "minutes": 15},
+    )
+
+
+@receiver(pii.reveals_refused, dispatch_uid="xinfang-tell-admins-pii-refused")
+def _on_reveals_refused(sender, user, reads, minutes, **kwargs):
+    """Someone read many people's data in a short time: the administrators hear of it."""
+    notify.send_to_administrators(
+        subject=gettext("Personal data: reads refused for %(user)s") % {"user": user.username},
+        body=gettext(
+            "%(user)s showed personal data %(count)d times in %(minutes)d minutes and has "
+            "been refused more for now. See the security record in the administration."
+        )
+        % {"user": user.username, "count": reads, "minutes": minutes},
     )
