@@ -143,9 +143,10 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None) -
 
 
 def with_parties(qs: QuerySet[Dispute]) -> QuerySet[Dispute]:
-    return qs.prefetch_related(
-        Prefetch("parties", queryset=DisputeParty.objects.order_by("sort_order", "id"))
-    )
+    # Names and roles only: the encrypted contact fields (core.crypto) would
+    # each cost a decryption per party, for nothing the ledger shows.
+    parties = DisputeParty.objects.only("dispute", "role", "name", "sort_order")
+    return qs.prefetch_related(Prefetch("parties", queryset=parties.order_by("sort_order", "id")))
 
 
 def counts(*, user, today: dt.date | None = None) -> dict:
