@@ -110,9 +110,11 @@ def test_gunicorns_access_and_error_lines_hold_no_query_code(tmp_path):
     """The production server with its config: request lines and errors redacted."""
     port = _free_port()
     env = {
-        k: v for k, v in os.environ.items() if k != "PYTEST_VERSION" and not k.startswith("DJANGO_")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTEST_VERSION", "DATABASE_URL") and not k.startswith("DJANGO_")
     }
-    # An empty database: the lookup fails, so there is an error line as well.
+    # An empty SQLite database: the lookup fails, so there is an error line as well.
     env.update(DEBUG="1", DATA_DIR=str(tmp_path), CACHE_BACKEND="locmem")
     out, err = tmp_path / "access.log", tmp_path / "error.log"
     with out.open("w") as stdout, err.open("w") as stderr:
