@@ -1119,7 +1119,7 @@ def load(port, args, codes, tokens, leaves, places, meter) -> dict:
     d = args.duration
 
     def track(rng):
-        return "GET", f"/api/v1/public/petitions/{rng.choice(codes)}", None, None, {200}
+        return "GET", "/api/v1/public/matter", None, {"X-Query-Code": rng.choice(codes)}, {200}
 
     def worklist(user):
         auth = {"Authorization": f"Token {tokens[user]}"}

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,34 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
 
+# Personal data at rest (core.crypto): Fernet keys, comma-separated, the first
+# encrypts and all decrypt (rotation: docs/deployment.md), and the key of the
+# hashes that let repeat detection find an ID number without decrypting it.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+FIELD_HASH_KEY = env("FIELD_HASH_KEY")
+if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:
+    if DEBUG or TESTING:
+        # base64 of the 32 bytes "xinfang-dev-field-key-not-secret".
+        FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [
+            "eGluZmFuZy1kZXYtZmllbGQta2V5LW5vdC1zZWNyZXQ="
+        ]
+        FIELD_HASH_KEY = FIELD_HASH_KEY or "insecure-development-hash-key-never-use-in-production"
+    else:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY must be set when DEBUG is off "
+            "(see docs/deployment.md)."
+        )
+elif len(FIELD_HASH_KEY) < 32:
+    raise ImproperlyConfigured("FIELD_HASH_KEY must be at least 32 characters.")
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (make one with "
+            '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).'
+        ) from None
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -105,6 +134,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A login slowed down for its address answers 429 (JSON under /api/)...
     "xinfang.core.middleware.LoginThrottleMiddleware",
+    "xinfang.core.middleware.RateLimitedPageMiddleware",
     # ...and last, as django-axes asks, it turns a lock-out into the same answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -248,6 +278,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
+# Attachments are personal data: readable by the service's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -367,16 +400,31 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # --- Logging: to the console; the notification sender's default writes here too --
+# Every line goes through one handler whose filter masks query codes, ID numbers
+# and phones (core.redact); Django's own loggers ("django", and "django.server"
+# for runserver's request lines) are sent to it instead of Django's defaults.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "xinfang.core.redact.RedactingFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", "Xinfang-Demo-2026")
+
+# A user who shows more than this many personal fields (ID numbers, phones) within
+# this many minutes is refused more for a while, and the administrators are told.
+PII_REVEAL_LIMIT = int(env("PII_REVEAL_LIMIT", "30"))
+PII_REVEAL_WINDOW_MINUTES = int(env("PII_REVEAL_WINDOW_MINUTES", "10"))
 
 # The query terminal (/kiosk/) returns to its keypad after this long without a touch.
 KIOSK_IDLE_SECONDS = int(env("KIOSK_IDLE_SECONDS", "60"))

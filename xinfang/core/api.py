@@ -32,7 +32,9 @@ def exception_handler(exc, context):
         body = {"detail": str(exc.message), "code": type(exc).__name__}
         if exc.field_errors:
             body["errors"] = {k: [str(m) for m in v] for k, v in exc.field_errors.items()}
-        return Response(body, status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
         errors = (
             {k: [str(m) for m in v] for k, v in exc.message_dict.items()}

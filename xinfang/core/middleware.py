@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import logins
+from .exceptions import RateLimited
 from .uploads import request_max_bytes, text_too_large_message, too_large_message
 
 NUL_MESSAGE = _("The request contains a NUL character (code 0), which is not allowed.")
@@ -216,4 +217,27 @@ class LoginThrottleMiddleware:
         wait = getattr(request, logins.WAIT_ATTRIBUTE, None)
         if wait and not getattr(request, "axes_locked_out", False):
             return logins.refusal_response(request, locked=False, wait=wait)
+        return response
+
+
+class RateLimitedPageMiddleware:
+    """A page whose service refused with RateLimited (core.pii.reveal) answers a
+    polite 429 page with Retry-After, not a 500. (The API answers it in JSON in
+    core.api; other domain errors are answered by the views.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, RateLimited):
+            return None
+        response = render(
+            request, "core/rate_limited.html", {"message": exception.message}, status=429
+        )
+        retry_after = getattr(exception, "retry_after", None)
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
         return response

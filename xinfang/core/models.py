@@ -17,6 +17,7 @@ class SecurityRecord(models.Model):
         LOCK_LIFTED = "lock_lifted", _("Lock lifted")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         TOKENS_REVOKED = "tokens_revoked", _("API tokens revoked")
+        PII_REFUSED = "pii_refused", _("Personal data refused: too many reads")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

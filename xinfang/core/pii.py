@@ -4,15 +4,21 @@ Lists, exports and timelines show personal data masked. The full value is
 shown only through `reveal`, which puts the read on the security record
 (SecurityRecord kind PII_READ): who saw whose data, when, from where."""
 
+import datetime as dt
+import math
 import re
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric
 
+from .exceptions import RateLimited
 from .models import SecurityRecord
 from .services import record_security_event
 
@@ -163,12 +169,21 @@ def mask_name(value: str | None) -> str:
 # --- Reading ------------------------------------------------------------------
 
 
+# Fired once per window when a user is first refused for reading too much;
+# core.signals tells the administrators (core.notify), which pii cannot import.
+reveals_refused = Signal()
+
+
 def reveal(*, user, request=None, target: str, field: str, value: str) -> str:
     """Return `value` unmasked, putting the read on the security record first.
 
     Every display of a full ID number, phone number or name goes through here;
     `target` names whose data it is (e.g. "petition:2026-000123/petitioner:1"),
-    `field` which item ("id_number", "phone", ...)."""
+    `field` which item ("id_number", "phone", ...). A user who has already read
+    PII_REVEAL_LIMIT items within PII_REVEAL_WINDOW_MINUTES is refused
+    (RateLimited, 429): that is someone copying a register, not handling a
+    matter."""
+    _check_reveal_rate(user=user, request=request)
     record_security_event(
         kind=SecurityRecord.Kind.PII_READ,
         request=request,
@@ -177,3 +192,47 @@ def reveal(*, user, request=None, target: str, field: str, value: str) -> str:
         detail={"field": field},
     )
     return value
+
+
+def _check_reveal_rate(*, user, request) -> None:
+    if not getattr(user, "is_authenticated", False):
+        return
+    limit = settings.PII_REVEAL_LIMIT
+    window = dt.timedelta(minutes=settings.PII_REVEAL_WINDOW_MINUTES)
+    now = timezone.now()
+    reads = SecurityRecord.objects.filter(
+        kind=SecurityRecord.Kind.PII_READ, user=user, at__gt=now - window
+    )
+    count = reads.count()
+    if count < limit:
+        return
+    told = SecurityRecord.objects.filter(
+        kind=SecurityRecord.Kind.PII_REFUSED, user=user, at__gt=now - window
+    ).exists()
+    record_security_event(
+        kind=SecurityRecord.Kind.PII_REFUSED,
+        request=request,
+        user=user,
+        detail={"reads": count, "minutes": settings.PII_REVEAL_WINDOW_MINUTES},
+    )
+    if not told:
+        transaction.on_commit(
+            lambda: reveals_refused.send(
+                sender=SecurityRecord,
+                user=user,
+                reads=count,
+                minutes=settings.PII_REVEAL_WINDOW_MINUTES,
+            )
+        )
+    # Reads become possible again when enough of them have left the window.
+    freed_at = reads.order_by("at").values_list("at", flat=True)[count - limit] + window
+    error = RateLimited(
+        _(
+            "You have shown personal data %(count)d times in the last %(minutes)d minutes. "
+            "Showing more is paused for a while, and the administrator has been told. "
+            "If your work needs more, ask the administrator."
+        )
+        % {"count": count, "minutes": settings.PII_REVEAL_WINDOW_MINUTES}
+    )
+    error.retry_after = max(1, math.ceil((freed_at - now).total_seconds()))
+    raise error

@@ -8,8 +8,9 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from . import logins, tokens
+from . import logins, notify, pii, tokens
 from .middleware import SESSION_STARTED_KEY
 from .models import SecurityRecord
 from .services import record_security_event
@@ -82,3 +83,16 @@ def _revoke_tokens(sender, instance, **kwargs):
     if reason == "password_changed":
         record_security_event(kind=SecurityRecord.Kind.PASSWORD_CHANGED, user=instance)
     tokens.tokens_revoke_all(user=instance, reason=reason)
+
+
+@receiver(pii.reveals_refused, dispatch_uid="xinfang-tell-admins-pii-refused")
+def _on_reveals_refused(sender, user, reads, minutes, **kwargs):
+    """Someone read many people's data in a short time: the administrators hear of it."""
+    notify.send_to_administrators(
+        subject=gettext("Personal data: reads refused for %(user)s") % {"user": user.username},
+        body=gettext(
+            "%(user)s showed personal data %(count)d times in %(minutes)d minutes and has "
+            "been refused more for now. See the security record in the administration."
+        )
+        % {"user": user.username, "count": reads, "minutes": minutes},
+    )

@@ -1,6 +1,6 @@
 """The JSON API, version 1: /api/v1/ (OpenAPI 3 schema at /api/v1/schema/)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from xinfang.orgs import api as orgs_api
@@ -23,25 +23,27 @@ urlpatterns = [
         name="api-public-categories",
     ),
     path("public/petitions", petitions_api.PublicSubmitView.as_view(), name="api-public-submit"),
+    # The query code travels in the X-Query-Code header, never in a path.
+    path("public/matter", petitions_api.PublicTrackView.as_view(), name="api-public-track"),
     path(
-        "public/petitions/<str:query_code>",
-        petitions_api.PublicTrackView.as_view(),
-        name="api-public-track",
-    ),
-    path(
-        "public/petitions/<str:query_code>/notices/<int:event_id>",
+        "public/matter/notices/<int:event_id>",
         petitions_api.PublicNoticeView.as_view(),
         name="api-public-notice",
     ),
     path(
-        "public/petitions/<str:query_code>/evaluation",
+        "public/matter/evaluation",
         petitions_api.PublicEvaluationView.as_view(),
         name="api-public-evaluation",
     ),
     path(
-        "public/petitions/<str:query_code>/review-request",
+        "public/matter/review-request",
         petitions_api.PublicReviewRequestView.as_view(),
         name="api-public-review-request",
+    ),
+    re_path(
+        r"^public/petitions/(?P<old>[^/]+)(?:/.*)?$",
+        petitions_api.PublicCodeInPathView.as_view(),
+        name="api-public-code-in-path",
     ),
     path("petitions", petitions_api.PetitionListView.as_view(), name="api-petitions"),
     path(

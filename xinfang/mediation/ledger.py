@@ -16,7 +16,7 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xinfang.core import calendar
+from xinfang.core import calendar, exports
 from xinfang.core.exceptions import InvalidInput, NotFound
 from xinfang.core.inputs import optional_date, optional_id
 from xinfang.orgs.models import Level, Unit, UnitKind
@@ -143,9 +143,10 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None) -
 
 
 def with_parties(qs: QuerySet[Dispute]) -> QuerySet[Dispute]:
-    return qs.prefetch_related(
-        Prefetch("parties", queryset=DisputeParty.objects.order_by("sort_order", "id"))
-    )
+    # Names and roles only: the encrypted contact fields (core.crypto) would
+    # each cost a decryption per party, for nothing the ledger shows.
+    parties = DisputeParty.objects.only("dispute", "role", "name", "sort_order")
+    return qs.prefetch_related(Prefetch("parties", queryset=parties.order_by("sort_order", "id")))
 
 
 def counts(*, user, today: dt.date | None = None) -> dict:
@@ -274,15 +275,15 @@ def export_xlsx(*, user, filters: dict, today: dt.date | None = None) -> bytes:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
 
-    ws.append([title_of(user=user, filters=filters)])
+    exports.xlsx_append(ws, [title_of(user=user, filters=filters)])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    ws.append([range_text(filters, today)])
+    exports.xlsx_append(ws, [range_text(filters, today)])
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].alignment = Alignment(horizontal="right")
-    ws.append([str(label) for label, _width in EXPORT_COLUMNS])
+    exports.xlsx_append(ws, [label for label, _width in EXPORT_COLUMNS])
     for i, (_label, width) in enumerate(EXPORT_COLUMNS, start=1):
         cell = ws.cell(row=3, column=i)
         cell.font = Font(bold=True)
@@ -296,7 +297,9 @@ def export_xlsx(*, user, filters: dict, today: dt.date | None = None) -> bytes:
         parties = "、".join(r["applicants"])
         if r["respondents"]:
             parties = f"{parties} — {'、'.join(r['respondents'])}"
-        ws.append(
+        # Parties, summary, names: typed by liaisons and citizens, written as text.
+        exports.xlsx_append(
+            ws,
             [
                 n,
                 r["number"],
@@ -315,7 +318,7 @@ def export_xlsx(*, user, filters: dict, today: dt.date | None = None) -> bytes:
                 overdue_text % {"days": r["overdue_days"]} if r["overdue"] else "",
                 r["state_label"],
                 r["body"],
-            ]
+            ],
         )
         for cell in ws[ws.max_row]:
             cell.alignment = wrap

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.crypto import BlindIndexField, EncryptedTextField
 from xinfang.orgs.models import Level, MediationType, Unit
 
 
@@ -271,9 +272,12 @@ class DisputeParty(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=PartyRole.choices)
     name = models.CharField(_("name"), max_length=100)
     is_organisation = models.BooleanField(_("organisation"), default=False)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    # Encrypted at rest, with keyed hashes to find a person again (core.crypto).
+    id_number = EncryptedTextField(_("ID number"), max_length=18, blank=True)
+    id_number_hash = BlindIndexField(source="id_number")
+    phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
+    phone_hash = BlindIndexField(source="phone")
+    address = EncryptedTextField(_("address"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -338,7 +342,7 @@ class Mediator(models.Model):
     )
     name = models.CharField(_("name"), max_length=60)
     full_time = models.BooleanField(_("full-time"), default=False)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedTextField(_("phone"), max_length=20, blank=True)  # core.crypto
     speciality = models.CharField(_("speciality"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

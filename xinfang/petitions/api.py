@@ -20,7 +20,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xinfang.core import calendar, pii
+from xinfang.core import calendar, exports, pii
 from xinfang.core.documents import pdf_response
 from xinfang.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from xinfang.core.inputs import optional_id
@@ -376,10 +376,8 @@ def public_json(p: Petition) -> dict:
                 "kind": n.kind,
                 "title": n.title,
                 "issued_on": n.issued_on,
-                "url": reverse(
-                    "api-public-notice",
-                    kwargs={"query_code": p.query_code, "event_id": n.event_id},
-                ),
+                # Fetched with the code in the X-Query-Code header, never in the URL.
+                "url": reverse("api-public-notice", kwargs={"event_id": n.event_id}),
             }
             for n in notices.notices_for(p, public=True)
         ],
@@ -458,6 +456,28 @@ class PublicSubmitView(PublicView):
         )
 
 
+# The query code is the petitioner's only credential: it never goes in a URL
+# (URLs end up in access logs, proxies' logs, browser history and Referer
+# headers) but in this header, which those do not record.
+QUERY_CODE_HEADER = "X-Query-Code"
+QUERY_CODE_PARAM = OpenApiParameter(
+    QUERY_CODE_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The query code from the receipt (case, spaces and dashes do not matter).",
+)
+
+
+def _query_code(request) -> str:
+    code = request.headers.get(QUERY_CODE_HEADER, "").strip()
+    if not code:
+        raise InvalidInput(
+            field_errors={"query_code": [_("Send the query code in the X-Query-Code header.")]}
+        )
+    return code
+
+
 def _public_get(query_code) -> Petition:
     p = selectors.public_view(query_code)
     if p is None:
@@ -466,15 +486,20 @@ def _public_get(query_code) -> Petition:
 
 
 class PublicTrackView(PublicView):
+    """The public view and timeline of the matter whose code is in X-Query-Code."""
+
     throttle_scope = "public_lookup"
 
     @extend_schema(
-        auth=[], responses=inline_serializer("PublicMatter", {"number": serializers.CharField()})
+        auth=[],
+        parameters=[QUERY_CODE_PARAM],
+        responses=inline_serializer("PublicMatter", {"number": serializers.CharField()}),
     )
-    def get(self, request, query_code):
-        p = _public_get(query_code)
+    def get(self, request):
+        code = _query_code(request)
+        p = _public_get(code)
         if services.petition_opened_by_petitioner(petition_id=p.pk):
-            p = _public_get(query_code)  # served electronically just now
+            p = _public_get(code)  # served electronically just now
         return Response(public_json(p))
 
 
@@ -488,20 +513,49 @@ class PublicNoticeView(PublicView):
         # A client that asks for application/pdf still gets its errors as JSON.
         return super().perform_content_negotiation(request, force=True)
 
-    @extend_schema(auth=[], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    def get(self, request, query_code, event_id):
-        p = _public_get(query_code)
+    @extend_schema(
+        auth=[],
+        parameters=[QUERY_CODE_PARAM],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, event_id):
+        p = _public_get(_query_code(request))
         found = notices.find_notice(p, event_id, public=True)
         content = notices.notice_pdf(p, event_id, public=True)
         ascii_name, name = notices.notice_filename(p, found)
         return pdf_response(content, filename=name, ascii_filename=ascii_name)
 
 
+class PublicCodeInPathView(PublicView):
+    """The old paths with the code in them (/public/petitions/{code}/...): 410 with
+    the way to ask now, so that no client keeps writing codes into access logs."""
+
+    throttle_scope = "public_lookup"
+    schema = None  # not an operation of the API any more
+
+    def _gone(self, request, **kwargs):
+        return Response(
+            {
+                "detail": _(
+                    "The query code no longer goes in the address: send it in the "
+                    "X-Query-Code header to /api/v1/public/matter."
+                ),
+                "code": "Gone",
+            },
+            status=status.HTTP_410_GONE,
+        )
+
+    get = post = _gone
+
+
 class PublicEvaluationView(PublicView):
     throttle_scope = "public_lookup"
 
-    @extend_schema(request=EvaluationIn, auth=[], responses={201: None})
-    def post(self, request, query_code):
+    @extend_schema(
+        request=EvaluationIn, auth=[], parameters=[QUERY_CODE_PARAM], responses={201: None}
+    )
+    def post(self, request):
+        query_code = _query_code(request)
         s = EvaluationIn(data=request.data)
         s.is_valid(raise_exception=True)
         services.petition_evaluate(query_code=query_code, **s.validated_data)
@@ -513,8 +567,11 @@ class PublicReviewRequestView(PublicView):
 
     throttle_scope = "public_lookup"
 
-    @extend_schema(request=ReviewRequestIn, auth=[], responses={201: None})
-    def post(self, request, query_code):
+    @extend_schema(
+        request=ReviewRequestIn, auth=[], parameters=[QUERY_CODE_PARAM], responses={201: None}
+    )
+    def post(self, request):
+        query_code = _query_code(request)
         s = ReviewRequestIn(data=request.data)
         s.is_valid(raise_exception=True)
         _public_get(query_code)  # 404 with the clear message for a wrong code
@@ -634,21 +691,16 @@ class PetitionExportView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMS, responses={(200, "text/csv"): str})
     def get(self, request):
-        import csv
-        import io
-
         from django.http import HttpResponse
 
         filters = {k: request.query_params.get(k) for k in selectors.FILTERS}
         _check_filters(filters)
         today = calendar.today()
         qs = selectors.petition_list(user=request.user, filters=filters, today=today)[:50000]
-        out = io.StringIO()
-        out.write("\ufeff")  # Excel reads UTF-8 only with a BOM
-        writer = csv.writer(out)
-        writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
-        for p in qs:
-            writer.writerow(
+        # The summary is the citizen's own text: exports.csv_text keeps it text.
+        text = exports.csv_text(
+            [label for _name, label in EXPORT_COLUMNS],
+            (
                 [
                     p.number,
                     p.received_on,
@@ -661,8 +713,10 @@ class PetitionExportView(APIView):
                     p.due_date or "",
                     p.summary,
                 ]
-            )
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+                for p in qs
+            ),
+        )
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="petitions.csv"'
         return response
 

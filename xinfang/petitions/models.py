@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.calendar import Colour
+from xinfang.core.crypto import BlindIndexField, EncryptedTextField
 from xinfang.orgs.models import MediationType, Unit
 
 
@@ -436,9 +437,12 @@ class Petitioner(models.Model):
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="petitioners")
     name = models.CharField(_("name"), max_length=60)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True, db_index=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    # Encrypted at rest; repeat detection compares the keyed hashes (core.crypto).
+    id_number = EncryptedTextField(_("ID number"), max_length=18, blank=True)
+    id_number_hash = BlindIndexField(source="id_number")
+    phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
+    phone_hash = BlindIndexField(source="phone")
+    address = EncryptedTextField(_("address"), max_length=200, blank=True)
     is_representative = models.BooleanField(_("representative"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
 

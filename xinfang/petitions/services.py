@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from xinfang.core import calendar, idempotency, law, notify, querycode
 from xinfang.core.calendar import Clock
+from xinfang.core.crypto import blind_index
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.pii import validate_id_number, validate_phone
 from xinfang.core.uploads import check_uploads
@@ -340,7 +341,9 @@ def suggest_flags(
     """Flags the registration suggests; the clerk may set or clear them."""
     ids = [p.id_number for p in petitioners if p.id_number]
     earlier = (
-        Petition.objects.filter(petitioners__id_number__in=ids, category=category) if ids else None
+        Petition.objects.filter(petitioners__id_number_hash__in=_id_hashes(ids), category=category)
+        if ids
+        else None
     )
     repeat = bool(earlier is not None and earlier.exists())
     # 越级: brought to the city while the township where it arose never handled it.
@@ -364,6 +367,11 @@ def suggest_flags(
     }
 
 
+def _id_hashes(ids: list[str]) -> list[str]:
+    """ID numbers are encrypted at rest: a person is found by the keyed hash."""
+    return [blind_index("id_number", i) for i in ids]
+
+
 def _terminated_earlier(petitioners: list[PetitionerData], category: Category, place: Unit):
     """An earlier matter with the same petitioner, category and place that went
     through re-review: the same facts and reasons are not accepted again (三级终结)."""
@@ -372,7 +380,7 @@ def _terminated_earlier(petitioners: list[PetitionerData], category: Category, p
         return None
     return (
         Petition.objects.filter(
-            petitioners__id_number__in=ids,
+            petitioners__id_number_hash__in=_id_hashes(ids),
             category=category,
             place=place,
             re_review_issued_on__isnull=False,

@@ -29,6 +29,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         ALLOWED_HOSTS="xinfang.example.gov.cn",
         DATA_DIR=str(tmp_path),
         BEHIND_PROXY="1",
+        FIELD_ENCRYPTION_KEYS="eGluZmFuZy10ZXN0LXByb2R1Y3Rpb24ta2V5LTAwMDA=",
+        FIELD_HASH_KEY="a-long-random-hash-key-" + "y" * 40,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

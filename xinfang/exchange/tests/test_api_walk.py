@@ -106,25 +106,30 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     assert m["window_ends_on"] == "2027-02-08"  # 30 days from service; 7 Feb 2027 is a Sunday
 
     # The petitioner evaluates and asks for review, with the query code only.
-    track = public.get(f"/api/v1/public/petitions/{code.lower().replace('-', ' ')}")
+    track = public.get("/api/v1/public/matter", HTTP_X_QUERY_CODE=code.lower().replace("-", " "))
     assert track.status_code == 200
     t = track.json()
     assert t["may_evaluate"] and t["may_ask_review"] and "colour" not in t
     r = public.post(
-        f"/api/v1/public/petitions/{code}/evaluation",
+        "/api/v1/public/matter/evaluation",
         {"unit_rating": "dissatisfied", "office_rating": "basically_satisfied"},
         format="json",
+        HTTP_X_QUERY_CODE=code,
     )
     assert r.status_code == 201
     r = public.post(
-        f"/api/v1/public/petitions/{code}/evaluation",
+        "/api/v1/public/matter/evaluation",
         {"unit_rating": "satisfied", "office_rating": "satisfied"},
         format="json",
+        HTTP_X_QUERY_CODE=code,
     )
     assert r.status_code == 409
     travel("2027-01-20")
     r = public.post(
-        f"/api/v1/public/petitions/{code}/review-request", {"reasons": "仍未支付"}, format="json"
+        "/api/v1/public/matter/review-request",
+        {"reasons": "仍未支付"},
+        format="json",
+        HTTP_X_QUERY_CODE=code,
     )
     assert r.status_code == 201 and r.json()["state"] == "under_review"
     m = c["reviewer"].get(f"/api/v1/petitions/{pk}").json()
@@ -134,7 +139,10 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     assert m["state"] == "review_issued"
     travel("2027-02-20")
     r = public.post(
-        f"/api/v1/public/petitions/{code}/review-request", {"reasons": "不服复查"}, format="json"
+        "/api/v1/public/matter/review-request",
+        {"reasons": "不服复查"},
+        format="json",
+        HTTP_X_QUERY_CODE=code,
     )
     assert r.status_code == 201 and r.json()["state"] == "under_re_review"
     travel("2027-03-01")
@@ -163,11 +171,11 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     again = r.json()
     assert again["state"] == "not_accepted" and again["route"] == "no_longer_accepted"
     assert again["same_as"] == m["number"]
-    public_again = public.get(f"/api/v1/public/petitions/{again['query_code']}").json()
+    public_again = public.get("/api/v1/public/matter", HTTP_X_QUERY_CODE=again["query_code"]).json()
     assert public_again["timeline"][-1]["step"] == "no_longer_accepted"
 
     # The public timeline never shows staff names or internal notes.
-    t = public.get(f"/api/v1/public/petitions/{code}").json()
+    t = public.get("/api/v1/public/matter", HTTP_X_QUERY_CODE=code).json()
     text = str(t)
     for secret in ("handler", "dispatcher", "reviewer", "张伟", "王建国"):
         assert secret not in text
@@ -229,7 +237,8 @@ def test_bad_input_is_400_with_field_errors_and_never_500(demo_tree, api, catego
     assert r.status_code == 400 and "consent" in r.json()["errors"]
     r = api.post("/api/v1/public/petitions", "{not json", content_type="application/json")
     assert r.status_code == 400
-    assert api.get("/api/v1/public/petitions/nonsense").status_code == 404
+    assert api.get("/api/v1/public/matter", HTTP_X_QUERY_CODE="nonsense").status_code == 404
+    assert api.get("/api/v1/public/matter").status_code == 400  # no code sent
     assert Petition.objects.count() == 0
 
 
@@ -278,9 +287,12 @@ def test_public_lookups_are_rate_limited(demo_tree, api, settings):
     api_settings.reload()
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
-        codes = [api.get("/api/v1/public/petitions/ABCDEFGHJKMNP").status_code for _ in range(4)]
+        codes = [
+            api.get("/api/v1/public/matter", HTTP_X_QUERY_CODE="ABCDEFGHJKMNP").status_code
+            for _ in range(4)
+        ]
         assert codes[:3] == [404, 404, 404] and codes[3] == 429
-        assert "detail" in api.get("/api/v1/public/petitions/ABCDEFGHJKMNP").json()
+        assert "detail" in api.get("/api/v1/public/matter").json()
     finally:
         settings.REST_FRAMEWORK = settings.REST_FRAMEWORK
         api_settings.reload()

@@ -171,7 +171,9 @@ def test_each_notice_downloads_as_a_correct_chinese_pdf(kind, font, walk, people
     assert "filename*=UTF-8''" in disposition
     disposition.encode("ascii")  # the header itself is ASCII
 
-    public = APIClient().get(f"/api/v1/public/petitions/{p.query_code}/notices/{e.pk}")
+    public = APIClient().get(
+        f"/api/v1/public/matter/notices/{e.pk}", HTTP_X_QUERY_CODE=p.query_code
+    )
     assert public.status_code == 200 and public["Content-Type"] == "application/pdf"
 
     for content in (staff.content, public.content):
@@ -206,15 +208,14 @@ def test_the_staff_page_lists_the_notices_with_their_links(font, walk, people, c
 
 def test_the_public_json_links_the_notices(walk):
     p = walk("reply")
-    body = APIClient().get(f"/api/v1/public/petitions/{p.query_code}").json()
+    body = APIClient().get("/api/v1/public/matter", HTTP_X_QUERY_CODE=p.query_code).json()
     kinds = [n["kind"] for n in body["notices"]]
     assert kinds == ["accept", "extend", "reply"]
     reply = body["notices"][-1]
     assert reply["event_id"] == event(p, "reply").pk and reply["title"] == "信访处理意见书"
     assert reply["issued_on"] == "2026-12-10"
-    assert reply["url"] == reverse(
-        "api-public-notice", kwargs={"query_code": p.query_code, "event_id": reply["event_id"]}
-    )
+    assert reply["url"] == reverse("api-public-notice", kwargs={"event_id": reply["event_id"]})
+    assert p.query_code not in str(body["notices"])  # the code is sent as a header
 
 
 def test_an_outsider_gets_404_for_a_notice(font, walk, make_person, township_b, client):
@@ -250,19 +251,21 @@ def test_an_internal_event_or_another_matters_notice_is_404(font, walk, register
     p = walk("accept")
     other = register(summary="另一件事")
     api = APIClient()
-    base = f"/api/v1/public/petitions/{other.query_code}/notices"
+    base = "/api/v1/public/matter/notices"
     # The notice of `p` asked for with the other matter's code.
-    assert api.get(f"{base}/{event(p, 'accept').pk}").status_code == 404
+    r = api.get(f"{base}/{event(p, 'accept').pk}", HTTP_X_QUERY_CODE=other.query_code)
+    assert r.status_code == 404
     # An internal event of p itself (signing) is no notice.
-    code = p.query_code
-    assert (
-        api.get(f"/api/v1/public/petitions/{code}/notices/{event(p, 'sign').pk}").status_code == 404
-    )
+    r = api.get(f"{base}/{event(p, 'sign').pk}", HTTP_X_QUERY_CODE=p.query_code)
+    assert r.status_code == 404
 
 
 def test_a_wrong_query_code_is_404(walk):
     p = walk("accept")
-    r = APIClient().get(f"/api/v1/public/petitions/AAAA-BBBB-CCCC/notices/{event(p, 'accept').pk}")
+    r = APIClient().get(
+        f"/api/v1/public/matter/notices/{event(p, 'accept').pk}",
+        HTTP_X_QUERY_CODE="AAAA-BBBB-CCCC",
+    )
     assert r.status_code == 404
     assert r["Content-Type"].startswith("application/json")
 
@@ -276,7 +279,9 @@ def test_without_a_chinese_font_the_download_answers_503(walk, people, client, m
     assert r.status_code == 503
     assert "fonts-noto-cjk" in r.content.decode()
     r = APIClient().get(
-        f"/api/v1/public/petitions/{p.query_code}/notices/{e.pk}", HTTP_ACCEPT="application/pdf"
+        f"/api/v1/public/matter/notices/{e.pk}",
+        HTTP_ACCEPT="application/pdf",
+        HTTP_X_QUERY_CODE=p.query_code,
     )
     assert r.status_code == 503
     assert "fonts-noto-cjk" in r.json()["detail"]
@@ -286,7 +291,9 @@ def test_an_inactive_template_is_not_offered(walk):
     p = walk("accept")
     NoticeTemplate.objects.filter(kind="accept").update(is_active=False)
     assert notices.notices_for(p, public=True) == []
-    r = APIClient().get(f"/api/v1/public/petitions/{p.query_code}/notices/{event(p, 'accept').pk}")
+    r = APIClient().get(
+        f"/api/v1/public/matter/notices/{event(p, 'accept').pk}", HTTP_X_QUERY_CODE=p.query_code
+    )
     assert r.status_code == 404
 
 
