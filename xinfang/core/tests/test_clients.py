@@ -10,7 +10,8 @@ from xinfang.core.clients import client_address, rate_identity, resolve
 from xinfang.core.models import RateBucket, SecurityRecord
 from xinfang.core.services import record_security_event
 
-LOOKUP = "/api/v1/public/petitions/ABCDEFGHJKMNP"
+LOOKUP = "/api/v1/public/matter"
+CODE = {"HTTP_X_QUERY_CODE": "ABCDEFGHJKMNP"}  # an unknown code: 404
 
 
 def nets(*values):
@@ -82,7 +83,10 @@ def test_a_forged_forwarded_header_does_not_change_who_is_counted(db, settings):
     public limit held (100 of 100 look-ups passed). Default settings: no proxy."""
     _rates(settings, public_lookup="3/minute")
     api = APIClient()
-    codes = [api.get(LOOKUP, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code for i in range(6)]
+    codes = [
+        api.get(LOOKUP, **CODE, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code
+        for i in range(6)
+    ]
     assert codes == [404, 404, 404, 429, 429, 429]
     assert list(RateBucket.objects.values_list("key", flat=True)) == ["public_lookup:127.0.0.1"]
 
@@ -94,7 +98,7 @@ def test_behind_a_trusted_proxy_each_real_client_has_its_own_bucket(db, settings
 
     def lookup(real, forged="9.9.9.9"):
         # What nginx sends: the client's header with the address it saw appended.
-        return api.get(LOOKUP, HTTP_X_FORWARDED_FOR=f"{forged}, {real}").status_code
+        return api.get(LOOKUP, **CODE, HTTP_X_FORWARDED_FOR=f"{forged}, {real}").status_code
 
     assert [lookup("198.51.100.1", forged=f"9.9.9.{i}") for i in range(3)] == [404, 404, 429]
     assert lookup("198.51.100.2") == 404  # another client is not slowed down

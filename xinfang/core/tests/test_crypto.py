@@ -93,7 +93,7 @@ def test_the_data_migration_encrypts_rows_stored_in_clear(register, travel):
             [VALID_ID_2, PHONE, "清水村七组"],
         )
     migration = importlib.import_module(
-        "xinfang.petitions.migrations.0004_encrypt_existing_petitioners"
+        "xinfang.petitions.migrations.0007_encrypt_existing_petitioners"
     )
 
     # The migration uses only the editor's connection (SQLite cannot open a

@@ -49,7 +49,7 @@ def test_the_api_answers_with_personal_data_are_not_stored(api, matter):
             format="json",
         ),
         "export": api.get("/api/v1/petitions/export"),
-        "public": APIClient().get(f"/api/v1/public/petitions/{matter.query_code}"),
+        "public": APIClient().get("/api/v1/public/matter", HTTP_X_QUERY_CODE=matter.query_code),
     }
     assert VALID_ID in answers["reveal"].content.decode()
     for name, response in answers.items():
