@@ -1,7 +1,10 @@
+import sys
+
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
+from . import api
 from .exceptions import NotFound, PermissionDenied
 
 
@@ -16,10 +19,32 @@ def healthz(request):
 
 
 def not_found(request, exception=None):
+    if api.is_api(request):
+        return api.json_error(404)
     return render(request, "404.html", status=404)
 
 
+def bad_request(request, exception=None):
+    """A malformed request or a body over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    if api.is_api(request):
+        return api.json_error(400)
+    return render(request, "400.html", status=400)
+
+
 def server_error(request):
+    """An unexpected error; a database outage is a 503 with Retry-After, so that
+    clients and proxies wait and try again instead of reporting a bug. The pages
+    here render without the database (no base template, no context processors)."""
+    exc = sys.exc_info()[1]
+    if api.is_database_outage(exc):
+        headers = {"Retry-After": str(api.RETRY_AFTER_SECONDS)}
+        if api.is_api(request):
+            return api.json_error(503, headers=headers)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = headers["Retry-After"]
+        return response
+    if api.is_api(request):
+        return api.json_error(500)
     return render(request, "500.html", status=500)
 
 

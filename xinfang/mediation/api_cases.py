@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinfang.core import calendar, pii
+from xinfang.core.api import require_version
 from xinfang.core.exceptions import InvalidInput
 from xinfang.core.inputs import optional_date, optional_id
 from xinfang.orgs import permissions
@@ -54,6 +55,16 @@ def _units():
     return Unit.objects.filter(is_active=True)
 
 
+VERSION_HELP = (
+    "The version of the dispute (or case) the client saw; required: a stale one "
+    "answers 409, a missing one 428."
+)
+
+
+class VersionIn(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
+
+
 class DisputeIn(serializers.Serializer):
     source = serializers.ChoiceField(
         choices=[(s, Source(s).label) for s in (Source.APPLICATION, Source.COURT, Source.POLICE)]
@@ -76,12 +87,12 @@ class RouteIn(serializers.Serializer):
     to = serializers.ChoiceField(choices=["centre", "committee"], default="centre")
     body = serializers.PrimaryKeyRelatedField(queryset=_units(), required=False, allow_null=True)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
 class EscalateIn(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
 class CaseOpenIn(serializers.Serializer):
@@ -90,6 +101,7 @@ class CaseOpenIn(serializers.Serializer):
         child=serializers.IntegerField(), required=False, default=list
     )
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
 class ConsentIn(serializers.Serializer):
@@ -422,6 +434,7 @@ class _DisputeAct(APIView):
 
     def post(self, request, pk):
         d = selectors.dispute_get(user=request.user, pk=pk)  # 404 before anything else
+        require_version(request.data)
         v = _valid(self.serializer, request)
         result = self.act(request, d, v)
         if isinstance(result, MediationCase):
@@ -497,6 +510,7 @@ def _outcome(user, case, v):
             reason=v["reason"],
             routes_told=v.get("routes_told", False),
             note=v.get("note", ""),
+            version=v["version"],
         )
     return _agreement(user, case, v)
 
@@ -504,7 +518,15 @@ def _outcome(user, case, v):
 def _agreement(user, case, v):
     fields = {
         k: v[k]
-        for k in ("form", "facts", "issues", "responsibilities", "signed_on", "effective_on")
+        for k in (
+            "form",
+            "facts",
+            "issues",
+            "responsibilities",
+            "signed_on",
+            "effective_on",
+            "version",
+        )
         if k in v
     }
     return services.agreement_record(actor=user, case_id=case.pk, terms=v["terms"], **fields)
@@ -519,6 +541,7 @@ def _judicial(user, case, v):
             ruling_on=v.get("ruling_on"),
             ruling_number=v.get("ruling_number", ""),
             note=v.get("note", ""),
+            version=v["version"],
         )
     return services.judicial_apply(
         actor=user,
@@ -526,6 +549,7 @@ def _judicial(user, case, v):
         court=v.get("court", ""),
         applied_on=v.get("applied_on"),
         note=v.get("note", ""),
+        version=v["version"],
     )
 
 
@@ -535,7 +559,7 @@ CASE_ACTIONS = {
     "mediators": (
         MediatorsIn,
         lambda user, case, v: services.case_assign_mediators(
-            actor=user, case_id=case.pk, mediators=v["mediators"]
+            actor=user, case_id=case.pk, mediators=v["mediators"], version=v["version"]
         ),
     ),
     "sessions": (
@@ -563,15 +587,23 @@ class CaseActionView(APIView):
     judicial-confirmation (the application, then the ruling)."""
 
     @extend_schema(
-        request=inline_serializer("CaseStep", {"see": serializers.CharField(required=False)}),
+        request=inline_serializer(
+            "CaseStep",
+            {
+                "version": serializers.IntegerField(min_value=1, help_text=VERSION_HELP),
+                "see": serializers.CharField(required=False),
+            },
+        ),
         responses={201: None},
     )
     def post(self, request, pk, action):
         if action not in CASE_ACTIONS:
             raise Http404
         case = selectors.case_get(user=request.user, pk=pk)  # 404 before anything else
+        require_version(request.data)
+        version = _valid(VersionIn, request)["version"]
         serializer_class, do = CASE_ACTIONS[action]
-        do(request.user, case, _valid(serializer_class, request))
+        do(request.user, case, {**_valid(serializer_class, request), "version": version})
         case = selectors.case_get(user=request.user, pk=pk)
         return Response(case_json(case), status=status.HTTP_201_CREATED)
 

@@ -246,7 +246,7 @@ def _lock_dispute(actor, dispute_id) -> Dispute:
     return d
 
 
-def _lock_case(actor, case_id) -> tuple[MediationCase, Dispute]:
+def _lock_case(actor, case_id, version: int | None = None) -> tuple[MediationCase, Dispute]:
     """The case and its dispute, both locked (dispute first: one order everywhere)."""
     try:
         dispute_id = MediationCase.objects.values_list("dispute_id", flat=True).get(pk=int(case_id))
@@ -254,6 +254,7 @@ def _lock_case(actor, case_id) -> tuple[MediationCase, Dispute]:
         raise NotFound() from None
     d = _lock_dispute(actor, dispute_id)
     case = MediationCase.objects.select_for_update().select_related("body").get(pk=int(case_id))
+    _check_version(case, version)
     return case, d
 
 
@@ -494,10 +495,12 @@ def case_open(
     body: Unit | None = None,
     mediators=(),
     note: str = "",
+    version: int | None = None,
 ) -> MediationCase:
     """Open a mediation case at the body the dispute was routed to (routing it
     first, to `body` or its default centre, if it was not routed yet)."""
     d = _lock_dispute(actor, dispute_id)
+    _check_version(d, version)
     _dispute_state(d, DisputeState.REPORTED, DisputeState.ROUTED)
     if d.cases.filter(state__in=selectors.OPEN_CASE_STATES).exists():
         raise Conflict(_("A case is already open on this dispute."))
@@ -676,9 +679,11 @@ def dispute_register(
 
 
 @transaction.atomic
-def case_assign_mediators(*, actor, case_id: int, mediators) -> MediationCase:
+def case_assign_mediators(
+    *, actor, case_id: int, mediators, version: int | None = None
+) -> MediationCase:
     """Assign one or more mediators from the body's roster (replacing the list)."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.AWAITING_CONSENT, CaseState.IN_PROGRESS)
     if not (mperms.may_route(actor, d) or getattr(actor, "is_superuser", False)):
         _may_mediate(actor, case)
@@ -729,11 +734,12 @@ def case_record_consent(
     consented: bool,
     how: str = "written",
     note: str = "",
+    version: int | None = None,
 ) -> MediationCase:
     """Record one party's consent or refusal (人民调解法 Art. 17: mediation needs
     the parties' consent; one refusal ends it). When every party has consented
     the mediation starts and its month runs."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.AWAITING_CONSENT)
     _may_mediate(actor, case)
     party = d.parties.filter(pk=party_id).first()
@@ -817,9 +823,10 @@ def case_record_session(
     signed_by,
     held_at: dt.datetime | None = None,
     place: str = "",
+    version: int | None = None,
 ) -> MediationSession:
     """A session with its record (调解笔录), signed by those present."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
     errors: dict[str, list] = {}
@@ -862,9 +869,11 @@ def case_record_session(
 
 
 @transaction.atomic
-def case_extend(*, actor, case_id: int, agreed_by, note: str = "") -> MediationCase:
+def case_extend(
+    *, actor, case_id: int, agreed_by, note: str = "", version: int | None = None
+) -> MediationCase:
     """Extend the time limit once, by a month, with every party's agreement."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
     if case.extended:
@@ -901,9 +910,11 @@ def case_extend(*, actor, case_id: int, agreed_by, note: str = "") -> MediationC
 
 
 @transaction.atomic
-def case_stop(*, actor, case_id: int, party_id: int, note: str = "") -> MediationCase:
+def case_stop(
+    *, actor, case_id: int, party_id: int, note: str = "", version: int | None = None
+) -> MediationCase:
     """A party stops the mediation (人民调解法 Art. 23: either may ask to stop it)."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.AWAITING_CONSENT, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
     party = d.parties.filter(pk=party_id).first()
@@ -923,11 +934,17 @@ def case_stop(*, actor, case_id: int, party_id: int, note: str = "") -> Mediatio
 
 @transaction.atomic
 def case_fail(
-    *, actor, case_id: int, reason: str, routes_told: bool, note: str = ""
+    *,
+    actor,
+    case_id: int,
+    reason: str,
+    routes_told: bool,
+    note: str = "",
+    version: int | None = None,
 ) -> MediationCase:
     """调解终止 without agreement (no agreement could be reached, or the time ran
     out): only once the parties were told of the other routes."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.AWAITING_CONSENT, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
     errors: dict[str, list] = {}
@@ -988,12 +1005,13 @@ def agreement_record(
     responsibilities: str = "",
     signed_on: dt.date | None = None,
     effective_on: dt.date | None = None,
+    version: int | None = None,
 ) -> Agreement:
     """调成: the agreement (人民调解法 Art. 28-29: written, or oral and recorded;
     parties, facts, issues, each side's responsibility, the terms with how and by
     when). The dispute is settled at the case's level; a written agreement opens
     the 30-day window for judicial confirmation (Art. 33)."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
     errors: dict[str, list] = {}
@@ -1103,10 +1121,11 @@ def follow_up_record(
     on: dt.date | None = None,
     note: str = "",
     performed_terms=(),
+    version: int | None = None,
 ) -> FollowUp:
     """回访: how the terms are being performed. "Performed" marks every term done;
     "partly" marks the terms named."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.SUCCESS)
     _may_mediate(actor, case)
     agreement = _agreement(case)
@@ -1155,11 +1174,17 @@ def follow_up_record(
 
 @transaction.atomic
 def judicial_apply(
-    *, actor, case_id: int, court: str, applied_on: dt.date | None = None, note: str = ""
+    *,
+    actor,
+    case_id: int,
+    court: str,
+    applied_on: dt.date | None = None,
+    note: str = "",
+    version: int | None = None,
 ) -> JudicialConfirmation:
     """The parties' joint application for judicial confirmation, within 30 days
     of the agreement taking effect (人民调解法 Art. 33)."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.SUCCESS)
     _may_mediate(actor, case)
     agreement = _agreement(case)
@@ -1210,9 +1235,10 @@ def judicial_ruling(
     ruling_on: dt.date | None = None,
     ruling_number: str = "",
     note: str = "",
+    version: int | None = None,
 ) -> JudicialConfirmation:
     """The court's ruling on the application: confirmed valid or not."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.SUCCESS)
     _may_mediate(actor, case)
     agreement = _agreement(case)

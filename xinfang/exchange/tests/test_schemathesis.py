@@ -1,0 +1,134 @@
+"""The API keeps to its OpenAPI schema: a bounded schemathesis run over every
+operation of /api/v1/schema/, as a staff member (token) and as the public.
+
+0 server errors, and every answer's status, content type and body as documented
+(issue 9, items 8e and 9). The run is bounded (EXAMPLES per operation, no
+shrinking) so that it takes about a minute on the CI machine; it runs inside the
+test's transaction, through Django's WSGI handler, on whichever database the
+suite runs on.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+# Generated requests per operation and caller. Small on purpose: the run is a
+# guard in every test run, not a soak (that is the attacker's job, bench/).
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "20"))
+# Operations whose generated calls would only repeat one answer or change state
+# without end: the token endpoint (wrong passwords lock the staff member's name).
+SKIPPED = {("POST", "/api/v1/auth/token")}
+
+
+def _run(operation, headers: dict, failures: list, examples: int, **fixed) -> int:
+    """Generate and send `examples` requests for one operation, valid and invalid
+    ones; record failures."""
+    calls = []
+    strategy = operation.as_strategy(GenerationMode.POSITIVE, **fixed) | operation.as_strategy(
+        GenerationMode.NEGATIVE, **fixed
+    )
+
+    @given(case=strategy)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):
+        calls.append(1)
+        try:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+        except (Exception, BaseExceptionGroup) as exc:  # every finding, not the first
+            who = "staff" if headers else "public"
+            failures.append(f"{operation.label} as {who}: {exc}")
+
+    try:
+        check()
+    except Unsatisfiable:
+        pass
+    return len(calls)
+
+
+@contextmanager
+def keeping_the_connection():
+    """As Django's test client does: a request must not close the test's database
+    connection (its transaction holds the test's data)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def schema(db):
+    """The schema as the app serves it, calls going through the app in-process."""
+    with keeping_the_connection():
+        return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", WSGIHandler())
+
+
+@pytest.fixture
+def staff_headers(people, api_token):
+    return {"Authorization": api_token(people["dispatcher"])}
+
+
+def test_the_api_answers_as_its_schema_says_for_staff_and_public(
+    schema, staff_headers, register, travel
+):
+    travel("2026-11-02")
+    matters = [register(), register(summary="拖欠工程款")]
+    started = time.monotonic()
+    failures: list[str] = []
+    operations = [op.ok() for op in schema.get_all_operations()]
+    assert len(operations) > 30  # the whole API, not a corner of it
+    with keeping_the_connection():
+        calls = _run_all(operations, staff_headers, failures, matters)
+    elapsed = time.monotonic() - started
+    print(f"schemathesis: {len(operations)} operations, {calls} calls, {elapsed:.1f} s")
+    assert not failures, "\n\n".join(failures)
+
+
+def _run_all(operations, staff_headers, failures, matters) -> int:
+    calls = 0
+    for operation in operations:
+        if (operation.method.upper(), operation.path) in SKIPPED:
+            continue
+        public = operation.path.startswith("/api/v1/public/")
+        calls += _run(operation, staff_headers, failures, EXAMPLES)
+        if public or operation.method.upper() == "GET":
+            # The public, and an anonymous caller's 401 on a staff operation.
+            calls += _run(operation, {}, failures, EXAMPLES if public else 2)
+        if operation.path.startswith("/api/v1/petitions/{id}"):
+            # A matter that exists, so that more than the 404 is seen.
+            calls += _run(
+                operation, staff_headers, failures, EXAMPLES, path_parameters={"id": matters[0].pk}
+            )
+    return calls
