@@ -1,8 +1,9 @@
 import sys
 
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 
 from . import api
 from .exceptions import NotFound, PermissionDenied
@@ -24,11 +25,17 @@ def not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def _bare_page(template: str, status: int) -> HttpResponse:
+    """An error page rendered without the request: no context processor (they
+    read the database, which may be what failed)."""
+    return HttpResponse(loader.get_template(template).render({}), status=status)
+
+
 def bad_request(request, exception=None):
     """A malformed request or a body over DATA_UPLOAD_MAX_MEMORY_SIZE."""
     if api.is_api(request):
         return api.json_error(400)
-    return render(request, "400.html", status=400)
+    return _bare_page("400.html", 400)
 
 
 def server_error(request):
@@ -40,12 +47,12 @@ def server_error(request):
         headers = {"Retry-After": str(api.RETRY_AFTER_SECONDS)}
         if api.is_api(request):
             return api.json_error(503, headers=headers)
-        response = render(request, "503.html", status=503)
+        response = _bare_page("503.html", 503)
         response["Retry-After"] = headers["Retry-After"]
         return response
     if api.is_api(request):
         return api.json_error(500)
-    return render(request, "500.html", status=500)
+    return _bare_page("500.html", 500)
 
 
 def forbidden(request, message=None):
