@@ -595,6 +595,9 @@ class CaseActionView(APIView):
             },
         ),
         responses={201: None},
+        parameters=[
+            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(CASE_ACTIONS))
+        ],
     )
     def post(self, request, pk, action):
         if action not in CASE_ACTIONS:

@@ -629,7 +629,15 @@ class PetitionActionView(APIView):
     """POST a staff action by its name (forward, sign, return, accept, decline,
     extend, reply, conclude, list, chase, ...) with its fields."""
 
-    @extend_schema(request=ActionIn, responses={200: PetitionDetailOut})
+    @extend_schema(
+        request=ActionIn,
+        responses={200: PetitionDetailOut},
+        parameters=[
+            OpenApiParameter(
+                "action", str, OpenApiParameter.PATH, enum=sorted(services.STAFF_ACTIONS)
+            )
+        ],
+    )
     def post(self, request, pk, action):
         if action not in services.STAFF_ACTIONS:
             raise Http404

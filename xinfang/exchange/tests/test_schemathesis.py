@@ -29,6 +29,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from xinfang.mediation import services as mediation_services
+from xinfang.mediation.tests.case_fixtures import *  # noqa: F403  (med, new_dispute)
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -96,39 +99,54 @@ def schema(db):
 
 
 @pytest.fixture
-def staff_headers(people, api_token):
-    return {"Authorization": api_token(people["dispatcher"])}
+def objects(people, register, med, new_dispute, travel):
+    """Real objects to aim at, so that more than the 404 is seen: (path prefix,
+    path parameters, who asks)."""
+    travel("2026-11-02")
+    matter = register()
+    register(summary="拖欠工程款")
+    dispute = new_dispute(type="land")
+    mediation_services.dispute_route(actor=med["handler_a"], dispute_id=dispute.pk, to="committee")
+    case = mediation_services.case_open(
+        actor=med["land"], dispute_id=dispute.pk, mediators=[med["roster"]["land"].pk]
+    )
+    return [
+        ("/api/v1/petitions/{id}", {"id": matter.pk}, people["dispatcher"]),
+        ("/api/v1/public/petitions/{query_code}", {"query_code": matter.query_code}, None),
+        ("/api/v1/disputes/{id}", {"id": dispute.pk}, med["handler_a"]),
+        ("/api/v1/cases/{id}", {"id": case.pk}, med["land"]),
+        ("/api/v1/mediation/bodies/{id}", {"id": case.body_id}, med["land"]),
+        ("/api/v1/mediation/mediators/{id}", {"id": med["roster"]["land"].pk}, med["land"]),
+    ]
 
 
 def test_the_api_answers_as_its_schema_says_for_staff_and_public(
-    schema, staff_headers, register, travel
+    schema, people, objects, api_token
 ):
-    travel("2026-11-02")
-    matters = [register(), register(summary="拖欠工程款")]
+    staff = {"Authorization": api_token(people["dispatcher"])}
+    tokens = {None: {}, people["dispatcher"]: staff}
+    for _prefix, _params, user in objects:
+        if user not in tokens:
+            tokens[user] = {"Authorization": api_token(user)}
     started = time.monotonic()
     failures: list[str] = []
     operations = [op.ok() for op in schema.get_all_operations()]
     assert len(operations) > 30  # the whole API, not a corner of it
+    calls = 0
     with keeping_the_connection():
-        calls = _run_all(operations, staff_headers, failures, matters)
+        for operation in operations:
+            if (operation.method.upper(), operation.path) in SKIPPED:
+                continue
+            public = operation.path.startswith("/api/v1/public/")
+            calls += _run(operation, staff, failures, EXAMPLES)
+            if public or operation.method.upper() == "GET":
+                # The public, and an anonymous caller's 401 on a staff operation.
+                calls += _run(operation, {}, failures, EXAMPLES if public else 2)
+            for prefix, params, user in objects:
+                if operation.path.startswith(prefix):
+                    calls += _run(
+                        operation, tokens[user], failures, EXAMPLES, path_parameters=params
+                    )
     elapsed = time.monotonic() - started
     print(f"schemathesis: {len(operations)} operations, {calls} calls, {elapsed:.1f} s")
     assert not failures, "\n\n".join(failures)
-
-
-def _run_all(operations, staff_headers, failures, matters) -> int:
-    calls = 0
-    for operation in operations:
-        if (operation.method.upper(), operation.path) in SKIPPED:
-            continue
-        public = operation.path.startswith("/api/v1/public/")
-        calls += _run(operation, staff_headers, failures, EXAMPLES)
-        if public or operation.method.upper() == "GET":
-            # The public, and an anonymous caller's 401 on a staff operation.
-            calls += _run(operation, {}, failures, EXAMPLES if public else 2)
-        if operation.path.startswith("/api/v1/petitions/{id}"):
-            # A matter that exists, so that more than the 404 is seen.
-            calls += _run(
-                operation, staff_headers, failures, EXAMPLES, path_parameters={"id": matters[0].pk}
-            )
-    return calls
