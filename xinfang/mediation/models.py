@@ -675,6 +675,8 @@ class Meeting(models.Model):
     attendees = models.TextField(_("attendees"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     closed = models.BooleanField(_("minutes closed"), default=False)
+    # Counts the changes: a change sent with an older version is refused (409).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

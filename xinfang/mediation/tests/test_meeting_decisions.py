@@ -65,7 +65,8 @@ def test_a_meeting_cannot_move_a_dispute_with_an_open_case(med, new_dispute, tra
 
     # The page shows the case's body read-only; the API says it is fixed.
     c = client_for(med["handler_a"])
-    row = next(i for i in c.get(f"/api/v1/meetings/{m.pk}").json()["agenda"] if i["id"] == item.pk)
+    seen = c.get(f"/api/v1/meetings/{m.pk}").json()
+    row = next(i for i in seen["agenda"] if i["id"] == item.pk)
     assert row["body_fixed"] is True
     r = c.post(
         f"/api/v1/meetings/{m.pk}/items/{item.pk}/decision",
@@ -75,6 +76,7 @@ def test_a_meeting_cannot_move_a_dispute_with_an_open_case(med, new_dispute, tra
             "responsible_leader": med["handler_a"].pk,
             "responsible_person": "李四",
             "deadline": "2026-03-25",
+            "version": seen["version"],
         },
         format="json",
     )
