@@ -646,6 +646,11 @@ class MediatorPatch(serializers.Serializer):
     speciality = serializers.CharField(max_length=100, required=False, allow_blank=True)
     user = serializers.IntegerField(required=False, allow_null=True)
     active = serializers.BooleanField(required=False)
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text="The version of the entry the client saw; required: a stale one answers "
+        "409, a missing one 428.",
+    )
 
 
 def mediator_json(m) -> dict:
@@ -657,6 +662,7 @@ def mediator_json(m) -> dict:
         "phone": pii.mask_phone(m.phone),  # masked, as on the page
         "user": m.user.get_username() if m.user_id else None,
         "active": m.is_active,
+        "version": m.version,
         "open_cases": getattr(m, "caseload", None),
         # The last changes to the entry, newest first (phones masked when written).
         "history": [_mediator_event_json(e) for e in getattr(m, "recent_events", ())],
@@ -701,6 +707,7 @@ MediatorOut = inline_serializer(
         "phone": serializers.CharField(help_text="masked"),
         "user": serializers.CharField(allow_null=True),
         "active": serializers.BooleanField(),
+        "version": serializers.IntegerField(),
         "open_cases": serializers.IntegerField(),
         "history": serializers.ListField(
             child=serializers.DictField(),
@@ -762,7 +769,9 @@ class MediatorView(APIView):
         m = Mediator.objects.select_related("body").filter(pk=pk).first()
         if m is None or not selectors.visible_bodies(request.user).filter(pk=m.body_id).exists():
             raise Http404
+        require_version(request.data)
         v = _valid(MediatorPatch, request)
+        version = v.pop("version")
         active = v.pop("active", None)
         if "user" in v:
             v["user"] = _member(m.body, v["user"])
@@ -770,9 +779,12 @@ class MediatorView(APIView):
             raise InvalidInput(_("Send at least one field to change."))
         with transaction.atomic():  # both changes or neither
             if v:
-                services.mediator_update(actor=request.user, mediator_id=m.pk, **v)
+                services.mediator_update(actor=request.user, mediator_id=m.pk, version=version, **v)
+                version = None  # checked, and the row stays locked for the second change
             if active is not None:
-                services.mediator_set_active(actor=request.user, mediator_id=m.pk, active=active)
+                services.mediator_set_active(
+                    actor=request.user, mediator_id=m.pk, active=active, version=version
+                )
         return Response(mediator_json(_roster_entry(m.body, m.pk)))
 
 

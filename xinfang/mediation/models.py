@@ -337,6 +337,8 @@ class Mediator(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     speciality = models.CharField(_("speciality"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Counts the corrections: one sent with an older version is refused (409).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("mediator")

@@ -1536,14 +1536,16 @@ def _clean_mediator(*, body: Unit, fields: dict, mediator: Mediator | None = Non
     return clean
 
 
-def _lock_mediator(actor, mediator_id) -> Mediator:
-    """The mediator's row, locked; 404 unless the actor sees the body."""
+def _lock_mediator(actor, mediator_id, version: int | None = None) -> Mediator:
+    """The mediator's row, locked; 404 unless the actor sees the body, 409 when it
+    changed since the `version` the actor saw."""
     try:
         m = Mediator.objects.select_for_update().select_related("body").get(pk=int(mediator_id))
     except (Mediator.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
     if not selectors.visible_bodies(actor).filter(pk=m.body_id).exists():
         raise NotFound()
+    _check_version(m, version)
     return m
 
 
@@ -1630,10 +1632,11 @@ def mediator_update(
     phone: str | None = None,
     speciality: str | None = None,
     user=_UNCHANGED,
+    version: int | None = None,
 ) -> Mediator:
     """Correct a roster entry. None (or, for `user`, leaving it out) keeps a field;
     phone="" removes the number, user=None unlinks the account."""
-    m = _lock_mediator(actor, mediator_id)
+    m = _lock_mediator(actor, mediator_id, version)
     _may_manage_roster(actor, m.body)
     given = {
         k: v
@@ -1660,20 +1663,22 @@ def mediator_update(
             changes[field] = (old, value)
             setattr(m, field, value)
     if changes:  # a no-op correction writes nothing and leaves no trail
-        m.save(update_fields=list(changes))
+        _save(m, *changes)
         _mediator_event(m, MediatorAction.UPDATED, actor=actor, changes=changes)
     return m
 
 
 @transaction.atomic
-def mediator_set_active(*, actor, mediator_id: int, active: bool) -> Mediator:
+def mediator_set_active(
+    *, actor, mediator_id: int, active: bool, version: int | None = None
+) -> Mediator:
     """Take a mediator off the roster (or back on). Inactive: no new case, but
     the cases they had keep them, and their caseload still shows."""
-    m = _lock_mediator(actor, mediator_id)
+    m = _lock_mediator(actor, mediator_id, version)
     _may_manage_roster(actor, m.body)
     if m.is_active != bool(active):
         m.is_active = bool(active)
-        m.save(update_fields=["is_active"])
+        _save(m, "is_active")
         _mediator_event(
             m,
             MediatorAction.REACTIVATED if m.is_active else MediatorAction.DEACTIVATED,
