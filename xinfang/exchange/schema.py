@@ -91,7 +91,7 @@ def error_statuses(path: str, method: str, operation: dict, components: dict) ->
         statuses.add(409)
     if body:
         statuses.add(413)
-    if any("version" in (schema.get("required") or ()) for schema in body):
+    if any("version" in (schema.get("properties") or {}) for schema in body):
         statuses.add(428)
     if public or path.endswith("/reveal"):
         statuses.add(429)
@@ -109,6 +109,13 @@ def add_error_responses(result, generator, request, public):
         for method, operation in operations.items():
             if method not in {"get", "post", "put", "patch", "delete", "head", "options"}:
                 continue
+            for schema in _request_schemas(operation, components):
+                # A change needs the version the client saw (core.api.require_version),
+                # PATCH too, whose body drf-spectacular makes all optional.
+                if "version" in (schema.get("properties") or {}):
+                    required = schema.setdefault("required", [])
+                    if "version" not in required:
+                        required.append("version")
             responses = operation.setdefault("responses", {})
             for status in sorted(error_statuses(path, method, operation, components)):
                 entry = {

@@ -87,6 +87,14 @@ def test_the_schema_says_which_operations_need_a_version(api, db):
     route = schema["paths"]["/api/v1/disputes/{id}/route"]["post"]
     assert "428" in route["responses"]
     assert "428" not in schema["paths"]["/api/v1/petitions"]["get"]["responses"]
+    patch = schema["paths"]["/api/v1/mediation/mediators/{id}"]["patch"]
+    assert "428" in patch["responses"]  # a PATCH body is all optional, but for the version
+    ref = patch["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert "version" in schema["components"]["schemas"][ref.rsplit("/", 1)[1]]["required"]
+    for status in ("400", "401", "403", "404", "409", "503"):
+        assert patch["responses"][status]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }
 
 
 # --- 8c: JSON everywhere under /api/ --------------------------------------------------

@@ -41,9 +41,9 @@ CHECKS = [
 # Generated requests per operation and caller. Small on purpose: the run is a
 # guard in every test run, not a soak (that is the attacker's job, bench/).
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "20"))
-# Operations whose generated calls would only repeat one answer or change state
-# without end: the token endpoint (wrong passwords lock the staff member's name).
-SKIPPED = {("POST", "/api/v1/auth/token")}
+# Fewer examples where more would only repeat one answer: the token endpoint
+# (random names and passwords: 400, or 429 once the failures are throttled).
+FEWER = {("POST", "/api/v1/auth/token")}
 
 
 def _run(operation, headers: dict, failures: list, examples: int, **fixed) -> int:
@@ -135,7 +135,8 @@ def test_the_api_answers_as_its_schema_says_for_staff_and_public(
     calls = 0
     with keeping_the_connection():
         for operation in operations:
-            if (operation.method.upper(), operation.path) in SKIPPED:
+            if (operation.method.upper(), operation.path) in FEWER:
+                calls += _run(operation, {}, failures, 3)
                 continue
             public = operation.path.startswith("/api/v1/public/")
             calls += _run(operation, staff, failures, EXAMPLES)
@@ -149,4 +150,4 @@ def test_the_api_answers_as_its_schema_says_for_staff_and_public(
                     )
     elapsed = time.monotonic() - started
     print(f"schemathesis: {len(operations)} operations, {calls} calls, {elapsed:.1f} s")
-    assert not failures, "\n\n".join(failures)
+    assert not failures, f"{len(failures)} findings:\n\n" + "\n\n".join(failures[:20])
