@@ -6,6 +6,7 @@ that happen outside a DRF view (an unknown route, a lock-out page, a body too
 large, a database outage) are shaped by `json_error`, which core.middleware and
 core.views call."""
 
+import logging
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -26,6 +27,8 @@ from .exceptions import (
     RateLimited,
     ServiceUnavailable,
 )
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 
@@ -100,6 +103,8 @@ def _flatten(errors, prefix="") -> dict[str, list[str]]:
 
 def exception_handler(exc, context):
     if is_database_outage(exc):
+        # Answered 503 (the client retries), but the operators must see it.
+        logger.error("Database unavailable: %s", exc, exc_info=exc)
         exc = ServiceUnavailable()
     if isinstance(exc, DomainError):
         body = {"detail": str(exc.message), "code": type(exc).__name__}
