@@ -29,8 +29,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from xinfang.mediation import meetings
 from xinfang.mediation import services as mediation_services
 from xinfang.mediation.tests.case_fixtures import *  # noqa: F403  (med, new_dispute)
+from xinfang.orgs.demo import TOWNSHIP_A
 
 CHECKS = [
     not_a_server_error,
@@ -110,8 +112,10 @@ def objects(people, register, med, new_dispute, travel):
     case = mediation_services.case_open(
         actor=med["land"], dispute_id=dispute.pk, mediators=[med["roster"]["land"].pk]
     )
+    meeting = meetings.meeting_create(actor=med["handler_a"], township=med["units"][TOWNSHIP_A])
     return [
         ("/api/v1/petitions/{id}", {"id": matter.pk}, people["dispatcher"]),
+        ("/api/v1/meetings/{id}", {"id": meeting.pk}, med["handler_a"]),
         ("/api/v1/public/petitions/{query_code}", {"query_code": matter.query_code}, None),
         ("/api/v1/disputes/{id}", {"id": dispute.pk}, med["handler_a"]),
         ("/api/v1/cases/{id}", {"id": case.pk}, med["land"]),
