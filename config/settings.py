@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "xinfang.core.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xinfang.core.middleware.ChineseFirstLocaleMiddleware",
+    # Every error under /api/ as JSON (unknown routes, lock-outs, outages, ...).
+    "xinfang.core.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -341,6 +343,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Petition and dispute-mediation platform",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation's error answers (400, 401/403, 404, 409, 428, 429, 503) and
+    # their one shape, added in one place.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "xinfang.exchange.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RatingEnum": "xinfang.petitions.models.Rating.choices",
         "DisputeTypeEnum": "xinfang.mediation.models.DisputeType.choices",

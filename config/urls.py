@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("xinfang.orgs.urls")),
 ]
 
+handler400 = "xinfang.core.views.bad_request"
 handler404 = "xinfang.core.views.not_found"
 handler500 = "xinfang.core.views.server_error"
 

@@ -47,3 +47,21 @@ class Conflict(DomainError):
 class RateLimited(DomainError):
     default_message = _("Too many requests; please wait a moment and try again.")
     status_code = 429
+
+
+class PreconditionRequired(DomainError):
+    """A change sent without the version the client saw: 428. Without it the
+    change would silently overwrite whatever someone else did in the meantime."""
+
+    default_message = _(
+        "Send the version you saw (the field “version”), so that no one else's change "
+        "is overwritten."
+    )
+    status_code = 428
+
+
+class ServiceUnavailable(DomainError):
+    """The database cannot be reached for a moment: 503 with Retry-After."""
+
+    default_message = _("The service is briefly unavailable; please try again in a moment.")
+    status_code = 503

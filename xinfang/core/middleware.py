@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from . import logins
+from . import api, logins
 from .exceptions import RateLimited
 from .uploads import request_max_bytes, text_too_large_message, too_large_message
 
@@ -240,4 +240,32 @@ class RateLimitedPageMiddleware:
         retry_after = getattr(exception, "retry_after", None)
         if retry_after:
             response["Retry-After"] = str(retry_after)
+        return response
+
+
+class ApiJsonErrorsMiddleware:
+    """Every error under /api/ answers JSON of the API's one shape.
+
+    DRF shapes the errors of its own views (core.api.exception_handler); this
+    shapes the rest, made before or around a view: an unknown route, a method a
+    plain Django view refuses, a CSRF failure, django-axes' lock-out page, a body
+    too large, a database outage (core.views.server_error). A Retry-After header
+    is kept. Sits inside ChineseFirstLocaleMiddleware so the message is translated.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and api.is_api(request)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            retry_after = response.get("Retry-After")
+            response = api.json_error(
+                response.status_code,
+                headers={"Retry-After": retry_after} if retry_after else None,
+            )
         return response

@@ -1,12 +1,15 @@
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import tokens
+from . import api, tokens
 from .exceptions import NotFound, PermissionDenied
 
 
@@ -21,11 +24,39 @@ def healthz(request):
 
 
 def not_found(request, exception=None):
+    if api.is_api(request):
+        return api.json_error(404)
     return render(request, "404.html", status=404)
 
 
+def _bare_page(template: str, status: int) -> HttpResponse:
+    """An error page rendered without the request: no context processor (they
+    read the database, which may be what failed)."""
+    return HttpResponse(loader.get_template(template).render({}), status=status)
+
+
+def bad_request(request, exception=None):
+    """A malformed request or a body over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    if api.is_api(request):
+        return api.json_error(400)
+    return _bare_page("400.html", 400)
+
+
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """An unexpected error; a database outage is a 503 with Retry-After, so that
+    clients and proxies wait and try again instead of reporting a bug. The pages
+    here render without the database (no base template, no context processors)."""
+    exc = sys.exc_info()[1]
+    if api.is_database_outage(exc):
+        headers = {"Retry-After": str(api.RETRY_AFTER_SECONDS)}
+        if api.is_api(request):
+            return api.json_error(503, headers=headers)
+        response = _bare_page("503.html", 503)
+        response["Retry-After"] = headers["Retry-After"]
+        return response
+    if api.is_api(request):
+        return api.json_error(500)
+    return _bare_page("500.html", 500)
 
 
 def forbidden(request, message=None):

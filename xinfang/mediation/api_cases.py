@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinfang.core import calendar, idempotency, pii
+from xinfang.core.api import require_version
 from xinfang.core.exceptions import InvalidInput
 from xinfang.core.inputs import optional_date, optional_id
 from xinfang.orgs import permissions
@@ -54,6 +55,16 @@ def _units():
     return Unit.objects.filter(is_active=True)
 
 
+VERSION_HELP = (
+    "The version of the dispute (or case) the client saw; required: a stale one "
+    "answers 409, a missing one 428."
+)
+
+
+class VersionIn(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
+
+
 class DisputeIn(serializers.Serializer):
     source = serializers.ChoiceField(
         choices=[(s, Source(s).label) for s in (Source.APPLICATION, Source.COURT, Source.POLICE)]
@@ -76,12 +87,12 @@ class RouteIn(serializers.Serializer):
     to = serializers.ChoiceField(choices=["centre", "committee"], default="centre")
     body = serializers.PrimaryKeyRelatedField(queryset=_units(), required=False, allow_null=True)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
 class EscalateIn(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
 class CaseOpenIn(serializers.Serializer):
@@ -90,6 +101,7 @@ class CaseOpenIn(serializers.Serializer):
         child=serializers.IntegerField(), required=False, default=list
     )
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
 class ConsentIn(serializers.Serializer):
@@ -421,6 +433,7 @@ class _DisputeAct(APIView):
 
     def post(self, request, pk):
         d = selectors.dispute_get(user=request.user, pk=pk)  # 404 before anything else
+        require_version(request.data)
         v = _valid(self.serializer, request)
         result = self.act(request, d, v)
         if isinstance(result, MediationCase):
@@ -496,6 +509,7 @@ def _outcome(user, case, v):
             reason=v["reason"],
             routes_told=v.get("routes_told", False),
             note=v.get("note", ""),
+            version=v["version"],
         )
     return _agreement(user, case, v)
 
@@ -503,7 +517,15 @@ def _outcome(user, case, v):
 def _agreement(user, case, v):
     fields = {
         k: v[k]
-        for k in ("form", "facts", "issues", "responsibilities", "signed_on", "effective_on")
+        for k in (
+            "form",
+            "facts",
+            "issues",
+            "responsibilities",
+            "signed_on",
+            "effective_on",
+            "version",
+        )
         if k in v
     }
     return services.agreement_record(actor=user, case_id=case.pk, terms=v["terms"], **fields)
@@ -518,6 +540,7 @@ def _judicial(user, case, v):
             ruling_on=v.get("ruling_on"),
             ruling_number=v.get("ruling_number", ""),
             note=v.get("note", ""),
+            version=v["version"],
         )
     return services.judicial_apply(
         actor=user,
@@ -525,6 +548,7 @@ def _judicial(user, case, v):
         court=v.get("court", ""),
         applied_on=v.get("applied_on"),
         note=v.get("note", ""),
+        version=v["version"],
     )
 
 
@@ -534,7 +558,7 @@ CASE_ACTIONS = {
     "mediators": (
         MediatorsIn,
         lambda user, case, v: services.case_assign_mediators(
-            actor=user, case_id=case.pk, mediators=v["mediators"]
+            actor=user, case_id=case.pk, mediators=v["mediators"], version=v["version"]
         ),
     ),
     "sessions": (
@@ -562,15 +586,26 @@ class CaseActionView(APIView):
     judicial-confirmation (the application, then the ruling)."""
 
     @extend_schema(
-        request=inline_serializer("CaseStep", {"see": serializers.CharField(required=False)}),
+        request=inline_serializer(
+            "CaseStep",
+            {
+                "version": serializers.IntegerField(min_value=1, help_text=VERSION_HELP),
+                "see": serializers.CharField(required=False),
+            },
+        ),
         responses={201: None},
+        parameters=[
+            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(CASE_ACTIONS))
+        ],
     )
     def post(self, request, pk, action):
         if action not in CASE_ACTIONS:
             raise Http404
         case = selectors.case_get(user=request.user, pk=pk)  # 404 before anything else
+        require_version(request.data)
+        version = _valid(VersionIn, request)["version"]
         serializer_class, do = CASE_ACTIONS[action]
-        do(request.user, case, _valid(serializer_class, request))
+        do(request.user, case, {**_valid(serializer_class, request), "version": version})
         case = selectors.case_get(user=request.user, pk=pk)
         return Response(case_json(case), status=status.HTTP_201_CREATED)
 
@@ -610,6 +645,11 @@ class MediatorPatch(serializers.Serializer):
     speciality = serializers.CharField(max_length=100, required=False, allow_blank=True)
     user = serializers.IntegerField(required=False, allow_null=True)
     active = serializers.BooleanField(required=False)
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text="The version of the entry the client saw; required: a stale one answers "
+        "409, a missing one 428.",
+    )
 
 
 def mediator_json(m) -> dict:
@@ -621,6 +661,7 @@ def mediator_json(m) -> dict:
         "phone": pii.mask_phone(m.phone),  # masked, as on the page
         "user": m.user.get_username() if m.user_id else None,
         "active": m.is_active,
+        "version": m.version,
         "open_cases": getattr(m, "caseload", None),
         # The last changes to the entry, newest first (phones masked when written).
         "history": [_mediator_event_json(e) for e in getattr(m, "recent_events", ())],
@@ -665,6 +706,7 @@ MediatorOut = inline_serializer(
         "phone": serializers.CharField(help_text="masked"),
         "user": serializers.CharField(allow_null=True),
         "active": serializers.BooleanField(),
+        "version": serializers.IntegerField(),
         "open_cases": serializers.IntegerField(),
         "history": serializers.ListField(
             child=serializers.DictField(),
@@ -726,7 +768,9 @@ class MediatorView(APIView):
         m = Mediator.objects.select_related("body").filter(pk=pk).first()
         if m is None or not selectors.visible_bodies(request.user).filter(pk=m.body_id).exists():
             raise Http404
+        require_version(request.data)
         v = _valid(MediatorPatch, request)
+        version = v.pop("version")
         active = v.pop("active", None)
         if "user" in v:
             v["user"] = _member(m.body, v["user"])
@@ -734,9 +778,12 @@ class MediatorView(APIView):
             raise InvalidInput(_("Send at least one field to change."))
         with transaction.atomic():  # both changes or neither
             if v:
-                services.mediator_update(actor=request.user, mediator_id=m.pk, **v)
+                services.mediator_update(actor=request.user, mediator_id=m.pk, version=version, **v)
+                version = None  # checked, and the row stays locked for the second change
             if active is not None:
-                services.mediator_set_active(actor=request.user, mediator_id=m.pk, active=active)
+                services.mediator_set_active(
+                    actor=request.user, mediator_id=m.pk, active=active, version=version
+                )
         return Response(mediator_json(_roster_entry(m.body, m.pk)))
 
 

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinfang.core import calendar
+from xinfang.core.api import require_version
 from xinfang.core.exceptions import InvalidInput, PermissionDenied
 from xinfang.core.inputs import optional_date, optional_id
 
@@ -76,6 +77,12 @@ class MeetingIn(serializers.Serializer):
     attendees = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
+VERSION_HELP = (
+    "The version of the meeting the client saw; required: a stale one answers 409, "
+    "a missing one 428."
+)
+
+
 class DecisionIn(serializers.Serializer):
     classified_type = serializers.ChoiceField(choices=DisputeType.choices)
     body = serializers.CharField(
@@ -90,6 +97,7 @@ class DecisionIn(serializers.Serializer):
     responsible_person = serializers.CharField(max_length=60)
     deadline = serializers.DateField()
     decision = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
 class MinutesIn(serializers.Serializer):
@@ -97,6 +105,11 @@ class MinutesIn(serializers.Serializer):
     chair = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     attendees = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     minutes = serializers.CharField(max_length=50000, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
+
+
+class MeetingVersionIn(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -176,6 +189,7 @@ def meeting_json(m: Meeting, *, full: bool = True) -> dict:
         "attendees": m.attendees,
         "minutes": m.minutes,
         "closed": m.closed,
+        "version": m.version,
     }
     if full:
         today = calendar.today()
@@ -414,6 +428,7 @@ MeetingOut = inline_serializer(
         "id": serializers.IntegerField(),
         "week_start": serializers.DateField(),
         "closed": serializers.BooleanField(),
+        "version": serializers.IntegerField(),
         "agenda": serializers.ListField(child=serializers.DictField()),
         "missing_reports": serializers.ListField(child=serializers.DictField()),
     },
@@ -463,6 +478,14 @@ class MeetingDetailView(APIView):
         return Response(meeting_json(meetings.meeting_get(user=request.user, pk=pk)))
 
 
+def _version(request) -> int:
+    """The meeting version the client saw: 428 without one, 400 when not a number."""
+    require_version(request.data)
+    s = MeetingVersionIn(data=request.data)
+    s.is_valid(raise_exception=True)
+    return s.validated_data["version"]
+
+
 def _item(user, pk, item_pk) -> MeetingItem:
     m = meetings.meeting_get(user=user, pk=pk)
     item = next((i for i in m.items.all() if i.pk == item_pk), None)
@@ -478,6 +501,7 @@ class MeetingDecisionView(APIView):
     @extend_schema(request=DecisionIn, responses=MeetingOut)
     def post(self, request, pk, item_pk):
         item = _item(request.user, pk, item_pk)
+        require_version(request.data)
         s = DecisionIn(data=request.data)
         s.is_valid(raise_exception=True)
         meetings.meeting_decide_item(actor=request.user, item=item, **s.validated_data)
@@ -490,6 +514,7 @@ class MeetingMinutesView(APIView):
     @extend_schema(request=MinutesIn, responses=MeetingOut)
     def put(self, request, pk):
         m = meetings.meeting_get(user=request.user, pk=pk)
+        require_version(request.data)
         s = MinutesIn(data=request.data)
         s.is_valid(raise_exception=True)
         v = s.validated_data
@@ -500,6 +525,7 @@ class MeetingMinutesView(APIView):
             attendees=v["attendees"],
             minutes=v["minutes"],
             held_on=v.get("held_on"),
+            version=v["version"],
         )
         return Response(meeting_json(meetings.meeting_get(user=request.user, pk=pk)))
 
@@ -509,18 +535,18 @@ class MeetingMinutesView(APIView):
 class MeetingCloseView(APIView):
     """Close the minutes: afterwards nothing on the meeting changes (409)."""
 
-    @extend_schema(request=None, responses=MeetingOut)
+    @extend_schema(request=MeetingVersionIn, responses=MeetingOut)
     def post(self, request, pk):
         m = meetings.meeting_get(user=request.user, pk=pk)
-        meetings.meeting_close(actor=request.user, meeting=m)
+        meetings.meeting_close(actor=request.user, meeting=m, version=_version(request))
         return Response(meeting_json(meetings.meeting_get(user=request.user, pk=pk)))
 
 
 class MeetingRefreshView(APIView):
     """Add to the agenda what came into the ledger since it was built."""
 
-    @extend_schema(request=None, responses=MeetingOut)
+    @extend_schema(request=MeetingVersionIn, responses=MeetingOut)
     def post(self, request, pk):
         m = meetings.meeting_get(user=request.user, pk=pk)
-        meetings.meeting_refresh_agenda(actor=request.user, meeting=m)
+        meetings.meeting_refresh_agenda(actor=request.user, meeting=m, version=_version(request))
         return Response(meeting_json(meetings.meeting_get(user=request.user, pk=pk)))

@@ -231,7 +231,10 @@ def _check_run(actor, township: Unit) -> None:
         raise PermissionDenied(_("Only the township's staff run its weekly meeting."))
 
 
-def _lock(actor, meeting_id: int) -> Meeting:
+def _lock(actor, meeting_id: int, version: int | None = None) -> Meeting:
+    """The meeting's row, locked; 404 unless the actor reads its township, 409 when
+    closed or changed since the `version` the actor saw (None: pages that hold the
+    lock for the whole form, and the demo)."""
     meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).select_related("township")
     meeting = meeting.first()
     if meeting is None or meeting.township_id not in township_ids_for(actor, "read_ledger"):
@@ -239,7 +242,14 @@ def _lock(actor, meeting_id: int) -> Meeting:
     _check_run(actor, meeting.township)
     if meeting.closed:
         raise Conflict(_("The minutes of this meeting are closed; nothing on it can change."))
+    if version is not None and int(version) != meeting.version:
+        raise Conflict(_("Someone else changed this in the meantime; reload it and try again."))
     return meeting
+
+
+def _bump(meeting: Meeting, *fields: str) -> None:
+    meeting.version += 1
+    meeting.save(update_fields=[*fields, "version"])
 
 
 def meeting_create(
@@ -300,11 +310,14 @@ def _add_items(meeting: Meeting) -> int:
     return len(new)
 
 
-def meeting_refresh_agenda(*, actor, meeting: Meeting) -> int:
+def meeting_refresh_agenda(*, actor, meeting: Meeting, version: int | None = None) -> int:
     """Add what came into the ledger since the agenda was built; returns how many."""
     with transaction.atomic():
-        meeting = _lock(actor, meeting.pk)
-        return _add_items(meeting)
+        meeting = _lock(actor, meeting.pk, version)
+        added = _add_items(meeting)
+        if added:
+            _bump(meeting)
+        return added
 
 
 def meeting_decide_item(
@@ -318,6 +331,7 @@ def meeting_decide_item(
     deadline: dt.date | None,
     decision: str = "",
     as_of: dt.date | None = None,
+    version: int | None = None,
 ) -> MeetingItem:
     """Decide one item: classify it, send it to a body, name who answers for it and by
     when. Writes the dispute's fields and its "meeting_decision" event together.
@@ -331,7 +345,7 @@ def meeting_decide_item(
     today when history is loaded (the demo); pages and the API never pass it."""
     today = as_of or calendar.today()
     with transaction.atomic():
-        meeting = _lock(actor, item.meeting_id)
+        meeting = _lock(actor, item.meeting_id, version)
         item = MeetingItem.objects.select_related("dispute").get(pk=item.pk, meeting=meeting)
         dispute = Dispute.objects.select_for_update().get(pk=item.dispute_id)
         fixed = body_is_fixed(dispute)
@@ -385,6 +399,7 @@ def meeting_decide_item(
         item.decision = (decision or "").strip()
         item.decided_at = timezone.now()
         item.save()
+        _bump(meeting)
 
         from_state = dispute.state
         before = {
@@ -445,9 +460,10 @@ def meeting_minutes_save(
     attendees: str,
     minutes: str,
     held_on: dt.date | None = None,
+    version: int | None = None,
 ) -> Meeting:
     with transaction.atomic():
-        meeting = _lock(actor, meeting.pk)
+        meeting = _lock(actor, meeting.pk, version)
         if held_on is not None:
             check_date(held_on, "held_on")
             if held_on > calendar.today():
@@ -460,15 +476,15 @@ def meeting_minutes_save(
         meeting.chair = (chair or "").strip()[:60]
         meeting.attendees = (attendees or "").strip()
         meeting.minutes = (minutes or "").strip()
-        meeting.save(update_fields=["chair", "attendees", "minutes", "held_on"])
+        _bump(meeting, "chair", "attendees", "minutes", "held_on")
     return meeting
 
 
-def meeting_close(*, actor, meeting: Meeting) -> Meeting:
+def meeting_close(*, actor, meeting: Meeting, version: int | None = None) -> Meeting:
     """Close the minutes: needs the chair, who attended, the minutes' text and a
     decision on every item. Freezes the list of villages that missed a report."""
     with transaction.atomic():
-        meeting = _lock(actor, meeting.pk)
+        meeting = _lock(actor, meeting.pk, version)
         errors: dict[str, list[str]] = {}
         if not meeting.chair:
             errors["chair"] = [_("Name the chair.")]
@@ -492,7 +508,7 @@ def meeting_close(*, actor, meeting: Meeting) -> Meeting:
                 for m in missing
             ],
         }
-        meeting.save(update_fields=["closed", "data"])
+        _bump(meeting, "closed", "data")
     return meeting
 
 

@@ -345,6 +345,8 @@ class Mediator(models.Model):
     phone = EncryptedTextField(_("phone"), max_length=20, blank=True)  # core.crypto
     speciality = models.CharField(_("speciality"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Counts the corrections: one sent with an older version is refused (409).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("mediator")
@@ -683,6 +685,8 @@ class Meeting(models.Model):
     attendees = models.TextField(_("attendees"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     closed = models.BooleanField(_("minutes closed"), default=False)
+    # Counts the changes: a change sent with an older version is refused (409).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

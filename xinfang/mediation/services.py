@@ -248,7 +248,7 @@ def _lock_dispute(actor, dispute_id) -> Dispute:
     return d
 
 
-def _lock_case(actor, case_id) -> tuple[MediationCase, Dispute]:
+def _lock_case(actor, case_id, version: int | None = None) -> tuple[MediationCase, Dispute]:
     """The case and its dispute, both locked (dispute first: one order everywhere)."""
     try:
         dispute_id = MediationCase.objects.values_list("dispute_id", flat=True).get(pk=int(case_id))
@@ -256,6 +256,7 @@ def _lock_case(actor, case_id) -> tuple[MediationCase, Dispute]:
         raise NotFound() from None
     d = _lock_dispute(actor, dispute_id)
     case = MediationCase.objects.select_for_update().select_related("body").get(pk=int(case_id))
+    _check_version(case, version)
     return case, d
 
 
@@ -496,10 +497,12 @@ def case_open(
     body: Unit | None = None,
     mediators=(),
     note: str = "",
+    version: int | None = None,
 ) -> MediationCase:
     """Open a mediation case at the body the dispute was routed to (routing it
     first, to `body` or its default centre, if it was not routed yet)."""
     d = _lock_dispute(actor, dispute_id)
+    _check_version(d, version)
     _dispute_state(d, DisputeState.REPORTED, DisputeState.ROUTED)
     if d.cases.filter(state__in=selectors.OPEN_CASE_STATES).exists():
         raise Conflict(_("A case is already open on this dispute."))
@@ -711,9 +714,11 @@ def dispute_register(
 
 
 @transaction.atomic
-def case_assign_mediators(*, actor, case_id: int, mediators) -> MediationCase:
+def case_assign_mediators(
+    *, actor, case_id: int, mediators, version: int | None = None
+) -> MediationCase:
     """Assign one or more mediators from the body's roster (replacing the list)."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.AWAITING_CONSENT, CaseState.IN_PROGRESS)
     if not (mperms.may_route(actor, d) or getattr(actor, "is_superuser", False)):
         _may_mediate(actor, case)
@@ -764,11 +769,12 @@ def case_record_consent(
     consented: bool,
     how: str = "written",
     note: str = "",
+    version: int | None = None,
 ) -> MediationCase:
     """Record one party's consent or refusal (人民调解法 Art. 17: mediation needs
     the parties' consent; one refusal ends it). When every party has consented
     the mediation starts and its month runs."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.AWAITING_CONSENT)
     _may_mediate(actor, case)
     party = d.parties.filter(pk=party_id).first()
@@ -852,9 +858,10 @@ def case_record_session(
     signed_by,
     held_at: dt.datetime | None = None,
     place: str = "",
+    version: int | None = None,
 ) -> MediationSession:
     """A session with its record (调解笔录), signed by those present."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
     errors: dict[str, list] = {}
@@ -897,9 +904,11 @@ def case_record_session(
 
 
 @transaction.atomic
-def case_extend(*, actor, case_id: int, agreed_by, note: str = "") -> MediationCase:
+def case_extend(
+    *, actor, case_id: int, agreed_by, note: str = "", version: int | None = None
+) -> MediationCase:
     """Extend the time limit once, by a month, with every party's agreement."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
     if case.extended:
@@ -936,9 +945,11 @@ def case_extend(*, actor, case_id: int, agreed_by, note: str = "") -> MediationC
 
 
 @transaction.atomic
-def case_stop(*, actor, case_id: int, party_id: int, note: str = "") -> MediationCase:
+def case_stop(
+    *, actor, case_id: int, party_id: int, note: str = "", version: int | None = None
+) -> MediationCase:
     """A party stops the mediation (人民调解法 Art. 23: either may ask to stop it)."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.AWAITING_CONSENT, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
     party = d.parties.filter(pk=party_id).first()
@@ -958,11 +969,17 @@ def case_stop(*, actor, case_id: int, party_id: int, note: str = "") -> Mediatio
 
 @transaction.atomic
 def case_fail(
-    *, actor, case_id: int, reason: str, routes_told: bool, note: str = ""
+    *,
+    actor,
+    case_id: int,
+    reason: str,
+    routes_told: bool,
+    note: str = "",
+    version: int | None = None,
 ) -> MediationCase:
     """调解终止 without agreement (no agreement could be reached, or the time ran
     out): only once the parties were told of the other routes."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.AWAITING_CONSENT, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
     errors: dict[str, list] = {}
@@ -1023,12 +1040,13 @@ def agreement_record(
     responsibilities: str = "",
     signed_on: dt.date | None = None,
     effective_on: dt.date | None = None,
+    version: int | None = None,
 ) -> Agreement:
     """调成: the agreement (人民调解法 Art. 28-29: written, or oral and recorded;
     parties, facts, issues, each side's responsibility, the terms with how and by
     when). The dispute is settled at the case's level; a written agreement opens
     the 30-day window for judicial confirmation (Art. 33)."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
     errors: dict[str, list] = {}
@@ -1138,10 +1156,11 @@ def follow_up_record(
     on: dt.date | None = None,
     note: str = "",
     performed_terms=(),
+    version: int | None = None,
 ) -> FollowUp:
     """回访: how the terms are being performed. "Performed" marks every term done;
     "partly" marks the terms named."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.SUCCESS)
     _may_mediate(actor, case)
     agreement = _agreement(case)
@@ -1190,11 +1209,17 @@ def follow_up_record(
 
 @transaction.atomic
 def judicial_apply(
-    *, actor, case_id: int, court: str, applied_on: dt.date | None = None, note: str = ""
+    *,
+    actor,
+    case_id: int,
+    court: str,
+    applied_on: dt.date | None = None,
+    note: str = "",
+    version: int | None = None,
 ) -> JudicialConfirmation:
     """The parties' joint application for judicial confirmation, within 30 days
     of the agreement taking effect (人民调解法 Art. 33)."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.SUCCESS)
     _may_mediate(actor, case)
     agreement = _agreement(case)
@@ -1245,9 +1270,10 @@ def judicial_ruling(
     ruling_on: dt.date | None = None,
     ruling_number: str = "",
     note: str = "",
+    version: int | None = None,
 ) -> JudicialConfirmation:
     """The court's ruling on the application: confirmed valid or not."""
-    case, d = _lock_case(actor, case_id)
+    case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.SUCCESS)
     _may_mediate(actor, case)
     agreement = _agreement(case)
@@ -1545,14 +1571,16 @@ def _clean_mediator(*, body: Unit, fields: dict, mediator: Mediator | None = Non
     return clean
 
 
-def _lock_mediator(actor, mediator_id) -> Mediator:
-    """The mediator's row, locked; 404 unless the actor sees the body."""
+def _lock_mediator(actor, mediator_id, version: int | None = None) -> Mediator:
+    """The mediator's row, locked; 404 unless the actor sees the body, 409 when it
+    changed since the `version` the actor saw."""
     try:
         m = Mediator.objects.select_for_update().select_related("body").get(pk=int(mediator_id))
     except (Mediator.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
     if not selectors.visible_bodies(actor).filter(pk=m.body_id).exists():
         raise NotFound()
+    _check_version(m, version)
     return m
 
 
@@ -1639,10 +1667,11 @@ def mediator_update(
     phone: str | None = None,
     speciality: str | None = None,
     user=_UNCHANGED,
+    version: int | None = None,
 ) -> Mediator:
     """Correct a roster entry. None (or, for `user`, leaving it out) keeps a field;
     phone="" removes the number, user=None unlinks the account."""
-    m = _lock_mediator(actor, mediator_id)
+    m = _lock_mediator(actor, mediator_id, version)
     _may_manage_roster(actor, m.body)
     given = {
         k: v
@@ -1669,20 +1698,22 @@ def mediator_update(
             changes[field] = (old, value)
             setattr(m, field, value)
     if changes:  # a no-op correction writes nothing and leaves no trail
-        m.save(update_fields=list(changes))
+        _save(m, *changes)
         _mediator_event(m, MediatorAction.UPDATED, actor=actor, changes=changes)
     return m
 
 
 @transaction.atomic
-def mediator_set_active(*, actor, mediator_id: int, active: bool) -> Mediator:
+def mediator_set_active(
+    *, actor, mediator_id: int, active: bool, version: int | None = None
+) -> Mediator:
     """Take a mediator off the roster (or back on). Inactive: no new case, but
     the cases they had keep them, and their caseload still shows."""
-    m = _lock_mediator(actor, mediator_id)
+    m = _lock_mediator(actor, mediator_id, version)
     _may_manage_roster(actor, m.body)
     if m.is_active != bool(active):
         m.is_active = bool(active)
-        m.save(update_fields=["is_active"])
+        _save(m, "is_active")
         _mediator_event(
             m,
             MediatorAction.REACTIVATED if m.is_active else MediatorAction.DEACTIVATED,

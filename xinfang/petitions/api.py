@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinfang.core import calendar, exports, pii
+from xinfang.core.api import require_version
 from xinfang.core.documents import pdf_response
 from xinfang.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from xinfang.core.inputs import optional_id
@@ -143,7 +144,11 @@ class ReviewRequestIn(serializers.Serializer):
 class ActionIn(serializers.Serializer):
     """Fields of the staff actions; each action reads the ones it needs."""
 
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text="The version of the matter the client saw; required: a stale one answers "
+        "409, a missing one 428.",
+    )
     responsible_unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), required=False
     )
@@ -732,15 +737,24 @@ class PetitionActionView(APIView):
     """POST a staff action by its name (forward, sign, return, accept, decline,
     extend, reply, conclude, list, chase, ...) with its fields."""
 
-    @extend_schema(request=ActionIn, responses={200: PetitionDetailOut})
+    @extend_schema(
+        request=ActionIn,
+        responses={200: PetitionDetailOut},
+        parameters=[
+            OpenApiParameter(
+                "action", str, OpenApiParameter.PATH, enum=sorted(services.STAFF_ACTIONS)
+            )
+        ],
+    )
     def post(self, request, pk, action):
         if action not in services.STAFF_ACTIONS:
             raise Http404
         selectors.petition_get(user=request.user, pk=pk)  # 404 before anything else
+        require_version(request.data)
         s = ActionIn(data=request.data)
         s.is_valid(raise_exception=True)
         fields = dict(s.validated_data)
-        version = fields.pop("version", None)
+        version = fields.pop("version")
         if "into" in fields:
             into = fields.pop("into")
             target = selectors.visible_petitions(request.user).filter(number=into).first()

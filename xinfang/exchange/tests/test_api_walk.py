@@ -73,7 +73,12 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     assert m["state"] == "registered" and m["due_date"] == "2026-10-08" and m["colour"] == "blue"
 
     def do(who, action, **fields):
-        resp = c[who].post(f"/api/v1/petitions/{pk}/actions/{action}", fields, format="json")
+        version = c[who].get(f"/api/v1/petitions/{pk}").json()["version"]  # as a client would
+        resp = c[who].post(
+            f"/api/v1/petitions/{pk}/actions/{action}",
+            {**fields, "version": version},
+            format="json",
+        )
         assert resp.status_code == 200, (action, resp.status_code, resp.content)
         return resp.json()
 
@@ -92,7 +97,9 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
 
     # Extension by the unit head; the handler may not (403 on a visible matter).
     r = c["handler"].post(
-        f"/api/v1/petitions/{pk}/actions/extend", {"days": 30, "reason": "需调查"}, format="json"
+        f"/api/v1/petitions/{pk}/actions/extend",
+        {"days": 30, "reason": "需调查", "version": m["version"]},
+        format="json",
     )
     assert r.status_code == 403
     travel("2026-12-01")
@@ -260,12 +267,15 @@ def test_an_unknown_action_is_404_and_an_invalid_one_409(people, register, trave
     travel("2026-11-02")
     p = register()
     api = as_user(people["dispatcher"])
-    assert api.post(f"/api/v1/petitions/{p.pk}/actions/fly", {}, format="json").status_code == 404
+    v = {"version": p.version}
+    assert api.post(f"/api/v1/petitions/{p.pk}/actions/fly", v, format="json").status_code == 404
     assert (
-        api.post(f"/api/v1/petitions/{p.pk}/actions/conclude", {}, format="json").status_code == 409
+        api.post(f"/api/v1/petitions/{p.pk}/actions/conclude", v, format="json").status_code == 409
     )
     r = api.post(
-        f"/api/v1/petitions/{p.pk}/actions/forward", {"responsible_unit": 999999}, format="json"
+        f"/api/v1/petitions/{p.pk}/actions/forward",
+        {"responsible_unit": 999999, **v},
+        format="json",
     )
     assert r.status_code == 400
 

@@ -17,7 +17,9 @@ def read_paths(api, p):
         "export": p.number in api.get("/api/v1/petitions/export").content.decode("utf-8-sig"),
         "detail": api.get(f"/api/v1/petitions/{p.pk}").status_code != 404,
         "action": api.post(
-            f"/api/v1/petitions/{p.pk}/actions/chase", {"note": "x"}, format="json"
+            f"/api/v1/petitions/{p.pk}/actions/chase",
+            {"note": "x", "version": p.version},
+            format="json",
         ).status_code
         != 404,
         "reveal": api.post(
@@ -124,13 +126,13 @@ def test_an_accusation_cannot_be_forwarded_to_the_accused(accusation, people, as
     api = as_user(people["dispatcher"])
     r = api.post(
         f"/api/v1/petitions/{accusation.pk}/actions/forward",
-        {"responsible_unit": demo_tree["410481102"].pk},
+        {"responsible_unit": demo_tree["410481102"].pk, "version": accusation.version},
         format="json",
     )
     assert r.status_code == 400 and "responsible_unit" in r.json()["errors"]
     r = api.post(
         f"/api/v1/petitions/{accusation.pk}/actions/forward",
-        {"responsible_unit": demo_tree["410481-B03"].pk},
+        {"responsible_unit": demo_tree["410481-B03"].pk, "version": accusation.version},
         format="json",
     )  # 市纪委监委
     assert r.status_code == 200

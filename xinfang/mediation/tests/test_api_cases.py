@@ -29,79 +29,101 @@ def test_a_professional_committee_mediates_to_an_agreement_through_the_api(
     dispute = new_dispute(type="land")  # passed up by the village; the meeting sends it on
 
     assert outsider.get(f"/api/v1/disputes/{dispute.pk}").status_code == 404
-    r = township.post(f"/api/v1/disputes/{dispute.pk}/route", {"to": "committee"}, format="json")
+    r = township.post(
+        f"/api/v1/disputes/{dispute.pk}/route",
+        {"to": "committee", "version": dispute.version},
+        format="json",
+    )
     assert r.status_code == 200, r.content
     assert r.json()["body"]["name"] == "舞钢市土地纠纷人民调解委员会"
 
     r = committee.post(
         f"/api/v1/disputes/{dispute.pk}/cases",
-        {"mediators": [med["roster"]["land"].pk]},
+        {"mediators": [med["roster"]["land"].pk], "version": r.json()["version"]},
         format="json",
     )
     assert r.status_code == 201, r.content
     case = r.json()
+
+    def v(**fields):
+        """The step's fields with the case's version as last seen."""
+        return {**fields, "version": case["version"]}
+
     url = f"/api/v1/cases/{case['id']}"
     parties = [p["id"] for p in township.get(f"/api/v1/disputes/{dispute.pk}").json()["parties"]]
 
     # The township's handler routes but does not mediate: 403. A bad party: 400.
-    r = township.post(f"{url}/consent", {"party": parties[0], "consented": True}, format="json")
+    r = township.post(f"{url}/consent", v(party=parties[0], consented=True), format="json")
     assert r.status_code == 403
-    r = committee.post(f"{url}/consent", {"party": 999999, "consented": True}, format="json")
+    r = committee.post(f"{url}/consent", v(party=999999, consented=True), format="json")
     assert r.status_code == 400 and "party" in r.json()["errors"]
     for party in parties:
-        r = committee.post(f"{url}/consent", {"party": party, "consented": True}, format="json")
+        r = committee.post(f"{url}/consent", v(party=party, consented=True), format="json")
         assert r.status_code == 201, r.content
+        case = r.json()
     assert r.json()["state"] == "in_progress"
     assert r.json()["deadline"] == "2026-10-08"  # a month ends in National Day
 
     r = committee.post(
         f"{url}/sessions",
-        {
-            "present": ["张大山", "李小河", "孙调解"],
-            "signed_by": ["张大山", "李小河", "孙调解"],
-            "record": "双方陈述，同意按现状划界。",
-        },
+        v(
+            present=["张大山", "李小河", "孙调解"],
+            signed_by=["张大山", "李小河", "孙调解"],
+            record="双方陈述，同意按现状划界。",
+        ),
         format="json",
     )
     assert r.status_code == 201 and len(r.json()["sessions"]) == 1
+    stale = case["version"]
+    case = r.json()
+    assert case["version"] > stale
+    # A step sent with a version seen before the session: 409, nothing changed.
+    r = committee.post(f"{url}/extension", {"agreed_by": parties, "version": stale}, format="json")
+    assert r.status_code == 409 and not committee.get(url).json()["extended"]
+    # Without a version at all: 428.
     r = committee.post(f"{url}/extension", {"agreed_by": parties}, format="json")
+    assert r.status_code == 428 and r.json()["code"] == "PreconditionRequired"
+    r = committee.post(f"{url}/extension", v(agreed_by=parties), format="json")
     assert r.status_code == 201 and r.json()["extended"]
-    r = committee.post(f"{url}/extension", {"agreed_by": parties}, format="json")
+    case = r.json()
+    r = committee.post(f"{url}/extension", v(agreed_by=parties), format="json")
     assert r.status_code == 409
 
     travel("2026-09-10")
     r = committee.post(
         f"{url}/outcome",
-        {
-            "outcome": "success",
-            "form": "written",
-            "facts": "双方因承包地边界发生争执。",
-            "issues": "边界走向。",
-            "responsibilities": "双方均有责任。",
-            "terms": TERMS,
-        },
+        v(
+            outcome="success",
+            form="written",
+            facts="双方因承包地边界发生争执。",
+            issues="边界走向。",
+            responsibilities="双方均有责任。",
+            terms=TERMS,
+        ),
         format="json",
     )
     assert r.status_code == 201, r.content
-    body = r.json()
+    body = case = r.json()
     assert body["state"] == "success"
     assert body["judicial_confirmation"]["window_ends_on"] == "2026-10-10"
     assert body["judicial_confirmation"]["days_left"] == 30
     r = committee.post(
         f"{url}/agreement",
-        {"form": "oral", "facts": "x", "issues": "y", "terms": TERMS},
+        v(form="oral", facts="x", issues="y", terms=TERMS),
         format="json",
     )
     assert r.status_code == 409
 
-    r = committee.post(f"{url}/follow-ups", {"result": "performed"}, format="json")
+    r = committee.post(f"{url}/follow-ups", v(result="performed"), format="json")
     assert r.status_code == 201
     assert all(t["performed_on"] for t in r.json()["agreement"]["terms"])
-    r = committee.post(f"{url}/judicial-confirmation", {"court": "舞钢市人民法院"}, format="json")
+    case = r.json()
+    r = committee.post(f"{url}/judicial-confirmation", v(court="舞钢市人民法院"), format="json")
     assert r.status_code == 201 and r.json()["judicial_confirmation"]["applied_on"] == "2026-09-10"
+    case = r.json()
     r = committee.post(
         f"{url}/judicial-confirmation",
-        {"ruling": "confirmed", "ruling_number": "民特1号"},
+        v(ruling="confirmed", ruling_number="民特1号"),
         format="json",
     )
     assert r.json()["judicial_confirmation"]["ruling"] == "confirmed"

@@ -184,22 +184,35 @@ def test_a_meeting_through_the_api(crew, demo_tree, reported, travel):
             "responsible_leader": crew["leader_a"].pk,
             "responsible_person": "张伟",
             "deadline": "2026-03-27",
+            "version": m["version"],
         },
         format="json",
     )
+    text = {"chair": "陈志强", "attendees": "陈志强、张伟", "minutes": "研究了台账。"}
+    unversioned = a.put(f"/api/v1/meetings/{m['id']}/minutes", text, format="json")
+    stale = a.put(
+        f"/api/v1/meetings/{m['id']}/minutes", {**text, "version": m["version"]}, format="json"
+    )  # the decision came in between
     minutes = a.put(
         f"/api/v1/meetings/{m['id']}/minutes",
-        {"chair": "陈志强", "attendees": "陈志强、张伟", "minutes": "研究了台账。"},
+        {**text, "version": decided.json()["version"]},
         format="json",
     )
-    closed = a.post(f"/api/v1/meetings/{m['id']}/close")
-    after = a.put(f"/api/v1/meetings/{m['id']}/minutes", {"minutes": "改"}, format="json")
+    closed = a.post(
+        f"/api/v1/meetings/{m['id']}/close", {"version": minutes.json()["version"]}, format="json"
+    )
+    after = a.put(
+        f"/api/v1/meetings/{m['id']}/minutes",
+        {"minutes": "改", "version": closed.json()["version"]},
+        format="json",
+    )
 
     assert created.status_code == 201
     assert [i["reason"] for i in m["agenda"]] == ["new"]
     assert twice.status_code == 409
     assert decided.status_code == 200
     assert decided.json()["agenda"][0]["responsible_person"] == "张伟"
+    assert unversioned.status_code == 428 and stale.status_code == 409
     assert minutes.status_code == 200
     assert closed.status_code == 200 and closed.json()["closed"] is True
     assert after.status_code == 409

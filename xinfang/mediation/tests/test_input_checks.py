@@ -130,6 +130,7 @@ def test_an_agreement_is_signed_within_the_case_and_takes_effect_within_a_year(
             "responsibilities": "责任",
             "effective_on": "9999-12-31",
             "terms": [{"text": "拆墙"}],
+            "version": api.get(f"/api/v1/cases/{started.pk}").json()["version"],
         },
         format="json",
     )

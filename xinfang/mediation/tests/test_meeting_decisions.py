@@ -65,7 +65,8 @@ def test_a_meeting_cannot_move_a_dispute_with_an_open_case(med, new_dispute, tra
 
     # The page shows the case's body read-only; the API says it is fixed.
     c = client_for(med["handler_a"])
-    row = next(i for i in c.get(f"/api/v1/meetings/{m.pk}").json()["agenda"] if i["id"] == item.pk)
+    seen = c.get(f"/api/v1/meetings/{m.pk}").json()
+    row = next(i for i in seen["agenda"] if i["id"] == item.pk)
     assert row["body_fixed"] is True
     r = c.post(
         f"/api/v1/meetings/{m.pk}/items/{item.pk}/decision",
@@ -75,6 +76,7 @@ def test_a_meeting_cannot_move_a_dispute_with_an_open_case(med, new_dispute, tra
             "responsible_leader": med["handler_a"].pk,
             "responsible_person": "李四",
             "deadline": "2026-03-25",
+            "version": seen["version"],
         },
         format="json",
     )
@@ -123,7 +125,9 @@ def test_kept_with_the_township_a_routed_dispute_goes_back_to_reported(med, new_
     d.refresh_from_db()
     assert (d.state, d.body, d.current_level) == (DisputeState.REPORTED, None, d.arose_level)
     # Opening a case then routes it first, as for any reported dispute (no 500).
-    r = client_for(med["handler_a"]).post(f"/api/v1/disputes/{d.pk}/cases", {}, format="json")
+    r = client_for(med["handler_a"]).post(
+        f"/api/v1/disputes/{d.pk}/cases", {"version": d.version}, format="json"
+    )
     assert r.status_code == 201
     d.refresh_from_db()
     assert d.body is not None and d.state == DisputeState.ROUTED
@@ -134,11 +138,16 @@ def test_opening_a_case_on_a_routed_dispute_without_a_body_is_a_400(med, new_dis
     d = new_dispute(type="neighbour")
     services.dispute_route(actor=med["handler_a"], dispute_id=d.pk, body=med["units"][CENTRE_A])
     type(d).objects.filter(pk=d.pk).update(body=None)  # as an old meeting decision left some
-    r = client_for(med["handler_a"]).post(f"/api/v1/disputes/{d.pk}/cases", {}, format="json")
+    d.refresh_from_db()
+    r = client_for(med["handler_a"]).post(
+        f"/api/v1/disputes/{d.pk}/cases", {"version": d.version}, format="json"
+    )
     assert r.status_code == 400 and "body" in r.json()["errors"]
     # Naming the body routes it and opens the case.
     r = client_for(med["handler_a"]).post(
-        f"/api/v1/disputes/{d.pk}/cases", {"body": med["units"][CENTRE_A].pk}, format="json"
+        f"/api/v1/disputes/{d.pk}/cases",
+        {"body": med["units"][CENTRE_A].pk, "version": d.version},
+        format="json",
     )
     assert r.status_code == 201
 

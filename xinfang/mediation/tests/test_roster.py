@@ -158,16 +158,24 @@ def test_the_api_adds_and_patches_a_mediator(med, centre_a):
     assert body["phone"] == "137****1111" and body["active"] and body["open_cases"] == 0
 
     mediator = f"/api/v1/mediation/mediators/{body['id']}"
-    r = api.patch(mediator, {"speciality": "邻里纠纷", "active": False}, format="json")
+    change = {"speciality": "邻里纠纷", "active": False}
+    r = api.patch(mediator, change, format="json")
+    assert r.status_code == 428  # without the version seen, nothing changes
+    r = api.patch(mediator, {**change, "version": body["version"] + 1}, format="json")
+    assert r.status_code == 409
+    listed = api.get(url).json()["mediators"]
+    assert [m["speciality"] for m in listed if m["id"] == body["id"]] == [""]
+    r = api.patch(mediator, {**change, "version": body["version"]}, format="json")
     assert r.status_code == 200, r.content
     assert r.json()["speciality"] == "邻里纠纷" and r.json()["active"] is False
-    assert api.patch(mediator, {}, format="json").status_code == 400
+    assert r.json()["version"] == body["version"] + 2  # two changes: the field, the state
+    assert api.patch(mediator, {"version": r.json()["version"]}, format="json").status_code == 400
     listed = api.get(url).json()["mediators"]
     assert [m["active"] for m in listed if m["id"] == body["id"]] == [False]
 
     outsider = client_for(med["handler_b"])
     assert outsider.post(url, {"name": "x"}, format="json").status_code == 404
-    assert outsider.patch(mediator, {"name": "x"}, format="json").status_code == 404
+    assert outsider.patch(mediator, {"name": "x", "version": 3}, format="json").status_code == 404
     liaison = client_for(med["liaison_a"])
     room_url = f"/api/v1/mediation/bodies/{med['units'][ROOM_A].pk}/mediators"
     assert liaison.post(room_url, {"name": "x"}, format="json").status_code == 403

@@ -137,7 +137,7 @@ def test_the_roster_api_lists_each_mediators_recent_changes(med, centre_a):
 
     r = api.patch(
         f"/api/v1/mediation/mediators/{r.json()['id']}",
-        {"phone": "13700002222", "active": False},
+        {"phone": "13700002222", "active": False, "version": r.json()["version"]},
         format="json",
     )
     history = r.json()["history"]
