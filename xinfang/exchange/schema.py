@@ -54,11 +54,10 @@ DESCRIPTIONS = {
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
-def _is_public(path: str, operation: dict) -> bool:
-    return path.startswith(("/api/v1/public/", "/api/v1/auth/")) or operation.get("security") in (
-        [],
-        [{}],
-    )
+def _is_public(path: str, operation: dict, method: str = "") -> bool:
+    # Logging in is public; logging out and managing one's tokens need the token.
+    login = path == "/api/v1/auth/token" and method in ("", "post")
+    return path.startswith("/api/v1/public/") or login or operation.get("security") in ([], [{}])
 
 
 def _request_schemas(operation: dict, components: dict) -> list[dict]:
@@ -75,7 +74,7 @@ def _request_schemas(operation: dict, components: dict) -> list[dict]:
 
 def error_statuses(path: str, method: str, operation: dict, components: dict) -> set[int]:
     """The error statuses this operation can answer."""
-    public = _is_public(path, operation)
+    public = _is_public(path, operation, method)
     params = operation.get("parameters") or []
     body = _request_schemas(operation, components)
     # Any request can be malformed (a bad parameter, a NUL byte, a body that
@@ -83,7 +82,9 @@ def error_statuses(path: str, method: str, operation: dict, components: dict) ->
     statuses = {400, 503}
     if not public:
         statuses |= {401, 403}
-    if not public or any(p.get("in") == "path" for p in params):
+    # The petitioner's matter, named by the X-Query-Code header, may not exist.
+    by_code = any(p.get("name", "").lower() == "x-query-code" for p in params)
+    if not public or by_code or any(p.get("in") == "path" for p in params):
         # An object in the path, or one a filter or the body names (a unit, a
         # township), that does not exist or the user may not see.
         statuses.add(404)
