@@ -102,7 +102,9 @@ def test_register_forward_sign_accept_reply(
     reply = tab.locator("details.action", has=tab.locator("form[action$='/reply/']"))
     reply.locator("summary").click()
     tab.select_option("#id_reply-outcome", "support")
+    tab.fill("#id_reply-facts", "经调查核实，该公司拖欠工资三个月属实。")
     tab.fill("#id_reply-text", "经核实，已责令该公司于30日内足额支付拖欠工资。")
+    tab.fill("#id_reply-legal_basis", "《保障农民工工资支付条例》第三条")
     with tab.expect_navigation():
         reply.locator("button[type=submit]").click()
 

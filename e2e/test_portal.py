@@ -134,7 +134,15 @@ def test_submit_track_notice_evaluate_review_at_phone_size(
         assert download.value.suggested_filename.endswith(".pdf")
 
     # The answer comes; the petitioner rates it and asks for review.
-    act(handler, p, "reply", outcome="explain", text="经核查，已督促公司制定支付计划。")
+    act(
+        handler,
+        p,
+        "reply",
+        outcome="explain",
+        text="经核查，已督促公司制定支付计划。",
+        facts="经调查核实，情况属实。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
     page.reload()
     page.locator("label[for=id_unit_rating_1]").click()
     page.locator("label[for=id_office_rating_0]").click()

@@ -164,6 +164,10 @@ class ActionIn(serializers.Serializer):
     days = serializers.IntegerField(required=False, min_value=1, max_value=365)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
     text = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    # reply, review_reply, re_review_reply: the written opinion's content (Art. 32)
+    request = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    facts = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    legal_basis = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     colour = serializers.ChoiceField(
         choices=["", "red", "yellow", "blue"], required=False, allow_blank=True
     )

@@ -104,5 +104,7 @@ def seed_demo_petitions() -> int:
             action="reply",
             outcome="support",
             text="经调查核实，已责成有关单位整改。",
+            facts="经调查核实，信访人反映的问题属实，有关单位未按规定履行职责。",
+            legal_basis="《中华人民共和国劳动法》第五十条",
         )
     return made

@@ -442,14 +442,26 @@ class ExtendForm(ActionForm):
 
 
 class OpinionForm(ActionForm):
-    """处理意见, 复查意见, 复核意见."""
+    """处理意见, 复查意见, 复核意见: what the written opinion must state (信访工作条例
+    Art. 32): the petitioner's request, the facts found and the reasons, the
+    opinion, and its legal basis in substance (not only the procedural articles)."""
 
+    request = _text(_("The petitioner's request"), rows=2)
+    facts = _text(_("Facts found and reasons"), rows=4)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     text = _text(_("Opinion (told to the petitioner)"), rows=5)
+    legal_basis = _text(_("Legal basis (the laws, regulations and policies applied)"), rows=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = _blank(_("Choose…")) + list(Outcome.choices)
+        self.fields["request"].initial = self.petition.request or self.petition.summary
+
+
+class SameFactsForm(ActionForm):
+    """不再受理, or not the same facts: the office's decision, with its reasons."""
+
+    note = _text(_("What the comparison found (internal)"), rows=2)
 
 
 class ListForm(ActionForm):
@@ -611,4 +623,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "set_accused": SetAccusedForm,
     "share_identity": ShareIdentityForm,
     "record_service": ServiceForm,
+    "no_longer_accepted": SameFactsForm,
+    "not_the_same": SameFactsForm,
 }

@@ -394,6 +394,8 @@ class Petition(models.Model):
             return gettext("This matter was already extended once.")
         if action == "merge" and self.merged_into_id:
             return gettext("That matter is closed.")
+        if action in ("no_longer_accepted", "not_the_same") and not self.same_as_id:
+            return gettext("No earlier matter is suggested as the same.")
         if action == "record_service" and self.served_on:
             return gettext("The written answer was served on %(date)s.") % {
                 "date": self.served_on.isoformat()

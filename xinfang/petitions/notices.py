@@ -81,6 +81,9 @@ PLACEHOLDERS = {
     "responsible_unit": gettext_lazy("the unit that gave the opinion"),
     "review_unit": gettext_lazy("the unit that gave the review opinion"),
     "requested_on": gettext_lazy("the date review or re-review was asked for"),
+    "petitioner_request": gettext_lazy("the petitioner's request, as the opinion states it"),
+    "facts": gettext_lazy("the facts found and the reasons (opinions)"),
+    "legal_basis": gettext_lazy("the laws, regulations and policies the opinion applies"),
     "basis": gettext_lazy("the articles this notice rests on (from the law table)"),
     "law": gettext_lazy(
         "any legal basis by its key, e.g. {{ law.handle_period }} → 《信访工作条例》第三十四条 "
@@ -272,6 +275,9 @@ def _context(e: PetitionEvent) -> dict:
         "requested_on": _requested_on(
             e, "request_re_review" if e.action == "re_review_reply" else "request_review"
         ),
+        "petitioner_request": d.get("request") or q.request or q.summary,
+        "facts": d.get("facts", ""),
+        "legal_basis": d.get("legal_basis", ""),
         "basis": law.cite(*bases_for(e, route_code)),
         "law": law.citations(),
     }
@@ -391,6 +397,9 @@ def _sample(kind: str):
             "responsible_unit": "××县××镇人民政府",
             "review_unit": "××县人民政府",
             "requested_on": chinese_date(today - dt.timedelta(days=5)),
+            "petitioner_request": "请求用工单位支付拖欠的三个月工资。",
+            "facts": "经调查，该公司自2026年3月起拖欠申请人工资共计三个月，事实清楚。",
+            "legal_basis": "《中华人民共和国劳动法》第五十条，《保障农民工工资支付条例》第十五条",
             "basis": law.cite("accept_forwarded", "handle_period"),
             "law": law.citations(),
         }

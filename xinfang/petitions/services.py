@@ -559,30 +559,15 @@ def petition_register(
     )
     p.number = _next_number(office, received_on.year)
     Petition.objects.filter(pk=p.pk).update(number=p.number)
-    # Only a repeat (same person, same category) can be the same matter again.
-    earlier = _terminated_earlier(people, category, place) if suggested["repeat"] else None
+    # Only a repeat (same person, same category) can be the same matter again, and
+    # only where the clerk kept the repeat flag. Even then the system only
+    # suggests it: the petition office decides whether the facts and reasons are
+    # the same (信访工作条例 Art. 36(3)); the matter is registered as any other.
+    earlier = _terminated_earlier(people, category, place) if chosen["repeat"] else None
     if earlier is not None:
-        _no_longer_accepted(p, earlier)
+        p.same_as = earlier
+        Petition.objects.filter(pk=p.pk).update(same_as=earlier)
     return p
-
-
-def _no_longer_accepted(p: Petition, earlier: Petition) -> None:
-    """三级终结: registered, answered 不再受理, linked to the earlier matter."""
-    from_state = p.state
-    p.same_as = earlier
-    p.route = Route.NO_LONGER_ACCEPTED
-    p.repeat = True
-    p.state = State.NOT_ACCEPTED
-    _set_clock(p)
-    p.version += 1
-    p.save()
-    _event(
-        p,
-        action="no_longer_accepted",
-        from_state=from_state,
-        public=True,
-        data={"same_as": earlier.number, "basis": law.cite("no_longer_accepted")},
-    )
 
 
 def petition_replay(*, idempotency_key: str | None, fingerprint: str) -> Petition | None:
@@ -837,6 +822,38 @@ def _accused_person_decides(p: Petition, unit: Unit) -> bool:
     ).exists()
 
 
+@_act("no_longer_accepted")
+def _no_longer_accepted(p, actor, *, note: str = "", **_ignored):
+    """不再受理: the petition office has compared the matter with the earlier one the
+    system suggested and decides the facts and reasons are the same as those
+    settled through re-review (信访工作条例 Art. 36(3)). Only then is the notice
+    issued."""
+    earlier = p.same_as
+    if earlier is None or earlier.re_review_issued_on is None:
+        raise Conflict(_("No earlier matter settled through re-review is linked."))
+    p.route = Route.NO_LONGER_ACCEPTED
+    p.repeat = True
+    return {
+        "note": note,
+        "public_text": "",
+        "data": {
+            "same_as": earlier.number,
+            "route": Route.NO_LONGER_ACCEPTED,
+            "basis": law.cite("no_longer_accepted"),
+        },
+    }
+
+
+@_act("not_the_same")
+def _not_the_same(p, actor, *, note: str = "", **_ignored):
+    """The petition office finds new facts or reasons: the suggestion is cleared
+    and the matter goes on as any other (it stays registered)."""
+    note = _require_text(note, "note", _("Say what is new in the facts or reasons."))
+    earlier = p.same_as
+    p.same_as = None
+    return {"note": note, "data": {"not_same_as": earlier.number if earlier else ""}}
+
+
 @_act("decline_intake")
 def _decline_intake(p, actor, *, route: str = "", reason: str = "", **_ignored):
     return _decline_common(p, route=route, reason=reason)
@@ -969,55 +986,127 @@ def _extend(p, actor, *, days: int | None = None, reason: str = "", **_ignored):
     }
 
 
-def _issue_opinion(p, *, kind: str, outcome: str, text: str, window_clock, basis: str) -> dict:
+def _issue_opinion(
+    p,
+    *,
+    kind: str,
+    outcome: str,
+    text: str,
+    window_clock,
+    basis: str,
+    request: str = "",
+    facts: str = "",
+    legal_basis: str = "",
+) -> dict:
     """The common part of the three written answers: record the outcome and the
-    date on `<kind>_outcome` / `<kind>_issued_on`, and the petitioner's next window."""
+    date on `<kind>_outcome` / `<kind>_issued_on`. A written opinion states the
+    petitioner's request, the facts found and the reasons, the opinion and its
+    legal basis (信访工作条例 Art. 32): each is required, all errors at once."""
+    errors: dict[str, list] = {}
     if outcome not in Outcome.values:
-        raise InvalidInput(field_errors={"outcome": [_("Choose the outcome.")]})
-    text = _require_text(text, "text", _("Write the opinion."))
+        errors["outcome"] = [_("Choose the outcome.")]
+    required = {
+        "request": (request or p.request or p.summary, _("State the petitioner's request.")),
+        "facts": (facts, _("State the facts found and the reasons.")),
+        "text": (text, _("Write the opinion.")),
+        "legal_basis": (legal_basis, _("Name the laws, regulations or policies applied.")),
+    }
+    for field, (value, message) in required.items():
+        if not (value or "").strip():
+            errors[field] = [message]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    text = text.strip()
     issued_on = _today()
     setattr(p, f"{kind}_outcome", outcome)
     setattr(p, f"{kind}_issued_on", issued_on)
     # A new written answer: its window waits for its own service.
     p.served_on = None
-    data = {"notice": kind, "outcome": outcome, "basis": basis, "awaiting_service": True}
+    data = {
+        "notice": kind,
+        "outcome": outcome,
+        "basis": basis,
+        "awaiting_service": True,
+        "request": (request or p.request or p.summary).strip(),
+        "facts": facts.strip(),
+        "legal_basis": legal_basis.strip(),
+    }
     return {"public_text": text, "data": data}
 
 
 @_act("reply")
-def _reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
+def _reply(
+    p,
+    actor,
+    *,
+    outcome: str = "",
+    text: str = "",
+    request: str = "",
+    facts: str = "",
+    legal_basis: str = "",
+    **_ignored,
+):
     """处理意见书: the written opinion (within 60 days, 信访工作条例 Art. 32, 34)."""
     return _issue_opinion(
         p,
         kind="opinion",
         outcome=outcome,
         text=text,
+        request=request,
+        facts=facts,
+        legal_basis=legal_basis,
         window_clock=Clock.REVIEW_REQUEST,
         basis=law.cite("opinion", "review"),
     )
 
 
 @_act("review_reply")
-def _review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
+def _review_reply(
+    p,
+    actor,
+    *,
+    outcome: str = "",
+    text: str = "",
+    request: str = "",
+    facts: str = "",
+    legal_basis: str = "",
+    **_ignored,
+):
     """复查意见书 (within 30 days, Art. 35)."""
     return _issue_opinion(
         p,
         kind="review",
         outcome=outcome,
         text=text,
+        request=request,
+        facts=facts,
+        legal_basis=legal_basis,
         window_clock=Clock.RE_REVIEW_REQUEST,
         basis=law.cite("review", "re_review"),
     )
 
 
 @_act("re_review_reply")
-def _re_review_reply(p, actor, *, outcome: str = "", text: str = "", **_ignored):
+def _re_review_reply(
+    p,
+    actor,
+    *,
+    outcome: str = "",
+    text: str = "",
+    request: str = "",
+    facts: str = "",
+    legal_basis: str = "",
+    **_ignored,
+):
     """复核意见书 (within 30 days, Art. 36): final; the same facts are not accepted again."""
     return _issue_opinion(
         p,
         kind="re_review",
         outcome=outcome,
         text=text,
+        request=request,
+        facts=facts,
+        legal_basis=legal_basis,
         window_clock=None,
         basis=law.cite("re_review", "no_longer_accepted"),
     )
@@ -1300,6 +1389,8 @@ petition_merge = _merge
 petition_set_accused = _set_accused
 petition_share_identity = _share_identity
 petition_record_service = _record_service
+petition_no_longer_accepted = _no_longer_accepted
+petition_not_the_same = _not_the_same
 
 STAFF_ACTIONS = {
     "forward": petition_forward,
@@ -1324,6 +1415,8 @@ STAFF_ACTIONS = {
     "set_accused": petition_set_accused,
     "share_identity": petition_share_identity,
     "record_service": petition_record_service,
+    "no_longer_accepted": petition_no_longer_accepted,
+    "not_the_same": petition_not_the_same,
 }
 
 

@@ -56,6 +56,8 @@ def describe(event: PetitionEvent) -> str:
             "Not accepted again: the same facts and reasons were already settled through "
             "review and re-review (matter %(number)s)."
         ) % {"number": d.get("same_as", "")}
+    if a == "not_the_same":
+        return _("New facts or reasons: the matter is handled as a new one.")
     if a == "extend":
         return _("Extended by %(days)s days; new due date %(date)s.") % {
             "days": d.get("days", ""),

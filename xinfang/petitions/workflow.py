@@ -46,6 +46,27 @@ TRANSITIONS: dict[str, Transition] = {
             "office",
             True,
         ),
+        # 不再受理: the office decides that a matter repeats one settled through
+        # re-review on the same facts and reasons (信访工作条例 Art. 36(3)); or that
+        # it does not, and it goes on as any other.
+        _t(
+            "no_longer_accepted",
+            _("Not accept again (same facts and reasons)"),
+            {S.REGISTERED},
+            S.NOT_ACCEPTED,
+            "dispatch_petition",
+            "office",
+            True,
+        ),
+        _t(
+            "not_the_same",
+            _("Not the same facts: handle it"),
+            {S.REGISTERED},
+            None,
+            "dispatch_petition",
+            "office",
+            False,
+        ),
         # Not accepted at intake: matters for litigation, arbitration, reconsideration (诉访分离).
         _t(
             "decline_intake",

@@ -33,21 +33,30 @@ EXTEND = """\
 特此告知。"""
 
 REPLY = """\
-您于{{ received_on }}提出的信访事项（编号：{{ number }}；事由：{{ summary }}），本机关已于{{ accepted_on }}依法受理。经调查核实，根据{{ law.opinion }}的规定，现提出处理意见如下：
-{{ text }}
+您于{{ received_on }}提出的信访事项（编号：{{ number }}；事由：{{ summary }}），本机关已于{{ accepted_on }}依法受理。根据{{ law.opinion }}的规定，现出具处理意见如下：
+一、您的请求：{{ petitioner_request }}
+二、经调查核实的事实和理由：{{ facts }}
+三、处理意见：{{ text }}
 处理结果：{{ outcome }}。
+四、依据：{{ legal_basis }}
 如您对本处理意见不服，可以自收到本意见书之日起30日内{% if window_ends_on %}（至{{ window_ends_on }}止）{% endif %}，依照{{ law.review }}的规定向{{ next_unit }}请求复查。逾期未请求复查的，本事项办结。"""
 
 REVIEW_REPLY = """\
 您不服{{ responsible_unit }}就您的信访事项（编号：{{ number }}；事由：{{ summary }}）作出的处理意见，于{{ requested_on }}请求复查。根据{{ law.review }}的规定，本机关进行了复查，现提出复查意见如下：
-{{ text }}
+一、您的请求：{{ petitioner_request }}
+二、经复查查明的事实和理由：{{ facts }}
+三、复查意见：{{ text }}
 复查结果：{{ outcome }}。
+四、依据：{{ legal_basis }}
 如您对本复查意见不服，可以自收到本意见书之日起30日内{% if window_ends_on %}（至{{ window_ends_on }}止）{% endif %}，依照{{ law.re_review }}的规定向{{ next_unit }}请求复核。逾期未请求复核的，本事项办结。"""
 
 RE_REVIEW_REPLY = """\
 您不服{{ review_unit }}就您的信访事项（编号：{{ number }}；事由：{{ summary }}）作出的复查意见，于{{ requested_on }}请求复核。根据{{ law.re_review }}的规定，本机关进行了复核，现提出复核意见如下：
-{{ text }}
+一、您的请求：{{ petitioner_request }}
+二、经复核查明的事实和理由：{{ facts }}
+三、复核意见：{{ text }}
 复核结果：{{ outcome }}。
+四、依据：{{ legal_basis }}
 本复核意见为终结意见。根据{{ law.no_longer_accepted }}的规定，您对本复核意见不服，仍以同一事实和理由提出投诉请求的，各级党委和政府信访部门和其他机关、单位不再受理。"""
 
 NEW = {

@@ -107,7 +107,14 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     assert m["due_date"] == "2027-01-11" and m["due_provisional"] is True  # 10 Jan 2027 is a Sunday
     travel("2027-01-08")
     assert c["handler"].get(f"/api/v1/petitions/{pk}").json()["colour"] == "yellow"
-    m = do("handler", "reply", outcome="support", text="已责令用工单位十日内支付。")
+    m = do(
+        "handler",
+        "reply",
+        outcome="support",
+        text="已责令用工单位十日内支付。",
+        facts="经调查核实，情况属实。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
     assert m["state"] == "opinion_issued" and m["window_ends_on"] is None  # awaiting service
     m = do("handler", "record_service", method="direct", served_on="2027-01-08")
     assert m["window_ends_on"] == "2027-02-08"  # 30 days from service; 7 Feb 2027 is a Sunday
@@ -142,7 +149,14 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     m = c["reviewer"].get(f"/api/v1/petitions/{pk}").json()
     assert m["review_unit"]["name"] == "舞钢市" and m["due_date"] == "2027-02-19"
     travel("2027-02-10")
-    m = do("reviewer", "review_reply", outcome="reject", text="经复查，维持原意见。")
+    m = do(
+        "reviewer",
+        "review_reply",
+        outcome="reject",
+        text="经复查，维持原意见。",
+        facts="经调查核实，情况属实。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
     assert m["state"] == "review_issued"
     travel("2027-02-20")
     r = public.post(
@@ -153,7 +167,14 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     )
     assert r.status_code == 201 and r.json()["state"] == "under_re_review"
     travel("2027-03-01")
-    m = do("reviewer", "re_review_reply", outcome="reject", text="经复核，维持复查意见。")
+    m = do(
+        "reviewer",
+        "re_review_reply",
+        outcome="reject",
+        text="经复核，维持复查意见。",
+        facts="经调查核实，情况属实。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
     assert m["state"] == "re_review_issued"
     m = do("dispatcher", "conclude")
     assert m["state"] == "concluded" and m["colour"] == "green"
@@ -176,8 +197,15 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     )
     assert r.status_code == 201
     again = r.json()
-    assert again["state"] == "not_accepted" and again["route"] == "no_longer_accepted"
-    assert again["same_as"] == m["number"]
+    # Suggested, not decided: the petition office compares and decides (Art. 36(3)).
+    assert again["state"] == "registered" and again["same_as"] == m["number"]
+    r = c["dispatcher"].post(
+        f"/api/v1/petitions/{again['id']}/actions/no_longer_accepted",
+        {"note": "同一事实和理由", "version": again["version"]},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["state"] == "not_accepted" and r.json()["route"] == "no_longer_accepted"
     public_again = public.get("/api/v1/public/matter", HTTP_X_QUERY_CODE=again["query_code"]).json()
     assert public_again["timeline"][-1]["step"] == "no_longer_accepted"
 

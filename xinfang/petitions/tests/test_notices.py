@@ -87,7 +87,15 @@ def walk(people, register, travel):
         if until == "extend":
             return p
         travel("2026-12-10")
-        p = act(people["handler"], p, "reply", outcome="support", text="已责令用工单位十日内支付。")
+        p = act(
+            people["handler"],
+            p,
+            "reply",
+            outcome="support",
+            text="已责令用工单位十日内支付。",
+            facts="经调查核实，情况属实。",
+            legal_basis="《保障农民工工资支付条例》第三条",
+        )
         # Handed over three days later (送达): the window runs from then.
         travel("2026-12-13")
         p = act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 12, 13))
@@ -97,7 +105,13 @@ def walk(people, register, travel):
         services.petition_request_review(query_code=p.query_code, reasons="仍未支付")
         travel("2027-01-05")
         p = act(
-            people["reviewer"], p, "review_reply", outcome="reject", text="经复查，维持原意见。"
+            people["reviewer"],
+            p,
+            "review_reply",
+            outcome="reject",
+            text="经复查，维持原意见。",
+            facts="经调查核实，情况属实。",
+            legal_basis="《保障农民工工资支付条例》第三条",
         )
         travel("2027-01-09")
         p = act(people["reviewer"], p, "record_service", method="post", served_on=D(2027, 1, 8))
@@ -112,6 +126,8 @@ def walk(people, register, travel):
             "re_review_reply",
             outcome="reject",
             text="经复核，维持复查意见。",
+            facts="经调查核实，情况属实。",
+            legal_basis="《保障农民工工资支付条例》第三条",
         )
 
     return go
@@ -126,7 +142,18 @@ EXPECTED = {
         "信访事项延期办理告知书",
         ["涉及多家用工单位", "《信访工作条例》第三十四条"],
     ),
-    "reply": ("reply", "信访处理意见书", ["已责令用工单位", "支持", "第三十二条", "请求复查"]),
+    "reply": (
+        "reply",
+        "信访处理意见书",
+        [
+            "已责令用工单位",
+            "支持",
+            "第三十二条",
+            "请求复查",
+            "经调查核实，情况属实。",  # the facts found (Art. 32)
+            "《保障农民工工资支付条例》第三条",  # the legal basis in substance
+        ],
+    ),
     "review_reply": (
         "review_reply",
         "信访事项复查意见书",

@@ -237,7 +237,16 @@ def test_the_handler_signs_accepts_and_replies_through_the_forms(people, as_user
     for action, fields in [
         ("sign", {}),
         ("accept", {}),
-        ("reply", {"outcome": "support", "text": "责令公司在30日内支付。"}),
+        (
+            "reply",
+            {
+                "outcome": "support",
+                "request": "请求公司支付拖欠的工资",
+                "text": "责令公司在30日内支付。",
+                "facts": "经调查核实，公司拖欠工资三个月属实。",
+                "legal_basis": "《保障农民工工资支付条例》第三条",
+            },
+        ),
     ]:
         response = post_action(client, p, action, **fields)
         assert response.status_code == 302, text(response)

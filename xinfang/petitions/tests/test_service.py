@@ -33,7 +33,15 @@ def answered(register, people, travel):
         p = act(people["handler"], p, "sign")
         p = act(people["handler"], p, "accept")
         travel("2026-11-20")  # a Friday
-        return act(people["handler"], p, "reply", outcome="explain", text="已作解释说明。")
+        return act(
+            people["handler"],
+            p,
+            "reply",
+            outcome="explain",
+            text="已作解释说明。",
+            facts="经调查核实，情况属实。",
+            legal_basis="《保障农民工工资支付条例》第三条",
+        )
 
     return make
 
@@ -119,3 +127,31 @@ def test_the_staff_page_shows_the_answer_awaiting_service_and_the_worklist_holds
     assert "data-awaiting-service" in page and 'name="record_service-method"' in page
     worklist = client.get(reverse("petitions:worklist")).content.decode()
     assert reverse("petitions:detail", args=[p.pk]) in worklist
+
+
+def test_a_written_opinion_states_request_facts_opinion_and_legal_basis(register, people, travel):
+    """信访工作条例 Art. 32: every part is required, and all that is missing is said
+    at once; nothing changes."""
+    travel("2026-09-16")
+    p = register()
+    p = act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
+    p = act(people["handler"], p, "sign")
+    p = act(people["handler"], p, "accept")
+    with pytest.raises(InvalidInput) as bad:
+        act(people["handler"], p, "reply", outcome="", text="", facts=" ", legal_basis="")
+    assert set(bad.value.field_errors) == {"outcome", "text", "facts", "legal_basis"}
+    p.refresh_from_db()
+    assert p.state == State.ACCEPTED
+    p = act(
+        people["handler"],
+        p,
+        "reply",
+        outcome="support",
+        request="请求支付拖欠的三个月工资",
+        facts="经查，公司拖欠三个月工资属实。",
+        text="责令公司十日内支付。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
+    data = PetitionEvent.objects.get(petition=p, action="reply").data
+    assert data["request"] == "请求支付拖欠的三个月工资"
+    assert data["facts"] and data["legal_basis"].startswith("《保障农民工工资支付条例》")

@@ -59,7 +59,15 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel):
         act(people["unit_head"], p, "extend", days=5, reason="再延")
 
     travel("2026-12-01")
-    p = act(people["handler"], p, "reply", outcome="support", text="责令公司在30日内支付。")
+    p = act(
+        people["handler"],
+        p,
+        "reply",
+        outcome="support",
+        text="责令公司在30日内支付。",
+        facts="经调查核实，情况属实。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
     assert p.state == State.OPINION_ISSUED
     assert p.window_ends_on is None and p.served_on is None  # awaiting service (待送达)
     p = act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 12, 1))
@@ -82,7 +90,15 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel):
     assert p.due_provisional  # 2027's schedule is not in the library yet
 
     travel("2027-01-05")
-    p = act(people["reviewer"], p, "review_reply", outcome="reject", text="维持原处理意见。")
+    p = act(
+        people["reviewer"],
+        p,
+        "review_reply",
+        outcome="reject",
+        text="维持原处理意见。",
+        facts="经调查核实，情况属实。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
     assert p.state == State.REVIEW_ISSUED
 
     travel("2027-01-20")
@@ -96,19 +112,44 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel):
     p = act(people["reviewer"], p, "hearing_end")
     assert p.paused_days == 10
     assert p.due_date >= due_before_hearing + dt.timedelta(days=10)
-    p = act(people["reviewer"], p, "re_review_reply", outcome="reject", text="维持复查意见。")
+    p = act(
+        people["reviewer"],
+        p,
+        "re_review_reply",
+        outcome="reject",
+        text="维持复查意见。",
+        facts="经调查核实，情况属实。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
     assert p.state == State.RE_REVIEW_ISSUED
 
     p = act(people["dispatcher"], p, "conclude")
     assert p.state == State.CONCLUDED and colour(p, "2027-02-04") == "green"
 
-    # The same facts and reasons again: registered, answered 不再受理, linked.
+    # The same person, kind and place again: the system only suggests the earlier
+    # matter; the matter is registered as any other until the petition office
+    # decides the facts and reasons are the same (信访工作条例 Art. 36(3)).
     travel("2027-03-01")
     again = register(summary="还是拖欠工资")
-    assert again.state == State.NOT_ACCEPTED
-    assert again.route == "no_longer_accepted" and again.same_as == p
+    assert again.state == State.REGISTERED and again.same_as == p and not again.route
+    with pytest.raises(PermissionDenied):  # the clerk cannot decide it
+        act(people["clerk"], again, "no_longer_accepted", note="同一事项")
+    again = act(people["dispatcher"], again, "no_longer_accepted", note="事实和理由相同")
+    assert again.state == State.NOT_ACCEPTED and again.route == "no_longer_accepted"
     public = [e.action for e in selectors.public_timeline(again)]
     assert public == ["register", "no_longer_accepted"]
+
+    # New facts: the office clears the suggestion and the matter goes on.
+    other = register(summary="公司又拖欠了新的三个月工资")
+    assert other.same_as == p
+    other = act(people["dispatcher"], other, "not_the_same", note="新的欠薪期间，事实不同")
+    assert other.state == State.REGISTERED and other.same_as is None
+    with pytest.raises(Conflict):
+        act(people["dispatcher"], other, "no_longer_accepted", note="x")
+
+    # A clerk who clears the repeat flag gets a normally registered matter.
+    cleared = register(summary="再次反映欠薪", flags={"repeat": False})
+    assert cleared.state == State.REGISTERED and cleared.same_as is None and not cleared.repeat
 
 
 def test_every_step_is_an_event_and_the_public_sees_only_public_ones(people, register, travel):
@@ -203,7 +244,15 @@ def test_a_review_request_after_the_window_is_refused_with_the_reason(people, re
     p = act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
     p = act(people["handler"], p, "sign")
     p = act(people["handler"], p, "accept")
-    p = act(people["handler"], p, "reply", outcome="explain", text="已解释政策。")
+    p = act(
+        people["handler"],
+        p,
+        "reply",
+        outcome="explain",
+        text="已解释政策。",
+        facts="经调查核实，情况属实。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
     p = act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 11, 2))
     travel("2026-12-03")  # 30 days from service on 2 Nov = 2 Dec
     with pytest.raises(Conflict) as exc:

@@ -202,7 +202,15 @@ def test_evaluate_once_then_ask_for_review_inside_the_window(
     act(people["handler"], p, "sign")
     act(people["handler"], p, "accept")
     travel("2026-10-20")
-    act(people["handler"], p, "reply", outcome="support", text="责令公司支付。")
+    act(
+        people["handler"],
+        p,
+        "reply",
+        outcome="support",
+        text="责令公司支付。",
+        facts="经调查核实，情况属实。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
     track(anon, p.query_code)
     page = anon.get(reverse("portal:matter")).content.decode()
     assert 'name="unit_rating"' in page and 'name="reasons"' in page
@@ -242,7 +250,15 @@ def test_after_the_window_the_page_says_why_not(anon, demo_tree, register, peopl
     act(people["handler"], p, "sign")
     act(people["handler"], p, "accept")
     travel("2026-10-20")
-    p = act(people["handler"], p, "reply", outcome="explain", text="已解释。")
+    p = act(
+        people["handler"],
+        p,
+        "reply",
+        outcome="explain",
+        text="已解释。",
+        facts="经调查核实，情况属实。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
     p = act(
         people["handler"], p, "record_service", method="direct", served_on=dt.date(2026, 10, 20)
     )
