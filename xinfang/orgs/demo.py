@@ -7,6 +7,9 @@ real names, the villages and communities under them are illustrative.
 from .models import Level, MediationType, Role, UnitKind
 
 CITY = ("410481", "舞钢市")
+# The organ above the top of the tree: it reviews the city's answers and
+# re-reviews its reviews (信访工作条例 Art. 35, 36), outside this system.
+CITY_SUPERIOR = "平顶山市人民政府"
 
 # (code suffix, name, kind of place: "street" sub-district with communities, or "town")
 TOWNSHIPS = [
