@@ -102,7 +102,8 @@ DEMO_USERS = [
     ("liaison2", "吴强", TOWNSHIP_B + "001", Role.LIAISON),
     ("mediator", "郑秀英", CITY_MEDIATION[0], Role.MEDIATOR),
     ("analyst", "何静", CITY[0], Role.ANALYST),
-    # The city government's handler answers review and re-review (one level up).
+    # The city government's handler reviews the townships' and departments' answers
+    # (one level up); re-review of the city's reviews goes to CITY_SUPERIOR, outside.
     ("reviewer", "冯立", CITY[0], Role.HANDLER),
 ]
 
