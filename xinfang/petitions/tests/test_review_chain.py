@@ -169,6 +169,8 @@ def test_the_file_is_exported_for_the_organ_outside_masked_unless_revealed(
     services.petition_request_review(query_code=p.query_code, reasons="不服。")
 
     client.force_login(people["dispatcher"])  # a new session on the new day
+    page = client.get(reverse("petitions:detail", args=[p.pk])).content.decode()
+    assert "data-outside-organ" in page and url in page and "平顶山市人民政府" in page
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     files = zipfile.ZipFile(io.BytesIO(response.content))
@@ -176,6 +178,12 @@ def test_the_file_is_exported_for_the_organ_outside_masked_unless_revealed(
     assert any(n.endswith(".pdf") and not n.startswith("notices/") for n in names)
     assert len([n for n in names if n.startswith("notices/")]) == 2  # acceptance, opinion
     assert all(VALID_ID.encode() not in files.read(n) for n in names)
+    pdfium = pytest.importorskip("pypdfium2")
+    main = next(n for n in names if "/" not in n)
+    pdf = pdfium.PdfDocument(files.read(main))
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    text = "".join(text.split())
+    assert p.number in text and "平顶山市人民政府" in text and "110***********002X" in text
     assert "dossier_exported" in actions(p)
 
     before = SecurityRecord.objects.filter(kind=SecurityRecord.Kind.PII_READ).count()
@@ -188,6 +196,7 @@ def test_the_file_is_exported_for_the_organ_outside_masked_unless_revealed(
     assert client.get(url).status_code == 404  # an outsider
     client.force_login(people["leader"])
     assert client.get(url).status_code == 403  # sees it, does not send it
+    assert url not in client.get(reverse("petitions:detail", args=[p.pk])).content.decode()
 
 
 # --- hearings: the re-review period only (Art. 36(2)) -------------------------------------
