@@ -47,6 +47,7 @@ class UnitAdmin(admin.ModelAdmin):
                         "mediation_type",
                         "sort_order",
                         "on_system",
+                        "superior_organ_name",
                     ]
                 }
                 created = services.unit_create(**fields)

@@ -7,6 +7,9 @@ real names, the villages and communities under them are illustrative.
 from .models import Level, MediationType, Role, UnitKind
 
 CITY = ("410481", "舞钢市")
+# The organ above the top of the tree: it reviews the city's answers and
+# re-reviews its reviews (信访工作条例 Art. 35, 36), outside this system.
+CITY_SUPERIOR = "平顶山市人民政府"
 
 # (code suffix, name, kind of place: "street" sub-district with communities, or "town")
 TOWNSHIPS = [
@@ -99,7 +102,8 @@ DEMO_USERS = [
     ("liaison2", "吴强", TOWNSHIP_B + "001", Role.LIAISON),
     ("mediator", "郑秀英", CITY_MEDIATION[0], Role.MEDIATOR),
     ("analyst", "何静", CITY[0], Role.ANALYST),
-    # The city government's handler answers review and re-review (one level up).
+    # The city government's handler reviews the townships' and departments' answers
+    # (one level up); re-review of the city's reviews goes to CITY_SUPERIOR, outside.
     ("reviewer", "冯立", CITY[0], Role.HANDLER),
 ]
 

@@ -82,6 +82,17 @@ class Unit(models.Model):
             "Empty: derived from the name."
         ),
     )
+    superior_organ_name = models.CharField(
+        _("organ above this system"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Only on the top unit of the tree: the organ one level above it, outside this "
+            "system, e.g. 平顶山市人民政府. It reviews the top unit's answers and re-reviews "
+            "its reviews; petitioners are told to go there. "
+            "Empty: “the people's government one level up”."
+        ),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),

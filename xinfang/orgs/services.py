@@ -13,8 +13,14 @@ from .models import Level, Membership, Role, Unit, UnitKind, UnitLink
 User = get_user_model()
 
 
-def _check_unit_fields(*, parent: Unit | None, kind: str, mediation_type: str) -> None:
+def _check_unit_fields(
+    *, parent: Unit | None, kind: str, mediation_type: str, superior_organ_name: str = ""
+) -> None:
     errors: dict[str, list[str]] = {}
+    if parent is not None and (superior_organ_name or "").strip():
+        errors["superior_organ_name"] = [
+            _("Only the top unit of the tree names the organ above this system.")
+        ]
     if parent is None and kind != UnitKind.TERRITORIAL:
         errors["parent"] = [_("Only a territorial unit can stand at the top of the tree.")]
     if kind == UnitKind.MEDIATION_COMMITTEE and not mediation_type:
@@ -38,8 +44,14 @@ def unit_create(
     formal_name: str = "",
     sort_order: int = 0,
     on_system: bool = True,
+    superior_organ_name: str = "",
 ) -> Unit:
-    _check_unit_fields(parent=parent, kind=kind, mediation_type=mediation_type)
+    _check_unit_fields(
+        parent=parent,
+        kind=kind,
+        mediation_type=mediation_type,
+        superior_organ_name=superior_organ_name,
+    )
     unit = Unit.objects.create(
         code=code,
         name=name,
@@ -52,6 +64,7 @@ def unit_create(
         depth=(parent.depth + 1) if parent else 0,
         sort_order=sort_order,
         on_system=on_system,
+        superior_organ_name=(superior_organ_name or "").strip(),
     )
     links = [UnitLink(ancestor=unit, descendant=unit, distance=0)]
     if parent is not None:
@@ -69,7 +82,12 @@ def unit_update(*, unit: Unit, **fields) -> Unit:
     new_parent = fields.pop("parent", unit.parent)
     kind = fields.get("kind", unit.kind)
     mediation_type = fields.get("mediation_type", unit.mediation_type)
-    _check_unit_fields(parent=new_parent, kind=kind, mediation_type=mediation_type)
+    _check_unit_fields(
+        parent=new_parent,
+        kind=kind,
+        mediation_type=mediation_type,
+        superior_organ_name=fields.get("superior_organ_name", unit.superior_organ_name),
+    )
     if new_parent is not None and (
         new_parent.pk == unit.pk
         or UnitLink.objects.filter(ancestor=unit, descendant=new_parent).exists()

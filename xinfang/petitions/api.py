@@ -29,7 +29,7 @@ from xinfang.core.querycode import format_query_code
 from xinfang.exchange.throttles import PublicScopedThrottle
 from xinfang.orgs.models import Unit
 
-from . import notices, selectors, services, timeline, workflow
+from . import chain, notices, selectors, services, timeline, workflow
 from .models import (
     Category,
     Channel,
@@ -361,9 +361,16 @@ def public_json(p: Petition) -> dict:
     can_ask = p.state in (State.OPINION_ISSUED, State.REVIEW_ISSUED) and (
         p.window_ends_on is None or calendar.today() <= p.window_ends_on
     )
+    # Where the next round goes (信访工作条例 Art. 35, 36): a unit of this system or,
+    # above the top of its tree, an organ outside it the petitioner goes to.
+    answered = {State.OPINION_ISSUED: p.responsible_unit, State.REVIEW_ISSUED: p.review_unit}
+    unit = answered.get(p.state)
+    organ = chain.next_organ(unit) if unit is not None else None
     return {
         "number": p.number,
         "query_code": format_query_code(p.query_code),
+        "next_organ": {"name": organ.name, "outside": organ.outside} if organ else None,
+        "outside_organ": p.re_review_outside or p.review_outside or None,
         "state": p.state,
         "state_label": str(State(p.state).label),
         "summary": p.summary,

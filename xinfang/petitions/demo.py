@@ -26,6 +26,8 @@ MATTERS = [
     ("学校周边交通安全隐患", "0802", "410481102002", 3, "opinion_issued"),
     ("低保资格认定不公", "1101", "410481102004", 10, "not_accepted"),
     ("医疗费用报销纠纷", "0701", "410481005001", 8, "forwarded"),
+    # The township objects (退回) and the petition office has to decide.
+    ("企业退休人员社保关系转移", "0402", "410481102002", 3, "return_requested"),
 ]
 
 PEOPLE = [
@@ -39,6 +41,7 @@ PEOPLE = [
     "黄小军",
     "周红",
     "吴德才",
+    "郑桂芳",
 ]
 
 
@@ -91,6 +94,14 @@ def seed_demo_petitions() -> int:
             else None
         )
         if goal == "forwarded" or handler is None:
+            continue
+        if goal == "return_requested":
+            services.petition_act(
+                actor=handler,
+                petition_id=p.pk,
+                action="return",
+                reason="社保关系转移属市人力资源和社会保障局职权，不属本镇职权范围。",
+            )
             continue
         services.petition_act(actor=handler, petition_id=p.pk, action="sign")
         if goal == "pending_acceptance":

@@ -399,7 +399,7 @@ class ConcludeForm(ActionForm):
 
 
 class NoteForm(ActionForm):
-    """听证 start or end."""
+    """听证 start or end; agreeing to a return."""
 
     note = _text(_("Note (internal)"), required=False, rows=2)
 
@@ -434,6 +434,18 @@ class ReasonForm(ActionForm):
     """退回, 回避."""
 
     reason = _text(_("Reason"))
+
+
+class ReturnForm(ActionForm):
+    """退回: the unit's objection, with detailed reasons (信访工作条例 Art. 23(3))."""
+
+    reason = _text(_("Detailed reasons: why the matter is not within your unit's remit"), rows=4)
+
+
+class ReturnRefuseForm(ActionForm):
+    """The petition office refuses a return, with its reason for the unit."""
+
+    reason = _text(_("Reason (told to the unit)"))
 
 
 class ExtendForm(ActionForm):
@@ -604,7 +616,9 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "forward": ForwardForm,
     "decline_intake": DeclineForm,
     "sign": ConfirmForm,
-    "return": ReasonForm,
+    "return": ReturnForm,
+    "return_agree": NoteForm,
+    "return_refuse": ReturnRefuseForm,
     "accept": ConfirmForm,
     "decline": DeclineForm,
     "assign": AssignForm,

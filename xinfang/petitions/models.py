@@ -268,6 +268,25 @@ class Petition(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Above the top of the tree the review organ is outside this system (信访工作条例
+    # Art. 35, 36): its name is recorded and the matter leaves the system (chain.py).
+    review_outside = models.CharField(
+        _("review organ outside this system"), max_length=100, blank=True
+    )
+    re_review_outside = models.CharField(
+        _("re-review organ outside this system"), max_length=100, blank=True
+    )
+    # 退回: the unit's objection waits for the forwarding office (Art. 23(3)).
+    return_requested_on = models.DateField(
+        _("return asked for on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The responsible unit objected that the matter is not theirs; it goes back "
+            "only when the petition office agrees."
+        ),
+    )
+    return_reason = models.TextField(_("reasons for the return"), blank=True)
     owner_leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owning leader"),
@@ -390,6 +409,10 @@ class Petition(models.Model):
             return gettext("A hearing is already under way.")
         if action == "hearing_end" and self.hearing_started_on is None:
             return gettext("No hearing is under way.")
+        if action == "return" and self.return_requested_on:
+            return gettext("The return is already with the petition office.")
+        if action in ("return_agree", "return_refuse") and not self.return_requested_on:
+            return gettext("The unit has not asked to return this matter.")
         if action == "extend" and self.extension_days:
             return gettext("This matter was already extended once.")
         if action == "merge" and self.merged_into_id:

@@ -34,7 +34,7 @@ from xinfang.core.documents import (
 from xinfang.core.exceptions import NotFound
 from xinfang.core.models import NoticeTemplate
 
-from . import selectors, workflow
+from . import chain, selectors, workflow
 from .models import NoticeService, Outcome, Petition, PetitionEvent, Route
 
 # The event's action → the kind of notice it answers with.
@@ -238,21 +238,27 @@ def _window(e: PetitionEvent, d: dict):
 
 
 def _context(e: PetitionEvent) -> dict:
-    from .services import territorial_above
-
     q = e.petition
     d = e.data if isinstance(e.data, dict) else {}
     issuer = _issuer(e, q)
     route_code = d.get("route") or (
         "no_longer_accepted" if e.action == "no_longer_accepted" else ""
     )
+    # The organ to ask next: the unit of the next round, or (above the top of the
+    # tree) the organ outside this system, by the name the matter recorded.
     next_unit = ""
     if e.action == "reply":
-        above = q.review_unit or territorial_above(issuer)
-        next_unit = above.organ_name if above else ""
+        next_unit = (
+            q.review_unit.organ_name
+            if q.review_unit_id
+            else q.review_outside or chain.next_organ(issuer).name
+        )
     elif e.action == "review_reply":
-        above = q.re_review_unit or territorial_above(q.review_unit or issuer)
-        next_unit = above.organ_name if above else ""
+        next_unit = (
+            q.re_review_unit.organ_name
+            if q.re_review_unit_id
+            else q.re_review_outside or chain.next_organ(q.review_unit or issuer).name
+        )
     return {
         "unit": issuer.organ_name,
         "petitioner": _petitioner_names(q),

@@ -273,6 +273,12 @@ def waiting_for(user) -> Q:
                 ]
             ),
         ),
+        # A unit's objection (退回) waits for the forwarding office (Art. 23(3)).
+        (
+            "office",
+            "dispatch_petition",
+            Q(state=State.FORWARDED, return_requested_on__isnull=False),
+        ),
         ("responsible_unit", "handle_petition", Q(state__in=active)),
         # 待送达: a written answer whose service is not recorded yet.
         (

@@ -31,7 +31,7 @@ from xinfang.core.uploads import check_uploads
 from xinfang.orgs import permissions
 from xinfang.orgs.models import ACCUSABLE_KINDS, Membership, Role, Unit, UnitKind, UnitLink
 
-from . import selectors, workflow
+from . import chain, selectors, workflow
 from .models import (
     CLOSED_STATES,
     Attachment,
@@ -155,25 +155,6 @@ def office_is_accused(office: Unit, accused_unit: Unit | None) -> bool:
     return accused_unit is not None and (
         UnitLink.objects.filter(ancestor=accused_unit, descendant=office).exists()
     )
-
-
-def territorial_above(unit: Unit) -> Unit:
-    """The nearest territorial unit strictly above `unit`; the top unit if none.
-
-    Review goes to the organ one level up from the one that answered (信访工作条例
-    Art. 35), re-review one level further (Art. 36). Above the top of this system's tree
-    (a county-level city) the organs are outside it, so the top unit stands in.
-    """
-    above = (
-        Unit.objects.filter(
-            kind=UnitKind.TERRITORIAL,
-            descendant_links__descendant=unit,
-            descendant_links__distance__gt=0,
-        )
-        .order_by("descendant_links__distance")
-        .first()
-    )
-    return above or unit
 
 
 def _next_number(office: Unit, year: int) -> str:
@@ -882,13 +863,20 @@ def _sign(p, actor, **_ignored):
         )
     p.handler = actor
     p.forwarded_on = p.forwarded_on or _today()
+    data = {"handler": actor.pk}
+    if p.return_requested_on:
+        # Signing for the matter withdraws the unit's own objection.
+        data["return_withdrawn"] = _close_return(p)
     # The 15 days to decide on acceptance run from the day the unit received it (Art. 23(3)).
-    return {"data": {"handler": actor.pk}, "clock_start": p.forwarded_on}
+    return {"data": data, "clock_start": p.forwarded_on}
 
 
 @_act("return")
 def _return(p, actor, *, reason: str = "", **_ignored):
-    """退回 with reason, within 5 working days of receiving it."""
+    """退回: the unit objects, with detailed reasons, within 5 working days of
+    receiving the matter (信访工作条例 Art. 23(3)). It is only a request: the matter
+    stays with the unit, and its clocks keep running, until the forwarding office
+    agrees (return_agree) or refuses (return_refuse)."""
     reason = _require_text(reason, "reason", _("Say why the matter is returned."))
     limit = calendar.deadline_for(Clock.RETURN_OBJECTION, p.forwarded_on or _today(), 0).due
     if _today() > limit:
@@ -896,11 +884,66 @@ def _return(p, actor, *, reason: str = "", **_ignored):
             _("The 5 working days to return this matter ended on %(date)s.")
             % {"date": limit.isoformat()}
         )
+    p.return_requested_on = _today()
+    p.return_reason = reason
+    dispatchers = _users_with(Role.DISPATCHER, [p.office_id])
+    _notify_users(
+        dispatchers,
+        petition=p,
+        kind="return",
+        message=_("Return asked for: %(number)s %(summary)s")
+        % {"number": p.number, "summary": p.summary[:60]},
+    )
+    return {
+        "note": reason,
+        "data": {
+            "unit": p.responsible_unit.name,
+            "limit": limit.isoformat(),
+            "basis": law.cite("return_objection"),
+        },
+    }
+
+
+def _close_return(p: Petition) -> dict:
+    """The pending objection, for the event, and cleared from the row."""
+    asked = {
+        "asked_on": p.return_requested_on.isoformat() if p.return_requested_on else None,
+        "unit": p.responsible_unit.name if p.responsible_unit_id else "",
+    }
+    p.return_requested_on = None
+    p.return_reason = ""
+    return asked
+
+
+@_act("return_agree")
+def _return_agree(p, actor, *, note: str = "", **_ignored):
+    """The forwarding office checked the objection and agrees: the matter is back
+    with the office, to be forwarded to the unit with authority."""
+    data = _close_return(p)
+    _notify_unit(p, kind="return", message=_("Return agreed: %(number)s") % {"number": p.number})
     p.responsible_unit = None
     p.handler = None
     p.forwarded_on = None
     # The forward clock of Art. 22 counts from the day of receipt, not from the return.
-    return {"note": reason, "data": {"returned_by_unit": True}, "clock_start": p.received_on}
+    return {"note": note, "data": {**data, "returned_by_unit": True}, "clock_start": p.received_on}
+
+
+@_act("return_refuse")
+def _return_refuse(p, actor, *, reason: str = "", **_ignored):
+    """The forwarding office refuses the return, with its reason: the matter stays
+    with the unit, whose clocks ran all along."""
+    reason = _require_text(reason, "reason", _("Say why the return is refused."))
+    data = _close_return(p)
+    _notify_unit(p, kind="return", message=_("Return refused: %(number)s") % {"number": p.number})
+    return {"note": reason, "data": data}
+
+
+def _notify_unit(p: Petition, *, kind: str, message: str) -> None:
+    """The responsible unit's handler, handlers and head hear of the office's decision."""
+    users = [p.handler] if p.handler_id else []
+    users += _users_with(Role.HANDLER, [p.responsible_unit_id])
+    users += _users_with(Role.UNIT_HEAD, [p.responsible_unit_id])
+    _notify_users(users, petition=p, kind=kind, message=message)
 
 
 @_act("accept")
@@ -1372,6 +1415,8 @@ petition_forward = _forward
 petition_decline_intake = _decline_intake
 petition_sign = _sign
 petition_return = _return
+petition_return_agree = _return_agree
+petition_return_refuse = _return_refuse
 petition_accept = _accept
 petition_decline = _decline
 petition_assign = _assign
@@ -1397,6 +1442,8 @@ STAFF_ACTIONS = {
     "decline_intake": petition_decline_intake,
     "sign": petition_sign,
     "return": petition_return,
+    "return_agree": petition_return_agree,
+    "return_refuse": petition_return_refuse,
     "accept": petition_accept,
     "decline": petition_decline,
     "assign": petition_assign,
@@ -1451,16 +1498,49 @@ def _window_closed_message(p: Petition, what: str, article: str) -> str:
     }
 
 
+def _refer_outside(p: Petition, *, kind: str, organ: str, reasons: str) -> Petition:
+    """The organ of the next round is above the top of this system's tree: record
+    it by name, tell the petitioner to take the request there, and conclude the
+    matter here (reason "<kind>_outside"). Nothing in the system could answer it,
+    so it must not wait in under_review (docs/architecture.md, "The review chain").
+    The file is exported for that organ from the matter's page."""
+    from_state = p.state
+    window = p.window_ends_on
+    setattr(p, f"{kind}_outside", organ)
+    p.state = State.CONCLUDED
+    p.concluded_reason = f"{kind}_outside"
+    _set_clock(p)
+    p.version += 1
+    p.save()
+    _event(
+        p,
+        action=f"{kind}_outside",
+        from_state=from_state,
+        public=True,
+        data={
+            "reasons": reasons,
+            "organ": organ,
+            "window": window.isoformat() if window else None,
+            "basis": law.cite(kind),
+        },
+    )
+    return p
+
+
 @transaction.atomic
 def petition_request_review(*, query_code: str, reasons: str) -> Petition:
-    """复查: within 30 days of the opinion, to the organ one level up (Art. 35)."""
+    """复查: within 30 days of receiving the opinion, to the organ one level up
+    (Art. 35); outside this system when the top of the tree answered."""
     p = _lock_public(query_code)
     t = workflow.TRANSITIONS["request_review"]
     if p.state == State.OPINION_ISSUED and p.window_ends_on and _today() > p.window_ends_on:
         raise Conflict(_window_closed_message(p, _("review"), law.cite("review")))
     _check_state(p, t, None)
     reasons = _require_text(reasons, "reasons", _("Say why you ask for review."))
-    p.review_unit = territorial_above(p.responsible_unit)
+    organ = chain.next_organ(p.responsible_unit)
+    if organ.outside:
+        return _refer_outside(p, kind="review", organ=organ.name, reasons=reasons)
+    p.review_unit = organ.unit
     from_state = p.state
     _finish(
         p,
@@ -1479,14 +1559,19 @@ def petition_request_review(*, query_code: str, reasons: str) -> Petition:
 
 @transaction.atomic
 def petition_request_re_review(*, query_code: str, reasons: str) -> Petition:
-    """复核: within 30 days of the review opinion, one level further up (Art. 36)."""
+    """复核: within 30 days of receiving the review opinion, to the organ one level
+    above the reviewer (Art. 36), never the reviewer again: outside this system
+    when the top of the tree reviewed."""
     p = _lock_public(query_code)
     t = workflow.TRANSITIONS["request_re_review"]
     if p.state == State.REVIEW_ISSUED and p.window_ends_on and _today() > p.window_ends_on:
         raise Conflict(_window_closed_message(p, _("re-review"), law.cite("re_review")))
     _check_state(p, t, None)
     reasons = _require_text(reasons, "reasons", _("Say why you ask for re-review."))
-    p.re_review_unit = territorial_above(p.review_unit)
+    organ = chain.next_organ(p.review_unit)
+    if organ.outside:
+        return _refer_outside(p, kind="re_review", organ=organ.name, reasons=reasons)
+    p.re_review_unit = organ.unit
     from_state = p.state
     _finish(
         p,
@@ -1500,6 +1585,21 @@ def petition_request_re_review(*, query_code: str, reasons: str) -> Petition:
         },
     )
     return p
+
+
+@transaction.atomic
+def petition_record_dossier_export(*, actor, petition_id: int, revealed: bool) -> None:
+    """The file was exported for the organ outside this system: on the timeline
+    (who, and whether personal data went out in full)."""
+    p = _lock(actor, petition_id)
+    _event(
+        p,
+        action="dossier_exported",
+        actor=actor,
+        actor_unit=_actor_unit(actor, p, "view"),
+        from_state=p.state,
+        data={"organ": p.re_review_outside or p.review_outside, "revealed": bool(revealed)},
+    )
 
 
 def petition_ask_next_review(*, query_code: str, reasons: str) -> Petition:

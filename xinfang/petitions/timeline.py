@@ -92,6 +92,32 @@ def describe(event: PetitionEvent) -> str:
             "unit": d.get("unit", ""),
             "date": _date(d.get("due")),
         }
+    if a in ("review_outside", "re_review_outside"):
+        what = _("Review") if a == "review_outside" else _("Re-review")
+        if d.get("window"):
+            return _(
+                "%(what)s asked for. It is done by %(organ)s, which is not part of this "
+                "system: take your request there by %(date)s. This system's handling of "
+                "the matter ends here."
+            ) % {"what": what, "organ": d.get("organ", ""), "date": _date(d.get("window"))}
+        return _(
+            "%(what)s asked for. It is done by %(organ)s, which is not part of this "
+            "system: take your request there within 30 days of receiving the written "
+            "answer. This system's handling of the matter ends here."
+        ) % {"what": what, "organ": d.get("organ", "")}
+    if a == "return":
+        return _(
+            "%(unit)s objects that the matter is not theirs and asks to return it; the "
+            "petition office decides."
+        ) % {"unit": d.get("unit", "")}
+    if a == "return_agree":
+        return _("The petition office agreed to the return by %(unit)s.") % {
+            "unit": d.get("unit", "")
+        }
+    if a == "return_refuse":
+        return _("The petition office refused the return: %(unit)s keeps the matter.") % {
+            "unit": d.get("unit", "")
+        }
     if a == "review_reply":
         if not d.get("window"):
             return _(

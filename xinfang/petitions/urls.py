@@ -21,6 +21,7 @@ urlpatterns = [
         views.notice,
         name="notice",
     ),
+    path("petitions/<int:pk>/file.zip", views.export_dossier, name="dossier"),
     path(
         "petitions/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment,

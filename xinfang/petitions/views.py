@@ -9,6 +9,7 @@ message, 409; PermissionDenied: 403; NotFound: 404).
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,7 +35,7 @@ from xinfang.orgs import permissions
 from xinfang.orgs import selectors as org_selectors
 from xinfang.orgs.models import Role, UnitLink
 
-from . import forms, notices, selectors, services, workflow
+from . import dossier, forms, notices, selectors, services, workflow
 from . import timeline as timeline_text
 from .models import CLOSED_STATES, State
 
@@ -53,9 +54,19 @@ EVENT_LABELS = {
     "divert_to_mediation": gettext_lazy("Diverted to mediation"),
     "resume_after_mediation": gettext_lazy("Resumed after mediation failed"),
     "concluded_by_mediation": gettext_lazy("Concluded by a mediation agreement"),
+    "review_outside": gettext_lazy("Review asked for: the organ is outside this system"),
+    "re_review_outside": gettext_lazy("Re-review asked for: the organ is outside this system"),
+    "dossier_exported": gettext_lazy("File exported for the organ outside this system"),
 }
 # Acts without a staff actor: the petitioner's through the query code.
-PETITIONER_ACTIONS = {"register", "request_review", "request_re_review", "evaluate"}
+PETITIONER_ACTIONS = {
+    "register",
+    "request_review",
+    "request_re_review",
+    "review_outside",
+    "re_review_outside",
+    "evaluate",
+}
 # Rare actions are folded away under "More actions".
 MORE_ACTIONS = {
     "declare_interest",
@@ -525,6 +536,7 @@ def _render_matter(request, p, *, bound=None, revealed=None, error=None, status=
         "petitioners": _petitioners(p, revealed or {}, identity=identity),
         "identity_withheld": not identity,
         "may_reveal": identity and selectors.may_reveal(user, p),
+        "may_export": dossier.has_outside_organ(p) and _may_export(user, p),
         "attachments": list(p.attachments.all()),
         "timeline": _timeline(user, p),
         "notices": notices.notices_for(p, public=False, user=user),
@@ -603,6 +615,49 @@ def notice(request, pk, event_pk):
         return render(request, "petitions/unavailable.html", context, status=503)
     ascii_name, name = notices.notice_filename(p, found)
     return pdf_response(content, filename=name, ascii_filename=ascii_name)
+
+
+def _may_export(user, p) -> bool:
+    """The petition office's dispatchers, and the handlers of the unit that answered
+    last, send the file to the organ outside this system."""
+    answered = p.review_unit_id or p.responsible_unit_id
+    return permissions.reaches(user, [p.office_id], "dispatch_petition") or bool(
+        answered and permissions.reaches(user, [answered], "handle_petition")
+    )
+
+
+@login_required
+@never_cache
+def export_dossier(request, pk):
+    """The matter's file for the organ outside this system, as a ZIP. Personal data
+    masked; in full only by POST from a user who may reveal it, each value on the
+    security record."""
+    p = selectors.petition_get(user=request.user, pk=pk)
+    if not dossier.has_outside_organ(p):
+        raise Http404
+    if not _may_export(request.user, p):
+        return _forbidden(request)
+    reveal = request.method == "POST" and request.POST.get("reveal") == "1"
+    if reveal and not selectors.may_reveal(request.user, p):
+        return _forbidden(request)
+    labels = {name: str(t.label) for name, t in workflow.TRANSITIONS.items()}
+    labels.update({k: str(v) for k, v in EVENT_LABELS.items()})
+    try:
+        content = dossier.dossier_zip(
+            p, user=request.user, request=request, reveal=reveal, labels=labels
+        )
+    except FontUnavailable as exc:
+        context = {"message": exc.message, "p": p}
+        return render(request, "petitions/unavailable.html", context, status=503)
+    services.petition_record_dossier_export(actor=request.user, petition_id=p.pk, revealed=reveal)
+    ascii_name, name = dossier.dossier_filename(p)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

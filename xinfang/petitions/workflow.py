@@ -86,13 +86,35 @@ TRANSITIONS: dict[str, Transition] = {
             "responsible",
             False,
         ),
+        # 退回: within 5 working days of receipt the unit objects, with detailed
+        # reasons; it goes back only when the forwarding office checks and agrees
+        # (信访工作条例 Art. 23(3)). Until then the matter stays with the unit and
+        # its clocks run (the objection is a flag on the row, not a state).
         _t(
             "return",
-            _("Return"),
+            _("Ask to return"),
             {S.FORWARDED},
-            S.REGISTERED,
+            None,
             "handle_petition",
             "responsible",
+            False,
+        ),
+        _t(
+            "return_agree",
+            _("Agree to the return"),
+            {S.FORWARDED},
+            S.REGISTERED,
+            "dispatch_petition",
+            "office",
+            False,
+        ),
+        _t(
+            "return_refuse",
+            _("Refuse the return"),
+            {S.FORWARDED},
+            None,
+            "dispatch_petition",
+            "office",
             False,
         ),
         _t(
@@ -161,23 +183,26 @@ TRANSITIONS: dict[str, Transition] = {
             "public",
             True,
         ),
-        # Time in a public hearing does not count (信访工作条例 Art. 36(2)).
+        # The re-review organ may hold a public hearing, and its time is not counted
+        # in the re-review period (信访工作条例 Art. 36(2)). The 条例 gives neither to
+        # review (Art. 35): there the 30 days run whatever the reviewer does, so no
+        # button offers a pause that the law does not allow.
         _t(
             "hearing_start",
             _("Start a hearing"),
-            {S.UNDER_RE_REVIEW, S.UNDER_REVIEW},
+            {S.UNDER_RE_REVIEW},
             None,
             "handle_petition",
-            "current_review",
+            "re_review",
             True,
         ),
         _t(
             "hearing_end",
             _("End the hearing"),
-            {S.UNDER_RE_REVIEW, S.UNDER_REVIEW},
+            {S.UNDER_RE_REVIEW},
             None,
             "handle_petition",
-            "current_review",
+            "re_review",
             True,
         ),
         _t(

@@ -219,6 +219,16 @@ DUE_LABELS = {
 
 def _window_explanation(p: Petition, today) -> str:
     """Why the petitioner can no longer ask, and what the law allows."""
+    outside = p.re_review_outside or p.review_outside
+    if outside:
+        return _(
+            "%(what)s of this matter is done by %(organ)s, which is not part of this "
+            "system. Take your request there (%(basis)s)."
+        ) % {
+            "what": _("Re-review") if p.re_review_outside else _("Review"),
+            "organ": outside,
+            "basis": law.cite("re_review" if p.re_review_outside else "review"),
+        }
     if p.state == State.RE_REVIEW_ISSUED or p.re_review_issued_on:
         return _(
             "The re-review opinion is final (%(basis)s): a new petition with the same "
@@ -246,6 +256,27 @@ def _window_explanation(p: Petition, today) -> str:
     return ""
 
 
+def _ask_hint(organ: dict | None, re_review: bool) -> str:
+    """Who answers the next round; an organ outside this system is named, and the
+    petitioner is told that they take the request there themselves."""
+    if organ is None:
+        return (
+            _("Re-review is done one level further up, within 30 days.")
+            if re_review
+            else _("Review is done by the organ one level up, within 30 days.")
+        )
+    if organ["outside"]:
+        return _(
+            "%(what)s is done by %(organ)s, which is not part of this system. Asking here "
+            "records your request and ends this system's handling; you then take your "
+            "request to %(organ)s yourself."
+        ) % {"what": _("Re-review") if re_review else _("Review"), "organ": organ["name"]}
+    return _("%(what)s is done by %(organ)s, within 30 days.") % {
+        "what": _("Re-review") if re_review else _("Review"),
+        "organ": organ["name"],
+    }
+
+
 def _matter_context(request, p: Petition, *, evaluation_form=None, review_form=None) -> dict:
     today = calendar.today()
     data = public_json(p)
@@ -262,11 +293,7 @@ def _matter_context(request, p: Petition, *, evaluation_form=None, review_form=N
         "evaluation_form": evaluation_form or EvaluationForm(),
         "may_ask": data["may_ask_review"],
         "ask_label": _("Ask for re-review") if asking_re_review else _("Ask for review"),
-        "ask_unit_hint": (
-            _("Re-review is done one level further up, within 30 days.")
-            if asking_re_review
-            else _("Review is done by the organ one level up, within 30 days.")
-        ),
+        "ask_unit_hint": _ask_hint(data.get("next_organ"), asking_re_review),
         "review_form": review_form or ReviewRequestForm(),
         "why_not": "" if data["may_ask_review"] else _window_explanation(p, today),
         "notices": data.get("notices", []),

@@ -117,7 +117,7 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     )
     assert m["state"] == "opinion_issued" and m["window_ends_on"] is None  # awaiting service
     m = do("handler", "record_service", method="direct", served_on="2027-01-08")
-    assert m["window_ends_on"] == "2027-02-08"  # 30 days from service; 7 Feb 2027 is a Sunday
+    assert m["window_ends_on"] == "2027-02-08"  # 7 Feb 2027 is a Sunday
 
     # The petitioner evaluates and asks for review, with the query code only.
     track = public.get("/api/v1/public/matter", HTTP_X_QUERY_CODE=code.lower().replace("-", " "))
@@ -159,55 +159,20 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     )
     assert m["state"] == "review_issued"
     travel("2027-02-20")
+    # The city is the top of the tree: re-review is for the organ above it, outside
+    # this system, never the city again (信访工作条例 Art. 36).
+    t = public.get("/api/v1/public/matter", HTTP_X_QUERY_CODE=code).json()
+    assert t["next_organ"] == {"name": "平顶山市人民政府", "outside": True}
     r = public.post(
         "/api/v1/public/matter/review-request",
         {"reasons": "不服复查"},
         format="json",
         HTTP_X_QUERY_CODE=code,
     )
-    assert r.status_code == 201 and r.json()["state"] == "under_re_review"
-    travel("2027-03-01")
-    m = do(
-        "reviewer",
-        "re_review_reply",
-        outcome="reject",
-        text="经复核，维持复查意见。",
-        facts="经调查核实，情况属实。",
-        legal_basis="《保障农民工工资支付条例》第三条",
-    )
-    assert m["state"] == "re_review_issued"
-    m = do("dispatcher", "conclude")
-    assert m["state"] == "concluded" and m["colour"] == "green"
-
-    # A new matter with the same facts: registered, answered 不再受理, linked.
-    travel("2027-04-01")
-    r = c["clerk"].post(
-        "/api/v1/petitions",
-        {
-            "channel": "letter",
-            "purpose": "appeal",
-            "category": cat.pk,
-            "place": village.pk,
-            "registering_unit": demo_tree[CITY_RECEPTION[0]].pk,
-            "summary": "再次反映拖欠工资",
-            "content": "同一事项。",
-            "petitioners": [{"name": "张三", "id_number": "410481199505050298"}],
-        },
-        format="json",
-    )
-    assert r.status_code == 201
-    again = r.json()
-    # Suggested, not decided: the petition office compares and decides (Art. 36(3)).
-    assert again["state"] == "registered" and again["same_as"] == m["number"]
-    r = c["dispatcher"].post(
-        f"/api/v1/petitions/{again['id']}/actions/no_longer_accepted",
-        {"note": "同一事实和理由", "version": again["version"]},
-        format="json",
-    )
-    assert r.status_code == 200, r.content
-    assert r.json()["state"] == "not_accepted" and r.json()["route"] == "no_longer_accepted"
-    public_again = public.get("/api/v1/public/matter", HTTP_X_QUERY_CODE=again["query_code"]).json()
-    assert public_again["timeline"][-1]["step"] == "no_longer_accepted"
+    assert r.status_code == 201 and r.json()["state"] == "concluded"
+    assert r.json()["outside_organ"] == "平顶山市人民政府"
+    m = c["reviewer"].get(f"/api/v1/petitions/{pk}").json()
+    assert m["re_review_unit"] is None and "re_review_reply" not in m["actions"]
 
     # The public timeline never shows staff names or internal notes.
     t = public.get("/api/v1/public/matter", HTTP_X_QUERY_CODE=code).json()

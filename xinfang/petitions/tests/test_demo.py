@@ -16,6 +16,8 @@ def test_the_demo_register_has_every_colour_and_runs_once(demo_tree, travel):
         "opinion_issued",
         "not_accepted",
     } <= states
+    # A township's objection waits for the petition office (退回, issue 10).
+    assert Petition.objects.filter(state="forwarded", return_requested_on__isnull=False).exists()
     counts = selectors.colour_counts(Petition.objects.all())
     assert all(counts[c] > 0 for c in ("red", "yellow", "blue", "green")), counts
     before = Petition.objects.count()

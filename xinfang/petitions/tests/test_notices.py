@@ -59,25 +59,28 @@ def event(p, action):
 
 
 @pytest.fixture
-def walk(people, register, travel):
-    """walk(until) -> the matter, taken through the statutory steps up to `until`."""
+def walk(people, register, travel, make_person, village_a):
+    """walk(until) -> the matter, taken through the statutory steps up to `until`:
+    answered by the village, reviewed by the township, re-reviewed by the city (the
+    organ one level up each time, 信访工作条例 Art. 35, 36)."""
+    village = make_person("handler", village_a, username="t-village-handler")
 
     def go(until: str):
         travel("2026-09-16")
         p = register(received_on=dt.date(2026, 9, 16))
         travel("2026-09-18")
-        act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
-        act(people["handler"], p, "sign")
+        act(people["dispatcher"], p, "forward", responsible_unit=village_a)
+        act(village, p, "sign")
         travel("2026-09-25")
         if until == "decline":
             return act(
-                people["handler"],
+                village,
                 p,
                 "decline",
                 route="arbitration",
                 reason="属于劳动争议，应当申请劳动人事争议仲裁。",
             )
-        p = act(people["handler"], p, "accept")
+        p = act(village, p, "accept")
         if until == "accept":
             return p
         travel("2026-11-16")
@@ -88,7 +91,7 @@ def walk(people, register, travel):
             return p
         travel("2026-12-10")
         p = act(
-            people["handler"],
+            village,
             p,
             "reply",
             outcome="support",
@@ -98,14 +101,14 @@ def walk(people, register, travel):
         )
         # Handed over three days later (送达): the window runs from then.
         travel("2026-12-13")
-        p = act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 12, 13))
+        p = act(village, p, "record_service", method="direct", served_on=D(2026, 12, 13))
         if until == "reply":
             return p
         travel("2026-12-20")
         services.petition_request_review(query_code=p.query_code, reasons="仍未支付")
         travel("2027-01-05")
         p = act(
-            people["reviewer"],
+            people["handler"],
             p,
             "review_reply",
             outcome="reject",
@@ -114,7 +117,7 @@ def walk(people, register, travel):
             legal_basis="《保障农民工工资支付条例》第三条",
         )
         travel("2027-01-09")
-        p = act(people["reviewer"], p, "record_service", method="post", served_on=D(2027, 1, 8))
+        p = act(people["handler"], p, "record_service", method="post", served_on=D(2027, 1, 8))
         if until == "review_reply":
             return p
         travel("2027-01-12")
@@ -222,7 +225,7 @@ def test_the_acceptance_notice_names_the_due_date_and_the_issuing_unit(font, wal
     e = event(p, "accept")
     text = flat(pdf_text(notices.notice_pdf(p, e.pk, public=False)))
     assert "于2026年11月24日前向您出具书面处理意见" in text  # 60 days from 25 Sept
-    assert text.startswith(flat(unit("410481102").name))  # the unit that acted issues it
+    assert text.startswith(flat(unit("410481102001").name))  # the unit that acted issues it
 
 
 def test_the_staff_page_lists_the_notices_with_their_links(font, walk, people, client):
@@ -374,7 +377,7 @@ def test_a_template_edited_in_the_admin_changes_the_pdf(font, walk, admin_client
     assert template.title == "受理告知书（修订）" and template.updated_by.username == "notice-admin"
     text = flat(pdf_text(notices.notice_pdf(p, event(p, "accept").pk, public=False)))
     assert "受理告知书（修订）" in text
-    assert flat("如有疑问，请致电本机关信访接待室（八台镇人民政府）") in text
+    assert flat("如有疑问，请致电本机关信访接待室（孙寨村民委员会）") in text
 
 
 @pytest.mark.parametrize(

@@ -265,7 +265,15 @@ def test_a_missing_opinion_text_is_shown_next_to_the_field(people, as_user, forw
     post_action(client, forwarded, "accept")
     forwarded.refresh_from_db()
 
-    response = post_action(client, forwarded, "reply", outcome="support", text="  ")
+    response = post_action(
+        client,
+        forwarded,
+        "reply",
+        outcome="support",
+        text="  ",
+        facts="经调查核实，情况属实。",
+        legal_basis="《保障农民工工资支付条例》第三条",
+    )
 
     assert response.status_code == 400
     assert 'id="id_reply-text_error"' in text(response)

@@ -21,7 +21,10 @@ def colour(p, day):
     return selectors.colour_of(p, D.fromisoformat(day))
 
 
-def test_the_whole_statutory_walk_with_holidays(people, register, travel):
+def test_the_whole_statutory_walk_with_holidays(people, register, travel, make_person, village_a):
+    # Answered by the village, reviewed by the township, re-reviewed by the city:
+    # each round one level up (信访工作条例 Art. 35, 36), all inside the tree.
+    village = make_person("handler", village_a, username="t-village-handler")
     travel("2026-09-16")
     p = register()
     assert p.state == State.REGISTERED
@@ -35,23 +38,23 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel):
     assert colour(p, "2026-10-09") == "red"
 
     travel("2026-09-18")
-    p = act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
+    p = act(people["dispatcher"], p, "forward", responsible_unit=village_a)
     assert p.state == State.FORWARDED and p.clock == "sign"
     # 1 working day: Sat 19 Sept is a rest day, Sun 20 Sept a make-up working day (调休).
     assert p.due_date == D(2026, 9, 20)
 
-    p = act(people["handler"], p, "sign")
+    p = act(village, p, "sign")
     assert p.state == State.PENDING_ACCEPTANCE
     assert p.due_date == D(2026, 10, 8)  # 15 days from receipt by the unit, off the holiday
 
     travel("2026-09-22")
-    p = act(people["handler"], p, "accept")
+    p = act(village, p, "accept")
     assert p.state == State.ACCEPTED and p.accepted_on == D(2026, 9, 22)
     assert p.due_date == D(2026, 11, 23)  # 60 days: 21 Nov is a Saturday -> Monday 23 Nov
 
     travel("2026-11-10")
     with pytest.raises(PermissionDenied):
-        act(people["handler"], p, "extend", days=30, reason="情况复杂")  # the unit head approves
+        act(village, p, "extend", days=30, reason="情况复杂")  # the unit head approves
     p = act(people["unit_head"], p, "extend", days=30, reason="情况复杂，需要调查取证。")
     assert p.extension_days == 30
     assert p.due_date == D(2026, 12, 21)  # 90 days from 22 Sept
@@ -60,7 +63,7 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel):
 
     travel("2026-12-01")
     p = act(
-        people["handler"],
+        village,
         p,
         "reply",
         outcome="support",
@@ -70,14 +73,14 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel):
     )
     assert p.state == State.OPINION_ISSUED
     assert p.window_ends_on is None and p.served_on is None  # awaiting service (待送达)
-    p = act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 12, 1))
+    p = act(village, p, "record_service", method="direct", served_on=D(2026, 12, 1))
     assert p.window_ends_on == D(2026, 12, 31)
     assert p.due_date is None and colour(p, "2026-12-30") == "blue"  # the petitioner's window
 
     ev = services.petition_evaluate(
         query_code=p.query_code, unit_rating="dissatisfied", office_rating="satisfied"
     )
-    assert ev.round == "opinion" and ev.unit == unit("410481102")
+    assert ev.round == "opinion" and ev.unit == village_a
     with pytest.raises(Conflict):
         services.petition_evaluate(
             query_code=p.query_code, unit_rating="satisfied", office_rating="satisfied"
@@ -85,13 +88,13 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel):
 
     travel("2026-12-10")
     p = services.petition_request_review(query_code=p.query_code, reasons="公司仍未支付。")
-    assert p.state == State.UNDER_REVIEW and p.review_unit == unit("410481")
+    assert p.state == State.UNDER_REVIEW and p.review_unit == unit("410481102")
     assert p.due_date == D(2027, 1, 11)  # 9 Jan 2027 is a Saturday -> Monday
     assert p.due_provisional  # 2027's schedule is not in the library yet
 
     travel("2027-01-05")
     p = act(
-        people["reviewer"],
+        people["handler"],
         p,
         "review_reply",
         outcome="reject",
@@ -104,6 +107,7 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel):
     travel("2027-01-20")
     p = services.petition_request_re_review(query_code=p.query_code, reasons="不服复查意见。")
     assert p.state == State.UNDER_RE_REVIEW and p.re_review_unit == unit("410481")
+    assert p.re_review_unit != p.review_unit != p.responsible_unit
     due_before_hearing = p.due_date
     travel("2027-01-25")
     p = act(people["reviewer"], p, "hearing_start")
@@ -209,6 +213,8 @@ def test_return_within_five_working_days_restarts_the_forward_clock_from_receipt
     with pytest.raises(InvalidInput):
         act(people["handler"], p, "return")  # a reason is needed
     p = act(people["handler"], p, "return", reason="不属于本单位职责")
+    assert p.state == State.FORWARDED  # until the office agrees (Art. 23(3))
+    p = act(people["dispatcher"], p, "return_agree")
     assert p.state == State.REGISTERED and p.responsible_unit is None
     assert p.clock_started_on == D(2026, 11, 2) and p.due_date == D(2026, 11, 17)
 

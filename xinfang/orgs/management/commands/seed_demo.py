@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from xinfang.orgs import services
-from xinfang.orgs.demo import DEMO_USERS, demo_units
+from xinfang.orgs.demo import CITY, CITY_SUPERIOR, DEMO_USERS, demo_units
 from xinfang.orgs.models import Unit
 
 
@@ -47,6 +47,7 @@ class Command(BaseCommand):
                 parent=existing[parent_code] if parent_code else None,
                 mediation_type=mtype,
                 sort_order=order,
+                superior_organ_name=CITY_SUPERIOR if code == CITY[0] else "",
             )
             made += 1
         return made
