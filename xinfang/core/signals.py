@@ -1,11 +1,14 @@
-"""Puts authentication events on the record (core.SecurityRecord)."""
+"""Puts authentication events on the record (core.SecurityRecord); after
+migrate, applies a change of the holiday data to the stored deadlines."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.dispatch import receiver
 
 from .models import SecurityRecord
-from .services import record_security_event
+from .services import calendar_data_sync, record_security_event
 
 
 @receiver(user_logged_in, dispatch_uid="xinfang-record-login")
@@ -36,3 +39,24 @@ def _on_locked_out(sender, request, username, ip_address, **kwargs):
         username=str(username or "")[:150],
         detail={"ip_address": ip_address, "minutes": 15},
     )
+
+
+def sync_calendar_after_migrate(sender, *, verbosity=1, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate, connected for the core app only (core.apps): a deployment that
+    upgrades chinese-calendar runs migrate, and this moves the stored deadlines
+    to the new data at once instead of waiting for the next tick.
+
+    Skipped on another database and after a partial migrate (migrate app 0001):
+    the tables the recompute callbacks use may not be there yet."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    years = calendar_data_sync()
+    if years and verbosity >= 1:
+        print(
+            "  Holiday data changed for "
+            + ", ".join(map(str, sorted(years)))
+            + ": stored deadlines recomputed."
+        )
