@@ -125,14 +125,20 @@ def calendar_data_sync(
         stored = CalendarFingerprint.objects.select_for_update().get(name="holidays")
         current = calendar.fingerprint()
         known = stored.years if isinstance(stored.years, dict) else {}
-        changed = {year for year, digest in current.items() if known.get(str(year)) != digest}
-        changed |= set(years)
+        told = frozenset(years)
+        found = {year for year, digest in current.items() if known.get(str(year)) != digest}
+        changed = told | found
         now = timezone.now()
         stored.checked_at = now
         if not changed:
             stored.save(update_fields=["checked_at"])
             return frozenset()
-        moved = calendar.run_recompute(years=changed, reason=reason)
+        # The caller's years under its reason; any other change found on the way
+        # (a library upgrade no tick has seen yet) under its own.
+        moved = calendar.run_recompute(years=told, reason=reason)
+        moved += calendar.run_recompute(
+            years=found - told, reason=calendar.RecomputeReason.DATA_CHANGED
+        )
         stored.years = {str(year): digest for year, digest in current.items()}
         stored.digest = calendar.fingerprint_digest(current)
         stored.versions = calendar.data_versions()

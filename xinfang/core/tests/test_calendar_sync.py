@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from xinfang.core import calendar, services
 from xinfang.core.calendar import CalendarEntry
-from xinfang.core.models import CalendarFingerprint
+from xinfang.core.models import CalendarDay, CalendarFingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,22 @@ def test_publishing_a_year_recomputes_it_and_records_the_fingerprint(recomputed)
     )
     assert stored.versions["chinese-calendar"] and stored.versions["lunardate"]
     assert services.calendar_data_sync() == frozenset()
+
+
+def test_publishing_also_applies_a_change_no_tick_has_seen_yet(monkeypatch, recomputed):
+    monkeypatch.setitem(library_holidays, date(2026, 12, 31), "New Year's Day")
+
+    services.calendar_year_publish(year=2027, days=[])
+
+    assert recomputed == [([2027], "published"), ([2026], "data_changed")]
+
+
+def test_published_days_changed_outside_the_service_are_caught_by_the_next_run(recomputed):
+    services.calendar_year_publish(year=2027, days=[CalendarEntry(date(2027, 1, 4), False, "x")])
+    CalendarDay.objects.filter(date=date(2027, 1, 4)).update(date=date(2027, 1, 5))
+
+    assert services.calendar_data_sync() == {2027}
+    assert recomputed[-1] == ([2027], "data_changed")
 
 
 def test_a_failing_recompute_keeps_the_old_fingerprint_so_the_next_run_tries_again(monkeypatch):
