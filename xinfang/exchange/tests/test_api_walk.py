@@ -105,8 +105,8 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     assert c["handler"].get(f"/api/v1/petitions/{pk}").json()["colour"] == "yellow"
     m = do("handler", "reply", outcome="support", text="已责令用工单位十日内支付。")
     assert (
-        m["state"] == "opinion_issued" and m["window_ends_on"] == "2027-02-08"
-    )  # 7 Feb 2027 is a Sunday
+        m["state"] == "opinion_issued" and m["window_ends_on"] == "2027-02-11"
+    )  # 7 Feb 2027 is a Sunday in 春节 (除夕 5 Feb to 初三 8 Feb, 6-7 Feb made up on 9-10 Feb)
 
     # The petitioner evaluates and asks for review, with the query code only.
     track = public.get(f"/api/v1/public/petitions/{code.lower().replace('-', ' ')}")
