@@ -55,8 +55,6 @@ def sync_calendar_after_migrate(sender, *, verbosity=1, using=DEFAULT_DB_ALIAS, 
         return
     years = calendar_data_sync()
     if years and verbosity >= 1:
-        print(
-            "  Holiday data changed for "
-            + ", ".join(map(str, sorted(years)))
-            + ": stored deadlines recomputed."
-        )
+        first, last = min(years), max(years)
+        span = str(first) if first == last else f"{first}-{last}"
+        print(f"  Holiday data changed ({len(years)} years, {span}): stored deadlines recomputed.")

@@ -7,8 +7,9 @@ from datetime import date, datetime
 import pytest
 from chinese_calendar.constants import holidays as library_holidays
 from django.core.management import call_command
+from django.db.migrations.executor import MigrationExecutor
 
-from xinfang.core import calendar, services
+from xinfang.core import calendar, services, signals
 from xinfang.core.calendar import CalendarEntry
 from xinfang.core.models import CalendarDay, CalendarFingerprint
 
@@ -121,3 +122,12 @@ def test_migrate_applies_a_library_upgrade(monkeypatch, recomputed):
     call_command("migrate", verbosity=0, interactive=False)
 
     assert recomputed == [([2026], "data_changed")]
+
+
+def test_a_partial_migrate_leaves_the_deadlines_to_the_full_one(monkeypatch, recomputed):
+    monkeypatch.setitem(library_holidays, date(2026, 12, 31), "New Year's Day")
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: ["unapplied"])
+
+    signals.sync_calendar_after_migrate(sender=None, verbosity=0)
+
+    assert recomputed == []
