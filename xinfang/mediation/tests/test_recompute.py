@@ -6,6 +6,7 @@ acceptance 6)."""
 
 import pytest
 from chinese_calendar.constants import holidays as library_holidays
+from django.urls import reverse
 
 from xinfang.core import calendar
 from xinfang.core.calendar import CalendarEntry
@@ -44,6 +45,21 @@ def test_a_case_running_into_an_unknown_year_is_provisional_and_skips_new_years_
 
     # A month from 1 December ends on Friday 1 January 2027, 元旦.
     assert (case.deadline, case.deadline_provisional) == (d("2027-01-04"), True)
+
+
+def test_the_case_page_and_the_api_say_the_deadline_is_provisional(
+    med, new_dispute, travel, client
+):
+    travel("2026-12-01")
+    case = started_case(med, new_dispute)
+    client.force_login(med["room_a"])
+
+    page = client.get(reverse("mediation:case", args=[case.pk]))
+    api = client.get(f"/api/v1/cases/{case.pk}")
+
+    assert page.status_code == 200
+    assert 'data-deadline>2027-01-04</strong> <abbr class="provisional"' in page.content.decode()
+    assert api.status_code == 200 and api.json()["deadline_provisional"] is True
 
 
 def test_publishing_the_year_moves_the_case_deadline_with_a_timeline_event(
