@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from . import documents, logins, services
 from .calendar import CalendarEntry
 from .exceptions import DomainError
-from .models import CalendarDay, CalendarYear, NoticeTemplate, SecurityRecord
+from .models import CalendarDay, CalendarFingerprint, CalendarYear, NoticeTemplate, SecurityRecord
 
 
 @admin.register(SecurityRecord)
@@ -90,6 +90,25 @@ class LoginLockAdmin(admin.ModelAdmin):
             ngettext("%(count)d lock lifted.", "%(count)d locks lifted.", lifted)
             % {"count": lifted},
         )
+
+
+@admin.register(CalendarFingerprint)
+class CalendarFingerprintAdmin(admin.ModelAdmin):
+    """Read-only: which holiday data the stored deadlines were last computed with,
+    and when it was last checked (by the tick) or changed (calendar_data_sync)."""
+
+    list_display = ["digest", "versions", "checked_at", "changed_at"]
+    fields = ["digest", "versions", "checked_at", "changed_at", "years"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class CalendarDayInline(admin.TabularInline):

@@ -8,4 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the security-record handlers)
+        from django.db.models.signals import post_migrate
+
+        from . import signals  # connects the security-record handlers
+
+        # Once per migrate (sender: this app), after every app's migrations ran.
+        post_migrate.connect(
+            signals.sync_calendar_after_migrate, sender=self, dispatch_uid="xinfang-calendar-sync"
+        )

@@ -22,30 +22,45 @@ Where a day's status comes from, first match wins:
 1. a day an administrator entered in a published CalendarYear (a correction);
 2. the chinese_calendar library (official schedules, 2004 up to its last year);
 3. a published CalendarYear without an entry for that day: Saturday/Sunday rule;
-4. otherwise Saturday/Sunday are rest days and the result is *provisional*:
-   the State Council publishes each year's schedule late in the year before, so
-   a deadline in a year nobody has entered yet may still move.
+4. otherwise (a year nobody has entered yet) the statutory holidays of the
+   全国年节及纪念日放假办法 (2024 amendment, Art. 2) and Saturday/Sunday are rest
+   days, and the result is *provisional*: the State Council publishes each year's
+   schedule late in the year before, with its make-up working days, so a deadline
+   in that year may still move (see statutory_holidays()).
+
+When any of these sources changes (a library upgrade, a year published), the
+stored deadlines that depend on it are recomputed: fingerprint() digests the
+effective data per year, and core.services.calendar_data_sync compares it with
+the digest stored in the database (run by the tick, after migrate and on
+publication) and calls the callbacks registered with register_recompute().
 
 Inputs are dates in Beijing time; turn a moment into a date with to_local_date().
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import time
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from functools import lru_cache
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from chinese_calendar.constants import Holiday
 from chinese_calendar.constants import holidays as _library_holidays
+from chinese_calendar.constants import workdays as _library_workdays
+from chinese_calendar.solar_terms import SolarTerms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from lunardate import LunarDate
 
 from . import law
 from .exceptions import InvalidInput
@@ -232,6 +247,73 @@ def invalidate_cache() -> None:
     _published_cache = None
 
 
+# --- the statutory holidays of a year nobody has entered ------------------------
+
+
+def _lunar(year: int, month: int, day: int) -> date | None:
+    try:
+        return LunarDate(year, month, day).to_solar_date()
+    except ValueError:  # lunardate covers lunar years 1900-2099
+        return None
+
+
+def _qingming(year: int) -> date | None:
+    try:
+        terms = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30))
+    except NotImplementedError:  # the library's solar terms cover 1900-2100
+        return None
+    return next((day for day, name in terms if name == SolarTerms.pure_brightness.value[1]), None)
+
+
+def statutory_days(year: int) -> list[tuple[date, str]]:
+    """The holidays of all citizens the law itself fixes for `year`
+    (全国年节及纪念日放假办法, 2024 amendment, Art. 2): 元旦 1 January; 春节 four
+    days, 农历除夕 to 正月初三; 清明 the solar term's day; 劳动节 1-2 May; 端午
+    农历五月初五; 中秋 农历八月十五; 国庆节 1-3 October. The lunar dates come from
+    lunardate, the solar term from chinese_calendar. Sorted by date; a date may
+    appear twice (中秋 on 1 October)."""
+    spring = _lunar(year, 1, 1)
+    days: list[tuple[date, str]] = [(date(year, 1, 1), Holiday.new_years_day.value)]
+    if spring is not None:
+        days += [(spring + timedelta(days=i), Holiday.spring_festival.value) for i in (-1, 0, 1, 2)]
+    qingming = _qingming(year)
+    if qingming is not None:
+        days.append((qingming, Holiday.tomb_sweeping_day.value))
+    days += [(date(year, 5, day), Holiday.labour_day.value) for day in (1, 2)]
+    for month, day, holiday in (
+        (5, 5, Holiday.dragon_boat_festival),
+        (8, 15, Holiday.mid_autumn_festival),
+    ):
+        solar = _lunar(year, month, day)
+        if solar is not None:
+            days.append((solar, holiday.value))
+    days += [(date(year, 10, day), Holiday.national_day.value) for day in (1, 2, 3)]
+    return sorted(days)
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The rest days of `year` before the State Council's schedule for it is
+    known: the statutory_days(), and for each that falls on a Saturday or Sunday,
+    or on another holiday (中秋 on 1 October, as in 2020), a day made up (补假,
+    the 办法 Art. 6). Which weekday the schedule will choose is not known; we take
+    the first weekday after it that is not already a rest day. Every day of such
+    a year is provisional all the same: the schedule also moves weekends."""
+    rest: dict[date, str] = {}
+    made_up: list[tuple[date, str]] = []
+    for day, name in statutory_days(year):
+        if day.weekday() < 5 and day not in rest:
+            rest[day] = name
+        else:
+            made_up.append((day, name))
+    for day, name in made_up:
+        day += timedelta(days=1)
+        while day.weekday() >= 5 or day in rest:
+            day += timedelta(days=1)
+        rest[day] = name
+    return rest
+
+
 # --- days ------------------------------------------------------------------------
 
 
@@ -257,8 +339,12 @@ def day_status(day: date) -> DayStatus:
             pass  # a library with a different range than it claimed: fall back below
         else:
             return DayStatus(not is_holiday, False, name or "")
-    weekday = day.weekday() < 5
-    return DayStatus(weekday, provisional=day.year not in published.years)
+    if day.year in published.years:
+        return DayStatus(day.weekday() < 5, False)
+    name = statutory_holidays(day.year).get(day)
+    if name is not None:
+        return DayStatus(False, True, name)
+    return DayStatus(day.weekday() < 5, True)
 
 
 def is_working_day(day: date) -> tuple[bool, bool]:
@@ -398,24 +484,118 @@ def clock_colour(start: date, due: date, today: date | None = None) -> Colour:
     return Colour.BLUE
 
 
+# --- fingerprint of the holiday data ---------------------------------------------
+
+# Bump when the rules above change the days they give for the same data (e.g. a
+# new statutory holiday): every stored deadline is then checked again.
+RULES_VERSION = "2024-statutory-1"
+
+# Years beyond the data tracked for the fallback: deadlines run at most about a
+# year ahead (60 + 30 days, a hearing, a month's extension of a mediation case).
+FALLBACK_YEARS_AHEAD = 2
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
+def data_versions() -> dict[str, str]:
+    """The versions of the libraries the calendar's data comes from."""
+    return {"chinese-calendar": _version("chinese-calendar"), "lunardate": _version("lunardate")}
+
+
+def _digest(parts: Iterable[object]) -> str:
+    return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
+
+
+def fingerprint(*, today: date | None = None) -> dict[int, str]:
+    """A digest per year of the data the clocks use for it: the days a published
+    CalendarYear lists, the library's holidays and make-up working days, or the
+    statutory fallback (with RULES_VERSION) for a year neither knows.
+
+    Years covered: those the library or a published year knows, and those from
+    last year to FALLBACK_YEARS_AHEAD years ahead. The published rows are read
+    afresh, not from this process's cache."""
+    invalidate_cache()
+    published = _published()
+    library: dict[int, list[str]] = {}
+    for table, kind in ((_library_holidays, "rest"), (_library_workdays, "work")):
+        for day, name in table.items():
+            library.setdefault(day.year, []).append(f"{day:%Y-%m-%d} {kind} {name}")
+    by_year: dict[int, list[str]] = {}
+    for day, (working, name) in published.days.items():
+        by_year.setdefault(day.year, []).append(f"{day:%Y-%m-%d} {working} {name}")
+    current = (today or _today()).year
+    years = set(library) | set(published.years) | set(by_year)
+    years |= set(range(current - 1, current + FALLBACK_YEARS_AHEAD + 1))
+    result = {}
+    for year in sorted(years):
+        parts: list[object] = []
+        if year in published.years or year in by_year:
+            parts += ["published", year in published.years, *sorted(by_year.get(year, []))]
+        if LIBRARY_FIRST_YEAR <= year <= LIBRARY_LAST_YEAR:
+            parts += ["library", *sorted(library.get(year, []))]
+        elif year not in published.years:
+            holidays = sorted(statutory_holidays(year).items())
+            parts += ["statutory", RULES_VERSION, *(f"{day:%Y-%m-%d} {n}" for day, n in holidays)]
+        result[year] = _digest(parts)
+    return result
+
+
+def fingerprint_digest(years: dict[int, str]) -> str:
+    """One digest for the whole table, as stored and shown."""
+    return _digest(f"{year} {digest}" for year, digest in sorted(years.items()))
+
+
 # --- recompute registry -------------------------------------------------------------
 
-RecomputeCallback = Callable[..., None]
 
-# Areas that store deadlines (petitions, supervision) register a callback here in
-# their AppConfig.ready(); it is called as callback(year=...) inside the publish
-# transaction, so a failing recompute rolls the publication back with it.
+class RecomputeCallback(Protocol):
+    def __call__(self, *, years: frozenset[int], reason: str) -> int: ...
+
+
+class RecomputeReason(StrEnum):
+    """Why deadlines are recomputed; stored on the events the callbacks write."""
+
+    PUBLISHED = "published"  # an administrator published a year's schedule
+    DATA_CHANGED = "data_changed"  # the library's data or the rules changed
+
+
+# Areas that store deadlines (petitions, mediation) register a callback here in
+# their AppConfig.ready(), so core never imports them. It is called as
+# callback(years=..., reason=...) inside the transaction that publishes a year or
+# records the new fingerprint, so a failing recompute rolls both back; it
+# re-derives each open deadline that may touch one of `years`, or is provisional,
+# writes an event on the matter's timeline where the date moved, and returns how
+# many it changed.
 RECOMPUTE_CALLBACKS: list[RecomputeCallback] = []
 
 
 def register_recompute(callback: RecomputeCallback) -> RecomputeCallback:
-    """Register a callback to recompute open deadlines when a year's schedule is
-    published. Idempotent (ready() may run more than once); usable as a decorator."""
+    """Register a callback to recompute open deadlines when the holiday data
+    changes. Idempotent (ready() may run more than once); usable as a decorator."""
     if callback not in RECOMPUTE_CALLBACKS:
         RECOMPUTE_CALLBACKS.append(callback)
     return callback
 
 
-def run_recompute(*, year: int) -> None:
-    for callback in list(RECOMPUTE_CALLBACKS):
-        callback(year=year)
+def run_recompute(*, years: Iterable[int], reason: str) -> int:
+    """Run every registered callback; the number of deadlines they changed."""
+    frozen = frozenset(years)
+    if not frozen:
+        return 0
+    return sum(callback(years=frozen, reason=reason) or 0 for callback in list(RECOMPUTE_CALLBACKS))
+
+
+def years_window(years: frozenset[int]) -> list[tuple[date, date]]:
+    """Date ranges for a database filter: the stored due dates that may depend on
+    a day of `years` lie in one of them, or early in the year after (a period
+    ending late in December that was moved off rest days into January, a count
+    of working days across New Year)."""
+    return [
+        (date(year, 1, 1), date(year + 1, 1, 1) + timedelta(days=_MAX_ROLL_DAYS))
+        for year in sorted(years)
+    ]

@@ -121,6 +121,28 @@ class CalendarDay(models.Model):
         return f"{self.date:%Y-%m-%d} {self.name}"
 
 
+class CalendarFingerprint(models.Model):
+    """The holiday data the stored deadlines were last computed with, as a digest
+    per year (core.calendar.fingerprint). core.services.calendar_data_sync
+    compares it with the data in force (after migrate, on every tick, on
+    publication) and recomputes the deadlines of the years that differ, so a
+    library upgrade moves them without anyone remembering a command. One row."""
+
+    name = models.CharField(max_length=20, unique=True, default="holidays")
+    digest = models.CharField(_("digest"), max_length=64, blank=True)
+    years = models.JSONField(_("digest per year"), default=dict, blank=True)
+    versions = models.JSONField(_("library versions"), default=dict, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday data fingerprint")
+        verbose_name_plural = _("holiday data fingerprints")
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
 def _validate_document_kind(value):
     from .documents import validate_document_kind
 

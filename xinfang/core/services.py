@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -9,7 +10,9 @@ from . import calendar
 from .calendar import CalendarEntry
 from .clients import client_address
 from .exceptions import InvalidInput
-from .models import CalendarDay, CalendarYear, NoticeTemplate, SecurityRecord
+from .models import CalendarDay, CalendarFingerprint, CalendarYear, NoticeTemplate, SecurityRecord
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str | None:
@@ -52,9 +55,10 @@ def calendar_year_publish(
     from the Saturday/Sunday rule, replacing any entered before. From then on the
     clocks use it and its dates are no longer provisional.
 
-    One transaction: the days are saved, then every registered recompute callback
-    (core.calendar.RECOMPUTE_CALLBACKS) runs, so open deadlines never disagree with
-    the calendar; if a callback fails, nothing is published."""
+    One transaction: the days are saved, then calendar_data_sync runs every
+    registered recompute callback (core.calendar.RECOMPUTE_CALLBACKS) for this
+    year (and any other whose data changed unseen), so open deadlines never
+    disagree with the calendar; if a callback fails, nothing is published."""
     if not 2000 <= year <= 2100:
         raise InvalidInput(field_errors={"year": [_("Not a year the calendar can hold.")]})
     entries = list(days)
@@ -92,12 +96,63 @@ def calendar_year_publish(
             )
             # The callbacks must see the new schedule, not this process's cache.
             calendar.invalidate_cache()
-            calendar.run_recompute(year=year)
+            calendar_data_sync(reason=calendar.RecomputeReason.PUBLISHED, years={year})
     except BaseException:
         # A callback may have cached rows that were just rolled back.
         calendar.invalidate_cache()
         raise
     return calendar_year
+
+
+def calendar_data_sync(
+    *,
+    reason: str = calendar.RecomputeReason.DATA_CHANGED,
+    years: Iterable[int] = (),
+) -> frozenset[int]:
+    """Bring the stored deadlines in line with the holiday data in force.
+
+    Compares the data's fingerprint (core.calendar.fingerprint, a digest per year)
+    with the one stored in CalendarFingerprint; for the years that differ (plus
+    `years`, which the caller knows changed) runs the registered recompute
+    callbacks, which move the deadlines and write their timeline events, then
+    stores the new fingerprint. Returns the years recomputed (empty when nothing
+    changed). Called by the tick, after migrate and by calendar_year_publish, so
+    a library upgrade is applied without a command someone must remember.
+
+    One transaction with the fingerprint row locked: two ticks (or a tick and a
+    migrate) racing recompute once; a failing callback leaves the old fingerprint,
+    so the next run tries again."""
+    CalendarFingerprint.objects.get_or_create(name="holidays")
+    with transaction.atomic():
+        stored = CalendarFingerprint.objects.select_for_update().get(name="holidays")
+        current = calendar.fingerprint()
+        known = stored.years if isinstance(stored.years, dict) else {}
+        told = frozenset(years)
+        found = {year for year, digest in current.items() if known.get(str(year)) != digest}
+        changed = told | found
+        now = timezone.now()
+        stored.checked_at = now
+        if not changed:
+            stored.save(update_fields=["checked_at"])
+            return frozenset()
+        # The caller's years under its reason; any other change found on the way
+        # (a library upgrade no tick has seen yet) under its own.
+        moved = calendar.run_recompute(years=told, reason=reason)
+        moved += calendar.run_recompute(
+            years=found - told, reason=calendar.RecomputeReason.DATA_CHANGED
+        )
+        stored.years = {str(year): digest for year, digest in current.items()}
+        stored.digest = calendar.fingerprint_digest(current)
+        stored.versions = calendar.data_versions()
+        stored.changed_at = now
+        stored.save()
+    logger.info(
+        "Holiday data changed (%s) for %s: %d deadlines moved.",
+        reason,
+        ", ".join(map(str, sorted(changed))),
+        moved,
+    )
+    return frozenset(changed)
 
 
 def notice_template_save(

@@ -1,10 +1,13 @@
 """Puts authentication events on the record (core.SecurityRecord); starts a
-session's absolute lifetime; revokes API tokens when credentials change."""
+session's absolute lifetime; revokes API tokens when credentials change; after
+migrate, applies a change of the holiday data to the stored deadlines."""
 
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -13,7 +16,7 @@ from django.utils.translation import gettext
 from . import logins, notify, pii, tokens
 from .middleware import SESSION_STARTED_KEY
 from .models import SecurityRecord
-from .services import record_security_event
+from .services import calendar_data_sync, record_security_event
 
 _REVOKE_ATTRIBUTE = "_xinfang_revoke_tokens"
 
@@ -96,3 +99,22 @@ def _on_reveals_refused(sender, user, reads, minutes, **kwargs):
         )
         % {"user": user.username, "count": reads, "minutes": minutes},
     )
+
+
+def sync_calendar_after_migrate(sender, *, verbosity=1, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate, connected for the core app only (core.apps): a deployment that
+    upgrades chinese-calendar runs migrate, and this moves the stored deadlines
+    to the new data at once instead of waiting for the next tick.
+
+    Skipped on another database and after a partial migrate (migrate app 0001):
+    the tables the recompute callbacks use may not be there yet."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    years = calendar_data_sync()
+    if years and verbosity >= 1:
+        first, last = min(years), max(years)
+        span = str(first) if first == last else f"{first}-{last}"
+        print(f"  Holiday data changed ({len(years)} years, {span}): stored deadlines recomputed.")

@@ -278,6 +278,7 @@ def case_json(case: MediationCase) -> dict:
         "opened_on": case.opened_on,
         "started_on": case.started_on,
         "deadline": case.deadline,
+        "deadline_provisional": case.deadline_provisional,
         "days_left": calendar.days_left(case.deadline, today) if case.deadline else None,
         "extended": case.extended,
         "ended_on": case.ended_on,
@@ -330,6 +331,7 @@ def case_json(case: MediationCase) -> dict:
         "judicial_confirmation": (
             {
                 "window_ends_on": judicial.window_ends_on,
+                "window_provisional": judicial.window_provisional,
                 "days_left": calendar.days_left(judicial.window_ends_on, today),
                 "applied_on": judicial.applied_on,
                 "court": judicial.court,

@@ -8,6 +8,14 @@ class MediationConfig(AppConfig):
     verbose_name = _("Mediation network")
 
     def ready(self) -> None:
+        from xinfang.core.calendar import register_recompute
+
+        from .services import recompute_deadlines
+
+        # When the holiday data changes (a year published, a library upgrade), the
+        # case time limits and judicial-confirmation windows are recomputed.
+        register_recompute(recompute_deadlines)
+
         from xinfang.orgs.roles import register_start_panel
 
         # Screening, ledger and weekly meeting (views_screening.start_panel).

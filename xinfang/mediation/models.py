@@ -479,6 +479,9 @@ class MediationCase(models.Model):
     opened_on = models.DateField(_("opened on"))
     started_on = models.DateField(_("mediation started on"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # The deadline lies in a year whose holiday schedule is not known yet (see
+    # core.calendar); recomputed by services.recompute_deadlines when it is.
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)
     extended = models.BooleanField(_("extended by agreement"), default=False)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     failure_reason = models.CharField(
@@ -653,6 +656,7 @@ class JudicialConfirmation(models.Model):
         Agreement, on_delete=models.PROTECT, related_name="judicial_confirmation"
     )
     window_ends_on = models.DateField(_("apply by"))
+    window_provisional = models.BooleanField(_("apply-by date provisional"), default=False)
     applied_on = models.DateField(_("applied on"), null=True, blank=True)
     court = models.CharField(_("court"), max_length=100, blank=True)
     ruling = models.CharField(

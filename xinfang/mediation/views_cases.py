@@ -57,6 +57,7 @@ EVENT_LABELS = {
     "petition_resumed": gettext_lazy("Petition resumed"),
     "petition_concluded": gettext_lazy("Petition concluded with the agreement"),
     "petition_raised": gettext_lazy("Petition raised after mediation failed"),
+    "deadline_recomputed": gettext_lazy("Deadline moved (holiday data changed)"),
 }
 ROUTE_LABELS = [
     gettext_lazy("Arbitration"),
@@ -90,6 +91,8 @@ def _timeline(dispute) -> list[dict]:
         detail = d.get("body_name") or d.get("to_body_name") or d.get("party_name") or ""
         if e.action == "case_failed" and d.get("reason") in FailureReason.values:
             detail = FailureReason(d["reason"]).label
+        if e.action == "deadline_recomputed":
+            detail = _recomputed_detail(d)
         rows.append(
             {
                 "event": e,
@@ -102,6 +105,30 @@ def _timeline(dispute) -> list[dict]:
             }
         )
     return rows
+
+
+def _recomputed_detail(d: dict) -> str:
+    what = _("the time limit") if d.get("which") == "case" else _("the apply-by date")
+    if d.get("reason") == "published":
+        why = _("the holiday schedule of that year was published")
+    else:
+        why = _("the holiday data changed")
+    if d.get("previous") == d.get("due") and d.get("provisional"):
+        return _(
+            "%(what)s %(date)s is provisional until the holiday schedule of that year is published"
+        ) % {"what": what, "date": d.get("due") or "-"}
+    if d.get("previous") == d.get("due"):
+        return _("%(what)s %(date)s is no longer provisional: %(why)s") % {
+            "what": what,
+            "date": d.get("due") or "-",
+            "why": why,
+        }
+    return _("%(what)s moved from %(from)s to %(to)s: %(why)s") % {
+        "what": what,
+        "from": d.get("previous") or "-",
+        "to": d.get("due") or "-",
+        "why": why,
+    }
 
 
 def _petition_events(user, dispute) -> list:

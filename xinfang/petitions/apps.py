@@ -10,11 +10,11 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         from xinfang.core.calendar import register_recompute
 
-        from .services import recompute_provisional_deadlines
+        from .services import recompute_deadlines
 
-        # When an administrator publishes a year's holiday schedule, the open
-        # matters whose deadline fell in it are recomputed.
-        register_recompute(recompute_provisional_deadlines)
+        # When the holiday data changes (a year published, a library upgrade), the
+        # open matters whose deadline depends on it are recomputed.
+        register_recompute(recompute_deadlines)
 
         from xinfang.orgs.roles import register_start_panel
 

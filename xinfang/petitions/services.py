@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinfang.core import calendar, idempotency, law, notify, querycode
+from xinfang.core import services as core_services
 from xinfang.core.calendar import Clock
 from xinfang.core.crypto import blind_index
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -1687,9 +1688,12 @@ def _escalate_red(p: Petition, *, reason) -> None:
 
 def petitions_tick(*, today: dt.date | None = None) -> dict[str, int]:
     """Run by the scheduler (manage.py petitions_tick, e.g. every 10 minutes):
-    notify matters that turned red; conclude matters whose review window lapsed."""
+    notify matters that turned red; conclude matters whose review window lapsed.
+    First, if the holiday data changed since the last run (a library upgrade, a
+    year published elsewhere), the stored deadlines are recomputed."""
     today = today or _today()
     counts = {"red": 0, "lapsed": 0}
+    counts["holiday_years"] = len(core_services.calendar_data_sync())
     overdue = (
         Petition.objects.filter(due_date__lt=today)
         .exclude(state__in=CLOSED_STATES)
@@ -1738,33 +1742,52 @@ def petitions_tick(*, today: dt.date | None = None) -> dict[str, int]:
     return counts
 
 
-def recompute_provisional_deadlines(*, year: int) -> int:
-    """Called when a year's holiday schedule is published: re-derive every open
-    matter's deadline that may fall in or reach into that year."""
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def recompute_deadlines(*, years: frozenset[int], reason: str) -> int:
+    """Registered with core.calendar.register_recompute: when the holiday data of
+    `years` changed (a year published, a library upgrade), re-derive every open
+    matter's deadline that may depend on it, or is provisional, and put each one
+    that moved on the matter's timeline (from which date to which, and why)."""
+    touching = Q(due_provisional=True)
+    for start, end in calendar.years_window(years):
+        touching |= Q(due_date__range=(start, end)) | Q(window_ends_on__range=(start, end))
+    candidates = Petition.objects.exclude(state__in=CLOSED_STATES).filter(touching)
     changed = 0
-    candidates = Petition.objects.exclude(state__in=CLOSED_STATES).filter(
-        Q(due_provisional=True) | Q(due_date__year=year) | Q(window_ends_on__year=year)
-    )
-    for p in candidates.select_for_update():
+    for p in candidates.select_for_update().order_by("pk"):
         if not p.clock or p.clock_started_on is None:
             continue
         before = (p.due_date, p.window_ends_on, p.due_provisional)
         _derive_due(p)
-        if (p.due_date, p.window_ends_on, p.due_provisional) != before:
-            p.save(
-                update_fields=[
-                    "due_date",
-                    "yellow_from",
-                    "window_ends_on",
-                    "due_provisional",
-                    "updated_at",
-                ]
-            )
-            _event(
-                p,
-                action="deadline_recomputed",
-                from_state=p.state,
-                data={"year": year, "due": p.due_date.isoformat() if p.due_date else None},
-            )
-            changed += 1
+        if (p.due_date, p.window_ends_on, p.due_provisional) == before:
+            continue
+        p.save(
+            update_fields=[
+                "due_date",
+                "yellow_from",
+                "window_ends_on",
+                "due_provisional",
+                "updated_at",
+            ]
+        )
+        _event(
+            p,
+            action="deadline_recomputed",
+            from_state=p.state,
+            # The review window is the petitioner's own deadline: they see it move.
+            public=before[1] != p.window_ends_on,
+            data={
+                "years": sorted(years),
+                "reason": str(reason),
+                "clock": p.clock,
+                "previous_due": _iso(before[0]),
+                "due": _iso(p.due_date),
+                "previous_window": _iso(before[1]),
+                "window": _iso(p.window_ends_on),
+                "provisional": p.due_provisional,
+            },
+        )
+        changed += 1
     return changed

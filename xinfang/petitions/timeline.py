@@ -169,6 +169,8 @@ def describe(event: PetitionEvent) -> str:
         return _("Concluded: the parties reached a mediation agreement (dispute %(number)s).") % {
             "number": d.get("number", "")
         }
+    if a == "deadline_recomputed":
+        return _deadline_recomputed(d)
     if a == "merged_in":
         return _("Matter %(number)s was merged into this one.") % {"number": d.get("number", "")}
     return ""
@@ -179,3 +181,31 @@ def public_line(event: PetitionEvent) -> str:
     sentence = describe(event)
     words = (event.public_text or "").strip()
     return f"{sentence} {words}".strip() if words else sentence
+
+
+def _deadline_recomputed(d: dict) -> str:
+    if d.get("reason") == "published":
+        why = _("the holiday schedule of that year was published")
+    else:
+        why = _("the holiday data changed")
+    if d.get("previous_window") != d.get("window"):
+        return _(
+            "The date until which a review may be asked for moved from %(from)s to %(to)s: %(why)s."
+        ) % {"from": _date(d.get("previous_window")), "to": _date(d.get("window")), "why": why}
+    if d.get("previous_due") != d.get("due"):
+        return _("The due date moved from %(from)s to %(to)s: %(why)s.") % {
+            "from": _date(d.get("previous_due")),
+            "to": _date(d.get("due")),
+            "why": why,
+        }
+    if "previous_due" not in d:  # events written before the dates were recorded
+        return _("The due date was recomputed: %(date)s.") % {"date": _date(d.get("due"))}
+    day = d.get("window") or d.get("due")
+    if d.get("provisional"):
+        return _(
+            "The date %(date)s is provisional until the holiday schedule of that year is published."
+        ) % {"date": _date(day)}
+    return _("The date %(date)s is no longer provisional: %(why)s.") % {
+        "date": _date(day),
+        "why": why,
+    }

@@ -1,8 +1,9 @@
 """The statutory calendar. Holidays are the real Chinese schedule (chinese_calendar);
 2027 is beyond the library's data, so it stands for "a year not published yet"."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import chinese_calendar
 import pytest
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from xinfang.core.calendar import (
     add_calendar_days,
     add_working_days,
     clock_colour,
+    day_status,
     days_left,
     deadline_for,
     is_working_day,
@@ -33,6 +35,8 @@ def fresh_calendar(monkeypatch, time_machine):
     calendar.invalidate_cache()
     monkeypatch.setattr(calendar, "RECOMPUTE_CALLBACKS", [])
     time_machine.move_to(datetime(2026, 11, 28, 12, 0, tzinfo=calendar.CHINA_TZ), tick=False)
+    services.calendar_data_sync()  # the stored fingerprint is today's data
+    calendar.invalidate_cache()
     yield
     calendar.invalidate_cache()
 
@@ -41,7 +45,7 @@ def fresh_calendar(monkeypatch, time_machine):
 def recomputed():
     """Years passed to the recompute registry."""
     years = []
-    calendar.register_recompute(lambda *, year: years.append(year))
+    calendar.register_recompute(lambda **kw: years.extend(sorted(kw["years"])))
     return years
 
 
@@ -177,22 +181,86 @@ def test_only_handling_can_be_extended():
 # --- years the library does not know -----------------------------------------------
 
 
-def test_a_2027_deadline_is_provisional_and_falls_back_to_weekends():
+def test_a_2027_deadline_is_provisional_and_new_years_day_is_a_rest_day():
     friday = deadline_for("forward", date(2026, 12, 17))
     saturday = deadline_for("accept", date(2026, 12, 25))
 
-    assert (friday.due, friday.provisional) == (date(2027, 1, 1), True)
+    # 1 January 2027 is a Friday and 元旦 whatever the schedule will say.
+    assert (friday.due, friday.moved_from, friday.provisional) == (
+        date(2027, 1, 4),
+        date(2027, 1, 1),
+        True,
+    )
     assert (saturday.due, saturday.moved_from) == (date(2027, 1, 11), date(2027, 1, 9))
     assert saturday.provisional is True
-    assert is_working_day(date(2027, 1, 1)) == (True, True)
+    assert is_working_day(date(2027, 1, 1)) == (False, True)
+    assert is_working_day(date(2027, 1, 4)) == (True, True)
+
+
+@pytest.mark.parametrize("clock", ["forward", "accept", "handle", "review_request", "review"])
+@pytest.mark.parametrize("year", [2027, 2028, 2031, 2040])
+def test_new_years_day_of_an_unknown_year_is_never_a_deadline(clock, year):
+    start = date(year, 1, 1) - timedelta(days=CLOCKS[clock].period)
+
+    deadline = deadline_for(clock, start)
+
+    assert year > calendar.LIBRARY_LAST_YEAR
+    assert deadline.moved_from == date(year, 1, 1)
+    assert deadline.due > date(year, 1, 1) and is_working_day(deadline.due) == (True, True)
+    assert deadline.provisional is True
+
+
+def test_a_deadline_on_new_years_day_2031_moves_to_the_next_working_day():
+    # 2031-01-01 is a Wednesday: Thursday the 2nd, provisional.
+    deadline = deadline_for("forward", date(2030, 12, 17))
+
+    assert (deadline.due, deadline.provisional) == (date(2031, 1, 2), True)
+    assert "New Year's Day" in deadline.basis
+
+
+def test_the_statutory_holidays_of_an_unknown_year():
+    # 2031: 除夕 22 Jan .. 初三 25 Jan (a Saturday, made up on Monday the 27th);
+    # 清明 5 April is a Saturday (made up on Monday the 7th); 中秋 falls on
+    # 1 October, so National Day's third day is made up on Monday 6 October.
+    rest = calendar.statutory_holidays(2031)
+
+    assert sorted(rest) == [
+        date(2031, 1, 1),
+        date(2031, 1, 22),
+        date(2031, 1, 23),
+        date(2031, 1, 24),
+        date(2031, 1, 27),
+        date(2031, 4, 7),
+        date(2031, 5, 1),
+        date(2031, 5, 2),
+        date(2031, 6, 24),
+        date(2031, 10, 1),
+        date(2031, 10, 2),
+        date(2031, 10, 3),
+        date(2031, 10, 6),
+    ]
+    assert day_status(date(2031, 1, 22)) == calendar.DayStatus(False, True, "Spring Festival")
+    assert day_status(date(2031, 6, 24)).name == "Dragon Boat Festival"
+    assert is_working_day(date(2031, 1, 28)) == (True, True)
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_statutory_days_agree_with_the_published_schedules(year):
+    """The lunar and solar-term dates are checked against the real schedules of the
+    years under the 2024 amendment, which the library holds."""
+    days = calendar.statutory_days(year)
+
+    assert len(days) == 13
+    for day, name in days:
+        assert chinese_calendar.get_holiday_detail(day) == (True, name), day
 
 
 def test_a_working_day_count_into_2027_is_provisional():
-    # 12-29, 12-30, 12-31, then 2027-01-01 (assumed working) and 01-04.
+    # 12-29, 12-30, 12-31, then 2027-01-01 (元旦) is skipped: 01-04 and 01-05.
     deadline = add_working_days(date(2026, 12, 28), 5)
 
     assert deadline == calendar.Deadline(
-        date(2027, 1, 4), True, "5 working days from 2026-12-28", None
+        date(2027, 1, 5), True, "5 working days from 2026-12-28", None
     )
 
 
@@ -210,7 +278,7 @@ def test_publishing_2027_moves_the_deadline_and_recomputes(recomputed):
 def test_the_recompute_callback_sees_the_new_schedule():
     seen = []
     calendar.register_recompute(
-        lambda *, year: seen.append(deadline_for("forward", date(2026, 12, 17)))
+        lambda *, years, reason: seen.append(deadline_for("forward", date(2026, 12, 17)))
     )
     deadline_for("forward", date(2026, 12, 17))  # warm the cache with the old answer
 
@@ -220,7 +288,7 @@ def test_the_recompute_callback_sees_the_new_schedule():
 
 
 def test_a_failing_recompute_publishes_nothing():
-    def fail(*, year):
+    def fail(*, years, reason):
         deadline_for("forward", date(2026, 12, 17))  # caches the uncommitted schedule
         raise RuntimeError("recompute failed")
 
@@ -230,16 +298,17 @@ def test_a_failing_recompute_publishes_nothing():
         services.calendar_year_publish(year=2027, days=[NEW_YEAR_2027])
 
     assert not CalendarYear.objects.exists()
-    assert deadline_for("forward", date(2026, 12, 17)).due == date(2027, 1, 1)
+    deadline = deadline_for("forward", date(2026, 12, 17))
+    assert (deadline.due, deadline.provisional) == (date(2027, 1, 4), True)
 
 
 def test_a_draft_year_does_not_move_deadlines():
     draft = CalendarYear.objects.create(year=2027)
-    CalendarDay.objects.create(year=draft, date=date(2027, 1, 1), is_working_day=False)
+    CalendarDay.objects.create(year=draft, date=date(2027, 1, 4), is_working_day=False)
 
     deadline = deadline_for("forward", date(2026, 12, 17))
 
-    assert (deadline.due, deadline.provisional) == (date(2027, 1, 1), True)
+    assert (deadline.due, deadline.provisional) == (date(2027, 1, 4), True)
 
 
 def test_republishing_replaces_the_days(recomputed):
@@ -273,8 +342,8 @@ def test_publishing_refuses_a_day_of_another_year(recomputed):
 
 
 def test_registering_a_callback_twice_keeps_one():
-    def callback(*, year):
-        pass
+    def callback(*, years, reason):
+        return 0
 
     calendar.register_recompute(callback)
     calendar.register_recompute(callback)
@@ -290,14 +359,14 @@ def test_it_reads_the_published_schedule_once(django_assert_num_queries):
 
 
 def test_another_process_publication_is_seen_when_the_cache_expires(monkeypatch):
-    assert is_working_day(date(2027, 1, 1)) == (True, True)
+    assert is_working_day(date(2027, 1, 4)) == (True, True)
     # As if another process published: no invalidation here.
     year = CalendarYear.objects.create(year=2027, published=True)
-    CalendarDay.objects.create(year=year, date=date(2027, 1, 1), is_working_day=False)
+    CalendarDay.objects.create(year=year, date=date(2027, 1, 4), is_working_day=False)
 
-    assert is_working_day(date(2027, 1, 1)) == (True, True)
+    assert is_working_day(date(2027, 1, 4)) == (True, True)
     monkeypatch.setattr(calendar, "CACHE_SECONDS", 0)
-    assert is_working_day(date(2027, 1, 1)) == (False, False)
+    assert is_working_day(date(2027, 1, 4)) == (False, False)
 
 
 def test_an_administrator_publishes_a_draft_year(admin_client, recomputed):

@@ -117,7 +117,9 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     )
     assert m["state"] == "opinion_issued" and m["window_ends_on"] is None  # awaiting service
     m = do("handler", "record_service", method="direct", served_on="2027-01-08")
-    assert m["window_ends_on"] == "2027-02-08"  # 7 Feb 2027 is a Sunday
+    # 30 days from service end on Sun 7 Feb 2027, in 春节 (除夕 5 Feb to 初三 8 Feb,
+    # 6-7 Feb made up on 9-10 Feb): the window runs to 11 Feb.
+    assert m["window_ends_on"] == "2027-02-11"
 
     # The petitioner evaluates and asks for review, with the query code only.
     track = public.get("/api/v1/public/matter", HTTP_X_QUERY_CODE=code.lower().replace("-", " "))
