@@ -102,7 +102,7 @@ def test_the_mediator_takes_a_dispute_to_a_written_agreement(desktop_page, base_
     expect(page.locator("table.list").last.locator("tbody tr")).to_have_count(2)
 
     # The agreement as a PDF, in Chinese, with the parties' names.
-    href = page.get_by_role("link", name=zh("Agreement (PDF)")).get_attribute("href")
+    href = page.get_by_role("link", name=zh("Every original (PDF)")).get_attribute("href")
     response = page.request.get(base_url + href)
     assert response.ok and response.headers["content-type"] == "application/pdf"
     body = response.body()
@@ -111,7 +111,7 @@ def test_the_mediator_takes_a_dispute_to_a_written_agreement(desktop_page, base_
     text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     assert "人民调解协议书" in text and "张大山" in text
 
-    # The 30 days for judicial confirmation (Art. 33), from today.
+    # The 30 days for judicial confirmation (law key judicial_confirmation), from today.
     due = clocks.judicial_window(calendar.today()).due
     expect(page.locator("[data-judicial-window]")).to_have_text(due.isoformat())
     shoot(page, "mediation-case", full_page=True)

@@ -277,17 +277,26 @@ def _document_class():
     class Document(FPDF):
         footer_text = ""
         page_label = ""
+        # Several copies in one file: each copy is numbered on its own ("第 1 页 共 2 页"),
+        # its mark ("第2份（共3份）…") in the footer.
+        copy_mark = ""
+        copy_offset = 0
+        copy_pages = 0
 
         def footer(self):
             self.set_char_spacing(0)
             self.set_y(PAGE_H - 20)
             self.set_font("body", size=9)
             self.set_text_color(110, 110, 110)
-            if self.footer_text:
-                self.cell(0, 5, self.footer_text, align="C", new_x="LMARGIN", new_y="NEXT")
+            text = " · ".join(t for t in (self.footer_text, self.copy_mark) if t)
+            if text:
+                self.cell(0, 5, text, align="C", new_x="LMARGIN", new_y="NEXT")
             self.set_font("body", size=10.5)
             self.set_text_color(0, 0, 0)
-            label = self.page_label % {"page": self.page_no(), "pages": "{nb}"}
+            label = self.page_label % {
+                "page": self.page_no() - self.copy_offset,
+                "pages": self.copy_pages or "{nb}",
+            }
             self.cell(0, 6, label, align="C")
 
     return Document
@@ -488,12 +497,50 @@ def render_pdf(
     seal: bool = True,
     signatures: list[str] | tuple = (),
     footer: str = "",
+    copies: list[str] | tuple = (),
 ) -> bytes:
     """An A4 official document as PDF bytes. Raises FontUnavailable when no Chinese
     font is installed. The few words the renderer adds itself (page numbers, the
     seal label, "依据：") are in the active language: activate Chinese for an
-    official document."""
+    official document.
+
+    `copies`: one mark per copy (e.g. "第2份（共3份）乙方李四收执") when the file is to
+    hold every original of an instrument: the document is drawn once per copy, each
+    copy starting on a new page, numbered on its own, its mark under the number and
+    in the footer. The font is embedded once for all of them."""
     path, index = cjk_font()
+    parts = dict(
+        title=title,
+        issuer=issuer,
+        number=number,
+        recipient=recipient,
+        sections=sections,
+        basis=basis,
+        issued_on=issued_on,
+        seal=seal,
+        signatures=signatures,
+    )
+    marks = list(copies) or [""]
+    pages_per_copy = 0
+    if len(marks) > 1:
+        # Every copy has the same layout: lay one out (no output, so no font
+        # subsetting: cheap) to know how many pages a copy has.
+        pdf, w = _new_document(path, index, title=title, issuer=issuer, issued_on=issued_on)
+        pdf.add_page()
+        _draw(pdf, w, mark=marks[0], **parts)
+        pages_per_copy = pdf.pages_count
+    pdf, w = _new_document(path, index, title=title, issuer=issuer, issued_on=issued_on)
+    pdf.footer_text = footer
+    pdf.copy_pages = pages_per_copy
+    for mark in marks:
+        pdf.add_page()  # draws the previous page's footer with the previous copy's mark
+        pdf.copy_mark = mark
+        pdf.copy_offset = pdf.page_no() - 1
+        _draw(pdf, w, mark=mark, **parts)
+    return bytes(pdf.output())
+
+
+def _new_document(path: str, index: int, *, title: str, issuer: str, issued_on: dt.date):
     Document = _document_class()
     pdf = Document(orientation="P", unit="mm", format="A4")
     pdf.set_margins(LEFT, TOP, RIGHT)
@@ -509,12 +556,27 @@ def render_pdf(
     pdf.set_creation_date(
         dt.datetime.combine(issued_on, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
     )
-    pdf.footer_text = footer
     pdf.page_label = _("Page %(page)s of %(pages)s")
     pdf.alias_nb_pages("{nb}")
-    w = _Writer(pdf, has_bold=bold is not None)
-    pdf.add_page()
+    return pdf, _Writer(pdf, has_bold=bold is not None)
 
+
+def _draw(
+    pdf,
+    w: _Writer,
+    *,
+    title: str,
+    issuer: str,
+    number: str,
+    recipient: str,
+    sections: list[Section],
+    basis: str,
+    issued_on: dt.date,
+    seal: bool,
+    signatures,
+    mark: str,
+) -> None:
+    """One copy of the document, from the top of the current page."""
     # 版头: the issuing unit in red over a red rule.
     size = 24.0
     pdf.set_font("body", w.bold, size)
@@ -532,15 +594,16 @@ def render_pdf(
     pdf.set_draw_color(0, 0, 0)
     pdf.set_y(y + 6)
 
-    # The title, centred, and the number under it.
+    # The title, centred, and the number (and the copy's mark) under it.
     pdf.set_font("body", w.bold, 22)
     for line in w.wrap(title, TEXT_W):
         pdf.set_x(LEFT)
         pdf.cell(TEXT_W, 22 * MM_PER_PT * 1.5, line, align="C", new_x="LMARGIN", new_y="NEXT")
-    if number:
-        pdf.set_font("body", "", 12)
-        pdf.set_x(LEFT)
-        pdf.cell(TEXT_W, 8, number, align="C", new_x="LMARGIN", new_y="NEXT")
+    for text in (number, mark):
+        if text:
+            pdf.set_font("body", "", 12)
+            pdf.set_x(LEFT)
+            pdf.cell(TEXT_W, 8, text, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
 
     pdf.set_font("body", "", BODY_PT)
@@ -564,7 +627,6 @@ def render_pdf(
     if signatures:
         w.signatures(signatures)
     w.seal_block(issuer, issued_on, seal)
-    return bytes(pdf.output())
 
 
 # --- kinds of document and their editable templates -------------------------------------

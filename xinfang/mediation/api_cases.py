@@ -25,7 +25,7 @@ from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, Unit
 
 from . import selectors, services, stats
-from .documents import agreement_pdf
+from .documents import agreement_pdf, copy_holders
 from .models import (
     AgreementForm,
     CaseState,
@@ -150,6 +150,13 @@ class AgreementIn(serializers.Serializer):
     signed_on = serializers.DateField(required=False)
     effective_on = serializers.DateField(required=False)
     terms = TermIn(many=True, min_length=1, max_length=50)
+
+
+class PutInWritingIn(serializers.Serializer):
+    """制作书面协议: the recorded oral agreement made into the written one."""
+
+    signed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class OutcomeIn(AgreementIn):
@@ -310,6 +317,19 @@ def case_json(case: MediationCase) -> dict:
                 "responsibilities": agreement.responsibilities,
                 "signed_on": agreement.signed_on,
                 "effective_on": agreement.effective_on,
+                "reached_orally_on": agreement.reached_orally_on,
+                # The originals of a written agreement, in print order (GET
+                # agreement.pdf?copy=N prints one); an oral one has none until put
+                # in writing (POST put-in-writing).
+                "copies": (
+                    [
+                        {"copy": x, "holder": holder}
+                        for x, holder in enumerate(copy_holders(agreement), start=1)
+                    ]
+                    if agreement.form == AgreementForm.WRITTEN
+                    else []
+                ),
+                "committee": selectors.committee_name(case.body),
                 "terms": [
                     {
                         "id": t.pk,
@@ -578,6 +598,16 @@ CASE_ACTIONS = {
         FollowUpIn,
         lambda user, case, v: services.follow_up_record(actor=user, case_id=case.pk, **v),
     ),
+    "put-in-writing": (
+        PutInWritingIn,
+        lambda user, case, v: services.agreement_put_in_writing(
+            actor=user,
+            case_id=case.pk,
+            signed_on=v["signed_on"],
+            note=v["note"],
+            version=v["version"],
+        ),
+    ),
     "judicial-confirmation": (JudicialIn, _judicial),
 }
 
@@ -585,7 +615,8 @@ CASE_ACTIONS = {
 class CaseActionView(APIView):
     """POST one step of a case: consent, mediators, sessions, extension, stop,
     outcome (success with the agreement, or failure), agreement, follow-ups,
-    judicial-confirmation (the application, then the ruling)."""
+    put-in-writing (an oral agreement made into the written one),
+    judicial-confirmation (the application, then the ruling; a written agreement only)."""
 
     @extend_schema(
         request=inline_serializer(
@@ -613,7 +644,9 @@ class CaseActionView(APIView):
 
 
 class AgreementPdfView(APIView):
-    """The agreement (人民调解协议书) as PDF; 503 without a Chinese font."""
+    """The written agreement (人民调解协议书) as PDF: every original, or `?copy=N`
+    only; 409 for an oral agreement (put it in writing first); 503 without a
+    Chinese font."""
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request, pk):
@@ -621,7 +654,15 @@ class AgreementPdfView(APIView):
         agreement = selectors.case_detail(case)["agreement"]
         if agreement is None:
             raise Http404
-        data = agreement_pdf(agreement, user=request.user, request=request._request)
+        copy = request.query_params.get("copy")
+        if copy is not None and not copy.isdigit():
+            raise Http404
+        data = agreement_pdf(
+            agreement,
+            user=request.user,
+            request=request._request,
+            copy=int(copy) if copy else None,
+        )
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
         response["Cache-Control"] = "no-store"

@@ -2,12 +2,13 @@
 
 - The case's time limit: one calendar month from the day mediation starts
   (both parties consented), extendable once by another month with both parties'
-  agreement. 人民调解法 sets no period; one month is the practice of the people's
-  mediation committees (人民调解工作若干规定 Art. 34 asks for prompt mediation).
+  agreement. 人民调解法 sets no period; the one month is the Ministry of Justice's
+  rule for the committees (law key mediation_period).
 - The judicial-confirmation window (司法确认): the parties may apply jointly
-  within 30 days of the agreement taking effect (人民调解法 Art. 33).
+  within 30 days of the written agreement taking effect (law key
+  judicial_confirmation).
 
-Both count as every period does (民法典 Art. 201, 203): the first day is not
+Both count as every period does (民法典's rules on counting periods): the first day is not
 counted; "a month" ends on the same day of the next month (the last day of that
 month when it has no such day); a period that ends on a rest day ends on the
 next working day instead.
@@ -21,7 +22,7 @@ import datetime as dt
 from xinfang.core import calendar
 from xinfang.core.calendar import Deadline
 
-JUDICIAL_CONFIRMATION_DAYS = 30  # 人民调解法 Art. 33
+JUDICIAL_CONFIRMATION_DAYS = 30  # law key judicial_confirmation
 
 
 def _same_day_next_month(start: dt.date) -> dt.date:

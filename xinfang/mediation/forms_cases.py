@@ -302,6 +302,18 @@ class JudicialApplyForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False)
 
 
+class PutInWritingForm(forms.Form):
+    """制作书面协议: the recorded oral agreement, word for word, signed and sealed."""
+
+    signed_on = forms.DateField(
+        label=_("Signed and sealed on"),
+        required=False,
+        widget=DATE,
+        help_text=_("Empty: today. The written agreement takes effect on this day."),
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+
 class JudicialRulingForm(forms.Form):
     ruling = forms.ChoiceField(
         label=_("Ruling"),

@@ -578,7 +578,9 @@ class AgreementForm(models.TextChoices):
 
 
 class Agreement(models.Model):
-    """调解协议 (人民调解法 Art. 28-29): parties, facts, issues, responsibilities, terms."""
+    """调解协议 (law keys agreement_oral, agreement_written): parties, facts, issues,
+    responsibilities, terms. An oral one can later be put in writing (form becomes
+    written, reached_orally_on keeps the day it was reached)."""
 
     case = models.OneToOneField(MediationCase, on_delete=models.PROTECT, related_name="agreement")
     form = models.CharField(_("form"), max_length=8, choices=AgreementForm.choices)
@@ -587,6 +589,10 @@ class Agreement(models.Model):
     responsibilities = models.TextField(_("each side's responsibility"), blank=True)
     signed_on = models.DateField(_("signed on"))
     effective_on = models.DateField(_("takes effect on"))
+    # Set when an oral agreement was put in writing (agreement_put_in_writing): the
+    # day it was reached orally; signed_on and effective_on are then the written
+    # agreement's (law key agreement_written: it takes effect when signed and sealed).
+    reached_orally_on = models.DateField(_("reached orally on"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -649,7 +655,7 @@ class FollowUp(models.Model):
 
 
 class JudicialConfirmation(models.Model):
-    """司法确认 (人民调解法 Art. 33): applied for jointly within 30 days of the
+    """司法确认 (law key judicial_confirmation): applied for jointly within 30 days of the
     agreement taking effect; the court's ruling recorded."""
 
     agreement = models.OneToOneField(

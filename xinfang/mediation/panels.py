@@ -63,7 +63,7 @@ def petition_panel(user, petition) -> dict:
     may_act = user.is_superuser or mperms.may_act_on_petition(user, petition)
     in_mediation = any(d.state in OPEN_DISPUTE_STATES for d in disputes)
     could_divert = may_act and petition.state in DIVERTIBLE_STATES and not in_mediation
-    # An accusation is not mediated (信访工作条例 Art. 30): no control, the reason instead.
+    # An accusation is not mediated (law key accusation_confidential): no control, the reason instead.
     refused = ACCUSATION_NOT_DIVERTED if could_divert and is_accusation(petition) else None
     may_divert = could_divert and refused is None
     if not disputes and not may_divert and refused is None:

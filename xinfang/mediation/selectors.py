@@ -150,6 +150,36 @@ def case_detail(case: MediationCase) -> dict:
     }
 
 
+COMMITTEE = "人民调解委员会"
+
+
+def committee_name(body: Unit) -> str:
+    """The 人民调解委员会 whose seal an agreement reached at `body` bears (law key
+    agreement_written: the committee seals it, not the township's government nor the centre
+    that houses the committee).
+
+    The body's name as issuer (Unit.formal_name) when the administrator set it; a
+    professional committee's own name; else the committee of the territory the
+    centre serves: 八台镇群众诉求纠纷调解中心 → 八台镇人民调解委员会, a village's
+    调解室 → 八台镇王庄村人民调解委员会 (a village's committee is named with its
+    township: two townships may have a 王庄村)."""
+    if body.formal_name:
+        return body.formal_name
+    if COMMITTEE in body.name:
+        return body.name
+    territory = body.parent
+    while territory is not None and territory.kind != UnitKind.TERRITORIAL:
+        territory = territory.parent
+    if territory is None:
+        return body.name
+    name = territory.name
+    if territory.level == Level.VILLAGE:
+        township = territory.parent
+        if township is not None and not name.startswith(township.name):
+            name = township.name + name
+    return name + COMMITTEE
+
+
 def bodies_for(place: Unit) -> list[Unit]:
     """The mediation bodies a dispute arising at `place` may be routed to: the
     centres of its village, township and city, then the professional committees."""

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinfang.core import calendar, idempotency, pii
+from xinfang.core import calendar, idempotency, law, pii
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.inputs import date_error
 from xinfang.orgs import permissions
@@ -233,7 +233,7 @@ def dispute_create(
 
 # --- the common frame of a write on a dispute or a case ---------------------------
 
-ROUTES_TOLD = ("arbitration", "administrative", "judicial")  # 人民调解法 Art. 26
+ROUTES_TOLD = ("arbitration", "administrative", "judicial")  # law key mediation_stop
 NEXT_LEVEL = {Level.VILLAGE: Level.TOWNSHIP, Level.TOWNSHIP: Level.CITY}
 
 
@@ -738,7 +738,7 @@ def case_assign_mediators(
 
 def _fail(case: MediationCase, d: Dispute, *, actor, reason: str, note: str = "", **data):
     """调解终止: the case ends without agreement; the parties are told of the
-    arbitration, administrative and judicial routes (人民调解法 Art. 26)."""
+    arbitration, administrative and judicial routes (law key mediation_stop)."""
     today = _today()
     from_state = d.state
     case.state = CaseState.FAILURE
@@ -771,7 +771,7 @@ def case_record_consent(
     note: str = "",
     version: int | None = None,
 ) -> MediationCase:
-    """Record one party's consent or refusal (人民调解法 Art. 17: mediation needs
+    """Record one party's consent or refusal (law key mediation_consent: mediation needs
     the parties' consent; one refusal ends it). When every party has consented
     the mediation starts and its month runs."""
     case, d = _lock_case(actor, case_id, version)
@@ -950,7 +950,8 @@ def case_extend(
 def case_stop(
     *, actor, case_id: int, party_id: int, note: str = "", version: int | None = None
 ) -> MediationCase:
-    """A party stops the mediation (人民调解法 Art. 23: either may ask to stop it)."""
+    """A party stops the mediation (a party's right under the 人民调解法; then as
+    law key mediation_stop)."""
     case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.AWAITING_CONSENT, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
@@ -1044,10 +1045,12 @@ def agreement_record(
     effective_on: dt.date | None = None,
     version: int | None = None,
 ) -> Agreement:
-    """调成: the agreement (人民调解法 Art. 28-29: written, or oral and recorded;
-    parties, facts, issues, each side's responsibility, the terms with how and by
-    when). The dispute is settled at the case's level; a written agreement opens
-    the 30-day window for judicial confirmation (Art. 33)."""
+    """调成: the agreement (law keys agreement_oral, agreement_written: written, or
+    oral and recorded; parties, facts, issues, each side's responsibility where
+    stated, the terms with how and by when). The dispute is settled at the case's
+    level; a written agreement opens the 30-day window for judicial confirmation
+    (judicial_confirmation); an oral one can be put in writing later
+    (agreement_put_in_writing)."""
     case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.IN_PROGRESS)
     _may_mediate(actor, case)
@@ -1058,8 +1061,9 @@ def agreement_record(
         errors["facts"] = [_("State the main facts.")]
     if not (issues or "").strip():
         errors["issues"] = [_("State the issues in dispute.")]
-    if form == AgreementForm.WRITTEN and not (responsibilities or "").strip():
-        errors["responsibilities"] = [_("State each side's responsibility.")]
+    # Each side's responsibility is stated where the parties state one (law key
+    # agreement_written: the agreement *may* state it); never required, so nobody types
+    # a "no one is at fault" the parties did not say to get past the form.
     today = _today()
     signed_on = signed_on or today
     effective_on = effective_on or signed_on
@@ -1124,6 +1128,64 @@ def agreement_record(
             "terms": len(clean_terms),
             "level": case.level,
             "window_ends_on": window.due.isoformat() if window else None,
+        },
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_put_in_writing(
+    *,
+    actor,
+    case_id: int,
+    signed_on: dt.date | None = None,
+    note: str = "",
+    version: int | None = None,
+) -> Agreement:
+    """制作书面协议: the recorded oral agreement (agreement_oral) made into the
+    written agreement (agreement_written), which judicial confirmation needs
+    (judicial_confirmation). The written agreement holds what was recorded, word
+    for word: facts, issues, responsibilities and terms are not edited here (a
+    different agreement is a new mediation, not a transcription).
+
+    It takes effect when the parties sign it and the committee seals it
+    (`signed_on`, default today): the 30-day window for judicial confirmation
+    runs from then. The day it was reached orally is kept (reached_orally_on)."""
+    case, d = _lock_case(actor, case_id, version)
+    _case_state(case, CaseState.SUCCESS)
+    _may_mediate(actor, case)
+    agreement = Agreement.objects.select_for_update().filter(case=case).first()
+    if agreement is None:
+        raise Conflict(_("This case has no agreement."))
+    if agreement.form != AgreementForm.ORAL:
+        raise Conflict(_("This agreement is already in writing."))
+    signed_on = signed_on or _today()
+    _not_before(
+        signed_on,
+        agreement.signed_on,
+        "signed_on",
+        _("The written agreement cannot precede the oral one (%(date)s)."),
+    )
+    oral_on = agreement.signed_on
+    agreement.form = AgreementForm.WRITTEN
+    agreement.reached_orally_on = oral_on
+    agreement.signed_on = signed_on
+    agreement.effective_on = signed_on
+    agreement.save(update_fields=["form", "reached_orally_on", "signed_on", "effective_on"])
+    window = clocks.judicial_window(signed_on)
+    JudicialConfirmation.objects.create(agreement=agreement, window_ends_on=window.due)
+    _event(
+        d,
+        "agreement_written",
+        actor=actor,
+        from_state=d.state,
+        case=case,
+        note=note,
+        data={
+            "agreement": agreement.pk,
+            "reached_orally_on": oral_on.isoformat(),
+            "signed_on": signed_on.isoformat(),
+            "window_ends_on": window.due.isoformat(),
         },
     )
     return agreement
@@ -1222,14 +1284,22 @@ def judicial_apply(
     version: int | None = None,
 ) -> JudicialConfirmation:
     """The parties' joint application for judicial confirmation, within 30 days
-    of the agreement taking effect (人民调解法 Art. 33)."""
+    of the written agreement taking effect (law key judicial_confirmation); an oral
+    agreement is refused, pointing to agreement_put_in_writing."""
     case, d = _lock_case(actor, case_id, version)
     _case_state(case, CaseState.SUCCESS)
     _may_mediate(actor, case)
     agreement = _agreement(case)
     jc = JudicialConfirmation.objects.select_for_update().filter(agreement=agreement).first()
     if jc is None:
-        raise Conflict(_("Only a written agreement can be put to a court for confirmation."))
+        # An oral agreement: a court confirms a written one (judicial_confirmation).
+        raise Conflict(
+            _(
+                "This is an oral agreement; a court confirms only a written one. "
+                "Put it in writing first (Make the written agreement), then record "
+                "the application."
+            )
+        )
     if jc.applied_on:
         raise Conflict(_("The application was already recorded."))
     court = _required(court, "court", _("Name the court applied to."))
@@ -1244,10 +1314,10 @@ def judicial_apply(
         raise Conflict(
             _(
                 "Too late: the parties could apply for judicial confirmation until "
-                "%(date)s (30 days after the agreement took effect, 人民调解法 Art. 33). "
+                "%(date)s (30 days after the agreement took effect, %(law)s). "
                 "They may still sue on the agreement or make a new one."
             )
-            % {"date": jc.window_ends_on.isoformat()}
+            % {"date": jc.window_ends_on.isoformat(), "law": law.cite("judicial_confirmation")}
         )
     jc.applied_on = applied_on
     jc.court = court[:100]
@@ -1343,7 +1413,7 @@ def petition_divert(
     p = diversion.lock(actor, petition_id)
     if not (getattr(actor, "is_superuser", False) or mperms.may_act_on_petition(actor, p)):
         raise PermissionDenied(_("Only the matter's dispatcher or handler may divert it."))
-    diversion.check_divertible(p)  # never an accusation (信访工作条例 Art. 30)
+    diversion.check_divertible(p)  # never an accusation (law key accusation_confidential)
     if Dispute.objects.filter(petition=p, state__in=OPEN_DISPUTE_STATES).exists():
         raise Conflict(_("This matter is already in mediation."))
     respondents = [r for r in respondents or [] if (r.get("name") or "").strip()]
@@ -1493,7 +1563,7 @@ def petition_conclude_by_agreement(*, actor, dispute_id: int, note: str = "") ->
 
 @transaction.atomic
 def petition_raise(*, actor, dispute_id: int, registration: dict):
-    """Mediation failed, and a party petitions (人民调解法 Art. 26 leaves the other
+    """Mediation failed, and a party petitions (law key mediation_stop leaves the other
     routes open): the clerk registers the matter from the dispute. The petition's
     register event names the dispute, the dispute gets a `petition_raised` event
     naming the petition, in one transaction. `registration` holds the keyword

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xinfang.core import calendar, idempotency, pii
+from xinfang.core import calendar, idempotency, law, pii
 from xinfang.core.documents import FontUnavailable
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.views import forbidden as _forbidden
@@ -32,8 +32,8 @@ from . import forms_cases as forms
 from . import permissions as mperms
 from . import selectors, services
 from .api_cases import stats_from_query
-from .documents import agreement_pdf
-from .models import CaseState, DisputeState, DisputeType, FailureReason
+from .documents import agreement_pdf, copy_holders
+from .models import AgreementForm, CaseState, DisputeState, DisputeType, FailureReason
 
 PER_PAGE = 25
 
@@ -50,6 +50,7 @@ EVENT_LABELS = {
     "extend": gettext_lazy("Time limit extended by agreement"),
     "case_failed": gettext_lazy("Mediation ended without agreement"),
     "agreement": gettext_lazy("Agreement reached"),
+    "agreement_written": gettext_lazy("Oral agreement put in writing"),
     "follow_up": gettext_lazy("Follow-up visit"),
     "judicial_applied": gettext_lazy("Judicial confirmation applied for"),
     "judicial_ruling": gettext_lazy("Court's ruling recorded"),
@@ -436,6 +437,7 @@ def _case_forms(case, info, roster) -> dict:
         "fail": lambda: forms.FailForm(prefix="fail"),
         "agreement": lambda: forms.AgreementRecordForm(prefix="agreement"),
         "follow_up": lambda: forms.FollowUpForm(prefix="follow_up", terms=info["terms"]),
+        "put_in_writing": lambda: forms.PutInWritingForm(prefix="put_in_writing"),
         "judicial_apply": lambda: forms.JudicialApplyForm(prefix="judicial_apply"),
         "judicial_ruling": lambda: forms.JudicialRulingForm(prefix="judicial_ruling"),
     }
@@ -477,11 +479,21 @@ def _render_case(request, case, *, bound=None, error=None, status=200):
         "deadline_days": _days(case.deadline),
         "judicial": judicial,
         "judicial_days": _days(judicial.window_ends_on) if judicial else None,
+        "judicial_law": law.cite("judicial_confirmation"),
+        "committee": selectors.committee_name(case.body),
+        "copies": _copies(info["agreement"]),
         "routes": ROUTE_LABELS,
         "error": error,
         "CaseState": CaseState,
     }
     return render(request, "mediation/case.html", context, status=status)
+
+
+def _copies(agreement) -> list[tuple[int, str]]:
+    """(number, whose) of each original of a written agreement, for its links."""
+    if agreement is None or agreement.form != AgreementForm.WRITTEN:
+        return []
+    return list(enumerate(copy_holders(agreement), start=1))
 
 
 @login_required
@@ -534,6 +546,10 @@ CASE_ACTIONS = {
         gettext_lazy("Record a follow-up visit"),
         lambda user, case, c: services.follow_up_record(actor=user, case_id=case.pk, **c),
     ),
+    "put_in_writing": (
+        gettext_lazy("Make the written agreement"),
+        lambda user, case, c: services.agreement_put_in_writing(actor=user, case_id=case.pk, **c),
+    ),
     "judicial_apply": (
         gettext_lazy("Record the application"),
         lambda user, case, c: services.judicial_apply(actor=user, case_id=case.pk, **c),
@@ -565,7 +581,7 @@ def case_act(request, pk, action):
     fields = form.service_fields() if hasattr(form, "service_fields") else dict(form.cleaned_data)
     if action == "session" and fields.get("held_at") is None:
         fields.pop("held_at", None)
-    for name in ("on", "applied_on", "ruling_on"):
+    for name in ("on", "applied_on", "ruling_on", "signed_on"):
         if name in fields and fields[name] is None:
             fields.pop(name)
     try:
@@ -604,10 +620,20 @@ def agreement_pdf_view(request, pk):
     agreement = selectors.case_detail(case)["agreement"]
     if agreement is None:
         raise Http404
+    copy = request.GET.get("copy")
+    if copy is not None and not copy.isdigit():
+        raise Http404
     try:
-        data = agreement_pdf(agreement, user=request.user, request=request)
-    except FontUnavailable as exc:
-        return HttpResponse(str(exc.message), status=503, content_type="text/plain; charset=utf-8")
+        data = agreement_pdf(
+            agreement, user=request.user, request=request, copy=int(copy) if copy else None
+        )
+    except NotFound:
+        raise Http404 from None
+    except (FontUnavailable, Conflict) as exc:
+        status = 503 if isinstance(exc, FontUnavailable) else 409
+        return HttpResponse(
+            str(exc.message), status=status, content_type="text/plain; charset=utf-8"
+        )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
     response["Cache-Control"] = "no-store"  # personal data in full

@@ -190,3 +190,24 @@ def test_an_unknown_kind_is_refused():
     with pytest.raises(ValidationError):
         documents.validate_document_kind("no_such_kind")
     documents.validate_document_kind("accept")  # registered by petitions
+
+
+def test_copies_are_each_a_whole_document_numbered_on_their_own(font):
+    parts = dict(
+        title="人民调解协议书",
+        issuer="八台镇人民调解委员会",
+        sections=[Section(paragraphs=[PARAGRAPH] * 6)],
+        issued_on=dt.date(2026, 11, 28),
+        signatures=["甲方", "乙方"],
+    )
+    with translation.override("en"):
+        one = pages_text(render_pdf(**parts))
+        three = pages_text(render_pdf(**parts, copies=["第一份", "第二份", "第三份"]))
+    k = len(one)
+    assert k >= 2 and len(three) == 3 * k
+    for c, mark in enumerate(["第一份", "第二份", "第三份"]):
+        for page in range(k):
+            text = re.sub(r"\s+", "", three[c * k + page])
+            assert f"Page{page + 1}of{k}" in text  # not "of 3k": each original on its own
+            assert mark in text  # the footer says whose copy every page belongs to
+        assert "人民调解协议书" in three[c * k]  # each copy starts with its title

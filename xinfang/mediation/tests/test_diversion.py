@@ -108,7 +108,7 @@ def test_only_the_petitions_dispatcher_or_handler_diverts_and_only_before_an_opi
         _divert(people, p)
 
 
-# --- an accusation is not mediated (信访工作条例 Art. 30) ------------------------------------------
+# --- an accusation is not mediated (law key accusation_confidential) ------------------------------------------
 
 
 def _accusation(register, med):
