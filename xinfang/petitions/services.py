@@ -1036,7 +1036,6 @@ def _issue_opinion(
     kind: str,
     outcome: str,
     text: str,
-    window_clock,
     basis: str,
     request: str = "",
     facts: str = "",
@@ -1078,82 +1077,54 @@ def _issue_opinion(
     return {"public_text": text, "data": data}
 
 
-@_act("reply")
-def _reply(
-    p,
-    actor,
-    *,
-    outcome: str = "",
-    text: str = "",
-    request: str = "",
-    facts: str = "",
-    legal_basis: str = "",
-    **_ignored,
-):
-    """处理意见书: the written opinion (within 60 days, 信访工作条例 Art. 32, 34)."""
-    return _issue_opinion(
+def _opinion_step(name: str, *, kind: str, bases: tuple[str, ...], doc: str):
+    """One of the three written answers as a transition: the same fields, its own
+    kind (opinion, review, re_review) and legal bases."""
+
+    def step(
         p,
-        kind="opinion",
-        outcome=outcome,
-        text=text,
-        request=request,
-        facts=facts,
-        legal_basis=legal_basis,
-        window_clock=Clock.REVIEW_REQUEST,
-        basis=law.cite("opinion", "review"),
-    )
+        actor,
+        *,
+        outcome: str = "",
+        text: str = "",
+        request: str = "",
+        facts: str = "",
+        legal_basis: str = "",
+        **_ignored,
+    ):
+        return _issue_opinion(
+            p,
+            kind=kind,
+            outcome=outcome,
+            text=text,
+            request=request,
+            facts=facts,
+            legal_basis=legal_basis,
+            basis=law.cite(*bases),
+        )
+
+    step.__doc__ = doc
+    return _act(name)(step)
 
 
-@_act("review_reply")
-def _review_reply(
-    p,
-    actor,
-    *,
-    outcome: str = "",
-    text: str = "",
-    request: str = "",
-    facts: str = "",
-    legal_basis: str = "",
-    **_ignored,
-):
-    """复查意见书 (within 30 days, Art. 35)."""
-    return _issue_opinion(
-        p,
-        kind="review",
-        outcome=outcome,
-        text=text,
-        request=request,
-        facts=facts,
-        legal_basis=legal_basis,
-        window_clock=Clock.RE_REVIEW_REQUEST,
-        basis=law.cite("review", "re_review"),
-    )
-
-
-@_act("re_review_reply")
-def _re_review_reply(
-    p,
-    actor,
-    *,
-    outcome: str = "",
-    text: str = "",
-    request: str = "",
-    facts: str = "",
-    legal_basis: str = "",
-    **_ignored,
-):
-    """复核意见书 (within 30 days, Art. 36): final; the same facts are not accepted again."""
-    return _issue_opinion(
-        p,
-        kind="re_review",
-        outcome=outcome,
-        text=text,
-        request=request,
-        facts=facts,
-        legal_basis=legal_basis,
-        window_clock=None,
-        basis=law.cite("re_review", "no_longer_accepted"),
-    )
+_reply = _opinion_step(
+    "reply",
+    kind="opinion",
+    bases=("opinion", "review"),
+    doc="处理意见书: the written opinion (within 60 days, 信访工作条例 Art. 32, 34).",
+)
+_review_reply = _opinion_step(
+    "review_reply",
+    kind="review",
+    bases=("review", "re_review"),
+    doc="复查意见书 (within 30 days, Art. 35).",
+)
+_re_review_reply = _opinion_step(
+    "re_review_reply",
+    kind="re_review",
+    bases=("re_review", "no_longer_accepted"),
+    doc="复核意见书 (within 30 days, Art. 36): final; the same facts are not accepted again.",
+)
 
 
 def _latest_answer(p: Petition) -> PetitionEvent | None:

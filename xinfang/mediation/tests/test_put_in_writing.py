@@ -96,11 +96,16 @@ def test_the_api_refuses_then_offers_putting_it_in_writing(med, oral, travel):
     url = f"/api/v1/cases/{oral.pk}"
     body = api.get(url).json()
     assert body["agreement"]["form"] == "oral" and body["agreement"]["copies"] == []
-    r = api.post(f"{url}/judicial-confirmation", {"court": "舞钢市人民法院"}, format="json")
+    court = {"court": "舞钢市人民法院", "version": body["version"]}
+    r = api.post(f"{url}/judicial-confirmation", court, format="json")
     assert r.status_code == 409 and _points_to_writing(r.content.decode())
     assert api.get(f"{url}/agreement.pdf").status_code == 409
 
-    r = api.post(f"{url}/put-in-writing", {"signed_on": "2026-09-02"}, format="json")
+    r = api.post(
+        f"{url}/put-in-writing",
+        {"signed_on": "2026-09-02", "version": body["version"]},
+        format="json",
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["agreement"]["form"] == "written"
@@ -112,9 +117,10 @@ def test_the_api_refuses_then_offers_putting_it_in_writing(med, oral, travel):
     ]
     assert body["agreement"]["committee"].endswith("人民调解委员会")
     assert body["judicial_confirmation"]["window_ends_on"] == "2026-10-08"
-    r = api.post(f"{url}/put-in-writing", {}, format="json")
+    r = api.post(f"{url}/put-in-writing", {"version": body["version"]}, format="json")
     assert r.status_code == 409
-    r = api.post(f"{url}/judicial-confirmation", {"court": "舞钢市人民法院"}, format="json")
+    court["version"] = body["version"]
+    r = api.post(f"{url}/judicial-confirmation", court, format="json")
     assert r.status_code == 201, r.content
     try:
         cjk_font()
