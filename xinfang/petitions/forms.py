@@ -81,13 +81,16 @@ def category_choices(*, whole_branches: bool = False) -> list:
     return choices
 
 
-def responsible_unit_choices(territory: Unit) -> list:
-    """The units a matter is forwarded to: the townships and departments of the territory."""
+def responsible_unit_choices(territory: Unit, *, accused: Unit | None = None) -> list:
+    """The units a matter is forwarded to: the townships and departments of the
+    territory; never, for an accusation, the accused unit or one under it."""
     units = Unit.objects.filter(
         parent=territory,
         kind__in=[UnitKind.TERRITORIAL, UnitKind.DEPARTMENT],
         is_active=True,
     ).order_by("kind", "sort_order", "code")
+    if accused is not None:
+        units = units.exclude(ancestor_links__ancestor=accused)
     groups = {UnitKind.TERRITORIAL: [], UnitKind.DEPARTMENT: []}
     for u in units:
         groups[u.kind].append((u.pk, u.name))
@@ -411,8 +414,9 @@ class ForwardForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         territory = self.petition.office.parent or self.petition.office
+        accused = self.petition.accused_unit if self.petition.accusation else None
         self.fields["responsible_unit"].choices = _blank(_("Choose…")) + responsible_unit_choices(
-            territory
+            territory, accused=accused
         )
 
     def clean_responsible_unit(self):

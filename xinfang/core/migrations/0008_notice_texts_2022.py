@@ -38,7 +38,7 @@ REPLY = """\
 二、经调查核实的事实和理由：{{ facts }}
 三、处理意见：{{ text }}
 处理结果：{{ outcome }}。
-四、依据：{{ legal_basis }}
+四、适用的法律、法规和政策：{{ legal_basis }}
 如您对本处理意见不服，可以自收到本意见书之日起30日内{% if window_ends_on %}（至{{ window_ends_on }}止）{% endif %}，依照{{ law.review }}的规定向{{ next_unit }}请求复查。逾期未请求复查的，本事项办结。"""
 
 REVIEW_REPLY = """\
@@ -47,7 +47,7 @@ REVIEW_REPLY = """\
 二、经复查查明的事实和理由：{{ facts }}
 三、复查意见：{{ text }}
 复查结果：{{ outcome }}。
-四、依据：{{ legal_basis }}
+四、适用的法律、法规和政策：{{ legal_basis }}
 如您对本复查意见不服，可以自收到本意见书之日起30日内{% if window_ends_on %}（至{{ window_ends_on }}止）{% endif %}，依照{{ law.re_review }}的规定向{{ next_unit }}请求复核。逾期未请求复核的，本事项办结。"""
 
 RE_REVIEW_REPLY = """\
@@ -56,7 +56,7 @@ RE_REVIEW_REPLY = """\
 二、经复核查明的事实和理由：{{ facts }}
 三、复核意见：{{ text }}
 复核结果：{{ outcome }}。
-四、依据：{{ legal_basis }}
+四、适用的法律、法规和政策：{{ legal_basis }}
 本复核意见为终结意见。根据{{ law.no_longer_accepted }}的规定，您对本复核意见不服，仍以同一事实和理由提出投诉请求的，各级党委和政府信访部门和其他机关、单位不再受理。"""
 
 NEW = {

@@ -500,3 +500,14 @@ def test_the_public_api_lists_the_units_an_accusation_may_name(demo_tree):
     organs = str(api.get("/api/v1/public/units?purpose=accusation").json())
     assert "市纪委监委" not in places and "市纪委监委" in organs
     assert "八台镇" in organs and "调解" not in organs
+
+
+def test_the_forward_form_does_not_offer_the_accused_unit(accuse, people, travel):
+    travel("2026-11-02")
+    p = accuse("online", accused=True)
+    page = Client()
+    page.force_login(people["dispatcher"])
+    html = page.get(reverse("petitions:detail", args=[p.pk])).content.decode()
+    form = html[html.index('name="forward-responsible_unit"') :]
+    form = form[: form.index("</select>")]
+    assert "八台镇" not in form and "枣林镇" in form
