@@ -358,8 +358,11 @@ def public_json(p: Petition) -> dict:
             }
         )
     # Before service is recorded no window runs: asking shows the answer arrived.
-    can_ask = p.state in (State.OPINION_ISSUED, State.REVIEW_ISSUED) and (
-        p.window_ends_on is None or calendar.today() <= p.window_ends_on
+    # Only an appeal's answer may be reviewed (信访工作条例 Art. 31(6), 35).
+    can_ask = (
+        p.purpose == Purpose.APPEAL
+        and p.state in (State.OPINION_ISSUED, State.REVIEW_ISSUED)
+        and (p.window_ends_on is None or calendar.today() <= p.window_ends_on)
     )
     # Where the next round goes (信访工作条例 Art. 35, 36): a unit of this system or,
     # above the top of its tree, an organ outside it the petitioner goes to.

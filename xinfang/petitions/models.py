@@ -413,6 +413,8 @@ class Petition(models.Model):
             return gettext("The return is already with the petition office.")
         if action in ("return_agree", "return_refuse") and not self.return_requested_on:
             return gettext("The unit has not asked to return this matter.")
+        if action == "extend" and self.purpose != Purpose.APPEAL:
+            return gettext("Only an appeal or request runs the 60-day period to extend.")
         if action == "extend" and self.extension_days:
             return gettext("This matter was already extended once.")
         if action == "merge" and self.merged_into_id:

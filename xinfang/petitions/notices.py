@@ -35,7 +35,7 @@ from xinfang.core.exceptions import NotFound
 from xinfang.core.models import NoticeTemplate
 
 from . import chain, selectors, workflow
-from .models import NoticeService, Outcome, Petition, PetitionEvent, Route
+from .models import NoticeService, Outcome, Petition, PetitionEvent, Purpose, Route
 
 # The event's action → the kind of notice it answers with.
 NOTICE_ACTIONS = {
@@ -84,6 +84,9 @@ PLACEHOLDERS = {
     "petitioner_request": gettext_lazy("the petitioner's request, as the opinion states it"),
     "facts": gettext_lazy("the facts found and the reasons (opinions)"),
     "legal_basis": gettext_lazy("the laws, regulations and policies the opinion applies"),
+    "purpose_code": gettext_lazy(
+        "the matter's purpose as a code: appeal (申诉求决, may be reviewed), suggestion, accusation"
+    ),
     "basis": gettext_lazy("the articles this notice rests on (from the law table)"),
     "law": gettext_lazy(
         "any legal basis by its key, e.g. {{ law.handle_period }} → 《信访工作条例》第三十四条 "
@@ -95,9 +98,13 @@ PLACEHOLDERS = {
 # Which bases each notice rests on (keys of core.law). A notice is rendered from
 # the law table on every download, so a citation is corrected everywhere at once.
 def bases_for(e: PetitionEvent, route_code: str) -> tuple[str, ...]:
+    appeal = e.petition.purpose == Purpose.APPEAL
     if e.action == "accept":
         forwarded = e.petition.forwarded_on is not None
-        return ("accept_forwarded" if forwarded else "accept_direct", "handle_period")
+        first = "accept_forwarded" if forwarded else "accept_direct"
+        return (first, "handle_period") if appeal else (first,)
+    if e.action == "reply" and not appeal:
+        return ("opinion",)
     if e.action in ("decline", "decline_intake", "no_longer_accepted"):
         return workflow.ROUTE_BASES.get(route_code, ("other_procedures",))
     return {
@@ -281,6 +288,7 @@ def _context(e: PetitionEvent) -> dict:
         "requested_on": _requested_on(
             e, "request_re_review" if e.action == "re_review_reply" else "request_review"
         ),
+        "purpose_code": q.purpose,
         "petitioner_request": d.get("request") or q.request or q.summary,
         "facts": d.get("facts", ""),
         "legal_basis": d.get("legal_basis", ""),
@@ -297,7 +305,9 @@ def _fields(kind: str, c: dict) -> list[tuple[str, str]]:
         (_("Received on"), c["received_on"]),
     ]
     if kind == "accept":
-        rows += [(_("Accepted on"), c["decided_on"]), (_("Opinion due by"), c["due_date"])]
+        rows += [(_("Accepted on"), c["decided_on"])]
+        if c["due_date"]:
+            rows += [(_("Opinion due by"), c["due_date"])]
     elif kind == "decline":
         rows += [(_("Decided on"), c["decided_on"]), (_("Route given"), c["route"])]
     elif kind == "extend":
@@ -403,6 +413,7 @@ def _sample(kind: str):
             "responsible_unit": "××县××镇人民政府",
             "review_unit": "××县人民政府",
             "requested_on": chinese_date(today - dt.timedelta(days=5)),
+            "purpose_code": "appeal",
             "petitioner_request": "请求用工单位支付拖欠的三个月工资。",
             "facts": "经调查，该公司自2026年3月起拖欠申请人工资共计三个月，事实清楚。",
             "legal_basis": "《中华人民共和国劳动法》第五十条，《保障农民工工资支付条例》第十五条",

@@ -74,7 +74,7 @@ def _set_clock(p: Petition, *, start: dt.date | None = None) -> None:
     The petitioner's windows run from the day the written answer reached them
     ("自收到书面答复之日起", 信访工作条例 Art. 35, 36), `served_on`, not from the day it
     was issued: until service is recorded no window runs and none lapses."""
-    clock = workflow.STATE_CLOCK[p.state]
+    clock = workflow.clock_for(p)
     if clock in workflow.PETITIONER_WINDOWS:
         p.clock = clock
         p.clock_started_on = p.served_on
@@ -952,13 +952,14 @@ def _accept(p, actor, **_ignored):
     """受理, with a written notice (信访工作条例 Art. 23(3))."""
     p.accepted_on = _today()
     p.handler = p.handler or actor
-    due = calendar.deadline_for(Clock.HANDLE, p.accepted_on)
+    appeal = p.purpose == Purpose.APPEAL  # only an appeal runs the 60 days (Art. 34)
+    due = calendar.deadline_for(Clock.HANDLE, p.accepted_on).due if appeal else None
     return {
         "data": {
             "notice": "acceptance",
             "unit": p.responsible_unit.name,
-            "due": due.due.isoformat(),
-            "basis": law.cite("accept_forwarded", "handle_period"),
+            "due": due.isoformat() if due else None,
+            "basis": law.cite("accept_forwarded", *(["handle_period"] if appeal else [])),
         },
     }
 
@@ -1070,6 +1071,8 @@ def _issue_opinion(
         "outcome": outcome,
         "basis": basis,
         "awaiting_service": True,
+        # Only an appeal's answer opens the review chain (Art. 31(6), 35).
+        "reviewable": p.purpose == Purpose.APPEAL,
         "request": (request or p.request or p.summary).strip(),
         "facts": facts.strip(),
         "legal_basis": legal_basis.strip(),
@@ -1505,6 +1508,14 @@ def petition_request_review(*, query_code: str, reasons: str) -> Petition:
     (Art. 35); outside this system when the top of the tree answered."""
     p = _lock_public(query_code)
     t = workflow.TRANSITIONS["request_review"]
+    if p.purpose != Purpose.APPEAL:
+        raise Conflict(
+            _(
+                "A suggestion or an accusation is answered once: review and re-review are "
+                "for appeals and requests (%(basis)s)."
+            )
+            % {"basis": law.cite("review")}
+        )
     if p.state == State.OPINION_ISSUED and p.window_ends_on and _today() > p.window_ends_on:
         raise Conflict(_window_closed_message(p, _("review"), law.cite("review")))
     _check_state(p, t, None)

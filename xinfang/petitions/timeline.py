@@ -45,6 +45,8 @@ def describe(event: PetitionEvent) -> str:
     if a == "forward":
         return _("Forwarded to %(unit)s.") % {"unit": d.get("unit", "")}
     if a == "accept":
+        if not d.get("due"):
+            return _("Accepted by %(unit)s.") % {"unit": d.get("unit", "")}
         return _("Accepted by %(unit)s. An opinion is due by %(date)s.") % {
             "unit": d.get("unit", ""),
             "date": _date(d.get("due")),
@@ -64,6 +66,10 @@ def describe(event: PetitionEvent) -> str:
             "date": _date(d.get("due")),
         }
     if a == "reply":
+        if d.get("reviewable") is False:
+            return _("Answer issued (%(outcome)s).") % {
+                "outcome": _label(Outcome, d.get("outcome", ""))
+            }
         if not d.get("window"):
             return _(
                 "Opinion issued (%(outcome)s). Review may be asked for within 30 days of "

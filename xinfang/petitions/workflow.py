@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.calendar import Clock
 
-from .models import OPEN_STATES, Route, State
+from .models import OPEN_STATES, Purpose, Route, State
 
 S = State
 
@@ -299,6 +299,21 @@ STATE_CLOCK: dict[str, str | None] = {
 # A window for the petitioner (not a duty of staff): when it lapses the matter
 # is concluded, and it does not make the matter red.
 PETITIONER_WINDOWS = frozenset({Clock.REVIEW_REQUEST, Clock.RE_REVIEW_REQUEST})
+
+# The 60-day period and the review chain are those of 申诉求决 matters (信访工作条例
+# Art. 31(6), 34-36). A suggestion (建议意见, Art. 29) is studied and answered, an
+# accusation (检举控告, Art. 30) is handled on the discipline-inspection route by
+# its own rules: neither runs these clocks nor opens a window for review.
+APPEAL_ONLY_CLOCKS = frozenset({Clock.HANDLE, Clock.REVIEW_REQUEST})
+
+
+def clock_for(p) -> str | None:
+    """The clock that runs for this matter in its state (None: none runs)."""
+    clock = STATE_CLOCK[p.state]
+    if clock in APPEAL_ONLY_CLOCKS and p.purpose != Purpose.APPEAL:
+        return None
+    return clock
+
 
 # The event of the written answer that each state waits to have served.
 ANSWER_ACTIONS = {

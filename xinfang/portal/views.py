@@ -27,7 +27,7 @@ from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_
 from xinfang.orgs.models import Unit
 from xinfang.petitions import selectors, services, workflow
 from xinfang.petitions.api import public_json
-from xinfang.petitions.models import Category, Channel, Evaluation, Petition, State
+from xinfang.petitions.models import Category, Channel, Evaluation, Petition, Purpose, State
 
 from . import throttles
 from .forms import (
@@ -219,6 +219,11 @@ DUE_LABELS = {
 
 def _window_explanation(p: Petition, today) -> str:
     """Why the petitioner can no longer ask, and what the law allows."""
+    if p.purpose != Purpose.APPEAL and p.opinion_issued_on:
+        return _(
+            "A suggestion or an accusation is answered once: review and re-review are "
+            "for appeals and requests (%(basis)s)."
+        ) % {"basis": law.cite("review")}
     outside = p.re_review_outside or p.review_outside
     if outside:
         return _(

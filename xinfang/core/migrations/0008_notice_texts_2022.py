@@ -16,7 +16,7 @@ OLD = importlib.import_module("xinfang.core.migrations.0006_seed_notice_template
 
 ACCEPT = """\
 您于{{ received_on }}提出的信访事项（编号：{{ number }}；事由：{{ summary }}），经审查，属于本机关职权范围，本机关已于{{ decided_on }}决定受理。
-根据{{ law.handle_period }}的规定，本机关将自受理之日起60日内办结，并于{{ due_date }}前向您出具书面处理意见；情况复杂需要延长办理期限的，将另行书面告知延期理由。
+{% if purpose_code == "appeal" %}根据{{ law.handle_period }}的规定，本机关将自受理之日起60日内办结，并于{{ due_date }}前向您出具书面处理意见；情况复杂需要延长办理期限的，将另行书面告知延期理由。{% else %}本机关将认真研究办理，并向您书面答复。{% endif %}
 办理期间，如有新的情况或者证据材料，您可以向本机关补充提供。请您依法、有序反映诉求。
 特此告知。"""
 
@@ -39,7 +39,7 @@ REPLY = """\
 三、处理意见：{{ text }}
 处理结果：{{ outcome }}。
 四、适用的法律、法规和政策：{{ legal_basis }}
-如您对本处理意见不服，可以自收到本意见书之日起30日内{% if window_ends_on %}（至{{ window_ends_on }}止）{% endif %}，依照{{ law.review }}的规定向{{ next_unit }}请求复查。逾期未请求复查的，本事项办结。"""
+{% if purpose_code == "appeal" %}如您对本处理意见不服，可以自收到本意见书之日起30日内{% if window_ends_on %}（至{{ window_ends_on }}止）{% endif %}，依照{{ law.review }}的规定向{{ next_unit }}请求复查。逾期未请求复查的，本事项办结。{% else %}本意见是对您所提{% if purpose_code == "suggestion" %}建议意见{% else %}检举控告{% endif %}的答复。{% endif %}"""
 
 REVIEW_REPLY = """\
 您不服{{ responsible_unit }}就您的信访事项（编号：{{ number }}；事由：{{ summary }}）作出的处理意见，于{{ requested_on }}请求复查。根据{{ law.review }}的规定，本机关进行了复查，现提出复查意见如下：

@@ -153,3 +153,41 @@ def test_a_written_opinion_states_request_facts_opinion_and_legal_basis(register
     data = PetitionEvent.objects.get(petition=p, action="reply").data
     assert data["request"] == "请求支付拖欠的三个月工资"
     assert data["facts"] and data["legal_basis"].startswith("《保障农民工工资支付条例》")
+
+
+@pytest.mark.parametrize("purpose", ["suggestion", "accusation"])
+def test_only_an_appeal_runs_the_60_days_and_the_review_chain(
+    purpose, register, people, travel, client
+):
+    """信访工作条例 Art. 31(6), 34-36 are for 申诉求决 matters: a suggestion (Art. 29)
+    or an accusation (Art. 30) is answered once, with no 60-day period to extend
+    and no window for review."""
+    travel("2026-09-16")
+    p = register(purpose=purpose)
+    p = act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
+    p = act(people["handler"], p, "sign")
+    p = act(people["handler"], p, "accept")
+    assert p.due_date is None and p.clock == ""
+    from xinfang.core.exceptions import Conflict
+
+    with pytest.raises(Conflict):
+        act(people["unit_head"], p, "extend", days=10, reason="情况复杂")
+    p = act(
+        people["handler"],
+        p,
+        "reply",
+        outcome="explain",
+        text="感谢您的意见，已转有关部门研究。",
+        facts="经研究，所提意见有参考价值。",
+        legal_basis="《信访工作条例》第二十九条",
+    )
+    p = act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 9, 16))
+    assert p.window_ends_on is None
+    with pytest.raises(Conflict):
+        services.petition_request_review(query_code=p.query_code, reasons="不服")
+    body = APIClient().get("/api/v1/public/matter", HTTP_X_QUERY_CODE=p.query_code).json()
+    assert body["may_ask_review"] is False
+    context = notices._context(PetitionEvent.objects.get(petition=p, action="reply"))
+    assert context["purpose_code"] == purpose
+    p = act(people["dispatcher"], p, "conclude")
+    assert p.state == State.CONCLUDED
