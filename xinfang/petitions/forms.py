@@ -12,6 +12,7 @@ import re
 from itertools import groupby
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core import calendar
@@ -549,8 +550,6 @@ class SetAccusedForm(ActionForm):
         return Unit.objects.filter(pk=pk).first() if pk else None
 
     def clean_accused_user(self):
-        from django.contrib.auth import get_user_model
-
         name = self.cleaned_data["accused_user"].strip()
         if not name:
             return None
