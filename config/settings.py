@@ -136,7 +136,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A login slowed down for its address answers 429 (JSON under /api/)...
     "xinfang.core.middleware.LoginThrottleMiddleware",
-    "xinfang.core.middleware.RateLimitedPageMiddleware",
+    "xinfang.core.middleware.DomainErrorPagesMiddleware",
     # ...and last, as django-axes asks, it turns a lock-out into the same answer.
     "axes.middleware.AxesMiddleware",
 ]

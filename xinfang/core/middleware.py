@@ -7,10 +7,11 @@ from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from . import api, logins
-from .exceptions import RateLimited
+from .exceptions import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, RateLimited
 from .uploads import request_max_bytes, text_too_large_message, too_large_message
 
 NUL_MESSAGE = _("The request contains a NUL character (code 0), which is not allowed.")
@@ -220,10 +221,16 @@ class LoginThrottleMiddleware:
         return response
 
 
-class RateLimitedPageMiddleware:
-    """A page whose service refused with RateLimited (core.pii.reveal) answers a
-    polite 429 page with Retry-After, not a 500. (The API answers it in JSON in
-    core.api; other domain errors are answered by the views.)"""
+class DomainErrorPagesMiddleware:
+    """The one error boundary of the HTML pages, as core.api is the API's: a
+    domain error a service raises becomes its page here, so views hold no
+    try/except over them. NotFound is the 404 page (never a hint that the object
+    exists), PermissionDenied the 403 page, Conflict a 409 page that says what
+    changed and links back, InvalidInput a 400 page with its messages, and
+    RateLimited (core.pii.reveal) a polite 429 with Retry-After.
+
+    A form page that should show the errors beside its fields catches nothing
+    either: core.forms.submit() puts InvalidInput and Conflict on the form."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -232,15 +239,51 @@ class RateLimitedPageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, RateLimited):
+        if not isinstance(exception, DomainError) or api.is_api(request):
             return None
-        response = render(
-            request, "core/rate_limited.html", {"message": exception.message}, status=429
+        if isinstance(exception, NotFound):
+            return render(request, "404.html", status=404)
+        if isinstance(exception, PermissionDenied):
+            return render(
+                request, "core/forbidden.html", {"message": exception.message}, status=403
+            )
+        if isinstance(exception, RateLimited):
+            response = render(
+                request, "core/rate_limited.html", {"message": exception.message}, status=429
+            )
+            retry_after = getattr(exception, "retry_after", None)
+            if retry_after:
+                response["Retry-After"] = str(retry_after)
+            return response
+        titles = {
+            Conflict: _("This has changed in the meantime"),
+            InvalidInput: _("This cannot be done as asked"),
+        }
+        title = next(
+            (t for cls, t in titles.items() if isinstance(exception, cls)),
+            _("The request cannot be carried out."),
         )
-        retry_after = getattr(exception, "retry_after", None)
-        if retry_after:
-            response["Retry-After"] = str(retry_after)
-        return response
+        return render(
+            request,
+            "core/domain_error.html",
+            {
+                "title": title,
+                "message": exception.message,
+                "field_errors": exception.field_errors,
+                "back": _same_site_referer(request),
+            },
+            status=exception.status_code,
+        )
+
+
+def _same_site_referer(request) -> str:
+    """The page the user came from, when it is one of ours (never an open redirect)."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
 
 
 class ApiJsonErrorsMiddleware:

@@ -205,3 +205,17 @@ class NoticeTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.title}"
+
+
+class NumberSequence(models.Model):
+    """Last sequence number per prefix (e.g. unit code + year); its row is locked
+    to count (core.numbering). Its table kept the name it had in petitions."""
+
+    prefix = models.CharField(max_length=40, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "petitions_numbersequence"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}:{self.last}"

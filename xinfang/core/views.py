@@ -63,7 +63,7 @@ def forbidden(request, message=None):
     """The 403 page: the user may see the object but may not do this to it."""
     return render(
         request,
-        "petitions/forbidden.html",
+        "core/forbidden.html",
         {"message": message or PermissionDenied.default_message},
         status=403,
     )

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinfang.core import calendar, idempotency, law, pii
+from xinfang.core import calendar, idempotency, law, numbering, pii
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.core.inputs import date_error
 from xinfang.orgs import permissions
@@ -58,10 +58,7 @@ def _today() -> dt.date:
 def next_number(kind: str, territory: Unit, year: int) -> str:
     """Gap-free numbers per kind (e.g. "TJ" dispute, "AJ" case), territory and year,
     from the same locked sequences as petition numbers."""
-    from xinfang.petitions.services import sequence_next
-
-    prefix = f"{kind}-{territory.code}-{year}"
-    return f"{prefix}-{sequence_next(prefix):05d}"
+    return numbering.next_number(f"{kind}-{territory.code}-{year}", width=5)
 
 
 def township_of(place: Unit) -> Unit | None:

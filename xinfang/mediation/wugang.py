@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.orgs.models import Level, Unit, UnitKind
-from xinfang.petitions.models import NumberSequence
+from xinfang.core.numbering import sequence_set_at_least
 
 from . import clocks
 from .models import (
@@ -91,9 +91,7 @@ def _name(rng: random.Random) -> str:
 
 
 def _bump(prefix: str, last: int) -> None:
-    row, _ = NumberSequence.objects.get_or_create(prefix=prefix, defaults={"last": 0})
-    if row.last < last:
-        NumberSequence.objects.filter(pk=row.pk).update(last=last)
+    sequence_set_at_least(prefix, last)
 
 
 @transaction.atomic

@@ -65,3 +65,37 @@ def scope_summary(*, user) -> dict[str, int]:
 
 def memberships_of(user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("unit").order_by("-is_primary", "id")
+
+
+def units_above(
+    unit: Unit,
+    *,
+    kind: str | None = None,
+    level: str | None = None,
+    include_self: bool = True,
+    **filters,
+) -> QuerySet[Unit]:
+    """The units at or above `unit` in the tree, nearest first, of the given kind
+    and level (and any further Unit filters)."""
+    qs = Unit.objects.filter(descendant_links__descendant=unit, **filters)
+    if not include_self:
+        qs = qs.filter(descendant_links__distance__gt=0)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if level is not None:
+        qs = qs.filter(level=level)
+    return qs.order_by("descendant_links__distance")
+
+
+def unit_above(
+    unit: Unit,
+    *,
+    kind: str | None = None,
+    level: str | None = None,
+    include_self: bool = True,
+    **filters,
+) -> Unit | None:
+    """The nearest unit at or above `unit` of the given kind and level (None: none),
+    e.g. the township of a village: `unit_above(village, kind=TERRITORIAL,
+    level=TOWNSHIP)`."""
+    return units_above(unit, kind=kind, level=level, include_self=include_self, **filters).first()

@@ -126,16 +126,6 @@ class Category(models.Model):
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
 
 
-class NumberSequence(models.Model):
-    """Last sequence number per prefix (unit code + year); its row is locked to count."""
-
-    prefix = models.CharField(max_length=40, unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.prefix}:{self.last}"
-
-
 class Petition(models.Model):
     number = models.CharField(_("number"), max_length=40, unique=True)
     query_code = models.CharField(_("query code"), max_length=13, unique=True)

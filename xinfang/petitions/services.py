@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xinfang.core import calendar, idempotency, law, notify, querycode
+from xinfang.core import calendar, idempotency, law, notify, numbering, querycode
 from xinfang.core import services as core_services
 from xinfang.core.calendar import Clock
 from xinfang.core.crypto import blind_index
@@ -41,7 +41,6 @@ from .models import (
     Evaluation,
     NoticeService,
     Notification,
-    NumberSequence,
     Outcome,
     Petition,
     Petitioner,
@@ -167,21 +166,7 @@ def _next_number(office: Unit, year: int) -> str:
     for two short statements and not for the whole registration."""
     territory = office.parent.code if office.parent_id else office.code
     prefix = f"{territory}-{year}"
-    return f"{prefix}-{sequence_next(prefix):06d}"
-
-
-def sequence_next(prefix: str) -> int:
-    """The next number of the gap-free sequence `prefix` (petitions, disputes, cases).
-    The UPDATE takes the sequence row's lock until the transaction ends."""
-    rows = NumberSequence.objects.filter(prefix=prefix)
-    if not rows.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.create(prefix=prefix, last=0)
-        except IntegrityError:
-            pass  # created by a concurrent transaction just now
-        rows.update(last=F("last") + 1)
-    return rows.values_list("last", flat=True).get()
+    return numbering.next_number(prefix, width=6)
 
 
 def _actor_unit(actor, p: Petition, permission: str | None) -> Unit | None:

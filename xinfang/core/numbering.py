@@ -1,0 +1,34 @@
+"""Gap-free numbers (信访件编号, dispute and case numbers) from locked sequences."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .models import NumberSequence
+
+
+def sequence_next(prefix: str) -> int:
+    """The next number of the gap-free sequence `prefix`.
+
+    One UPDATE ... SET last = last + 1 takes the sequence row's lock until the
+    transaction ends, so two writers never get one number; callers take it last,
+    just before commit, so the lock that serialises them is held briefly."""
+    rows = NumberSequence.objects.filter(prefix=prefix)
+    if not rows.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(prefix=prefix, last=0)
+        except IntegrityError:
+            pass  # created by a concurrent transaction just now
+        rows.update(last=F("last") + 1)
+    return rows.values_list("last", flat=True).get()
+
+
+def next_number(prefix: str, *, width: int) -> str:
+    """`prefix-000042`: the next number of the sequence, zero-padded."""
+    return f"{prefix}-{sequence_next(prefix):0{width}d}"
+
+
+def sequence_set_at_least(prefix: str, last: int) -> None:
+    """Make the sequence continue after `last` (a ledger imported with its numbers)."""
+    row, _ = NumberSequence.objects.get_or_create(prefix=prefix, defaults={"last": 0})
+    NumberSequence.objects.filter(pk=row.pk, last__lt=last).update(last=last)
