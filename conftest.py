@@ -78,3 +78,16 @@ class TokenClient(APIClient):
         if self._expiry is None or timezone.now() >= self._expiry - timedelta(minutes=1):
             self._renew()
         return super().request(*args, **kwargs)
+
+
+@pytest.fixture
+def api_for(db):
+    """The one API client helper: api_for(user) logs in for a token as a phone app
+    would (TokenClient); api_for(None) is an anonymous client."""
+
+    def make(user=None, **defaults):
+        if user is None:
+            return APIClient(**defaults)
+        return TokenClient(user.get_username(), PASSWORD, **defaults)
+
+    return make
