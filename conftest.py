@@ -74,20 +74,31 @@ class TokenClient(APIClient):
         self._expiry = parse_datetime(r.json()["expiry"])
         self.credentials(HTTP_AUTHORIZATION=f"Token {r.json()['token']}")
 
-    def request(self, *args, **kwargs):
+    def _fresh(self) -> None:
         if self._expiry is None or timezone.now() >= self._expiry - timedelta(minutes=1):
             self._renew()
+
+    def request(self, *args, **kwargs):
+        self._fresh()
         return super().request(*args, **kwargs)
+
+    def authorization(self) -> str:
+        """The Authorization header value of this client's token, for a caller
+        that sends its own requests (schemathesis, a plain Django Client)."""
+        self._fresh()
+        return self._credentials["HTTP_AUTHORIZATION"]
 
 
 @pytest.fixture
 def api_for(db):
     """The one API client helper: api_for(user) logs in for a token as a phone app
-    would (TokenClient); api_for(None) is an anonymous client."""
+    would (TokenClient); api_for(None) is an anonymous client;
+    api_for(user).authorization() is the header value of its token. The demo
+    users log in with api_for(user, password=settings.DEMO_PASSWORD)."""
 
-    def make(user=None, **defaults):
+    def make(user=None, *, password: str = PASSWORD, **defaults):
         if user is None:
             return APIClient(**defaults)
-        return TokenClient(user.get_username(), PASSWORD, **defaults)
+        return TokenClient(user.get_username(), password, **defaults)
 
     return make

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -25,7 +27,7 @@ from xinfang.core.idempotency import FORM_SENT_BEFORE, IdempotencyKeyReused
 from xinfang.core.pii import mask_phone
 from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_code
 from xinfang.orgs.models import Unit
-from xinfang.petitions import selectors, services, workflow
+from xinfang.petitions import notices, selectors, services, workflow
 from xinfang.petitions.api import public_json
 from xinfang.petitions.models import Category, Channel, Evaluation, Petition, Purpose, State
 
@@ -377,8 +379,6 @@ def notice(request, event_id: int):
     p = _tracked(request)
     if p is None:
         raise Http404
-    from xinfang.petitions import notices  # the written notices' module
-
     try:
         pdf = notices.notice_pdf(p, event_id, public=True)
     except DomainError as exc:
@@ -442,15 +442,11 @@ def kiosk(request):
 
 
 def kiosk_idle_seconds() -> int:
-    from django.conf import settings
-
     return max(10, settings.KIOSK_IDLE_SECONDS)
 
 
 def text_size(request):
     """Large text for those who need it: a cookie the pages read (works without JS)."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     size = "large" if request.GET.get("size") == "large" else "normal"
     target = request.GET.get("next") or reverse("portal:start")
     if not url_has_allowed_host_and_scheme(

@@ -13,6 +13,7 @@ from django.db import connection
 
 from xinfang.core import backup
 from xinfang.petitions import services
+from xinfang.petitions.categories import seed_categories
 from xinfang.petitions.models import Attachment, Category, Petition, PetitionEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,8 +32,6 @@ def media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def categories(transactional_db):
-    from xinfang.petitions.categories import seed_categories
-
     seed_categories(Category)  # a transactional test starts from empty tables
 
 

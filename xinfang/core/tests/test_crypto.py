@@ -15,7 +15,7 @@ from xinfang.core.crypto import blind_index
 from xinfang.petitions.models import Petitioner
 from xinfang.petitions.tests.fixtures import VALID_ID_2
 
-from .test_deploy import run_manage
+from .helpers import run_manage
 
 PHONE = "13987654321"
 PERSON = {"name": "刘备", "id_number": VALID_ID_2, "phone": PHONE, "address": "清水村七组"}

@@ -1,21 +1,6 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def run_manage(*args, **env):
-    clean = {
-        k: v for k, v in os.environ.items() if k != "PYTEST_VERSION" and not k.startswith("DJANGO_")
-    }
-    clean.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True
-    )
+from .helpers import run_manage
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):

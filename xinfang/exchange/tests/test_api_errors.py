@@ -7,7 +7,6 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 from django.test import Client, RequestFactory
-from rest_framework.test import APIClient
 
 from xinfang.core import views as core_views
 from xinfang.mediation.tests.case_fixtures import *  # noqa: F403  (med, new_dispute)
@@ -28,12 +27,12 @@ def assert_json_error(r, status, code=None):
 
 
 def test_a_petition_action_without_version_is_428_and_changes_nothing(
-    people, register, travel, as_user, demo_tree
+    people, register, travel, api_for, demo_tree
 ):
     travel("2026-11-02")
     p = register()
     events = PetitionEvent.objects.filter(petition=p).count()
-    api = as_user(people["dispatcher"])
+    api = api_for(people["dispatcher"])
 
     r = api.post(
         f"/api/v1/petitions/{p.pk}/actions/forward",
@@ -48,11 +47,11 @@ def test_a_petition_action_without_version_is_428_and_changes_nothing(
 
 
 def test_a_petition_action_on_a_stale_version_is_409_and_the_right_one_passes(
-    people, register, travel, as_user, demo_tree
+    people, register, travel, api_for, demo_tree
 ):
     travel("2026-11-02")
     p = register()
-    api = as_user(people["dispatcher"])
+    api = api_for(people["dispatcher"])
     url = f"/api/v1/petitions/{p.pk}/actions/forward"
     fields = {"responsible_unit": demo_tree["410481102"].pk}
 
@@ -62,11 +61,12 @@ def test_a_petition_action_on_a_stale_version_is_409_and_the_right_one_passes(
     assert r.json()["version"] == p.version + 1
 
 
-def test_routing_a_dispute_without_version_is_428_and_changes_nothing(med, new_dispute, travel):
+def test_routing_a_dispute_without_version_is_428_and_changes_nothing(
+    med, new_dispute, travel, api_for
+):
     travel("2026-09-01")
     d = new_dispute(type="land")
-    api = APIClient()
-    api.force_authenticate(med["handler_a"])
+    api = api_for(med["handler_a"])
 
     r = api.post(f"/api/v1/disputes/{d.pk}/route", {"to": "committee"}, format="json")
 
@@ -79,7 +79,8 @@ def test_routing_a_dispute_without_version_is_428_and_changes_nothing(med, new_d
     assert not d.cases.exists()
 
 
-def test_the_schema_says_which_operations_need_a_version(api, db):
+def test_the_schema_says_which_operations_need_a_version(api_for, db):
+    api = api_for()
     schema = api.get("/api/v1/schema/?format=json").json()
     action = schema["paths"]["/api/v1/petitions/{id}/actions/{action}"]["post"]
     assert "428" in action["responses"] and "409" in action["responses"]
@@ -119,12 +120,13 @@ def test_a_page_that_does_not_exist_is_still_the_html_page(db):
     assert r.status_code == 404 and r["Content-Type"].startswith("text/html")
 
 
-def test_a_method_not_allowed_is_json(people, as_user):
-    r = as_user(people["dispatcher"]).delete("/api/v1/me")
+def test_a_method_not_allowed_is_json(people, api_for):
+    r = api_for(people["dispatcher"]).delete("/api/v1/me")
     assert_json_error(r, 405, "MethodNotAllowed")
 
 
-def test_the_lock_out_is_json(api, demo_tree, settings):
+def test_the_lock_out_is_json(api_for, demo_tree, settings):
+    api = api_for()
     for _ in range(5):
         api.post("/api/v1/auth/token", {"username": "clerk", "password": "wrong"}, format="json")
     r = api.post(
@@ -160,10 +162,8 @@ def _database_down():
     )
 
 
-def test_a_database_outage_is_a_json_503_with_retry_after_for_staff_and_public(
-    people, api_token, db
-):
-    token = api_token(people["dispatcher"])
+def test_a_database_outage_is_a_json_503_with_retry_after_for_staff_and_public(people, api_for, db):
+    token = api_for(people["dispatcher"]).authorization()
     client = Client(raise_request_exception=False)
     with _database_down():
         staff = client.get("/api/v1/petitions", HTTP_AUTHORIZATION=token)

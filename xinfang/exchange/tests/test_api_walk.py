@@ -1,26 +1,22 @@
 """The scripted walk of the issue through the API, under travelled time."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from conftest import TokenClient
+from xinfang.core.models import SecurityRecord
 from xinfang.orgs.demo import CITY_RECEPTION
 from xinfang.petitions.models import Category, Petition
 
 VALID_ID = "11010519491231002X"
 
 
-def token_client(username, password):
-    return TokenClient(username, password)
-
-
 @pytest.fixture
-def demo_clients(demo_tree, settings):
-    pw = settings.DEMO_PASSWORD
-    return {
-        name: token_client(name, pw)
-        for name in ("clerk", "dispatcher", "handler", "unit_head", "reviewer")
-    }
+def demo_clients(demo_tree, settings, api_for):
+    """The demo users' phone apps, each logged in with its own token."""
+    users = {u.username: u for u in get_user_model().objects.all()}
+    names = ("clerk", "dispatcher", "handler", "unit_head", "reviewer")
+    return {name: api_for(users[name], password=settings.DEMO_PASSWORD) for name in names}
 
 
 def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
@@ -185,13 +181,15 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     assert steps[:3] == ["register", "forward", "accept"] and "sign" not in steps
 
 
-def test_the_schema_is_served(api, db):
+def test_the_schema_is_served(api_for, db):
+    api = api_for()
     r = api.get("/api/v1/schema/")
     assert r.status_code == 200
     assert b"/api/v1/petitions/{id}/actions/{action}" in r.content
 
 
-def test_a_token_needs_the_right_password_and_locks_after_five(api, demo_tree, settings):
+def test_a_token_needs_the_right_password_and_locks_after_five(api_for, demo_tree, settings):
+    api = api_for()
     for _ in range(5):
         r = api.post(
             "/api/v1/auth/token", {"username": "clerk", "password": "wrong"}, format="json"
@@ -205,9 +203,9 @@ def test_a_token_needs_the_right_password_and_locks_after_five(api, demo_tree, s
     assert r.status_code == 429
 
 
-def test_me_and_units(demo_tree, as_user, make_person, township_a, township_b):
+def test_me_and_units(demo_tree, api_for, make_person, township_a, township_b):
     user = make_person("handler", township_a)
-    api = as_user(user)
+    api = api_for(user)
     me = api.get("/api/v1/me").json()
     assert me["memberships"][0]["role"] == "handler"
     tree = api.get("/api/v1/units").json()
@@ -215,7 +213,8 @@ def test_me_and_units(demo_tree, as_user, make_person, township_a, township_b):
     assert township_b.name not in str(tree)
 
 
-def test_bad_input_is_400_with_field_errors_and_never_500(demo_tree, api, category, village_a):
+def test_bad_input_is_400_with_field_errors_and_never_500(demo_tree, api_for, category, village_a):
+    api = api_for()
     r = api.post("/api/v1/public/petitions", {"purpose": "x"}, format="json")
     assert r.status_code == 400 and "errors" in r.json()
     body = {
@@ -244,8 +243,8 @@ def test_bad_input_is_400_with_field_errors_and_never_500(demo_tree, api, catego
     assert Petition.objects.count() == 0
 
 
-def test_worklist_filters_reject_bad_values(demo_tree, as_user, make_person, township_a):
-    api = as_user(make_person("handler", township_a))
+def test_worklist_filters_reject_bad_values(demo_tree, api_for, make_person, township_a):
+    api = api_for(make_person("handler", township_a))
     assert api.get("/api/v1/petitions?colour=purple").status_code == 400
     assert api.get("/api/v1/petitions?date_from=yesterday").status_code == 400
     assert api.get("/api/v1/petitions?category=abc").status_code == 400
@@ -258,10 +257,10 @@ def test_worklist_filters_reject_bad_values(demo_tree, as_user, make_person, tow
     }
 
 
-def test_an_unknown_action_is_404_and_an_invalid_one_409(people, register, travel, as_user):
+def test_an_unknown_action_is_404_and_an_invalid_one_409(people, register, travel, api_for):
     travel("2026-11-02")
     p = register()
-    api = as_user(people["dispatcher"])
+    api = api_for(people["dispatcher"])
     v = {"version": p.version}
     assert api.post(f"/api/v1/petitions/{p.pk}/actions/fly", v, format="json").status_code == 404
     assert (
@@ -275,7 +274,8 @@ def test_an_unknown_action_is_404_and_an_invalid_one_409(people, register, trave
     assert r.status_code == 400
 
 
-def test_public_lookups_are_rate_limited(demo_tree, api, settings):
+def test_public_lookups_are_rate_limited(demo_tree, api_for, settings):
+    api = api_for()
     from django.core.cache import cache
 
     cache.clear()
@@ -305,12 +305,10 @@ def test_public_lookups_are_rate_limited(demo_tree, api, settings):
         cache.clear()
 
 
-def test_the_api_reveals_personal_data_on_the_record(people, register, travel, as_user):
-    from xinfang.core.models import SecurityRecord
-
+def test_the_api_reveals_personal_data_on_the_record(people, register, travel, api_for):
     travel("2026-11-02")
     p = register()
-    api = as_user(people["dispatcher"])
+    api = api_for(people["dispatcher"])
     detail = api.get(f"/api/v1/petitions/{p.pk}").json()
     person = detail["petitioners"][0]
     assert "*" in person["id_number"] and "*" in person["phone"]
@@ -322,7 +320,7 @@ def test_the_api_reveals_personal_data_on_the_record(people, register, travel, a
     assert r.json()["value"] == VALID_ID
     assert SecurityRecord.objects.filter(kind="pii_read", user=people["dispatcher"]).count() == 1
     # A supervisor may see the matter but not the personal data.
-    r = as_user(people["supervisor"]).post(
+    r = api_for(people["supervisor"]).post(
         f"/api/v1/petitions/{p.pk}/reveal",
         {"petitioner": person["id"], "field": "phone"},
         format="json",

@@ -7,7 +7,12 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.management import call_command
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 
+from xinfang.orgs.models import Unit
+from xinfang.petitions.categories import seed_categories
 from xinfang.petitions.models import Category, Petition
 
 
@@ -27,11 +32,7 @@ def post(url, body, key):
 
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_submissions_with_retries(live_server, settings):
-    from django.core.management import call_command
-
     call_command("seed_demo", allow_production=True, verbosity=0)
-    from xinfang.petitions.categories import seed_categories
-
     seed_categories(Category)  # a transactional test starts from empty tables
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
@@ -41,13 +42,8 @@ def test_fifty_concurrent_submissions_with_retries(live_server, settings):
             "auth": "100/minute",
         },
     }
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
-
     api_settings.reload()
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    from xinfang.orgs.models import Unit
-
     place = Unit.objects.get(code="410481102001").pk
     category = Category.objects.get(code="0401").pk
     url = f"{live_server.url}/api/v1/public/petitions"

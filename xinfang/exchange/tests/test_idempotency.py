@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 
 from xinfang.core.querycode import format_query_code
 from xinfang.petitions.models import Petition
-from xinfang.petitions.tests import test_pages as staff_pages
 from xinfang.petitions.tests.fixtures import VALID_ID, VALID_ID_2
-from xinfang.portal.tests import test_pages as portal_pages
+
+from .helpers import STAFF_TODAY, public_form_data, staff_form_data
 
 URL = "/api/v1/public/petitions"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
@@ -145,7 +145,7 @@ def test_a_409_in_english(first, category, village_a):
 def test_the_portal_token_sent_again_with_other_content_is_refused_with_a_new_token(
     client, demo_tree, category, village_a
 ):
-    data = portal_pages.form_data(category, village_a)
+    data = public_form_data(category, village_a)
     assert client.post(reverse("portal:submit"), data).status_code == 302
     p = Petition.objects.get()
     other = type(client)()  # another browser
@@ -174,8 +174,8 @@ def _token(page: str) -> str:
 
 
 def test_the_clerks_token_is_the_clerks_own(people, client, travel, category, village_a):
-    travel(staff_pages.TODAY)
-    data = staff_pages.form_data(category, village_a)
+    travel(STAFF_TODAY)
+    data = staff_form_data(category, village_a)
     client.force_login(people["clerk"])
     first = client.post(reverse("petitions:register"), data)
     assert first.status_code == 302

@@ -10,22 +10,17 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from xinfang.petitions.models import Petition
-from xinfang.petitions.tests import test_pages as staff_pages
 from xinfang.petitions.tests.fixtures import VALID_ID
-from xinfang.portal.tests import test_pages as portal_pages
+
+from .helpers import public_form_data, staff_form_data
 
 NUL = "a\x00b"
 CHINESE = "空字符"
 
 
 @pytest.fixture
-def staff_api(people):
-    def as_user(role):
-        c = APIClient()
-        c.force_authenticate(people[role])
-        return c
-
-    return as_user
+def staff_api(people, api_for):
+    return lambda role: api_for(people[role])
 
 
 @pytest.mark.parametrize(
@@ -109,7 +104,7 @@ def test_a_nul_in_a_multipart_api_field_is_refused(demo_tree, category, village_
 def test_a_nul_in_a_portal_form_field_is_a_400_and_saves_nothing(
     client, demo_tree, category, village_a, field
 ):
-    data = {**portal_pages.form_data(category, village_a), field: NUL}
+    data = {**public_form_data(category, village_a), field: NUL}
 
     r = client.post(reverse("portal:submit"), data)
 
@@ -119,7 +114,7 @@ def test_a_nul_in_a_portal_form_field_is_a_400_and_saves_nothing(
 
 def test_a_nul_in_the_clerks_form_is_refused(client, people, category, village_a):
     client.force_login(people["clerk"])
-    data = staff_pages.form_data(category, village_a, idempotency_key=NUL)
+    data = staff_form_data(category, village_a, idempotency_key=NUL)
 
     r = client.post(reverse("petitions:register"), data)
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from xinfang.petitions.models import Attachment, Petition
-from xinfang.petitions.tests import test_pages as staff_pages
 from xinfang.petitions.tests.fixtures import VALID_ID
-from xinfang.portal.tests import test_pages as portal_pages
+
+from .helpers import STAFF_TODAY, public_form_data, staff_form_data
 
 MB = 1024 * 1024
 
@@ -141,7 +141,7 @@ def test_a_whole_50_mb_upload_is_refused(demo_tree, category, village_a):
 
 
 def test_the_portal_form_takes_a_5_mb_photo(client, demo_tree, category, village_a):
-    data = {**portal_pages.form_data(category, village_a), "attachments": [phone_photo()]}
+    data = {**public_form_data(category, village_a), "attachments": [phone_photo()]}
 
     r = client.post(reverse("portal:submit"), data)
 
@@ -159,9 +159,9 @@ def test_the_portal_form_refuses_a_50_mb_body_before_reading_it(client, demo_tre
 
 
 def test_the_clerks_form_takes_a_5_mb_photo(people, client, travel, category, village_a):
-    travel(staff_pages.TODAY)
+    travel(STAFF_TODAY)
     client.force_login(people["clerk"])
-    data = {**staff_pages.form_data(category, village_a), "attachments": [phone_photo()]}
+    data = {**staff_form_data(category, village_a), "attachments": [phone_photo()]}
 
     r = client.post(reverse("petitions:register"), data)
 

@@ -30,12 +30,12 @@ def mails():
 
 
 def test_the_31st_reveal_in_10_minutes_is_refused_and_the_administrator_told(
-    people, register, travel, as_user, admins, django_capture_on_commit_callbacks
+    people, register, travel, api_for, admins, django_capture_on_commit_callbacks
 ):
     travel("2026-11-02")
     p = register()
     person = p.petitioners.get()
-    api = as_user(people["dispatcher"])
+    api = api_for(people["dispatcher"])
     url = f"/api/v1/petitions/{p.pk}/reveal"
     body = {"petitioner": person.pk, "field": "id_number"}
 
@@ -59,7 +59,7 @@ def test_the_31st_reveal_in_10_minutes_is_refused_and_the_administrator_told(
         assert api.post(url, body, format="json").status_code == 429
     assert len(mails()) == 1
     # Another user is not held back by the first one's reads.
-    other = as_user(people["clerk"]).post(url, body, format="json")
+    other = api_for(people["clerk"]).post(url, body, format="json")
     assert other.status_code == 200 and other.json()["value"] == VALID_ID
     # Ten minutes after the reads, it works again.
     later = dt.datetime(2026, 11, 2, 9, 10, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -125,9 +125,10 @@ def objects(people, register, med, new_dispute, travel):
     ]
 
 
-def test_the_api_answers_as_its_schema_says_for_staff_and_public(
-    schema, people, objects, api_token
-):
+def test_the_api_answers_as_its_schema_says_for_staff_and_public(schema, people, objects, api_for):
+    def api_token(user) -> str:
+        return api_for(user).authorization()
+
     staff = {"Authorization": api_token(people["dispatcher"])}
     tokens = {None: {}, people["dispatcher"]: staff}
     for _prefix, _params, user in objects:

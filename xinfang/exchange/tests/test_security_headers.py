@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from xinfang.petitions.tests.fixtures import VALID_ID
 
@@ -25,20 +24,14 @@ def matter(register, travel):
     return register(attachments=[SimpleUploadedFile("现场照片.png", PNG)])
 
 
-@pytest.fixture
-def api(people):
-    c = APIClient()
-    c.force_authenticate(people["dispatcher"])
-    return c
-
-
 def assert_private(response):
     assert response.status_code == 200, response.content[:300]
     assert "no-store" in response["Cache-Control"]
     assert "camera=()" in response["Permissions-Policy"]
 
 
-def test_the_api_answers_with_personal_data_are_not_stored(api, matter):
+def test_the_api_answers_with_personal_data_are_not_stored(api_for, people, matter):
+    api = api_for(people["dispatcher"])
     person = matter.petitioners.get()
     answers = {
         "detail": api.get(f"/api/v1/petitions/{matter.pk}"),
@@ -49,7 +42,7 @@ def test_the_api_answers_with_personal_data_are_not_stored(api, matter):
             format="json",
         ),
         "export": api.get("/api/v1/petitions/export"),
-        "public": APIClient().get("/api/v1/public/matter", HTTP_X_QUERY_CODE=matter.query_code),
+        "public": api_for().get("/api/v1/public/matter", HTTP_X_QUERY_CODE=matter.query_code),
     }
     assert VALID_ID in answers["reveal"].content.decode()
     for name, response in answers.items():
@@ -57,10 +50,8 @@ def test_the_api_answers_with_personal_data_are_not_stored(api, matter):
         assert_private(response)
 
 
-def test_the_ledger_export_is_not_stored(people, demo_tree):
-    c = APIClient()
-    c.force_authenticate(people["handler"])
-    assert_private(c.get("/api/v1/ledger.xlsx"))
+def test_the_ledger_export_is_not_stored(people, demo_tree, api_for):
+    assert_private(api_for(people["handler"]).get("/api/v1/ledger.xlsx"))
 
 
 def test_the_staff_pages_attachments_and_reveals_are_not_stored(client, people, matter):

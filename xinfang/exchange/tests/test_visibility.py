@@ -44,7 +44,7 @@ def read_paths(api, p):
     ],
 )
 def test_a_user_of_another_township_sees_the_matter_nowhere(
-    role, people, register, travel, as_user, make_person, township_b
+    role, people, register, travel, api_for, make_person, township_b
 ):
     travel("2026-11-02")
     p = register()
@@ -55,11 +55,11 @@ def test_a_user_of_another_township_sees_the_matter_nowhere(
         responsible_unit=p.place.parent,
     )
     outsider = make_person(role, township_b)
-    seen = read_paths(as_user(outsider), p)
+    seen = read_paths(api_for(outsider), p)
     assert not any(seen.values()), seen
 
 
-def test_the_responsible_township_and_the_office_see_it(people, register, travel, as_user):
+def test_the_responsible_township_and_the_office_see_it(people, register, travel, api_for):
     travel("2026-11-02")
     p = register()
     services.petition_act(
@@ -69,7 +69,7 @@ def test_the_responsible_township_and_the_office_see_it(people, register, travel
         responsible_unit=p.place.parent,
     )
     for who in ("handler", "dispatcher", "supervisor", "leader"):
-        api = as_user(people[who])
+        api = api_for(people[who])
         assert api.get(f"/api/v1/petitions/{p.pk}").status_code == 200, who
         assert p.number in api.get("/api/v1/petitions/export").content.decode("utf-8-sig"), who
 
@@ -88,7 +88,7 @@ def accusation(register, travel, demo_tree):
 
 
 def test_an_accusation_is_never_shown_to_the_accused_unit(
-    accusation, people, as_user, make_person, demo_tree
+    accusation, people, api_for, make_person, demo_tree
 ):
     p = accusation
     inside = [
@@ -98,18 +98,18 @@ def test_an_accusation_is_never_shown_to_the_accused_unit(
         make_person("handler", demo_tree["410481102-TJ"]),  # its mediation centre
     ]
     for user in inside:
-        seen = read_paths(as_user(user), p)
+        seen = read_paths(api_for(user), p)
         assert not any(seen.values()), (user.username, seen)
         assert not selectors.visible_petitions(user).filter(pk=p.pk).exists()
         assert not selectors.may_see(user, p)
     # The petition office sees it; until the office sends it somewhere, nobody else
     # does, not even the city's leadership above the office (issue 9, Art. 30).
-    assert as_user(people["dispatcher"]).get(f"/api/v1/petitions/{p.pk}").status_code == 200
-    assert as_user(people["leader"]).get(f"/api/v1/petitions/{p.pk}").status_code == 404
+    assert api_for(people["dispatcher"]).get(f"/api/v1/petitions/{p.pk}").status_code == 200
+    assert api_for(people["leader"]).get(f"/api/v1/petitions/{p.pk}").status_code == 404
 
 
 def test_an_accusation_is_never_shown_to_the_accused_person(
-    register, travel, people, as_user, demo_tree, make_person
+    register, travel, people, api_for, demo_tree, make_person
 ):
     travel("2026-11-02")
     accused = make_person("handler", demo_tree["410481"], username="accused-official")
@@ -118,12 +118,12 @@ def test_an_accusation_is_never_shown_to_the_accused_person(
     )
     p.accused_user = accused  # the office records the accused person
     p.save(update_fields=["accused_user"])
-    assert not any(read_paths(as_user(accused), p).values())
-    assert as_user(people["dispatcher"]).get(f"/api/v1/petitions/{p.pk}").status_code == 200
+    assert not any(read_paths(api_for(accused), p).values())
+    assert api_for(people["dispatcher"]).get(f"/api/v1/petitions/{p.pk}").status_code == 200
 
 
-def test_an_accusation_cannot_be_forwarded_to_the_accused(accusation, people, as_user, demo_tree):
-    api = as_user(people["dispatcher"])
+def test_an_accusation_cannot_be_forwarded_to_the_accused(accusation, people, api_for, demo_tree):
+    api = api_for(people["dispatcher"])
     r = api.post(
         f"/api/v1/petitions/{accusation.pk}/actions/forward",
         {"responsible_unit": demo_tree["410481102"].pk, "version": accusation.version},
@@ -138,7 +138,8 @@ def test_an_accusation_cannot_be_forwarded_to_the_accused(accusation, people, as
     assert r.status_code == 200
 
 
-def test_the_public_view_shows_nothing_internal(people, register, travel, api):
+def test_the_public_view_shows_nothing_internal(people, register, travel, api_for):
+    api = api_for()
     travel("2026-11-02")
     p = register()
     services.petition_act(

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from xinfang.core.querycode import format_query_code
+from xinfang.orgs.registry import DEMO_LOGIN_LINES
 from xinfang.petitions import services
 
 
@@ -33,3 +34,16 @@ def test_without_debug_no_logins_are_printed(demo_tree):
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
     assert "Staff login" in out.getvalue() and "password" not in out.getvalue()
+
+
+@override_settings(DEBUG=True)
+def test_the_lines_other_areas_register_come_after_the_logins(demo_tree, monkeypatch):
+    # orgs knows nothing of the areas above it: they add lines (orgs.registry).
+    monkeypatch.setattr(DEMO_LOGIN_LINES, "_items", {})
+    DEMO_LOGIN_LINES.register(lambda url: f"  Try {url}somewhere/", key="probe")
+    DEMO_LOGIN_LINES.register(lambda url: None, key="nothing to say")
+    out = io.StringIO()
+    call_command("demo_logins", url="http://h/", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[-2:] == ["  Try http://h/somewhere/", ""]
+    assert lines[-3] == "    admin       superuser (also /admin/)"

@@ -9,41 +9,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from xinfang.core.documents import FontUnavailable, cjk_font
 from xinfang.core.notify import LogSender
 from xinfang.petitions import services
 from xinfang.petitions.models import Evaluation, Petition, State
-from xinfang.petitions.tests.fixtures import VALID_ID, unit
+from xinfang.petitions.tests.fixtures import unit
+
+from .helpers import form_data
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84"
     b"\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-
-
-def form_data(category, place, **over):
-    data = {
-        "submission_token": "tok-" + "a" * 20,
-        "who": "person",
-        "people_count": "1",
-        "purpose": "appeal",
-        "category": str(category.pk),
-        "place": str(place.pk),
-        "summary": "拖欠工资三个月",
-        "content": "某公司拖欠我们工资三个月，多次讨要未果。",
-        "request": "请求支付工资",
-        "consent": "on",
-        "p-TOTAL_FORMS": "5",
-        "p-INITIAL_FORMS": "0",
-        "p-MIN_NUM_FORMS": "0",
-        "p-MAX_NUM_FORMS": "5",
-        "p-0-name": "张三",
-        "p-0-id_number": VALID_ID,
-        "p-0-phone": "13812345678",
-        "p-0-address": "尚店镇",
-    }
-    data.update(over)
-    return data
 
 
 def english(client):
@@ -325,8 +303,6 @@ def test_large_text_is_remembered(anon, demo_tree):
 
 @pytest.fixture
 def font():
-    from xinfang.core.documents import FontUnavailable, cjk_font
-
     try:
         cjk_font()
     except FontUnavailable as exc:

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from xinfang.orgs.demo import DEMO_USERS
 from xinfang.orgs.models import Unit
+from xinfang.orgs.registry import DEMO_LOGIN_LINES
 
 
 class Command(BaseCommand):
@@ -27,14 +28,8 @@ class Command(BaseCommand):
                 f"    {username:<11} {role.label!s:<8} {full_name} · {names.get(unit_code, '?')}"
             )
         out.write("    admin       superuser (also /admin/)")
-        # A demo matter's query code, to try the public tracking page and the terminal.
-        from xinfang.core.querycode import format_query_code
-        from xinfang.petitions.models import Petition
-
-        sample = Petition.objects.filter(state="accepted").order_by("pk").first()
-        if sample is not None:
-            out.write(
-                f"  A demo matter to track: {sample.number}, "
-                f"query code {format_query_code(sample.query_code)}"
-            )
+        # What the areas built on orgs add (orgs.registry), e.g. the portal's
+        # demo matter to track with its query code.
+        for line in DEMO_LOGIN_LINES.collect(url):
+            out.write(line)
         out.write("")
