@@ -4,9 +4,13 @@ The forms only check shape (required, lengths, choices); the rules of a matter
 (ID numbers, phones, group sizes, uploads by content) are the petition
 services', whose field errors the view puts back next to these fields."""
 
+import uuid
+
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.idempotency import FORM_SENT_BEFORE
 from xinfang.core.uploads import max_file_bytes, max_files, request_max_bytes
 from xinfang.orgs.models import ACCUSABLE_KINDS, Level, Unit, UnitKind
 from xinfang.petitions.models import Category, Purpose, Rating
@@ -184,6 +188,15 @@ class SubmitForm(forms.Form):
             "Up to %(n)d files, each at most %(mb)d MB: photos (JPG, PNG, GIF, WebP, HEIC) "
             "or PDF. Files are checked by their content."
         ) % {"n": max_files(), "mb": max_file_bytes() // (1024 * 1024)}
+
+    def sent_before(self) -> None:
+        """This form was already sent with other content (Back, edit, send): its
+        one conflict. Say so in a person's words instead of the API's (which speak
+        of idempotency keys), and give the form a new token so that it can be sent
+        as a new matter."""
+        self.errors[NON_FIELD_ERRORS] = self.error_class([FORM_SENT_BEFORE])
+        self.data = self.data.copy()
+        self.data["submission_token"] = uuid.uuid4().hex
 
 
 class PetitionerForm(forms.Form):

@@ -22,8 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinfang.core import calendar, law
-from xinfang.core.exceptions import Conflict, DomainError, InvalidInput
-from xinfang.core.idempotency import FORM_SENT_BEFORE, IdempotencyKeyReused
+from xinfang.core.forms import submit as submit_form
 from xinfang.core.pii import mask_phone
 from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_code
 from xinfang.orgs.models import Unit
@@ -62,21 +61,25 @@ def start(request):
 # --- submit ---------------------------------------------------------------------------
 
 
-def _apply_errors(form, formset, field_errors: dict) -> None:
-    """Put a service's field errors next to the fields they are about."""
-    for key, errors in field_errors.items():
+def _petitioner_errors(formset):
+    """A placer for core.forms.submit(): a service's errors about the petitioners
+    go next to the row they are about (`petitioners[1].phone`) or on the first row
+    (`petitioners`)."""
+
+    def place(key: str, errors, loose) -> bool:
         if key.startswith("petitioners[") and "]." in key:
             index = int(key[len("petitioners[") : key.index("]")])
             field = key.split("].", 1)[1]
             named = [f for f in formset.forms if f.cleaned_data.get("name")]
             target = named[index] if index < len(named) else formset.forms[0]
             target.add_error(field if field in target.fields else None, errors)
-        elif key == "petitioners":
+            return True
+        if key == "petitioners":
             formset.forms[0].add_error(None, errors)
-        elif key in form.fields:
-            form.add_error(key, errors)
-        else:
-            form.add_error(None, errors)
+            return True
+        return False
+
+    return place
 
 
 def _petitioners(form, formset) -> list[dict]:
@@ -112,44 +115,44 @@ def submit(request):
     status = 400
     if form.is_valid() and formset.is_valid():
         data = form.cleaned_data
-        people_count = data["people_count"] if data["who"] == "group" else 1
-        try:
-            petition, _created = services.petition_submit_public(
-                idempotency_key=data["submission_token"],
-                channel=Channel.ONLINE,
-                purpose=data["purpose"],
-                category=Category.objects.get(pk=data["category"], is_active=True),
-                place=Unit.objects.get(pk=data["place"], is_active=True),
-                summary=data["summary"],
-                content=data["content"],
-                request=data["request"],
-                people_count=people_count,
-                petitioners=_petitioners(form, formset),
-                attachments=data["attachments"],
-                accused_unit=_accused_unit(data),
-                accused_name=data["accused_name"] if data["purpose"] == "accusation" else "",
-                electronic_service=data["electronic_service"],
-            )
-        except (Category.DoesNotExist, Unit.DoesNotExist):
+        chosen = _chosen_units(data)
+        if chosen is None:
             form.add_error(None, _("Choose the category and the place from the lists."))
-        except InvalidInput as exc:
-            _apply_errors(form, formset, exc.field_errors)
-            if not exc.field_errors:
-                form.add_error(None, str(exc.message))
-        except IdempotencyKeyReused:
-            # This form was already sent with other content (Back, edit, send):
-            # say so, and give the form a new token so that it can be sent as new.
-            form.add_error(None, FORM_SENT_BEFORE)
-            form.data = form.data.copy()
-            form.data["submission_token"] = uuid.uuid4().hex
-            status = 409
         else:
-            phones = [p.phone for p in petition.petitioners.all() if p.phone]
-            request.session[SESSION_RECEIPT] = {
-                "id": petition.pk,
-                "sms_to": [mask_phone(x) for x in dict.fromkeys(phones)],
-            }
-            return redirect("portal:receipt")
+            category, place, accused_unit = chosen
+            outcome = submit_form(
+                form,
+                lambda: services.petition_submit_public(
+                    idempotency_key=data["submission_token"],
+                    channel=Channel.ONLINE,
+                    purpose=data["purpose"],
+                    category=category,
+                    place=place,
+                    summary=data["summary"],
+                    content=data["content"],
+                    request=data["request"],
+                    people_count=data["people_count"] if data["who"] == "group" else 1,
+                    petitioners=_petitioners(form, formset),
+                    attachments=data["attachments"],
+                    accused_unit=accused_unit,
+                    accused_name=data["accused_name"] if data["purpose"] == "accusation" else "",
+                    electronic_service=data["electronic_service"],
+                ),
+                placer=_petitioner_errors(formset),
+            )
+            if outcome.ok:
+                petition, _created = outcome.result
+                phones = [p.phone for p in petition.petitioners.all() if p.phone]
+                request.session[SESSION_RECEIPT] = {
+                    "id": petition.pk,
+                    "sms_to": [mask_phone(x) for x in dict.fromkeys(phones)],
+                }
+                return redirect("portal:receipt")
+            if outcome.status == 409:
+                # A submission's one conflict: its one-time token came back with
+                # other content (Back, edit, send). Say so, with a new token.
+                form.sent_before()
+            status = outcome.status
     had_files = bool(request.FILES.getlist("attachments"))
     return render(
         request,
@@ -159,12 +162,20 @@ def submit(request):
     )
 
 
-def _accused_unit(data):
-    """The accused unit for an accusation; ignored for other purposes (a unit left
-    chosen in the form after the purpose changed names no one)."""
-    if data["purpose"] != "accusation" or not data.get("accused_unit"):
+def _chosen_units(data) -> tuple[Category, Unit, Unit | None] | None:
+    """The category, the place and (for an accusation) the accused unit chosen in
+    the form; None when one of them has gone from the lists meanwhile. An accused
+    unit left chosen after the purpose changed names no one."""
+    category = Category.objects.filter(pk=data["category"], is_active=True).first()
+    place = Unit.objects.filter(pk=data["place"], is_active=True).first()
+    accused = None
+    if data["purpose"] == "accusation" and data.get("accused_unit"):
+        accused = Unit.objects.filter(pk=data["accused_unit"], is_active=True).first()
+        if accused is None:
+            return None
+    if category is None or place is None:
         return None
-    return Unit.objects.get(pk=data["accused_unit"], is_active=True)
+    return category, place, accused
 
 
 @never_cache
@@ -324,8 +335,8 @@ def matter(request):
 
 def _public_act(request, form_class, act, done: str, form_name: str):
     """A petitioner's act on the tracked matter: throttled, the form's errors and the
-    service's field errors next to the fields, a conflict (already done, window
-    closed) as a message; on success back to the timeline."""
+    service's field errors next to the fields (core.forms.submit), a conflict
+    (already done, window closed) as a message; on success back to the timeline."""
     p = _tracked(request)
     if p is None:
         return redirect("portal:track")
@@ -334,17 +345,15 @@ def _public_act(request, form_class, act, done: str, form_name: str):
         return _slow_down(request, wait)
     form = form_class(request.POST)
     if form.is_valid():
-        try:
-            act(query_code=p.query_code, **form.cleaned_data)
-        except InvalidInput as exc:
-            for key, errors in exc.field_errors.items():
-                form.add_error(key if key in form.fields else None, errors)
-        except Conflict as exc:
-            messages.error(request, str(exc.message))
-            return redirect("portal:matter")
-        else:
+        outcome = submit_form(form, lambda: act(query_code=p.query_code, **form.cleaned_data))
+        if outcome.ok:
             messages.success(request, done)
             return redirect(reverse("portal:matter") + "#timeline")
+        if outcome.status == 409:
+            # Already done, or the window has closed: said above the timeline.
+            for message in form.non_field_errors():
+                messages.error(request, message)
+            return redirect("portal:matter")
     context = _matter_context(request, p, **{form_name: form})
     return render(request, "portal/matter.html", context, status=400)
 
@@ -379,14 +388,9 @@ def notice(request, event_id: int):
     p = _tracked(request)
     if p is None:
         raise Http404
-    try:
-        pdf = notices.notice_pdf(p, event_id, public=True)
-    except DomainError as exc:
-        if exc.status_code == 404:
-            raise Http404 from exc
-        return render(request, "portal/unavailable.html", {"message": exc.message}, status=503)
-    except LookupError as exc:
-        raise Http404 from exc
+    # Not one of this matter's public notices: NotFound (404); no Chinese font
+    # installed: FontUnavailable (503). Both are pages of core's error boundary.
+    pdf = notices.notice_pdf(p, event_id, public=True)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="notice-{p.number}-{event_id}.pdf"'
     return response

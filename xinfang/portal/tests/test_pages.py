@@ -210,6 +210,9 @@ def test_evaluate_once_then_ask_for_review_inside_the_window(
         reverse("portal:evaluate"), {"unit_rating": "satisfied", "office_rating": "satisfied"}
     )
     assert Evaluation.objects.filter(petition=p).count() == 1
+    # The conflict is said above the timeline, not as an error page.
+    assert r.status_code == 302 and r.url == reverse("portal:matter")
+    assert "该答复已经评价过" in anon.get(r.url).content.decode()
 
     r = anon.post(reverse("portal:review"), {"reasons": ""})
     assert r.status_code == 400
@@ -329,3 +332,20 @@ def test_the_notices_listed_are_the_notices_served(anon, demo_tree, register, pe
         assert r.status_code == 200 and r.content.startswith(b"%PDF")
     other = anon.get(reverse("portal:notice", args=[999999]))
     assert other.status_code == 404
+
+
+def test_without_a_chinese_font_a_notice_is_503_with_the_reason(
+    anon, demo_tree, register, people, monkeypatch
+):
+    p = register()
+    act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
+    act(people["handler"], p, "sign")
+    act(people["handler"], p, "accept")
+    track(anon, p.query_code)
+    accepted = p.events.get(action="accept").pk
+    monkeypatch.setenv("XINFANG_PDF_FONT", "/nowhere/no-such-font.ttf")
+
+    r = anon.get(reverse("portal:notice", args=[accepted]))
+
+    assert r.status_code == 503
+    assert "/nowhere/no-such-font.ttf" in r.content.decode()
