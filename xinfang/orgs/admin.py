@@ -9,6 +9,7 @@ from xinfang.core.exceptions import InvalidInput
 
 from . import services
 from .models import Membership, Unit
+from .permissions import ADMINISTRATOR_FLAG
 
 
 @admin.register(Unit)
@@ -70,7 +71,7 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
-    list_display = ["username", "first_name", "is_active", "is_superuser", "last_login"]
+    list_display = ["username", "first_name", "is_active", ADMINISTRATOR_FLAG, "last_login"]
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:

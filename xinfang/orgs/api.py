@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from . import selectors
 from .models import ACCUSABLE_KINDS, Unit, UnitKind
+from .permissions import ADMINISTRATOR_FLAG, is_administrator
 
 
 class MembershipOut(serializers.Serializer):
@@ -16,12 +17,20 @@ class MembershipOut(serializers.Serializer):
     is_primary = serializers.BooleanField()
 
 
-class MeOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    full_name = serializers.CharField(source="first_name")
-    is_superuser = serializers.BooleanField()
-    memberships = MembershipOut(many=True)
+# The API names the administrator flag as it always has (Django's superuser);
+# whether the user is one is orgs.permissions' answer.
+MeOut = type(
+    "MeOut",
+    (serializers.Serializer,),
+    {
+        "__module__": __name__,
+        "id": serializers.IntegerField(),
+        "username": serializers.CharField(),
+        "full_name": serializers.CharField(source="first_name"),
+        ADMINISTRATOR_FLAG: serializers.BooleanField(),
+        "memberships": MembershipOut(many=True),
+    },
+)
 
 
 class UnitNodeOut(serializers.Serializer):
@@ -59,7 +68,7 @@ class MeView(APIView):
                     "id": user.pk,
                     "username": user.username,
                     "first_name": user.first_name,
-                    "is_superuser": user.is_superuser,
+                    ADMINISTRATOR_FLAG: is_administrator(user),
                     "memberships": list(selectors.memberships_of(user)),
                 }
             ).data

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
-from .permissions import ACTIONS, roles_of
+from .permissions import ACTIONS, is_administrator, roles_of
 from .selectors import memberships_of
 
 
@@ -13,7 +13,7 @@ def navigation(request):
     memberships = list(memberships_of(user))
     roles = roles_of(user)
     nav = [{"url_name": "start_role", "arg": role, "label": Role(role).label} for role in roles]
-    if roles or user.is_superuser:
+    if roles or is_administrator(user):
         nav.append({"url_name": "petitions:worklist", "arg": None, "label": _("Worklist")})
     if Role.CLERK in roles:
         nav.append({"url_name": "petitions:register", "arg": None, "label": _("Register")})
@@ -27,7 +27,7 @@ def navigation(request):
         nav.append({"url_name": "mediation:ledger", "arg": None, "label": _("Ledger")})
     if set(roles) & ACTIONS["run_meeting"]:
         nav.append({"url_name": "mediation:meetings", "arg": None, "label": _("Weekly meetings")})
-    if roles or user.is_superuser:
+    if roles or is_administrator(user):
         nav.append({"url_name": "mediation:disputes", "arg": None, "label": _("Disputes")})
         nav.append({"url_name": "mediation:stats", "arg": None, "label": _("Mediation statistics")})
     nav.append({"url_name": "unit_index", "arg": None, "label": _("Units")})

@@ -3,6 +3,10 @@
 Two questions, one policy:
 - may(user, action, target): may this user do ACTION in/for this unit or object?
 - visible_units(user): which units (and so which objects) may this user see?
+And who is an administrator (系统管理员), who may see and do everything:
+is_administrator(user). No other module reads Django's superuser flag (a test
+greps the tree, xinfang/core/tests/test_permission_policy.py); each area's
+permissions.py builds on this one.
 
 A membership reaches its own unit and every unit below it (DOMAIN.md section 1).
 An object names the units it belongs to through `scope_unit_ids()` (or a `unit`
@@ -44,6 +48,28 @@ ACTIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Django's superuser is this system's administrator. The name of the flag, for
+# the few places that must name the column itself (the admin's user list, the
+# API's "me"), so that the flag is still read here only.
+ADMINISTRATOR_FLAG = "is_superuser"
+
+
+def is_administrator(user) -> bool:
+    """An active administrator: sees every unit and may take every action."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "is_superuser", False)
+    )
+
+
+def set_administrator(user, administrator: bool) -> None:
+    """Make `user` an administrator or not (not saved): Django's superuser, who
+    also enters /admin/ (is_staff)."""
+    user.is_superuser = administrator
+    user.is_staff = administrator
+
+
 def _memberships(user) -> list[Membership]:
     if not getattr(user, "is_authenticated", False):
         return []
@@ -72,7 +98,7 @@ def member_unit_ids(user, action: str | None = None) -> set[int]:
 
 def visible_units(user, action: str | None = None) -> QuerySet[Unit]:
     """The units the user may see (or act in, for `action`): one indexed query."""
-    if getattr(user, "is_superuser", False) and user.is_active:
+    if is_administrator(user):
         return Unit.objects.all()
     roots = member_unit_ids(user, action)
     if not roots:
@@ -126,7 +152,7 @@ def may(user, action: str, target) -> bool:
         raise KeyError(f"unknown action {action!r}")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
+    if is_administrator(user):
         return True
     roots = member_unit_ids(user, action)
     if not roots:

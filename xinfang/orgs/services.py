@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from xinfang.core.exceptions import InvalidInput
 
 from .models import Level, Membership, Role, Unit, UnitKind, UnitLink
+from .permissions import set_administrator
 
 User = get_user_model()
 
@@ -152,16 +153,16 @@ def user_create(
     password: str,
     full_name: str = "",
     email: str = "",
-    is_superuser: bool = False,
+    administrator: bool = False,
 ):
-    """Create a staff user; the password must pass the password policy."""
+    """Create a staff user (an administrator: orgs.permissions); the password must
+    pass the password policy."""
     user = User(username=username, first_name=full_name, email=email)
     try:
         validate_password(password, user=user)
     except DjangoValidationError as exc:
         raise InvalidInput(field_errors={"password": list(exc.messages)}) from exc
-    user.is_superuser = is_superuser
-    user.is_staff = is_superuser
+    set_administrator(user, administrator)
     user.set_password(password)
     user.save()
     return user

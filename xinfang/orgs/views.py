@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 
 from . import selectors
 from .models import Role
-from .permissions import member_unit_ids, roles_of
+from .permissions import is_administrator, member_unit_ids, roles_of
 from .roles import ROLE_DUTIES, START_PANELS
 
 
@@ -13,7 +13,7 @@ def start(request):
     """Send the user to the start page of their primary role."""
     roles = roles_of(request.user)
     if not roles:
-        if request.user.is_superuser:
+        if is_administrator(request.user):
             return redirect("admin:index")
         return render(request, "orgs/no_membership.html")
     return redirect("start_role", role=roles[0])

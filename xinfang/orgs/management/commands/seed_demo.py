@@ -67,7 +67,7 @@ class Command(BaseCommand):
             services.membership_add(user=user, unit=units[unit_code], role=role, is_primary=True)
         if not User.objects.filter(username="admin").exists():
             services.user_create(
-                username="admin", password=password, full_name="系统管理员", is_superuser=True
+                username="admin", password=password, full_name="系统管理员", administrator=True
             )
             made += 1
         return made
