@@ -130,11 +130,6 @@ def reached_unit_ids(user, action: str | None = None) -> list[int]:
     return memo[action]
 
 
-def visible_unit_ids(user, action: str | None = None):
-    """A subquery of visible unit ids, to filter other tables by (`unit_id__in=`)."""
-    return visible_units(user, action).values("pk")
-
-
 def _target_unit_ids(target) -> set[int]:
     if isinstance(target, Unit):
         return {target.pk}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.core.exceptions import InvalidInput
 
-from .models import Level, Membership, Role, Unit, UnitKind, UnitLink
+from .models import Membership, Role, Unit, UnitKind, UnitLink
 from .permissions import set_administrator
 
 User = get_user_model()
@@ -166,12 +166,3 @@ def user_create(
     user.set_password(password)
     user.save()
     return user
-
-
-def default_level_for(kind: str, parent: Unit | None) -> str:
-    """A functional unit sits at its parent's level; a territorial one a level below."""
-    if parent is None:
-        return Level.CITY
-    if kind == UnitKind.TERRITORIAL:
-        return Level.TOWNSHIP if parent.level == Level.CITY else Level.VILLAGE
-    return parent.level
