@@ -294,6 +294,14 @@ STORAGES = {
     },
 }
 
+# --- Notifications ------------------------------------------------------------
+# Who carries SMS and e-mail: "log" (development: written to the log, nothing is
+# sent) or the dotted path of a gateway class (core.notify). NOTIFY_SENDER serves
+# both channels; SMS_SENDER, when set, only SMS. Pages promise an SMS only when a
+# real gateway carries it.
+XINFANG_NOTIFY_SENDER = env("NOTIFY_SENDER", "log")
+XINFANG_SMS_SENDER = env("SMS_SENDER", "")
+
 # --- Uploads and request size ----------------------------------------------------
 # Each attachment at most UPLOAD_MAX_FILE_MB, at most UPLOAD_MAX_FILES of them, and a
 # whole request (files and fields) at most REQUEST_MAX_MB: larger bodies are refused
