@@ -103,7 +103,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "knox",
+    "xinfang.core.knox_app.ApiTokensConfig",  # django-rest-knox
     "drf_spectacular",
     "xinfang.core.axes_app.LoginLocksConfig",  # django-axes
     "xinfang.core",

@@ -862,4 +862,5 @@ def pdf_response(content: bytes, *, filename: str, ascii_filename: str):
 
 
 def document_kind_choices() -> list[tuple[str, str]]:
-    return [(code, f"{code} · {kind.label}") for code, kind in sorted(DOCUMENT_KINDS.items())]
+    """(code, label) of each registered kind, in the order of their codes."""
+    return [(code, kind.label) for code, kind in sorted(DOCUMENT_KINDS.items())]
