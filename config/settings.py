@@ -302,6 +302,10 @@ STORAGES = {
 XINFANG_NOTIFY_SENDER = env("NOTIFY_SENDER", "log")
 XINFANG_SMS_SENDER = env("SMS_SENDER", "")
 
+# The management commands the scheduler runs every few minutes (`manage.py
+# run_periodic` runs them in a loop; `make run` starts it next to the server).
+XINFANG_PERIODIC_COMMANDS = ["petitions_tick"]
+
 # --- Uploads and request size ----------------------------------------------------
 # Each attachment at most UPLOAD_MAX_FILE_MB, at most UPLOAD_MAX_FILES of them, and a
 # whole request (files and fields) at most REQUEST_MAX_MB: larger bodies are refused
