@@ -81,8 +81,8 @@ def test_the_log_line_carries_the_body_in_development_with_codes_masked(caplog, 
         ("no code: ABCDEFGHJKMNPQ", "no code: ABCDEFGHJKMNPQ"),  # 14 symbols: not a code
     ],
 )
-def test_redact_masks_query_codes_and_id_numbers(given, logged):
-    assert notify.redact(given) == logged
+def test_log_lines_mask_query_codes_and_id_numbers(given, logged):
+    assert notify.mask_secrets(given) == logged
 
 
 def test_a_failed_message_does_not_log_a_code_in_its_subject(settings, caplog):
