@@ -6,6 +6,7 @@ BIN   := $(VENV)/bin
 PY    := $(BIN)/python
 HOST  ?= 127.0.0.1
 PORT  ?= 8000
+TICK_EVERY ?= 300
 
 .PHONY: run test lint format lock messages makemessages bench clean
 
@@ -31,7 +32,12 @@ run: $(VENV)/.installed messages
 	$(PY) manage.py seed_demo_screening
 	$(PY) manage.py collectstatic --no-input -v 0
 	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	@# The periodic tick (petitions_tick: red clocks, lapsed review windows) runs
+	@# every TICK_EVERY seconds beside the server, and stops with it.
+	@$(PY) manage.py run_periodic --every $(TICK_EVERY) & tick=$$!; \
+	  trap 'kill $$tick 2>/dev/null; wait $$tick 2>/dev/null' EXIT; \
+	  echo "  The periodic tick runs every $(TICK_EVERY) s (manage.py run_periodic)."; \
+	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 test: $(VENV)/.installed messages
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -103,7 +103,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "knox",
+    "xinfang.core.knox_app.ApiTokensConfig",  # django-rest-knox
     "drf_spectacular",
     "xinfang.core.axes_app.LoginLocksConfig",  # django-axes
     "xinfang.core",
@@ -293,6 +293,18 @@ STORAGES = {
         )
     },
 }
+
+# --- Notifications ------------------------------------------------------------
+# Who carries SMS and e-mail: "log" (development: written to the log, nothing is
+# sent) or the dotted path of a gateway class (core.notify). NOTIFY_SENDER serves
+# both channels; SMS_SENDER, when set, only SMS. Pages promise an SMS only when a
+# real gateway carries it.
+XINFANG_NOTIFY_SENDER = env("NOTIFY_SENDER", "log")
+XINFANG_SMS_SENDER = env("SMS_SENDER", "")
+
+# The management commands the scheduler runs every few minutes (`manage.py
+# run_periodic` runs them in a loop; `make run` starts it next to the server).
+XINFANG_PERIODIC_COMMANDS = ["petitions_tick"]
 
 # --- Uploads and request size ----------------------------------------------------
 # Each attachment at most UPLOAD_MAX_FILE_MB, at most UPLOAD_MAX_FILES of them, and a

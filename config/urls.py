@@ -40,5 +40,3 @@ urlpatterns = [
 handler400 = "xinfang.core.views.bad_request"
 handler404 = "xinfang.core.views.not_found"
 handler500 = "xinfang.core.views.server_error"
-
-admin.site.site_header = admin.site.site_title = "Xinfang"

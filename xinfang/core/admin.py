@@ -10,11 +10,23 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from knox.admin import AuthTokenAdmin
+from knox.models import AuthToken
 
 from . import documents, logins, services
 from .calendar import CalendarEntry
 from .exceptions import DomainError
 from .models import CalendarDay, CalendarFingerprint, CalendarYear, NoticeTemplate, SecurityRecord
+
+# The admin site speaks the reader's language (Chinese first): Django's defaults
+# ("Django administration") and a bare "Xinfang" were English on every page.
+admin.site.site_header = _("Xinfang administration")
+admin.site.site_title = _("Xinfang")
+admin.site.index_title = _("Site administration")
+
+# django-axes' model and field names ("access attempt", "Failed Logins", ...)
+# are msgids of its own catalogue, which has no Chinese: locale/zh_Hans (in
+# LOCALE_PATHS, read before the apps' catalogues) translates them.
 
 
 @admin.register(SecurityRecord)
@@ -213,8 +225,8 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
     template with an error is refused and nothing changes."""
 
     form = NoticeTemplateForm
+    # The kind by its label (受理告知书), not its code (accept).
     list_display = [
-        "kind",
         "kind_label",
         "title",
         "is_active",
@@ -222,6 +234,7 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
         "updated_at",
         "updated_by",
     ]
+    list_display_links = ["kind_label", "title"]
     list_filter = ["is_active", "needs_review"]
     readonly_fields = ["review_notice", "placeholders", "preview", "updated_at", "updated_by"]
     fields = [
@@ -331,3 +344,31 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
         obj.updated_at = saved.updated_at
         obj.updated_by = saved.updated_by
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(AuthTokenAdmin):
+    """knox's admin (creating a token shows it once), with Chinese columns: its
+    fields' names are English and not translatable."""
+
+    list_display = ["token_prefix", "token_user", "token_created", "token_expiry"]
+    list_display_links = ["token_prefix"]
+
+    @admin.display(description=_("token prefix"), ordering="token_key")
+    def token_prefix(self, token):
+        return token.token_key
+
+    @admin.display(description=_("user"), ordering="user")
+    def token_user(self, token):
+        return token.user
+
+    @admin.display(description=_("created"), ordering="created")
+    def token_created(self, token):
+        return token.created
+
+    @admin.display(description=_("expires"), ordering="expiry")
+    def token_expiry(self, token):
+        return token.expiry or "—"

@@ -243,6 +243,11 @@ LEFT, RIGHT, TOP, BOTTOM = 28.0, 26.0, 25.0, 26.0
 TEXT_W = PAGE_W - LEFT - RIGHT
 BODY_PT = 14.0
 LINE_H = BODY_PT * MM_PER_PT * 1.75
+# Line spacings to try, loosest first: a document that would spill onto one more
+# page at the normal spacing is set a little tighter when that keeps it on fewer
+# pages (a two-paragraph notice fits one A4 page). 1.5 is still an official
+# document's spacing; nothing tighter is tried.
+SPACINGS = (1.75, 1.6, 1.5)
 RED = (200, 16, 46)
 SEAL_R = 19.0  # a 38 mm seal: close to the 40-42 mm of an organ's round seal
 SEAL_BLOCK_H = 2 * SEAL_R + 3  # the circle, 3 mm below the text above it
@@ -307,9 +312,14 @@ class _Writer:
     that Chinese wraps by character, punctuation follows the rules, and lines are
     justified."""
 
-    def __init__(self, pdf, has_bold: bool):
+    def __init__(self, pdf, has_bold: bool, spacing: float = SPACINGS[0]):
         self.pdf = pdf
         self.bold = "B" if has_bold else ""
+        self.spacing = spacing
+        self.line_h = BODY_PT * MM_PER_PT * spacing
+        # How much must follow the last body block on its page (the basis, the
+        # signature lines and the seal block): set by _draw before that block.
+        self.keep_with_tail = 0.0
         self._widths: dict[tuple[str, str, float], float] = {}
 
     def width(self, text: str) -> float:
@@ -356,48 +366,63 @@ class _Writer:
 
     def line(self, text: str, *, x: float, width: float, justify: bool, align: str = "L"):
         pdf = self.pdf
-        self.ensure(LINE_H)
+        self.ensure(self.line_h)
         pdf.set_x(x)
         natural = self.width(text)
         gap = width - natural
         if justify and len(text) > 1 and 0 < gap < width * 0.25:
             pdf.set_char_spacing(gap / (len(text) - 1) * pdf.k)  # Tc is in points
-        pdf.cell(width, LINE_H, text, align=align, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, self.line_h, text, align=align, new_x="LMARGIN", new_y="NEXT")
         pdf.set_char_spacing(0)
 
-    def paragraph(self, text: str, *, indent: bool = True, align: str = "L"):
-        for block in [b.strip() for b in text.splitlines()]:
-            if not block:
-                continue
+    def paragraph(self, text: str, *, indent: bool = True, align: str = "L", tail: float = 0.0):
+        """`tail`: the height that must follow this paragraph on its page. The
+        whole paragraph goes over with it when they fit one page together, else
+        its last two lines do: the seal never stands on a page of its own."""
+        blocks = [b.strip() for b in text.splitlines() if b.strip()]
+        for n, block in enumerate(blocks):
             lines = self.wrap((INDENT if indent else "") + block, TEXT_W)
+            keep_from = -1
+            if tail and n == len(blocks) - 1:
+                whole = len(lines) * self.line_h + tail
+                keep_from = 0 if whole <= self.usable_height() else max(len(lines) - 2, 0)
             for i, line in enumerate(lines):
+                if i == keep_from:
+                    self.ensure((len(lines) - i) * self.line_h + tail)
                 last = i == len(lines) - 1
                 self.line(
                     line, x=LEFT, width=TEXT_W, justify=not last and align == "L", align=align
                 )
 
+    def usable_height(self) -> float:
+        return PAGE_H - TOP - BOTTOM
+
     def heading(self, text: str):
         self.pdf.set_font("body", self.bold, BODY_PT)
-        self.ensure(LINE_H * 2)
+        self.ensure(self.line_h * 2)
         for line in self.wrap(text, TEXT_W):
             self.line(line, x=LEFT, width=TEXT_W, justify=False)
         self.pdf.set_font("body", "", BODY_PT)
 
-    def table(self, rows):
+    def table(self, rows, *, tail: float = 0.0):
+        """`tail`: the height that must follow the table on its page (the last
+        row goes over with it)."""
         pdf = self.pdf
         label_w = 40.0
         value_w = TEXT_W - label_w
-        pad = 1.6
+        pad = 1.6 if self.spacing >= SPACINGS[0] else 1.2
         row_line = BODY_PT * 0.92 * MM_PER_PT * 1.4
         pdf.set_font("body", "", BODY_PT * 0.92)
         pdf.set_draw_color(90, 90, 90)
         pdf.set_line_width(0.25)
         pdf.ln(2)
-        for label, value in rows:
+        rows = list(rows)
+        for n, (label, value) in enumerate(rows):
             label_lines = self.wrap(str(label), label_w - 2 * pad)
             value_lines = self.wrap(str(value or "—"), value_w - 2 * pad)
             height = max(len(label_lines), len(value_lines)) * row_line + 2 * pad
-            self.ensure(height)
+            last = n == len(rows) - 1
+            self.ensure(height + (tail + 2 if last and tail else 0))
             y = pdf.get_y()
             pdf.set_fill_color(244, 244, 244)
             pdf.rect(LEFT, y, label_w, height, style="DF")
@@ -419,19 +444,24 @@ class _Writer:
         for i, label in enumerate(labels):
             last = i == len(labels) - 1
             # The last signature line goes over with the seal block, never the seal alone.
-            self.ensure(LINE_H * 2 + (SEAL_BLOCK_H if last else 0))
-            y = pdf.get_y() + LINE_H
+            self.ensure(self.line_h * 2 + (SEAL_BLOCK_H if last else 0))
+            y = pdf.get_y() + self.line_h
             pdf.set_xy(LEFT, y)
             text = _("%(who)s: ") % {"who": label}
-            pdf.cell(self.width(text), LINE_H, text)
+            pdf.cell(self.width(text), self.line_h, text)
             x = LEFT + self.width(text)
-            pdf.line(x + 1, y + LINE_H - 1.5, LEFT + TEXT_W * 0.6, y + LINE_H - 1.5)
+            line_y = y + self.line_h - 1.5
+            pdf.line(x + 1, line_y, LEFT + TEXT_W * 0.6, line_y)
             dx = LEFT + TEXT_W * 0.64
             pdf.set_xy(dx, y)
             text = _("%(who)s: ") % {"who": date_label}
-            pdf.cell(self.width(text), LINE_H, text)
-            pdf.line(dx + self.width(text) + 1, y + LINE_H - 1.5, LEFT + TEXT_W, y + LINE_H - 1.5)
-            pdf.set_xy(LEFT, y + LINE_H + 2)
+            pdf.cell(self.width(text), self.line_h, text)
+            pdf.line(dx + self.width(text) + 1, line_y, LEFT + TEXT_W, line_y)
+            pdf.set_xy(LEFT, y + self.line_h + 2)
+
+    def signatures_height(self, labels) -> float:
+        """The height `signatures` takes (its ln(4) and each line)."""
+        return (4 + len(labels) * (2 * self.line_h + 2)) if labels else 0.0
 
     def seal_block(self, issuer: str, issued_on: dt.date, seal: bool):
         """Issuer and date at the bottom right (成文日期右空四字), the seal drawn over
@@ -447,8 +477,8 @@ class _Writer:
         # The issuer just below the seal's centre, the date under it; the unit's name
         # runs along the upper arc, clear of both.
         for i, text in enumerate((issuer, date)):
-            pdf.set_xy(right - block_w, centre_y - 4.2 + i * LINE_H * 0.9)
-            pdf.cell(block_w, LINE_H, text, align="C")
+            pdf.set_xy(right - block_w, centre_y - 4.2 + i * self.line_h * 0.9)
+            pdf.cell(block_w, self.line_h, text, align="C")
         if seal:
             self._seal(issuer, centre_x, centre_y, radius)
         pdf.set_xy(LEFT, centre_y + radius + 4)
@@ -521,15 +551,24 @@ def render_pdf(
         signatures=signatures,
     )
     marks = list(copies) or [""]
-    pages_per_copy = 0
-    if len(marks) > 1:
-        # Every copy has the same layout: lay one out (no output, so no font
-        # subsetting: cheap) to know how many pages a copy has.
-        pdf, w = _new_document(path, index, title=title, issuer=issuer, issued_on=issued_on)
+    # Lay one copy out (no output, so no font subsetting: cheap) at each spacing
+    # until it takes no more pages than the tightest would: the loosest spacing
+    # that needs the fewest pages. Every copy has the same layout.
+    trials = []
+    for spacing in SPACINGS:
+        pdf, w = _new_document(
+            path, index, title=title, issuer=issuer, issued_on=issued_on, spacing=spacing
+        )
         pdf.add_page()
         _draw(pdf, w, mark=marks[0], **parts)
-        pages_per_copy = pdf.pages_count
-    pdf, w = _new_document(path, index, title=title, issuer=issuer, issued_on=issued_on)
+        trials.append((pdf.pages_count, spacing))
+        if pdf.pages_count == 1:
+            break
+    pages, spacing = min(trials, key=lambda t: (t[0], -t[1]))
+    pages_per_copy = pages if len(marks) > 1 else 0
+    pdf, w = _new_document(
+        path, index, title=title, issuer=issuer, issued_on=issued_on, spacing=spacing
+    )
     pdf.footer_text = footer
     pdf.copy_pages = pages_per_copy
     for mark in marks:
@@ -540,7 +579,15 @@ def render_pdf(
     return bytes(pdf.output())
 
 
-def _new_document(path: str, index: int, *, title: str, issuer: str, issued_on: dt.date):
+def _new_document(
+    path: str,
+    index: int,
+    *,
+    title: str,
+    issuer: str,
+    issued_on: dt.date,
+    spacing: float = SPACINGS[0],
+):
     Document = _document_class()
     pdf = Document(orientation="P", unit="mm", format="A4")
     pdf.set_margins(LEFT, TOP, RIGHT)
@@ -558,7 +605,7 @@ def _new_document(path: str, index: int, *, title: str, issuer: str, issued_on: 
     )
     pdf.page_label = _("Page %(page)s of %(pages)s")
     pdf.alias_nb_pages("{nb}")
-    return pdf, _Writer(pdf, has_bold=bold is not None)
+    return pdf, _Writer(pdf, has_bold=bold is not None, spacing=spacing)
 
 
 def _draw(
@@ -607,22 +654,35 @@ def _draw(
     pdf.ln(5)
 
     pdf.set_font("body", "", BODY_PT)
-    if recipient:
-        w.paragraph(_("%(recipient)s:") % {"recipient": recipient}, indent=False)
-    for section in sections:
-        if section.heading:
-            w.heading(section.heading)
-        for text in section.paragraphs:
-            w.paragraph(text)
-        if section.fields:
-            w.table(section.fields)
     if basis:
         basis = _("Basis: %(basis)s") % {"basis": basis}
-        if not signatures:
-            # The seal never stands alone on a page: the basis goes over with it.
-            pdf.set_font("body", "", BODY_PT)
-            lines = len(w.wrap(INDENT + basis, TEXT_W))
-            w.ensure(lines * LINE_H + SEAL_BLOCK_H)
+    # The tail -- basis, signature lines, issuer, date and seal -- stays on one
+    # page, and the last block of the body (its last paragraph, or the last row
+    # of its table) goes over with it: the seal never stands on a page of its own.
+    basis_h = len(w.wrap(INDENT + basis, TEXT_W)) * w.line_h if basis else 0.0
+    tail = basis_h + w.signatures_height(signatures) + SEAL_BLOCK_H
+    if tail > w.usable_height() * 0.8:
+        tail = 0.0  # a tail longer than a page breaks where it must
+    if recipient:
+        w.paragraph(
+            _("%(recipient)s:") % {"recipient": recipient},
+            indent=False,
+            tail=tail if not any(x.paragraphs or x.fields for x in sections) else 0.0,
+        )
+    for n, section in enumerate(sections):
+        last_section = n == len(sections) - 1
+        if section.heading:
+            w.heading(section.heading)
+        for i, text in enumerate(section.paragraphs):
+            last = last_section and not section.fields and i == len(section.paragraphs) - 1
+            w.paragraph(text, tail=tail if last else 0.0)
+        if section.fields:
+            w.table(section.fields, tail=tail if last_section else 0.0)
+    if tail:
+        w.ensure(tail)
+    elif basis and not signatures:
+        w.ensure(basis_h + SEAL_BLOCK_H)
+    if basis:
         w.paragraph(basis)
     if signatures:
         w.signatures(signatures)
@@ -802,4 +862,5 @@ def pdf_response(content: bytes, *, filename: str, ascii_filename: str):
 
 
 def document_kind_choices() -> list[tuple[str, str]]:
-    return [(code, f"{code} · {kind.label}") for code, kind in sorted(DOCUMENT_KINDS.items())]
+    """(code, label) of each registered kind, in the order of their codes."""
+    return [(code, kind.label) for code, kind in sorted(DOCUMENT_KINDS.items())]

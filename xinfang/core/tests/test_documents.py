@@ -211,3 +211,72 @@ def test_copies_are_each_a_whole_document_numbered_on_their_own(font):
             assert f"Page{page + 1}of{k}" in text  # not "of 3k": each original on its own
             assert mark in text  # the footer says whose copy every page belongs to
         assert "人民调解协议书" in three[c * k]  # each copy starts with its title
+
+
+NOTICE_FIELDS = [
+    ("信访事项编号", "410481-2026-000012"),
+    ("信访人", "张三"),
+    ("收到日期", "2026年11月10日"),
+    ("作出日期", "2026年11月30日"),
+    ("处理意见", "支持"),
+    ("请求复查截止日期", "2026年12月30日"),
+]
+NOTICE_BASIS = "《信访工作条例》第二十三条第三款；《信访工作条例》第三十四条"
+
+
+def notice(paragraphs, *, fields=NOTICE_FIELDS, signatures=()):
+    with translation.override("zh-hans"):
+        return pages_text(
+            render_pdf(
+                title="信访事项处理意见书",
+                issuer="舞钢市八台镇人民政府",
+                number="410481-2026-000012",
+                recipient="张三",
+                sections=[Section(paragraphs=paragraphs, fields=fields)],
+                basis=NOTICE_BASIS,
+                issued_on=dt.date(2026, 11, 30),
+                signatures=signatures,
+                footer="信访事项410481-2026-000012",
+            )
+        )
+
+
+def test_a_two_paragraph_notice_fits_one_a4_page(font):
+    # At the loosest spacing this spilled the basis and the seal onto a second
+    # page of their own (issue 11); a little tighter it fits one page.
+    texts = notice([PARAGRAPH, PARAGRAPH + PARAGRAPH[:42]])
+    assert len(texts) == 1
+    text = re.sub(r"\s+", "", texts[0])
+    for part in (
+        "张三：",
+        "请求复查截止日期",
+        "依据：《信访工作条例》",
+        "2026年11月30日",
+        "（印章）",
+    ):
+        assert part in text, part
+
+
+SIGNED = ("信访人（签收）",)
+
+
+# Each of these left the basis and the seal (and the signature line) alone on
+# the last page before (issue 11): two long paragraphs, with or without a table.
+@pytest.mark.parametrize(
+    ("n", "fields", "signatures"),
+    [
+        (2, (), ()),
+        (2, (), SIGNED),
+        (5, NOTICE_FIELDS, ()),
+        (6, (), SIGNED),
+        (8, NOTICE_FIELDS, SIGNED),
+    ],
+)
+def test_the_basis_and_seal_are_never_alone_on_the_last_page(font, n, fields, signatures):
+    texts = notice([PARAGRAPH * 2] * n, fields=fields, signatures=signatures)
+    last = re.sub(r"\s+", "", texts[-1])
+    before_basis = last.split("依据：")[0]
+    # Body text (the last paragraph or the last row of the table) comes first.
+    assert before_basis and not before_basis.startswith("舞钢市八台镇人民政府2026年"), last
+    assert "（印章）" in last and "依据：" in last
+    assert all("（印章）" not in re.sub(r"\s+", "", t) for t in texts[:-1])

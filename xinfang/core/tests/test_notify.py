@@ -56,11 +56,68 @@ def test_the_log_line_does_not_carry_the_recipient_or_body_in_production(caplog,
     assert "secret body" not in text
 
 
-def test_the_log_line_carries_the_body_in_development(caplog, settings):
+def test_the_log_line_carries_the_body_in_development_with_codes_masked(caplog, settings):
     settings.DEBUG = True
     caplog.set_level(logging.INFO, logger="xinfang.notify")
-    send(channel="sms", to="13812345678", subject="查询码", body="查询码 ABCD-EFGH-JKMNP")
-    assert "ABCD-EFGH-JKMNP" in caplog.text
+    send(
+        channel="sms",
+        to="13812345678",
+        subject="查询码",
+        body="您的事项编号410481-2026-000012，查询码：ABCD-EFGH-JKMNP。联系电话13987654321。",
+    )
+    text = caplog.text
+    # The query code is a credential: never whole in a log, even in development.
+    assert "ABCD-EFGH-JKMNP" not in text and "AB**-****-***NP" in text
+    assert "13987654321" not in text and "139****4321" in text
+    assert "410481-2026-000012" in text  # the matter's number is no secret
+
+
+@pytest.mark.parametrize(
+    ("given", "logged"),
+    [
+        ("码ABCDEFGHJKMNP。", "码AB*********NP。"),
+        ("code ABCD EFGH JKMNP ok", "code AB** **** ***NP ok"),
+        ("身份证41048119550101001X", "身份证410***********001X"),
+        ("no code: ABCDEFGHJKMNPQ", "no code: ABCDEFGHJKMNPQ"),  # 14 symbols: not a code
+    ],
+)
+def test_log_lines_mask_query_codes_and_id_numbers(given, logged):
+    assert notify.mask_secrets(given) == logged
+
+
+def test_a_failed_message_does_not_log_a_code_in_its_subject(settings, caplog):
+    settings.XINFANG_NOTIFY_SENDER = f"{HERE}.BrokenSender"
+    send(channel="sms", to="13812345678", subject="查询码 ABCD-EFGH-JKMNP", body="…")
+    assert "ABCD-EFGH-JKMNP" not in caplog.text and "AB**-****-***NP" in caplog.text
+
+
+def test_a_logged_message_is_accepted_but_not_sent():
+    delivery = send(channel="sms", to="13812345678", subject="回执", body="…")
+    assert delivery.accepted and delivery.sent is False and delivery.channel == "sms"
+    assert notify.will_deliver("sms") is False
+
+
+def test_a_gateway_message_is_sent(settings):
+    settings.XINFANG_SMS_SENDER = f"{HERE}.RecordingSender"
+    delivery = send(channel="sms", to="13812345678", subject="回执", body="…")
+    assert delivery.accepted and delivery.sent is True
+    assert notify.will_deliver("sms") is True
+    # Only SMS goes through the gateway named for SMS; e-mail stays in the log.
+    assert notify.will_deliver("email") is False
+    assert send(channel="email", to="a@example.cn", subject="s", body="b").sent is False
+    assert [m["channel"] for m in RecordingSender.sent] == ["sms"]
+
+
+def test_log_names_the_development_sender(settings):
+    settings.XINFANG_NOTIFY_SENDER = "log"
+    settings.XINFANG_SMS_SENDER = "log"
+    assert isinstance(get_sender("sms"), LogSender)
+    assert send(channel="sms", to="13812345678", subject="s", body="b").sent is False
+
+
+def test_a_misconfigured_sms_sender_promises_nothing(settings):
+    settings.XINFANG_SMS_SENDER = "xinfang.nowhere.Sender"
+    assert notify.will_deliver("sms") is False
 
 
 def test_the_outbox_keeps_only_the_last_thousand():
@@ -90,7 +147,8 @@ def test_the_sender_is_built_once_per_setting(settings):
 
 def test_a_failing_sender_is_logged_and_does_not_raise(settings, caplog):
     settings.XINFANG_NOTIFY_SENDER = f"{HERE}.BrokenSender"
-    assert send(channel="sms", to="13812345678", subject="受理告知", body="…") is False
+    delivery = send(channel="sms", to="13812345678", subject="受理告知", body="…")
+    assert delivery.accepted is False and delivery.sent is False
     [record] = [r for r in caplog.records if r.name == "xinfang.notify"]
     assert record.levelno == logging.ERROR
     assert record.exc_info[0] is ConnectionError
@@ -99,18 +157,18 @@ def test_a_failing_sender_is_logged_and_does_not_raise(settings, caplog):
 
 def test_a_misconfigured_sender_is_logged_and_does_not_raise(settings, caplog):
     settings.XINFANG_NOTIFY_SENDER = "xinfang.nowhere.Sender"
-    assert send(channel="sms", to="13812345678", subject="受理告知", body="…") is False
+    assert send(channel="sms", to="13812345678", subject="受理告知", body="…").accepted is False
     assert any(r.levelno == logging.ERROR for r in caplog.records if r.name == "xinfang.notify")
 
 
 def test_an_unknown_channel_is_logged_and_nothing_is_sent(caplog):
-    assert send(channel="fax", to="010-62345678", subject="x", body="y") is False
+    assert send(channel="fax", to="010-62345678", subject="x", body="y").accepted is False
     assert LogSender.outbox == []
     assert "unknown channel" in caplog.text
 
 
 def test_a_message_without_a_recipient_is_not_sent():
-    assert send(channel="sms", to="", subject="x", body="y") is False
+    assert send(channel="sms", to="", subject="x", body="y").accepted is False
     assert LogSender.outbox == []
 
 
