@@ -14,9 +14,11 @@ and the statistics need: where it arose, where it is, where it was settled.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.crypto import BlindIndexField, EncryptedTextField
+from xinfang.core.timeline import Event
 from xinfang.orgs.models import Level, MediationType, Unit
 
 
@@ -289,41 +291,42 @@ class DisputeParty(models.Model):
         return self.name
 
 
-class DisputeEvent(models.Model):
-    """One step in a dispute's life. Append-only: never updated, never deleted."""
+class _Table:
+    """The transitions table of an event model, named by its dotted path: the
+    tables (workflow.py) are built from this module's states, so they are read
+    when first asked for, not when the models load."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __get__(self, obj, cls):
+        return import_string(self.path)
+
+
+class DisputeEvent(Event):
+    """One step in a dispute's life (and its cases'). Append-only: never updated,
+    never deleted. Its action is a row or an event of workflow.TIMELINE."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(_("at"), db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor_unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=30)
     from_state = models.CharField(max_length=10, blank=True)
     to_state = models.CharField(max_length=10, blank=True)
     note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    subject_field = "dispute"
+    table = _Table("xinfang.mediation.workflow.TIMELINE")
+
+    class Meta(Event.Meta):
         verbose_name = _("dispute event")
         verbose_name_plural = _("dispute events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["dispute", "at"], name="dispevent_dispute_at")]
 
-    def __str__(self) -> str:
-        return f"{self.dispute_id} {self.action} {self.at:%Y-%m-%d}"
+    @classmethod
+    def record(cls, subject, *, action: str, actor=None, actor_unit=None, **fields):
+        """The one writer of a dispute's timeline; `to_state` is the dispute's state now."""
+        fields.setdefault("to_state", subject.state)
+        fields["data"] = fields.get("data") or {}
+        fields["note"] = fields.get("note") or ""
+        return super().record(subject, action=action, actor=actor, actor_unit=actor_unit, **fields)
 
 
 class Mediator(models.Model):
@@ -376,7 +379,7 @@ class MediatorAction(models.TextChoices):
 MEDIATOR_TRACKED_FIELDS = ("name", "full_time", "phone", "speciality", "user")
 
 
-class MediatorEvent(models.Model):
+class MediatorEvent(Event):
     """One change to a roster entry: who added, corrected, deactivated or
     reactivated the mediator, when, and what changed. Append-only: never updated,
     never deleted.
@@ -387,34 +390,15 @@ class MediatorEvent(models.Model):
     linked account's username."""
 
     mediator = models.ForeignKey(Mediator, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(_("at"), db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor_unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     action = models.CharField(_("action"), max_length=12, choices=MediatorAction.choices)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    subject_field = "mediator"
+    table = _Table("xinfang.mediation.workflow.ROSTER")
+
+    class Meta(Event.Meta):
         verbose_name = _("roster change")
         verbose_name_plural = _("roster changes")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["mediator", "at"], name="medevent_mediator_at")]
-
-    def __str__(self) -> str:
-        return f"{self.mediator_id} {self.action} {self.at:%Y-%m-%d}"
 
     def changes(self) -> list[dict]:
         """What changed, for display: [{field, label, old, new}] with translated
@@ -715,6 +699,18 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.township_id} {self.held_on}"
+
+    # Its state for the transitions table (workflow.MEETINGS): open until the
+    # minutes close, then frozen.
+    STATES = {"open": _("Open"), "closed": _("Minutes closed")}
+
+    @property
+    def state(self) -> str:
+        return "closed" if self.closed else "open"
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.closed = value == "closed"
 
 
 class AgendaReason(models.TextChoices):
