@@ -532,3 +532,9 @@ def this_weeks_meeting(user, today: dt.date | None = None) -> list[tuple[Unit, M
         m.township_id: m for m in Meeting.objects.filter(township__in=townships, week_start=start)
     }
     return [(t, meetings.get(t.pk)) for t in townships]
+
+
+def meeting_of_week(township: Unit, held_on: dt.date | None) -> Meeting | None:
+    """The township's meeting of the week `held_on` falls in (one per week)."""
+    week_start = week_of(held_on or calendar.today())[0]
+    return Meeting.objects.filter(township=township, week_start=week_start).first()

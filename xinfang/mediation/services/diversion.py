@@ -26,6 +26,9 @@ from .common import body_for, check_body
 from .disputes import dispute_create, route_to
 
 # What petitions offers the way to mediation and back (its side of 优先调解).
+PETITION_DIVERTIBLE_STATES = petition_diversion.DIVERTIBLE_STATES
+PETITION_ACCUSATION_NOT_DIVERTED = petition_diversion.ACCUSATION_NOT_DIVERTED
+PETITION_IS_ACCUSATION = petition_diversion.is_accusation
 PETITION_LOCK = petition_diversion.lock
 PETITION_CHECK_DIVERTIBLE = petition_diversion.check_divertible
 PETITION_RECORD_STEP = petition_diversion.record_step

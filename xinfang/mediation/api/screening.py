@@ -27,9 +27,9 @@ from xinfang.core.api import require_version
 from xinfang.core.exceptions import InvalidInput, PermissionDenied
 from xinfang.core.inputs import optional_date, optional_id
 
-from . import ledger, meetings, screening
-from .models import DisputeType, Meeting, MeetingItem, PartyRole, Risk, ScreeningReport
-from .screening import Outcome
+from .. import ledger, meetings, screening
+from ..models import DisputeType, Meeting, MeetingItem, PartyRole, Risk, ScreeningReport
+from ..screening import Outcome
 
 # --- input ----------------------------------------------------------------------------------
 

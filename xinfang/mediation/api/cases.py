@@ -8,7 +8,6 @@ fit the state, 429 when rate-limited. Creates take an Idempotency-Key header.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -20,13 +19,12 @@ from rest_framework.views import APIView
 from xinfang.core import calendar, idempotency, pii
 from xinfang.core.api import require_version
 from xinfang.core.exceptions import InvalidInput
-from xinfang.core.inputs import optional_date, optional_id
-from xinfang.orgs import permissions
+from xinfang.core.inputs import optional_id
 from xinfang.orgs.models import Level, Unit
 
-from . import selectors, services, stats
-from .documents import agreement_pdf, copy_holders
-from .models import (
+from .. import selectors, services
+from ..documents import agreement_pdf, copy_holders
+from ..models import (
     AgreementForm,
     CaseState,
     Dispute,
@@ -34,10 +32,10 @@ from .models import (
     DisputeType,
     FailureReason,
     MediationCase,
-    Mediator,
     Risk,
     Source,
 )
+from ..workflow import CASE, DISPUTE
 
 # --- input ---------------------------------------------------------------------------
 
@@ -252,10 +250,13 @@ def dispute_detail(user, d: Dispute) -> dict:
                 {"id": c.pk, "number": c.number, "state": c.state, "body": _unit(c.body)}
                 for c in selectors.cases_of(d)
             ],
+            # What this user may do now (the page offers the same: DISPUTE.allowed).
+            "actions": [t.name for t in DISPUTE.allowed(user, d)],
             "events": [
                 {
                     "at": e.at,
                     "action": e.action,
+                    "action_label": str(e.label),
                     "from_state": e.from_state,
                     "to_state": e.to_state,
                     "actor": e.actor.get_username() if e.actor_id else None,
@@ -270,7 +271,7 @@ def dispute_detail(user, d: Dispute) -> dict:
     return data
 
 
-def case_json(case: MediationCase) -> dict:
+def case_json(case: MediationCase, user=None) -> dict:
     info = selectors.case_detail(case)
     agreement, judicial = info["agreement"], info["judicial"]
     today = calendar.today()
@@ -292,6 +293,8 @@ def case_json(case: MediationCase) -> dict:
         "failure_reason": case.failure_reason or None,
         "routes_told": case.routes_told,
         "version": case.version,
+        # What this user may do now (the page offers the same: CASE.allowed).
+        "actions": [t.name for t in CASE.allowed(user, case)] if user is not None else [],
         "mediators": [{"id": m.pk, "name": m.name} for m in info["mediators"]],
         "consents": [
             {"party": c.party_id, "consented": c.consented, "how": c.how}
@@ -460,7 +463,7 @@ class _DisputeAct(APIView):
         result = self.act(request, d, v)
         if isinstance(result, MediationCase):
             case = selectors.case_get(user=request.user, pk=result.pk)
-            return Response(case_json(case), status=status.HTTP_201_CREATED)
+            return Response(case_json(case, request.user), status=status.HTTP_201_CREATED)
         d = selectors.dispute_get(user=request.user, pk=pk)
         return Response(dispute_detail(request.user, d))
 
@@ -509,7 +512,7 @@ class CaseDetailView(APIView):
         operation_id="cases_retrieve",
     )
     def get(self, request, pk):
-        return Response(case_json(selectors.case_get(user=request.user, pk=pk)))
+        return Response(case_json(selectors.case_get(user=request.user, pk=pk), request.user))
 
 
 def _consent(user, case, v):
@@ -640,7 +643,7 @@ class CaseActionView(APIView):
         serializer_class, do = CASE_ACTIONS[action]
         do(request.user, case, {**_valid(serializer_class, request), "version": version})
         case = selectors.case_get(user=request.user, pk=pk)
-        return Response(case_json(case), status=status.HTTP_201_CREATED)
+        return Response(case_json(case, request.user), status=status.HTTP_201_CREATED)
 
 
 class AgreementPdfView(APIView):
@@ -667,218 +670,3 @@ class AgreementPdfView(APIView):
         response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
         response["Cache-Control"] = "no-store"
         return response
-
-
-class MediatorIn(serializers.Serializer):
-    name = serializers.CharField(max_length=60)
-    full_time = serializers.BooleanField(required=False, default=False)
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    speciality = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    user = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="A staff member of the body."
-    )
-
-
-class MediatorPatch(serializers.Serializer):
-    """Only the fields sent change; phone "" removes the number, user null unlinks."""
-
-    name = serializers.CharField(max_length=60, required=False)
-    full_time = serializers.BooleanField(required=False)
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    speciality = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    user = serializers.IntegerField(required=False, allow_null=True)
-    active = serializers.BooleanField(required=False)
-    version = serializers.IntegerField(
-        min_value=1,
-        help_text="The version of the entry the client saw; required: a stale one answers "
-        "409, a missing one 428.",
-    )
-
-
-def mediator_json(m) -> dict:
-    return {
-        "id": m.pk,
-        "name": m.name,
-        "full_time": m.full_time,
-        "speciality": m.speciality,
-        "phone": pii.mask_phone(m.phone),  # masked, as on the page
-        "user": m.user.get_username() if m.user_id else None,
-        "active": m.is_active,
-        "version": m.version,
-        "open_cases": getattr(m, "caseload", None),
-        # The last changes to the entry, newest first (phones masked when written).
-        "history": [_mediator_event_json(e) for e in getattr(m, "recent_events", ())],
-    }
-
-
-def _mediator_event_json(e) -> dict:
-    return {
-        "at": e.at.isoformat(),
-        "action": e.action,
-        "action_label": str(e.get_action_display()),
-        "by": e.actor.get_username() if e.actor_id else None,
-        "unit": e.actor_unit.name if e.actor_unit_id else None,
-        "changes": e.data,
-    }
-
-
-def _member(body, user_id):
-    """The staff account to link, among the body's members (else a 400)."""
-    if user_id is None:
-        return None
-    found = next((u for u in selectors.body_members(body) if u.pk == user_id), None)
-    if found is None:
-        raise InvalidInput(field_errors={"user": [_("Link only a staff member of this body.")]})
-    return found
-
-
-def _roster_entry(body, mediator_id):
-    m = next((m for m in selectors.roster(body, history=True) if m.pk == mediator_id), None)
-    if m is None:
-        raise Http404
-    return m
-
-
-MediatorOut = inline_serializer(
-    "Mediator",
-    {
-        "id": serializers.IntegerField(),
-        "name": serializers.CharField(),
-        "full_time": serializers.BooleanField(),
-        "speciality": serializers.CharField(),
-        "phone": serializers.CharField(help_text="masked"),
-        "user": serializers.CharField(allow_null=True),
-        "active": serializers.BooleanField(),
-        "version": serializers.IntegerField(),
-        "open_cases": serializers.IntegerField(),
-        "history": serializers.ListField(
-            child=serializers.DictField(),
-            help_text="The last changes, newest first: at, action, action_label, by, unit, "
-            "changes ({field: [old, new]}, phones masked).",
-        ),
-    },
-)
-
-
-class RosterView(APIView):
-    """A mediation body's roster: mediators, full-/part-time, open cases each.
-    POST adds a mediator (the body's mediators, or the staff who route disputes
-    at or above it)."""
-
-    @extend_schema(
-        responses=inline_serializer("Roster", {"body": serializers.DictField()}),
-        operation_id="mediation_roster",
-    )
-    def get(self, request, pk):
-        body = selectors.body_get(user=request.user, pk=pk)
-        rows = selectors.roster(body, history=True)
-        return Response(
-            {
-                "body": _unit(body),
-                "total": len(rows),
-                "active": sum(1 for m in rows if m.is_active),
-                "full_time": sum(1 for m in rows if m.full_time),
-                "mediators": [mediator_json(m) for m in rows],
-            }
-        )
-
-    @extend_schema(
-        request=MediatorIn,
-        responses={201: MediatorOut},
-        operation_id="mediation_roster_add",
-    )
-    def post(self, request, pk):
-        body = selectors.body_get(user=request.user, pk=pk)  # 404 before anything else
-        v = _valid(MediatorIn, request)
-        v["user"] = _member(body, v.get("user"))
-        m = services.mediator_add(actor=request.user, body=body, **v)
-        return Response(
-            mediator_json(_roster_entry(body, m.pk)),
-            status=status.HTTP_201_CREATED,
-        )
-
-
-class MediatorView(APIView):
-    """One roster entry. PATCH corrects it, or deactivates it (`active`: false: no
-    new case, the old ones keep it) or reactivates it. Never deleted."""
-
-    @extend_schema(
-        request=MediatorPatch,
-        responses={200: MediatorOut},
-        operation_id="mediation_mediator_update",
-    )
-    def patch(self, request, pk):
-        m = Mediator.objects.select_related("body").filter(pk=pk).first()
-        if m is None or not selectors.visible_bodies(request.user).filter(pk=m.body_id).exists():
-            raise Http404
-        require_version(request.data)
-        v = _valid(MediatorPatch, request)
-        version = v.pop("version")
-        active = v.pop("active", None)
-        if "user" in v:
-            v["user"] = _member(m.body, v["user"])
-        if not v and active is None:
-            raise InvalidInput(_("Send at least one field to change."))
-        with transaction.atomic():  # both changes or neither
-            if v:
-                services.mediator_update(actor=request.user, mediator_id=m.pk, version=version, **v)
-                version = None  # checked, and the row stays locked for the second change
-            if active is not None:
-                services.mediator_set_active(
-                    actor=request.user, mediator_id=m.pk, active=active, version=version
-                )
-        return Response(mediator_json(_roster_entry(m.body, m.pk)))
-
-
-class StatsView(APIView):
-    """The statistics as JSON: ?unit=&from=&to=&level=&type= (default: this year,
-    everything the user sees)."""
-
-    @extend_schema(
-        parameters=[OpenApiParameter(n, str) for n in ("unit", "from", "to", "level", "type")],
-        responses=inline_serializer("MediationStats", {"total": serializers.DictField()}),
-    )
-    def get(self, request):
-        return Response(stats_from_query(request.user, request.query_params).as_dict())
-
-
-def stats_from_query(user, params) -> stats.Report:
-    """The report for query parameters (page and API alike): bad values → 400,
-    a unit the user cannot see → 404."""
-    errors: dict[str, list] = {}
-    dates = {}
-    for name in ("from", "to"):
-        try:
-            value = optional_date(params.get(name), name)
-        except InvalidInput as exc:
-            errors.update(exc.field_errors)
-        else:
-            if value is not None:
-                dates[name] = value
-    level, dtype = params.get("level") or "", params.get("type") or ""
-    if level and level not in Level.values:
-        errors["level"] = [_("Unknown level.")]
-    if dtype and dtype not in DisputeType.values:
-        errors["type"] = [_("Unknown type.")]
-    unit = None
-    try:
-        unit_id = optional_id(params.get("unit"), "unit")
-    except InvalidInput as exc:
-        errors.update(exc.field_errors)
-    else:
-        if unit_id is not None:
-            unit = permissions.visible_units(user).filter(pk=unit_id).first()
-            if unit is None:
-                raise Http404
-    if errors:
-        raise InvalidInput(field_errors=errors)
-    if dates.get("from") and dates.get("to") and dates["from"] > dates["to"]:
-        raise InvalidInput(field_errors={"from": [_("The start is after the end.")]})
-    return stats.report(
-        user=user,
-        unit=unit,
-        date_from=dates.get("from"),
-        date_to=dates.get("to"),
-        level=level,
-        type=dtype,
-    )
