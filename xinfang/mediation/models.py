@@ -251,6 +251,16 @@ class Dispute(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_DISPUTE_STATES
 
+    @property
+    def level_now_label(self) -> str:
+        """The level now handling it, as pages show it. An open dispute at no
+        mediation body is in its township's ledger (passed up from the village's
+        report, or kept with the township at its weekly meeting), not at the
+        village; `current_level` keeps the level its default centre is chosen at."""
+        if self.body_id is None and self.is_open and self.township_id:
+            return Level.TOWNSHIP.label
+        return self.get_current_level_display()
+
     def scope_unit_ids(self) -> set[int]:
         """The units whose members (and those above them) may see this dispute:
         where it arose, the unit that received it, the body now handling it and
