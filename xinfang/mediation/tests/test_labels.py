@@ -13,10 +13,7 @@ from xinfang.mediation.models import Dispute, DisputeEvent, MediatorEvent
 from xinfang.orgs.demo import TOWNSHIP_A
 from xinfang.orgs.models import Level, Unit, UnitKind
 
-from . import screening_fixtures
 from .screening_fixtures import VILLAGE_A1, passed_up_input
-
-crew = screening_fixtures.crew  # the fixture, shared by the screening tests
 
 MEDIATION_TABLES = [
     workflow.DISPUTES,

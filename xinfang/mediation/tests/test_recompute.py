@@ -16,7 +16,6 @@ from xinfang.mediation.models import DisputeEvent, JudicialConfirmation
 from xinfang.mediation.views import disputes as dispute_pages
 from xinfang.petitions.services import petitions_tick
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import agree, consent_all, d
 
 
