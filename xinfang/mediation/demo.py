@@ -22,8 +22,8 @@ from xinfang.orgs.models import Level, Unit, UnitKind
 from xinfang.petitions.models import Petition
 
 from . import services
-from .services import diversion
 from .models import MediationCase, Mediator, Source
+from .services import diversion
 
 # Mediators per body (total, full-time) by kind and level: 40 + 8 × 12 + 13 × 30
 # + 52 × 19 = 1,514 with the demo tree.
@@ -275,7 +275,9 @@ def seed_demo_disputes() -> int:
     dispatcher = users.get("dispatcher")
     petition = (
         Petition.objects.filter(
-            state__in=diversion.PETITION_DIVERTIBLE_STATES, summary__contains="工资", accusation=False
+            state__in=diversion.PETITION_DIVERTIBLE_STATES,
+            summary__contains="工资",
+            accusation=False,
         )
         .exclude(purpose="accusation")
         .order_by("id")

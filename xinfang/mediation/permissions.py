@@ -122,24 +122,23 @@ def may_see(user, dispute: Dispute) -> bool:
 
 # The question each row of workflow.py asks through its `via`.
 _BY_VIA = {
-    "route": lambda user, d, **_: may_route(user, d),
-    "open": lambda user, d, **_: may_open_case(user, d),
-    "meeting": lambda user, d, **_: d.township_id is not None and may_run_meeting(user, d.township),
-    "township": lambda user, meeting, **_: may_run_meeting(user, meeting.township),
-    "petition": lambda user, d, **_: not d.petition_id or may_act_on_petition(user, d.petition),
-    "petition_clerk": lambda user, d, **_: may_raise_petition(user),
-    "assign": lambda user, case, **_: may_assign(user, case),
-    "body": lambda user, case, **_: may_mediate(user, case),
-    "roster": lambda user, body, **_: may_manage_roster(user, body),
+    "route": lambda user, d: may_route(user, d),
+    "open": lambda user, d: may_open_case(user, d),
+    "township": lambda user, meeting: may_run_meeting(user, meeting.township),
+    "petition": lambda user, d: not d.petition_id or may_act_on_petition(user, d.petition),
+    "petition_clerk": lambda user, d: may_raise_petition(user),
+    "assign": lambda user, case: may_assign(user, case),
+    "body": lambda user, case: may_mediate(user, case),
+    "roster": lambda user, body: may_manage_roster(user, body),
 }
 
 
-def may(user, action: str, obj, **context) -> bool:
+def may(user, action: str, obj) -> bool:
     """May `user` take `action` on `obj` (a dispute, a case, a meeting, a body's
     roster)? `action` is a row's `via` in workflow.py, or "roster"."""
-    if action == "case":  # the dispute follows its case: no user takes it
+    if action in ("case", "meeting"):  # moves another action makes: no user takes them
         return False
-    return _BY_VIA[action](user, obj, **context)
+    return _BY_VIA[action](user, obj)
 
 
 def visible(user, kind: str):

@@ -14,9 +14,9 @@ permission → the row's own guard → write → event):
 - the weekly meeting (MEETINGS, MeetingFrame): the agenda, decisions, minutes,
   closing (which freezes it).
 
-A row with no permission is a move the system makes on its own (the dispute
-follows its case; the case follows the dispute's passing up), never offered to a
-user by `frame.allowed`. TIMELINE holds every label the dispute's timeline can
+A row with no permission is a move another action makes (the dispute follows
+its case and the meeting's decision; the case follows the dispute's passing
+up), never offered to a user by `frame.allowed`. TIMELINE holds every label the dispute's timeline can
 print (DisputeEvent.table): the rows of both tables and the events that are not
 transitions (registration, passing up from the village's report, a deadline
 recomputed, ...).
@@ -61,12 +61,13 @@ DISPUTES = Table(
             D.ROUTED, "route_dispute", "route"),
         row("case_open", gettext_lazy("Case opened"), {D.REPORTED, D.ROUTED}, None,
             "route_dispute", "open"),
-        # The township's weekly meeting classifies it, names who answers for it.
+        # The township's weekly meeting classifies it, names who answers for it
+        # (taken through the meeting's "decide", which answers who may).
         row("meeting_decision", gettext_lazy("Decided at the weekly meeting"),
-            OPEN_DISPUTE_STATES, None, "run_meeting", "meeting"),
+            OPEN_DISPUTE_STATES, None, None, "meeting"),
         # ... or keeps it with the township: back in its hands, as before routing.
         row("keep_with_township", gettext_lazy("Kept with the township"),
-            {D.REPORTED, D.ROUTED}, D.REPORTED, "run_meeting", "meeting"),
+            {D.REPORTED, D.ROUTED}, D.REPORTED, None, "meeting"),
         # The dispute follows its case (the case's frame moves it).
         row("mediation_started", gettext_lazy("Every party consented: mediation started"),
             {D.ROUTED}, D.MEDIATING, None, "case"),
@@ -167,7 +168,6 @@ TIMELINE = Table("dispute_timeline", [], events={**CASES.labels(), **DISPUTES.la
 DENIED = {
     "route": gettext_lazy("You may not route this dispute."),
     "open": gettext_lazy("You may not open a case on this dispute."),
-    "meeting": gettext_lazy("Only the township's staff run its weekly meeting."),
     "township": gettext_lazy("Only the township's staff run its weekly meeting."),
     "petition": gettext_lazy("Only the matter's dispatcher or handler may do this."),
     "petition_clerk": gettext_lazy("Only a clerk who registers petitions may do this."),
@@ -218,7 +218,7 @@ class DisputeFrame(_Frame):
         return policy.may_see(actor, obj)
 
     def may(self, actor, obj, t: Transition) -> bool:
-        return policy.may(actor, t.via, obj, state=obj.state)
+        return policy.may(actor, t.via, obj)
 
     def guard(self, obj, t: Transition) -> str | None:
         if t.name in ("route", "case_open") and open_case_on(obj):
