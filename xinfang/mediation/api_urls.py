@@ -4,19 +4,19 @@ ledger and the weekly meetings (api.screening)."""
 
 from django.urls import path
 
-from .api import cases, roster, stats
+from .api import cases, disputes, roster, stats
 from .api import screening as screening_api
 
 urlpatterns = [
-    path("disputes", cases.DisputeListView.as_view(), name="api-disputes"),
-    path("disputes/<int:pk>", cases.DisputeDetailView.as_view(), name="api-dispute"),
-    path("disputes/<int:pk>/route", cases.DisputeRouteView.as_view(), name="api-dispute-route"),
+    path("disputes", disputes.DisputeListView.as_view(), name="api-disputes"),
+    path("disputes/<int:pk>", disputes.DisputeDetailView.as_view(), name="api-dispute"),
+    path("disputes/<int:pk>/route", disputes.DisputeRouteView.as_view(), name="api-dispute-route"),
     path(
         "disputes/<int:pk>/escalate",
-        cases.DisputeEscalateView.as_view(),
+        disputes.DisputeEscalateView.as_view(),
         name="api-dispute-escalate",
     ),
-    path("disputes/<int:pk>/cases", cases.CaseOpenView.as_view(), name="api-dispute-cases"),
+    path("disputes/<int:pk>/cases", disputes.CaseOpenView.as_view(), name="api-dispute-cases"),
     path("cases/<int:pk>", cases.CaseDetailView.as_view(), name="api-case"),
     path("cases/<int:pk>/agreement.pdf", cases.AgreementPdfView.as_view(), name="api-case-pdf"),
     path("cases/<int:pk>/<str:action>", cases.CaseActionView.as_view(), name="api-case-action"),

@@ -16,7 +16,7 @@ from xinfang.core.exceptions import InvalidInput
 
 from .. import selectors, services
 from ..models import Mediator
-from .cases import _unit, _valid
+from .common import unit_json, valid
 
 
 class MediatorIn(serializers.Serializer):
@@ -124,7 +124,7 @@ class RosterView(APIView):
         rows = selectors.roster(body, history=True)
         return Response(
             {
-                "body": _unit(body),
+                "body": unit_json(body),
                 "total": len(rows),
                 "active": sum(1 for m in rows if m.is_active),
                 "full_time": sum(1 for m in rows if m.full_time),
@@ -139,7 +139,7 @@ class RosterView(APIView):
     )
     def post(self, request, pk):
         body = selectors.body_get(user=request.user, pk=pk)  # 404 before anything else
-        v = _valid(MediatorIn, request)
+        v = valid(MediatorIn, request)
         v["user"] = _member(body, v.get("user"))
         m = services.mediator_add(actor=request.user, body=body, **v)
         return Response(
@@ -162,7 +162,7 @@ class MediatorView(APIView):
         if m is None or not selectors.visible_bodies(request.user).filter(pk=m.body_id).exists():
             raise Http404
         require_version(request.data)
-        v = _valid(MediatorPatch, request)
+        v = valid(MediatorPatch, request)
         version = v.pop("version")
         active = v.pop("active", None)
         if "user" in v:
