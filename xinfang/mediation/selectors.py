@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, Unit, UnitKind
+from xinfang.orgs.selectors import units_above
 from xinfang.petitions.models import Category, Purpose
 
 from . import permissions as policy
@@ -170,9 +171,7 @@ def committee_name(body: Unit) -> str:
 def bodies_for(place: Unit) -> list[Unit]:
     """The mediation bodies a dispute arising at `place` may be routed to: the
     centres of its village, township and city, then the professional committees."""
-    ancestors = Unit.objects.filter(
-        kind=UnitKind.TERRITORIAL, descendant_links__descendant=place
-    ).values("pk")
+    ancestors = units_above(place, kind=UnitKind.TERRITORIAL).values("pk")
     centres = list(
         Unit.objects.filter(kind=UnitKind.MEDIATION_CENTRE, is_active=True, parent__in=ancestors)
     )

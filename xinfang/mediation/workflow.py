@@ -268,10 +268,12 @@ class DisputeFrame(_Frame):
             return None
         return DisputeEvent.record(
             obj,
-            action=result.get("action", t.name),
+            action=t.name,
             actor=actor,
             actor_unit=result.get("unit") or acting_unit(actor, obj),
-            from_state=from_state,
+            # The state the event starts from, when the action moved it already
+            # (a case opened on a dispute routed on the way).
+            from_state=result.get("event_from", from_state),
             note=result.get("note", ""),
             data=result.get("data") or {},
         )

@@ -381,7 +381,7 @@ def _case_open(d: Dispute, actor, *, body: Unit | None = None, mediators=(), not
         )
     case = _new_case(d, actor=actor, mediators=mediators)
     d.opened_case = case
-    return {"note": note, "data": _case_data(case)}
+    return {"note": note, "data": _case_data(case), "event_from": d.state}
 
 
 def case_open(
