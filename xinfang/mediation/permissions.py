@@ -34,7 +34,7 @@ from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, Membership, Unit, UnitKind, UnitLink
 from xinfang.orgs.selectors import unit_above
 
-from .models import Dispute, MediationCase, Meeting
+from .models import Dispute, DisputeState, MediationCase, Meeting
 
 
 def sees_all(user) -> bool:
@@ -103,7 +103,7 @@ def may_open_case(user, dispute: Dispute) -> bool:
     if may_route(user, dispute):
         return True
     return (
-        dispute.state != "reported"
+        dispute.state != DisputeState.REPORTED
         and bool(dispute.body_id)
         and (permissions.may(user, "mediate", dispute.body))
     )
