@@ -19,9 +19,11 @@ from django.db import transaction
 from xinfang.core import calendar
 from xinfang.orgs.demo import CITY_MEDIATION, TOWNSHIP_A, TOWNSHIP_B
 from xinfang.orgs.models import Level, Unit, UnitKind
+from xinfang.petitions.models import Petition
 
 from . import services
 from .models import MediationCase, Mediator, Source
+from .services import diversion
 
 # Mediators per body (total, full-time) by kind and level: 40 + 8 × 12 + 13 × 30
 # + 52 × 19 = 1,514 with the demo tree.
@@ -270,13 +272,12 @@ def seed_demo_disputes() -> int:
     made += 1
 
     # 7. A demo petition about unpaid wages diverted to mediation (优先调解).
-    from xinfang.petitions.diversion import DIVERTIBLE_STATES
-    from xinfang.petitions.models import Petition
-
     dispatcher = users.get("dispatcher")
     petition = (
         Petition.objects.filter(
-            state__in=DIVERTIBLE_STATES, summary__contains="工资", accusation=False
+            state__in=diversion.PETITION_DIVERTIBLE_STATES,
+            summary__contains="工资",
+            accusation=False,
         )
         .exclude(purpose="accusation")
         .order_by("id")

@@ -31,7 +31,7 @@ from .models import (
     Risk,
     Source,
 )
-from .screening import township_ids_for
+from .permissions import township_ids_for
 
 FILTERS = (
     "township",
@@ -55,9 +55,10 @@ def _date(value, name: str, errors: dict):
         return None
 
 
-def parse_filters(*, user, raw) -> dict:
-    """Turn query parameters into checked filter values: bad values are a 400 naming
-    the field; a township or village the user may not see is a 404."""
+def read_filters(*, user, raw) -> tuple[dict, dict]:
+    """Query parameters as checked filter values, and the errors of the bad ones
+    ({field: [message]}, for the form); a township or village the user may not
+    see is a 404."""
     errors: dict[str, list[str]] = {}
     f: dict = {}
     townships = township_ids_for(user, "read_ledger")
@@ -101,6 +102,13 @@ def parse_filters(*, user, raw) -> dict:
             f[name] = value
     if f.get("date_from") and f.get("date_to") and f["date_from"] > f["date_to"]:
         errors["date_to"] = [_("The end of the range is before its start.")]
+    return ({}, errors) if errors else (f, {})
+
+
+def parse_filters(*, user, raw) -> dict:
+    """Turn query parameters into checked filter values: bad values are a 400 naming
+    the field; a township or village the user may not see is a 404."""
+    f, errors = read_filters(user=user, raw=raw)
     if errors:
         raise InvalidInput(field_errors=errors)
     return f

@@ -25,7 +25,7 @@ from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, Permission
 from xinfang.core.inputs import check_date, date_error
 from xinfang.orgs.models import Membership, Unit, UnitKind, UnitLink
 
-from . import services
+from . import permissions as policy
 from .models import (
     OPEN_DISPUTE_STATES,
     AgendaReason,
@@ -37,14 +37,10 @@ from .models import (
     Meeting,
     MeetingItem,
 )
-from .screening import (
-    may_run_meeting,
-    missing_reports_week,
-    township_ids_for,
-    week_of,
-)
-from .selectors import OPEN_CASE_STATES
-from .services import dispute_event
+from .permissions import township_ids_for
+from .screening import missing_reports_week, week_of
+from .services import route_to
+from .workflow import DISPUTE, MEETING, OPEN_CASE_STATES
 
 User = get_user_model()
 
@@ -59,7 +55,7 @@ LEADER_ROLES = ("leader", "unit_head", "handler", "dispatcher", "supervisor", "m
 
 
 def visible_meetings(user) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(township_id__in=township_ids_for(user, "read_ledger"))
+    return policy.visible(user, "meeting")
 
 
 def meeting_list(*, user, township_id: int | None = None) -> QuerySet[Meeting]:
@@ -225,31 +221,10 @@ def agenda_for(township: Unit, week_start: dt.date, on: dt.date) -> list[tuple[D
 
 
 def _check_run(actor, township: Unit) -> None:
-    if township.pk not in township_ids_for(actor, "read_ledger"):
+    if not policy.may_read_ledger(actor, township):
         raise NotFound()
-    if not may_run_meeting(actor, township):
+    if not policy.may_run_meeting(actor, township):
         raise PermissionDenied(_("Only the township's staff run its weekly meeting."))
-
-
-def _lock(actor, meeting_id: int, version: int | None = None) -> Meeting:
-    """The meeting's row, locked; 404 unless the actor reads its township, 409 when
-    closed or changed since the `version` the actor saw (None: pages that hold the
-    lock for the whole form, and the demo)."""
-    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).select_related("township")
-    meeting = meeting.first()
-    if meeting is None or meeting.township_id not in township_ids_for(actor, "read_ledger"):
-        raise NotFound()
-    _check_run(actor, meeting.township)
-    if meeting.closed:
-        raise Conflict(_("The minutes of this meeting are closed; nothing on it can change."))
-    if version is not None and int(version) != meeting.version:
-        raise Conflict(_("Someone else changed this in the meantime; reload it and try again."))
-    return meeting
-
-
-def _bump(meeting: Meeting, *fields: str) -> None:
-    meeting.version += 1
-    meeting.save(update_fields=[*fields, "version"])
 
 
 def meeting_create(
@@ -310,14 +285,128 @@ def _add_items(meeting: Meeting) -> int:
     return len(new)
 
 
+@MEETING.action("refresh_agenda", service_name="_refresh_agenda")
+def _refresh_agenda(meeting: Meeting, actor) -> dict:
+    meeting.added = _add_items(meeting)
+
+
 def meeting_refresh_agenda(*, actor, meeting: Meeting, version: int | None = None) -> int:
     """Add what came into the ledger since the agenda was built; returns how many."""
-    with transaction.atomic():
-        meeting = _lock(actor, meeting.pk, version)
-        added = _add_items(meeting)
-        if added:
-            _bump(meeting)
-        return added
+    return _refresh_agenda(actor=actor, meeting=meeting.pk, version=version).added
+
+
+@MEETING.action("decide", service_name="_decide")
+def _decide(
+    meeting: Meeting,
+    actor,
+    *,
+    item: int,
+    classified_type: str,
+    body: str,
+    responsible_leader,
+    responsible_person: str,
+    deadline: dt.date | None,
+    decision: str = "",
+    as_of: dt.date | None = None,
+) -> None:
+    today = as_of or calendar.today()
+    item = MeetingItem.objects.select_related("dispute").get(pk=item, meeting=meeting)
+    dispute = Dispute.objects.select_for_update().get(pk=item.dispute_id)
+    fixed = body_is_fixed(dispute)
+    errors: dict[str, list[str]] = {}
+    if classified_type not in DisputeType.values:
+        errors["classified_type"] = [_("Choose the type of dispute.")]
+    body = str(body or "")
+    if fixed:
+        # The form shows the case's body read-only and sends nothing (or it).
+        if body not in ("", str(dispute.body_id)):
+            errors["body"] = [
+                _(
+                    "A mediation case is open on this dispute at %(body)s; the meeting "
+                    "cannot send it elsewhere. Pass it up or end the case first."
+                )
+                % {"body": dispute.body.name if dispute.body else "—"}
+            ]
+    elif body not in dict(body_choices(meeting.township)):
+        errors["body"] = [_("Choose where the dispute is sent.")]
+    leader_id = getattr(responsible_leader, "pk", responsible_leader)
+    leader = leader_choices(meeting.township).filter(pk=leader_id).first() if leader_id else None
+    if leader is None:
+        errors["responsible_leader"] = [
+            _("Choose a leader with a role in the township or the city.")
+        ]
+    responsible_person = (responsible_person or "").strip()
+    if not responsible_person:
+        errors["responsible_person"] = [_("Name the person responsible.")]
+    if deadline is None:
+        errors["deadline"] = [_("Give the deadline.")]
+    elif deadline < today:
+        errors["deadline"] = [_("The deadline cannot be in the past.")]
+    elif date_error(deadline):
+        errors["deadline"] = [date_error(deadline)]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    if not dispute.is_open:
+        raise Conflict(_("This dispute is no longer open; it needs no decision."))
+
+    if fixed:
+        body_unit = dispute.body
+    else:
+        body_unit = None if body == KEEP_WITH_TOWNSHIP else Unit.objects.get(pk=int(body))
+    item.classified_type = classified_type
+    item.body = body_unit
+    item.responsible_leader = leader
+    item.responsible_person = responsible_person[:60]
+    item.deadline = deadline
+    item.decision = (decision or "").strip()
+    item.decided_at = timezone.now()
+    item.save()
+    meeting.decided = item
+
+    from_state = dispute.state
+    before = {
+        "type": dispute.type,
+        "body": dispute.body_id,
+        "responsible_leader": dispute.responsible_leader_id,
+        "responsible_person": dispute.responsible_person,
+        "deadline": dispute.deadline.isoformat() if dispute.deadline else None,
+    }
+    dispute.type = classified_type
+    dispute.responsible_leader = leader
+    dispute.responsible_person = responsible_person[:60]
+    dispute.deadline = deadline
+    moves = not fixed and getattr(body_unit, "pk", None) != dispute.body_id
+    if not fixed:
+        dispute.data = {**dispute.data, "kept_by_township": body_unit is None}
+    if moves and body_unit is None:
+        # Kept with the township: back in its hands, as before any routing.
+        dispute.body = None
+        dispute.current_level = dispute.arose_level
+        DISPUTE.move(dispute, "keep_with_township", actor=actor, record=False)
+    elif moves:
+        # Sent to a body: routed as dispute_route does (its state, level and
+        # "route" event).
+        route_to(dispute, body_unit, actor=actor, note=item.decision)
+    DISPUTE.move(
+        dispute,
+        "meeting_decision",
+        actor=actor,
+        unit=meeting.township,
+        from_state=from_state,
+        note=item.decision,
+        data={
+            "meeting": meeting.pk,
+            "item": item.pk,
+            "week_start": meeting.week_start.isoformat(),
+            "before": before,
+            "type": classified_type,
+            "body": body_unit.pk if body_unit else None,
+            "body_fixed": fixed,
+            "responsible_leader": leader.pk,
+            "responsible_person": dispute.responsible_person,
+            "deadline": deadline.isoformat(),
+        },
+    )
 
 
 def meeting_decide_item(
@@ -343,113 +432,38 @@ def meeting_decide_item(
     (400 on `body`); moving it is the case services' work. Opening a case, with
     consent and mediators, stays with the case services too. `as_of` stands for
     today when history is loaded (the demo); pages and the API never pass it."""
-    today = as_of or calendar.today()
-    with transaction.atomic():
-        meeting = _lock(actor, item.meeting_id, version)
-        item = MeetingItem.objects.select_related("dispute").get(pk=item.pk, meeting=meeting)
-        dispute = Dispute.objects.select_for_update().get(pk=item.dispute_id)
-        fixed = body_is_fixed(dispute)
-        errors: dict[str, list[str]] = {}
-        if classified_type not in DisputeType.values:
-            errors["classified_type"] = [_("Choose the type of dispute.")]
-        body = str(body or "")
-        if fixed:
-            # The form shows the case's body read-only and sends nothing (or it).
-            if body not in ("", str(dispute.body_id)):
-                errors["body"] = [
-                    _(
-                        "A mediation case is open on this dispute at %(body)s; the meeting "
-                        "cannot send it elsewhere. Pass it up or end the case first."
-                    )
-                    % {"body": dispute.body.name if dispute.body else "—"}
-                ]
-        elif body not in dict(body_choices(meeting.township)):
-            errors["body"] = [_("Choose where the dispute is sent.")]
-        leader_id = getattr(responsible_leader, "pk", responsible_leader)
-        leader = (
-            leader_choices(meeting.township).filter(pk=leader_id).first() if leader_id else None
-        )
-        if leader is None:
-            errors["responsible_leader"] = [
-                _("Choose a leader with a role in the township or the city.")
-            ]
-        responsible_person = (responsible_person or "").strip()
-        if not responsible_person:
-            errors["responsible_person"] = [_("Name the person responsible.")]
-        if deadline is None:
-            errors["deadline"] = [_("Give the deadline.")]
-        elif deadline < today:
-            errors["deadline"] = [_("The deadline cannot be in the past.")]
-        elif date_error(deadline):
-            errors["deadline"] = [date_error(deadline)]
-        if errors:
-            raise InvalidInput(field_errors=errors)
-        if not dispute.is_open:
-            raise Conflict(_("This dispute is no longer open; it needs no decision."))
+    meeting = _decide(
+        actor=actor,
+        meeting=item.meeting_id,
+        item=item.pk,
+        classified_type=classified_type,
+        body=body,
+        responsible_leader=responsible_leader,
+        responsible_person=responsible_person,
+        deadline=deadline,
+        decision=decision,
+        as_of=as_of,
+        version=version,
+    )
+    return meeting.decided
 
-        if fixed:
-            body_unit = dispute.body
-        else:
-            body_unit = None if body == KEEP_WITH_TOWNSHIP else Unit.objects.get(pk=int(body))
-        item.classified_type = classified_type
-        item.body = body_unit
-        item.responsible_leader = leader
-        item.responsible_person = responsible_person[:60]
-        item.deadline = deadline
-        item.decision = (decision or "").strip()
-        item.decided_at = timezone.now()
-        item.save()
-        _bump(meeting)
 
-        from_state = dispute.state
-        before = {
-            "type": dispute.type,
-            "body": dispute.body_id,
-            "responsible_leader": dispute.responsible_leader_id,
-            "responsible_person": dispute.responsible_person,
-            "deadline": dispute.deadline.isoformat() if dispute.deadline else None,
-        }
-        dispute.type = classified_type
-        dispute.responsible_leader = leader
-        dispute.responsible_person = responsible_person[:60]
-        dispute.deadline = deadline
-        moves = not fixed and getattr(body_unit, "pk", None) != dispute.body_id
-        if not fixed:
-            dispute.data = {**dispute.data, "kept_by_township": body_unit is None}
-        if moves and body_unit is None:
-            # Kept with the township: back in its hands, as before any routing.
-            dispute.body = None
-            dispute.current_level = dispute.arose_level
-            dispute.state = DisputeState.REPORTED
-        if moves and body_unit is not None:
-            # Sent to a body: routed as dispute_route does (its state, level and
-            # "route" event; _route counts the version once for the decision).
-            dispute.save()
-            services._route(dispute, body_unit, actor=actor, note=item.decision)
-        else:
-            dispute.version += 1
-            dispute.save()
-        dispute_event(
-            dispute,
-            action="meeting_decision",
-            actor=actor,
-            actor_unit=meeting.township,
-            from_state=from_state,
-            note=item.decision,
-            data={
-                "meeting": meeting.pk,
-                "item": item.pk,
-                "week_start": meeting.week_start.isoformat(),
-                "before": before,
-                "type": classified_type,
-                "body": body_unit.pk if body_unit else None,
-                "body_fixed": fixed,
-                "responsible_leader": leader.pk,
-                "responsible_person": dispute.responsible_person,
-                "deadline": deadline.isoformat(),
-            },
-        )
-    return item
+@MEETING.action("save_minutes", service_name="_save_minutes")
+def _save_minutes(
+    meeting: Meeting, actor, *, chair: str, attendees: str, minutes: str, held_on=None
+) -> None:
+    if held_on is not None:
+        check_date(held_on, "held_on")
+        if held_on > calendar.today():
+            raise InvalidInput(
+                field_errors={
+                    "held_on": [_("Record the meeting on the day it is held, not before.")]
+                }
+            )
+        meeting.held_on = held_on
+    meeting.chair = (chair or "").strip()[:60]
+    meeting.attendees = (attendees or "").strip()
+    meeting.minutes = (minutes or "").strip()
 
 
 def meeting_minutes_save(
@@ -462,54 +476,47 @@ def meeting_minutes_save(
     held_on: dt.date | None = None,
     version: int | None = None,
 ) -> Meeting:
-    with transaction.atomic():
-        meeting = _lock(actor, meeting.pk, version)
-        if held_on is not None:
-            check_date(held_on, "held_on")
-            if held_on > calendar.today():
-                raise InvalidInput(
-                    field_errors={
-                        "held_on": [_("Record the meeting on the day it is held, not before.")]
-                    }
-                )
-            meeting.held_on = held_on
-        meeting.chair = (chair or "").strip()[:60]
-        meeting.attendees = (attendees or "").strip()
-        meeting.minutes = (minutes or "").strip()
-        _bump(meeting, "chair", "attendees", "minutes", "held_on")
-    return meeting
+    return _save_minutes(
+        actor=actor,
+        meeting=meeting.pk,
+        chair=chair,
+        attendees=attendees,
+        minutes=minutes,
+        held_on=held_on,
+        version=version,
+    )
+
+
+@MEETING.action("close", service_name="_close")
+def _close(meeting: Meeting, actor) -> None:
+    errors: dict[str, list[str]] = {}
+    if not meeting.chair:
+        errors["chair"] = [_("Name the chair.")]
+    if not meeting.attendees:
+        errors["attendees"] = [_("List who attended.")]
+    if not meeting.minutes:
+        errors["minutes"] = [_("Write the minutes.")]
+    undecided = meeting.items.filter(decided_at__isnull=True).count()
+    if undecided:
+        errors["items"] = [_("%(n)d agenda items have no decision yet.") % {"n": undecided}]
+    if errors:
+        raise InvalidInput(_("The minutes cannot be closed yet."), field_errors=errors)
+    missing = missing_reports_week(meeting.township, meeting.week_start, meeting.held_on)
+    meeting.data = {
+        **meeting.data,
+        "closed_at": timezone.now().isoformat(),
+        "closed_by": actor.pk,
+        "missing": [
+            {"village": m["village"].pk, "days": [d.isoformat() for d in m["days"]]}
+            for m in missing
+        ],
+    }
 
 
 def meeting_close(*, actor, meeting: Meeting, version: int | None = None) -> Meeting:
     """Close the minutes: needs the chair, who attended, the minutes' text and a
     decision on every item. Freezes the list of villages that missed a report."""
-    with transaction.atomic():
-        meeting = _lock(actor, meeting.pk, version)
-        errors: dict[str, list[str]] = {}
-        if not meeting.chair:
-            errors["chair"] = [_("Name the chair.")]
-        if not meeting.attendees:
-            errors["attendees"] = [_("List who attended.")]
-        if not meeting.minutes:
-            errors["minutes"] = [_("Write the minutes.")]
-        undecided = meeting.items.filter(decided_at__isnull=True).count()
-        if undecided:
-            errors["items"] = [_("%(n)d agenda items have no decision yet.") % {"n": undecided}]
-        if errors:
-            raise InvalidInput(_("The minutes cannot be closed yet."), field_errors=errors)
-        missing = missing_reports_week(meeting.township, meeting.week_start, meeting.held_on)
-        meeting.closed = True
-        meeting.data = {
-            **meeting.data,
-            "closed_at": timezone.now().isoformat(),
-            "closed_by": actor.pk,
-            "missing": [
-                {"village": m["village"].pk, "days": [d.isoformat() for d in m["days"]]}
-                for m in missing
-            ],
-        }
-        _bump(meeting, "closed", "data")
-    return meeting
+    return _close(actor=actor, meeting=meeting.pk, version=version)
 
 
 def this_weeks_meeting(user, today: dt.date | None = None) -> list[tuple[Unit, Meeting | None]]:
@@ -525,3 +532,9 @@ def this_weeks_meeting(user, today: dt.date | None = None) -> list[tuple[Unit, M
         m.township_id: m for m in Meeting.objects.filter(township__in=townships, week_start=start)
     }
     return [(t, meetings.get(t.pk)) for t in townships]
+
+
+def meeting_of_week(township: Unit, held_on: dt.date | None) -> Meeting | None:
+    """The township's meeting of the week `held_on` falls in (one per week)."""
+    week_start = week_of(held_on or calendar.today())[0]
+    return Meeting.objects.filter(township=township, week_start=week_start).first()

@@ -25,8 +25,10 @@ from xinfang.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
 
+from . import permissions as policy
 from .models import (
     Dispute,
+    DisputeEvent,
     DisputeParty,
     DisputeState,
     DisputeType,
@@ -35,77 +37,19 @@ from .models import (
     ScreeningReport,
     Source,
 )
-from .services import dispute_create, dispute_event
+from .services import dispute_create
 
-# --- who may do what -------------------------------------------------------------------
-#
-# Reading a township's ledger is the work of the township's staff: the petition
-# roles that handle and watch matters there, and the mediators of its centre. Running
-# the weekly meeting is for those who can commit the township: its handlers,
-# dispatchers, unit heads and leaders. Both reach down from the city (a city leader
-# or supervisor reads every township's ledger). The liaison reports for a village
-# and does not read the township's ledger (other villages' disputes are not theirs).
-# Both actions sit in the one table of orgs.permissions (read_ledger, run_meeting).
-LEDGER_ROLES = permissions.ACTIONS["read_ledger"]
-MEETING_ROLES = permissions.ACTIONS["run_meeting"]
-
-# Functional units act for the territory they sit in (a township's mediation
-# centre for its township, the city's petition office for the city). Departments
-# do not: a city bureau's handler has no business with the villages' disputes.
-_ACTS_FOR_TERRITORY = (
-    UnitKind.TERRITORIAL,
-    UnitKind.MEDIATION_CENTRE,
-    UnitKind.MEDIATION_COMMITTEE,
-    UnitKind.PETITION_OFFICE,
-    UnitKind.RECEPTION_CENTRE,
-)
+# Who may read a township's ledger or run its weekly meeting: the area's one
+# policy (permissions.py) answers; the names stay importable from here.
+LEDGER_ROLES = policy.LEDGER_ROLES
+MEETING_ROLES = policy.MEETING_ROLES
+township_ids_for = policy.township_ids_for
+may_read_ledger = policy.may_read_ledger
+may_run_meeting = policy.may_run_meeting
 
 # A liaison may report a day late without explaining; older days need a note
 # (补报说明) and at most a week back, so that the day-by-day record stays true.
 BACKDATE_DAYS = 7
-
-
-def _memo(user) -> dict:
-    return user.__dict__.setdefault("_xinfang_screening", {})
-
-
-def township_ids_for(user, action: str) -> list[int]:
-    """Ids of the townships whose ledger `user` reaches for `action` (read_ledger or
-    run_meeting): townships at or below the territory of a membership allowing it."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    memo = _memo(user)
-    if action in memo:
-        return memo[action]
-    townships = Unit.objects.filter(kind=UnitKind.TERRITORIAL, level=Level.TOWNSHIP)
-    if not user.is_superuser:
-        roots = permissions.member_unit_ids(user, action)
-        if not roots:
-            memo[action] = []
-            return []
-        # The nearest territorial unit at or above each membership's unit.
-        territory: dict[int, int] = {}
-        for descendant_id, ancestor_id in (
-            UnitLink.objects.filter(
-                descendant_id__in=roots,
-                descendant__kind__in=_ACTS_FOR_TERRITORY,
-                ancestor__kind=UnitKind.TERRITORIAL,
-            )
-            .order_by("descendant_id", "distance")
-            .values_list("descendant_id", "ancestor_id")
-        ):
-            territory.setdefault(descendant_id, ancestor_id)
-        townships = townships.filter(ancestor_links__ancestor_id__in=set(territory.values()))
-    memo[action] = sorted(set(townships.values_list("pk", flat=True)))
-    return memo[action]
-
-
-def may_read_ledger(user, township: Unit) -> bool:
-    return township.pk in township_ids_for(user, "read_ledger")
-
-
-def may_run_meeting(user, township: Unit) -> bool:
-    return township.pk in township_ids_for(user, "run_meeting")
 
 
 def ledger_townships(user) -> QuerySet[Unit]:
@@ -137,7 +81,7 @@ def villages_of(township: Unit) -> QuerySet[Unit]:
 
 def reporting_villages(user) -> list[Unit]:
     """The villages this user reports for (liaison memberships reaching them)."""
-    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+    if not getattr(user, "is_authenticated", False) or policy.sees_all(user):
         return []
     roots = permissions.member_unit_ids(user, "report_screening")
     if not roots:
@@ -165,7 +109,7 @@ def village_for_report(user, village_id) -> Unit:
         raise NotFound()
     if village.kind != UnitKind.TERRITORIAL or village.level != Level.VILLAGE:
         raise NotFound()
-    if not permissions.may(user, "report_screening", village) or user.is_superuser:
+    if not permissions.may(user, "report_screening", village) or policy.sees_all(user):
         # A superuser sees everything but is nobody's liaison: reports are signed
         # by the village's own liaison.
         raise PermissionDenied(_("Only the village's liaison reports its screening."))
@@ -417,7 +361,7 @@ def _store(actor, village, report_date, nil, note, cleaned, key, fingerprint) ->
             ) from exc
         if not dispute.resolved_on_spot:
             # 当日上报: the township's ledger holds it from today, awaiting sorting.
-            dispute_event(
+            DisputeEvent.record(
                 dispute,
                 action="pass_up",
                 actor=actor,
@@ -438,7 +382,7 @@ def visible_reports(user) -> QuerySet[ScreeningReport]:
     ledger the user reads."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ScreeningReport.objects.none()
-    if user.is_superuser:
+    if policy.sees_all(user):
         return ScreeningReport.objects.all()
     reach = Q()
     villages = [v.pk for v in reporting_villages(user)]

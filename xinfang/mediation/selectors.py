@@ -10,56 +10,44 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, Unit, UnitKind
+from xinfang.orgs.selectors import units_above
+from xinfang.petitions.models import Category, Purpose
 
+from . import permissions as policy
 from .models import (
     OPEN_DISPUTE_STATES,
     Agreement,
     CaseState,
     Dispute,
     DisputeEvent,
+    DisputeType,
+    JudicialConfirmation,
     MediationCase,
     Mediator,
     MediatorEvent,
+    PartyRole,
 )
 
 OPEN_CASE_STATES = (CaseState.AWAITING_CONSENT, CaseState.IN_PROGRESS)
-BODY_KINDS = (UnitKind.MEDIATION_CENTRE, UnitKind.MEDIATION_COMMITTEE)
+BODY_KINDS = policy.BODY_KINDS
 FILTERS = ("state", "type", "body", "level", "source", "q")
 
 
 subtree_ids = permissions.reached_unit_ids
 
 
-def _reach(units: list[int]) -> Q:
-    had_case = MediationCase.objects.filter(dispute=OuterRef("pk"), body_id__in=units)
-    return (
-        Q(place_id__in=units)
-        | Q(body_id__in=units)
-        | Q(received_by_id__in=units)
-        | Q(Exists(had_case))
-    )
-
-
 def visible_disputes(user) -> QuerySet[Dispute]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Dispute.objects.none()
-    if user.is_superuser:
-        return Dispute.objects.all()
-    units = subtree_ids(user)
-    if not units:
-        return Dispute.objects.none()
-    return Dispute.objects.filter(_reach(units))
+    return policy.visible(user, "dispute")
 
 
-def may_see(user, dispute: Dispute) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or permissions.reaches(user, dispute.scope_unit_ids())
+may_see = policy.may_see
 
 
 def _int(value) -> int:
@@ -183,9 +171,7 @@ def committee_name(body: Unit) -> str:
 def bodies_for(place: Unit) -> list[Unit]:
     """The mediation bodies a dispute arising at `place` may be routed to: the
     centres of its village, township and city, then the professional committees."""
-    ancestors = Unit.objects.filter(
-        kind=UnitKind.TERRITORIAL, descendant_links__descendant=place
-    ).values("pk")
+    ancestors = units_above(place, kind=UnitKind.TERRITORIAL).values("pk")
     centres = list(
         Unit.objects.filter(kind=UnitKind.MEDIATION_CENTRE, is_active=True, parent__in=ancestors)
     )
@@ -205,11 +191,7 @@ def bodies_for(place: Unit) -> list[Unit]:
 
 def visible_bodies(user) -> QuerySet[Unit]:
     """Mediation bodies the user can see (for the roster index and filters)."""
-    return (
-        permissions.visible_units(user)
-        .filter(kind__in=BODY_KINDS, is_active=True)
-        .order_by("depth", "sort_order", "code")
-    )
+    return policy.visible(user, "body")
 
 
 def body_get(*, user, pk) -> Unit:
@@ -250,8 +232,6 @@ def roster(body: Unit, *, history: bool = False) -> list[Mediator]:
 
 def body_members(body: Unit) -> list:
     """Active staff accounts holding a membership in the body (to link to a roster entry)."""
-    from django.contrib.auth import get_user_model
-
     return list(
         get_user_model()
         .objects.filter(memberships__unit=body, is_active=True)
@@ -284,8 +264,6 @@ def open_cases_for(user) -> QuerySet[MediationCase]:
 
 
 def judicial_windows_open(user, today: dt.date) -> QuerySet:
-    from .models import JudicialConfirmation
-
     units = subtree_ids(user, "mediate")
     return JudicialConfirmation.objects.filter(
         agreement__case__body_id__in=units, applied_on__isnull=True, window_ends_on__gte=today
@@ -310,12 +288,6 @@ def petition_prefill(*, user, dispute_id) -> dict:
     failed, a petition is raised): 404 unless the user sees the dispute. Built
     here, server-side, so that no personal data travels in a URL. Returns the
     dispute and the initial data of the form and of its petitioner rows."""
-    from django.utils.translation import gettext as _
-
-    from xinfang.petitions.models import Category, Purpose
-
-    from .models import DisputeType, PartyRole
-
     d = dispute_get(user=user, pk=dispute_id)
     content = "\n\n".join(
         x

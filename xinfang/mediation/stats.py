@@ -30,8 +30,12 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils.translation import gettext as _
 
 from xinfang.core import calendar
+from xinfang.core.exceptions import InvalidInput, NotFound
+from xinfang.core.inputs import optional_date, optional_id
+from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, Unit, UnitLink
 
 from . import selectors
@@ -268,3 +272,56 @@ def report(
         by_type=by_type,
         by_township=by_township,
     )
+
+
+# --- the query of the page and the API -----------------------------------------------------
+
+NO_FILTERS = {"unit": None, "date_from": None, "date_to": None, "level": "", "type": ""}
+
+
+def read_query(user, params) -> tuple[dict, dict]:
+    """The report's filters from query parameters (page and API alike), and the
+    errors of the bad ones ({field: [message]}); a unit the user cannot see → 404."""
+    errors: dict[str, list] = {}
+    dates = {}
+    for name in ("from", "to"):
+        try:
+            value = optional_date(params.get(name), name)
+        except InvalidInput as exc:
+            errors.update(exc.field_errors)
+        else:
+            if value is not None:
+                dates[name] = value
+    level, dtype = params.get("level") or "", params.get("type") or ""
+    if level and level not in Level.values:
+        errors["level"] = [_("Unknown level.")]
+    if dtype and dtype not in DisputeType.values:
+        errors["type"] = [_("Unknown type.")]
+    unit = None
+    try:
+        unit_id = optional_id(params.get("unit"), "unit")
+    except InvalidInput as exc:
+        errors.update(exc.field_errors)
+    else:
+        if unit_id is not None:
+            unit = permissions.visible_units(user).filter(pk=unit_id).first()
+            if unit is None:
+                raise NotFound()
+    if not errors and dates.get("from") and dates.get("to") and dates["from"] > dates["to"]:
+        errors["from"] = [_("The start is after the end.")]
+    filters = {
+        "unit": unit,
+        "date_from": dates.get("from"),
+        "date_to": dates.get("to"),
+        "level": level,
+        "type": dtype,
+    }
+    return filters, errors
+
+
+def stats_from_query(user, params) -> Report:
+    """The report for query parameters: bad values → 400, a unit the user cannot see → 404."""
+    filters, errors = read_query(user, params)
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    return report(user=user, **filters)

@@ -15,8 +15,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from xinfang.orgs.models import Level, Unit, UnitKind
 from xinfang.core.numbering import sequence_set_at_least
+from xinfang.orgs.models import Level, Unit, UnitKind
 
 from . import clocks
 from .models import (

@@ -13,7 +13,6 @@ from xinfang.mediation import services
 from xinfang.mediation.documents import agreement_pdf
 from xinfang.mediation.selectors import committee_name
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import (
     CENTRE_A,
     CITY_CENTRE,

@@ -4,15 +4,10 @@ import pypdfium2
 import pytest
 from rest_framework.test import APIClient
 
-from conftest import PASSWORD, TokenClient
+from conftest import PASSWORD
 from xinfang.core.documents import FontUnavailable, cjk_font
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import LAND_COMMITTEE, TERMS
-
-
-def client_for(user):
-    return TokenClient(user.username, PASSWORD)
 
 
 def test_it_needs_a_token(db):
@@ -20,12 +15,12 @@ def test_it_needs_a_token(db):
 
 
 def test_a_professional_committee_mediates_to_an_agreement_through_the_api(
-    med, new_dispute, travel
+    api_for, med, new_dispute, travel
 ):
     travel("2026-09-01")
-    township = client_for(med["handler_a"])
-    committee = client_for(med["land"])
-    outsider = client_for(med["centre_b"])
+    township = api_for(med["handler_a"])
+    committee = api_for(med["land"])
+    outsider = api_for(med["centre_b"])
     dispute = new_dispute(type="land")  # passed up by the village; the meeting sends it on
 
     assert outsider.get(f"/api/v1/disputes/{dispute.pk}").status_code == 404
@@ -146,9 +141,9 @@ def test_a_professional_committee_mediates_to_an_agreement_through_the_api(
     assert total["judicial_confirmations"] == {"applied": 1, "confirmed": 1}
 
 
-def test_create_a_dispute_is_idempotent(med, travel):
+def test_create_a_dispute_is_idempotent(api_for, med, travel):
     travel("2026-04-01")
-    c = client_for(med["city_centre"])
+    c = api_for(med["city_centre"])
     payload = {
         "source": "application",
         "type": "labor",
@@ -172,7 +167,7 @@ def test_create_a_dispute_is_idempotent(med, travel):
     )
     assert r3.status_code == 409 and r1.json()["number"] not in r3.content.decode()
     # Another user's same key is theirs alone (keys are scoped to the user).
-    other = client_for(med["centre_b"])
+    other = api_for(med["centre_b"])
     r4 = other.post("/api/v1/disputes", payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert r4.status_code != 200 and r1.json()["number"] not in r4.content.decode()
     r = c.post("/api/v1/disputes", {**payload, "parties": []}, format="json")
@@ -182,8 +177,8 @@ def test_create_a_dispute_is_idempotent(med, travel):
     assert c.get("/api/v1/disputes", {"state": "nonsense"}).status_code == 400
 
 
-def test_roster_and_stats_follow_visibility(med):
-    c = client_for(med["land"])
+def test_roster_and_stats_follow_visibility(api_for, med):
+    c = api_for(med["land"])
     r = c.get(f"/api/v1/mediation/bodies/{med['units'][LAND_COMMITTEE].pk}/mediators")
     assert r.status_code == 200
     assert {m["name"] for m in r.json()["mediators"]} == {"孙调解", "吴调解"}

@@ -5,16 +5,11 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
-from xinfang.core import tokens
 from xinfang.mediation.models import Dispute, DisputeEvent, Meeting, ScreeningReport
 from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
 
-from . import screening_fixtures
 from .screening_fixtures import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
-
-crew = screening_fixtures.crew  # the fixture, shared by the screening tests
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +33,9 @@ REPORT = {
 }
 
 
-def client_for(user) -> APIClient:
-    """Through the token, as a phone app would."""
-    c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION="Token " + tokens.token_issue(user=user)[1])
-    return c
-
-
-def test_a_report_is_created_and_a_resend_with_the_same_key_replays_it(crew, travel):
+def test_a_report_is_created_and_a_resend_with_the_same_key_replays_it(api_for, crew, travel):
     travel("2026-03-10")
-    api = client_for(crew["liaison_a1"])
+    api = api_for(crew["liaison_a1"])
 
     first = api.post("/api/v1/screening/reports", REPORT, format="json", HTTP_IDEMPOTENCY_KEY="abc")
     again = api.post("/api/v1/screening/reports", REPORT, format="json", HTTP_IDEMPOTENCY_KEY="abc")
@@ -59,9 +47,9 @@ def test_a_report_is_created_and_a_resend_with_the_same_key_replays_it(crew, tra
     assert ScreeningReport.objects.count() == 1 and Dispute.objects.count() == 2
 
 
-def test_a_second_report_of_the_day_is_added_with_200(crew, travel):
+def test_a_second_report_of_the_day_is_added_with_200(api_for, crew, travel):
     travel("2026-03-10")
-    api = client_for(crew["liaison_a1"])
+    api = api_for(crew["liaison_a1"])
     api.post("/api/v1/screening/reports", {"nil": True}, format="json", HTTP_IDEMPOTENCY_KEY="1")
 
     r = api.post("/api/v1/screening/reports", REPORT, format="json", HTTP_IDEMPOTENCY_KEY="2")
@@ -70,22 +58,22 @@ def test_a_second_report_of_the_day_is_added_with_200(crew, travel):
     assert r.json()["nil"] is False and len(r.json()["disputes"]) == 2
 
 
-def test_a_nil_return(crew, travel):
+def test_a_nil_return(api_for, crew, travel):
     travel("2026-03-10")
 
-    r = client_for(crew["liaison_a1"]).post(
-        "/api/v1/screening/reports", {"nil": True}, format="json"
-    )
+    r = api_for(crew["liaison_a1"]).post("/api/v1/screening/reports", {"nil": True}, format="json")
 
     assert r.status_code == 201 and r.json()["nil"] is True and r.json()["disputes"] == []
 
 
-def test_reporting_for_another_village_is_refused_and_nothing_is_stored(crew, demo_tree, travel):
+def test_reporting_for_another_village_is_refused_and_nothing_is_stored(
+    api_for, crew, demo_tree, travel
+):
     travel("2026-03-10")
     body = {**REPORT, "village": demo_tree[VILLAGE_A2].pk}
 
-    unseen = client_for(crew["liaison_a1"]).post("/api/v1/screening/reports", body, format="json")
-    not_liaison = client_for(crew["handler_a"]).post(
+    unseen = api_for(crew["liaison_a1"]).post("/api/v1/screening/reports", body, format="json")
+    not_liaison = api_for(crew["handler_a"]).post(
         "/api/v1/screening/reports", {**REPORT, "village": demo_tree[VILLAGE_A1].pk}, format="json"
     )
 
@@ -94,32 +82,32 @@ def test_reporting_for_another_village_is_refused_and_nothing_is_stored(crew, de
     assert not ScreeningReport.objects.exists() and not Dispute.objects.exists()
 
 
-def test_bad_input_is_a_400_naming_the_field(crew, travel):
+def test_bad_input_is_a_400_naming_the_field(api_for, crew, travel):
     travel("2026-03-10")
     body = {
         "disputes": [{**REPORT["disputes"][0], "how_resolved": ""}],
         "report_date": "2026-03-11",
     }
 
-    r = client_for(crew["liaison_a1"]).post("/api/v1/screening/reports", body, format="json")
+    r = api_for(crew["liaison_a1"]).post("/api/v1/screening/reports", body, format="json")
 
     assert r.status_code == 400
     assert {"disputes[0].how_resolved", "report_date"} <= set(r.json()["errors"])
 
 
 @pytest.fixture
-def reported(crew, travel):
+def reported(api_for, crew, travel):
     travel("2026-03-10")
-    client_for(crew["liaison_a1"]).post("/api/v1/screening/reports", REPORT, format="json")
-    client_for(crew["liaison_b1"]).post(
+    api_for(crew["liaison_a1"]).post("/api/v1/screening/reports", REPORT, format="json")
+    api_for(crew["liaison_b1"]).post(
         "/api/v1/screening/reports",
         {"disputes": [{**REPORT["disputes"][1], "summary": "枣林的纠纷"}]},
         format="json",
     )
 
 
-def test_the_ledger_lists_and_exports_only_the_users_townships(crew, demo_tree, reported):
-    a = client_for(crew["handler_a"])
+def test_the_ledger_lists_and_exports_only_the_users_townships(api_for, crew, demo_tree, reported):
+    a = api_for(crew["handler_a"])
 
     page = a.get("/api/v1/ledger").json()
     other = a.get("/api/v1/ledger", {"township": demo_tree[TOWNSHIP_B].pk})
@@ -132,12 +120,12 @@ def test_the_ledger_lists_and_exports_only_the_users_townships(crew, demo_tree, 
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     assert [r[7].value for r in ws.iter_rows(min_row=4)] == ["工地拖欠三名村民工资"]
     assert bad.status_code == 400 and "risk" in bad.json()["errors"]
-    city = client_for(crew["city_leader"]).get("/api/v1/ledger").json()
+    city = api_for(crew["city_leader"]).get("/api/v1/ledger").json()
     assert city["count"] == 2
 
 
-def test_missing_reports_of_a_day_and_a_week(crew, demo_tree, reported):
-    a = client_for(crew["handler_a"])
+def test_missing_reports_of_a_day_and_a_week(api_for, crew, demo_tree, reported):
+    a = api_for(crew["handler_a"])
     township = demo_tree[TOWNSHIP_A].pk
 
     day = a.get("/api/v1/screening/missing", {"township": township}).json()
@@ -153,20 +141,20 @@ def test_missing_reports_of_a_day_and_a_week(crew, demo_tree, reported):
     assert other.status_code == 404
 
 
-def test_the_screening_reports_list_is_scoped(crew, demo_tree, reported):
-    mine = client_for(crew["liaison_a1"]).get("/api/v1/screening/reports").json()
-    township_b = client_for(crew["handler_b"]).get("/api/v1/screening/reports").json()
+def test_the_screening_reports_list_is_scoped(api_for, crew, demo_tree, reported):
+    mine = api_for(crew["liaison_a1"]).get("/api/v1/screening/reports").json()
+    township_b = api_for(crew["handler_b"]).get("/api/v1/screening/reports").json()
 
     assert [r["village"]["id"] for r in mine["results"]] == [demo_tree[VILLAGE_A1].pk]
     assert mine["results"][0]["passed_up_count"] == 1
     assert [r["village"]["id"] for r in township_b["results"]] == [demo_tree[VILLAGE_B1].pk]
     rid = mine["results"][0]["id"]
-    assert client_for(crew["handler_b"]).get(f"/api/v1/screening/reports/{rid}").status_code == 404
+    assert api_for(crew["handler_b"]).get(f"/api/v1/screening/reports/{rid}").status_code == 404
 
 
-def test_a_meeting_through_the_api(crew, demo_tree, reported, travel):
+def test_a_meeting_through_the_api(api_for, crew, demo_tree, reported, travel):
     travel("2026-03-13")
-    a = client_for(crew["handler_a"])
+    a = api_for(crew["handler_a"])
 
     created = a.post(
         "/api/v1/meetings",
@@ -220,16 +208,16 @@ def test_a_meeting_through_the_api(crew, demo_tree, reported, travel):
     assert d.deadline == dt.date(2026, 3, 27) and d.responsible_leader == crew["leader_a"]
     assert DisputeEvent.objects.filter(dispute=d, action="meeting_decision").count() == 1
     assert Meeting.objects.count() == 1
-    b = client_for(crew["handler_b"])
+    b = api_for(crew["handler_b"])
     assert b.get(f"/api/v1/meetings/{m['id']}").status_code == 404
-    assert client_for(crew["mediator_a"]).post(
+    assert api_for(crew["mediator_a"]).post(
         "/api/v1/meetings", {"township": demo_tree[TOWNSHIP_A].pk, "held_on": "2026-03-06"},
         format="json",
     ).status_code == 403  # fmt: skip
 
 
-def test_the_schema_documents_the_endpoints(crew):
-    r = client_for(crew["handler_a"]).get("/api/v1/schema/")
+def test_the_schema_documents_the_endpoints(api_for, crew):
+    r = api_for(crew["handler_a"]).get("/api/v1/schema/")
 
     text = r.content.decode()
     assert r.status_code == 200
@@ -237,10 +225,10 @@ def test_the_schema_documents_the_endpoints(crew):
         assert path in text
 
 
-def test_the_same_key_with_another_report_is_a_409_and_expires_after_a_day(crew, travel):
+def test_the_same_key_with_another_report_is_a_409_and_expires_after_a_day(api_for, crew, travel):
     # core.idempotency: a key answers only the request it came with, for 24 hours.
     travel("2026-03-10")
-    api = client_for(crew["liaison_a1"])
+    api = api_for(crew["liaison_a1"])
     first = api.post("/api/v1/screening/reports", REPORT, format="json", HTTP_IDEMPOTENCY_KEY="k")
     other = {"disputes": REPORT["disputes"][:1]}
 
@@ -249,15 +237,15 @@ def test_the_same_key_with_another_report_is_a_409_and_expires_after_a_day(crew,
     assert reused.status_code == 409 and reused.json()["code"] == "IdempotencyKeyReused"
     assert "disputes" not in reused.json() and Dispute.objects.count() == 2
     travel("2026-03-11", hour=10)  # 25 hours on: the key is free again
-    api = client_for(crew["liaison_a1"])  # the phone logs in again: its token ended
+    api = api_for(crew["liaison_a1"])  # the phone logs in again: its token ended
     later = api.post("/api/v1/screening/reports", other, format="json", HTTP_IDEMPOTENCY_KEY="k")
     assert later.status_code == 201 and later.json()["id"] != first.json()["id"]
 
 
-def test_an_added_report_replays_and_refuses_by_its_disputes_key(crew, travel):
+def test_an_added_report_replays_and_refuses_by_its_disputes_key(api_for, crew, travel):
     # A second report for the same village and day is keyed on its disputes.
     travel("2026-03-10")
-    api = client_for(crew["liaison_a1"])
+    api = api_for(crew["liaison_a1"])
     api.post("/api/v1/screening/reports", REPORT, format="json", HTTP_IDEMPOTENCY_KEY="am")
     more = {"disputes": REPORT["disputes"][1:]}
     added = api.post("/api/v1/screening/reports", more, format="json", HTTP_IDEMPOTENCY_KEY="pm")
@@ -269,6 +257,6 @@ def test_an_added_report_replays_and_refuses_by_its_disputes_key(crew, travel):
     assert added.json()["result"] == "added" and again.status_code == 200
     assert changed.status_code == 409 and Dispute.objects.count() == 3
     travel("2026-03-11", hour=10)  # a day on, the key makes the new day's report
-    api = client_for(crew["liaison_a1"])  # the phone logs in again: its token ended
+    api = api_for(crew["liaison_a1"])  # the phone logs in again: its token ended
     later = api.post("/api/v1/screening/reports", more, format="json", HTTP_IDEMPOTENCY_KEY="pm")
     assert later.status_code == 201 and Dispute.objects.count() == 4

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from xinfang.core import calendar
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.mediation import selectors, services
 from xinfang.mediation.models import (
@@ -14,7 +15,6 @@ from xinfang.mediation.models import (
     JudicialConfirmation,
 )
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import CENTRE_A, CITY_CENTRE, LAND_COMMITTEE, ROOM_A, agree, consent_all, d
 
 
@@ -244,8 +244,6 @@ def test_a_month_from_january_31st_ends_on_the_last_day_of_february(med, new_dis
         services.case_open(actor=med["handler_a"], dispute_id=dispute.pk), med["room_a"]
     )
     # 2026-02-28 is a Saturday (and a make-up working day? no): moved to Monday 03-02.
-    from xinfang.core import calendar
-
     assert case.deadline == calendar.add_calendar_days(d("2026-01-30"), 29).due
 
 

@@ -7,7 +7,6 @@ from xinfang.mediation import selectors, services
 from xinfang.mediation.models import Dispute, DisputeState, Source
 from xinfang.petitions.models import PetitionEvent, State
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import VILLAGE_A, agree, consent_all
 
 

@@ -11,7 +11,6 @@ from xinfang.mediation.models import Dispute
 from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
 from xinfang.orgs.services import membership_add
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import (
     CENTRE_A,
     CENTRE_B,
@@ -21,7 +20,6 @@ from .case_fixtures import (
     agree,
     consent_all,
 )
-from .test_api_cases import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +38,16 @@ def _application(med, received_by, place=VILLAGE_A):
     }
 
 
-def test_a_registrar_cannot_name_another_townships_centre_as_receiver(med, travel):
+def test_a_registrar_cannot_name_another_townships_centre_as_receiver(api_for, med, travel):
     travel("2026-03-02")
-    c = client_for(med["handler_a"])
+    c = api_for(med["handler_a"])
     r = c.post("/api/v1/disputes", _application(med, CENTRE_B), format="json")
     assert r.status_code == 404  # township A's handler does not see township B's centre
     assert not Dispute.objects.exists()
     assert not selectors.visible_disputes(med["centre_b"]).exists()
 
 
-def test_a_receiver_the_registrar_sees_but_does_not_act_for_is_a_400(med, travel):
+def test_a_receiver_the_registrar_sees_but_does_not_act_for_is_a_400(api_for, med, travel):
     travel("2026-03-02")
     # Township A's handler also watches township B (a supervisor there): sees its
     # centre, registers nothing for it.
@@ -66,15 +64,15 @@ def test_a_receiver_the_registrar_sees_but_does_not_act_for_is_a_400(med, travel
         )
     assert "received_by" in exc.value.field_errors
     assert not Dispute.objects.exists()
-    r = client_for(med["handler_a"]).post(
+    r = api_for(med["handler_a"]).post(
         "/api/v1/disputes", _application(med, CENTRE_B), format="json"
     )
     assert r.status_code == 400 and "received_by" in r.json()["errors"]
 
 
-def test_a_receiver_must_hold_the_place(med, travel):
+def test_a_receiver_must_hold_the_place(api_for, med, travel):
     travel("2026-03-02")
-    c = client_for(med["centre_a"])
+    c = api_for(med["centre_a"])
     r = c.post("/api/v1/disputes", _application(med, CENTRE_A, place=VILLAGE_B), format="json")
     assert r.status_code in (400, 403)
     assert not Dispute.objects.exists()
@@ -108,7 +106,7 @@ def _errors(call) -> dict:
 
 
 def test_an_agreement_is_signed_within_the_case_and_takes_effect_within_a_year(
-    med, started, travel
+    api_for, med, started, travel
 ):
     travel("2026-03-20")
     d = started.started_on
@@ -120,7 +118,7 @@ def test_an_agreement_is_signed_within_the_case_and_takes_effect_within_a_year(
     assert "signed_on" in future
     far = _errors(lambda: agree(started, land, effective_on=d.replace(year=9999, day=31)))
     assert "effective_on" in far
-    api = client_for(land)
+    api = api_for(land)
     r = api.post(
         f"/api/v1/cases/{started.pk}/agreement",
         {
@@ -188,8 +186,8 @@ SUPERSCRIPT_TWO = "\u00b2"  # "²".isdigit() is True, int("²") a ValueError
         ("/api/v1/disputes?body=", "body"),
     ],
 )
-def test_the_api_answers_a_unicode_digit_id_with_400(med, url, field):
-    r = client_for(med["handler_a"]).get(url + SUPERSCRIPT_TWO)
+def test_the_api_answers_a_unicode_digit_id_with_400(api_for, med, url, field):
+    r = api_for(med["handler_a"]).get(url + SUPERSCRIPT_TWO)
     assert r.status_code == 400, (url, r.status_code)
     assert field in r.json()["errors"]
 
@@ -215,15 +213,15 @@ def test_pages_answer_bad_ids_and_dates_without_a_500(med, url):
 @pytest.mark.parametrize(
     "query", ["week=9999-12-31", "date=0001-01-01", "week=0001-01-01", "week=2026-02-30"]
 )
-def test_missing_reports_at_the_calendars_edge_are_a_400(med, query):
+def test_missing_reports_at_the_calendars_edge_are_a_400(api_for, med, query):
     township = med["units"][TOWNSHIP_A].pk
-    r = client_for(med["handler_a"]).get(f"/api/v1/screening/missing?township={township}&{query}")
+    r = api_for(med["handler_a"]).get(f"/api/v1/screening/missing?township={township}&{query}")
     assert r.status_code == 400, (query, r.status_code)
 
 
-def test_a_meeting_for_a_week_at_the_calendars_edge_is_a_400(med, travel):
+def test_a_meeting_for_a_week_at_the_calendars_edge_is_a_400(api_for, med, travel):
     travel("2026-03-02")
-    c = client_for(med["handler_a"])
+    c = api_for(med["handler_a"])
     for week in ("9999-12-27", "0001-01-01"):
         r = c.post(
             "/api/v1/meetings",

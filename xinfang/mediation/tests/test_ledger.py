@@ -15,7 +15,6 @@ from xinfang.mediation import ledger, screening
 from xinfang.mediation.models import Dispute
 from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
 
-from . import screening_fixtures
 from .screening_fixtures import (
     VILLAGE_A1,
     VILLAGE_A2,
@@ -23,8 +22,6 @@ from .screening_fixtures import (
     dispute_input,
     passed_up_input,
 )
-
-crew = screening_fixtures.crew  # the fixture, shared by the screening tests
 
 pytestmark = pytest.mark.django_db
 

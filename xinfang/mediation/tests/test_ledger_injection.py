@@ -8,10 +8,7 @@ from openpyxl import load_workbook
 
 from xinfang.mediation import ledger, screening
 
-from . import screening_fixtures
 from .screening_fixtures import VILLAGE_A1, passed_up_input
-
-crew = screening_fixtures.crew
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,7 @@ from xinfang.mediation import meetings, services
 from xinfang.mediation.models import DisputeState
 from xinfang.orgs.demo import TOWNSHIP_A
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import CENTRE_A, LAND_COMMITTEE
-from .test_api_cases import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +37,7 @@ def _decide(med, meeting, dispute, body, **kw):
     return meetings.meeting_decide_item(**fields)
 
 
-def test_a_meeting_cannot_move_a_dispute_with_an_open_case(med, new_dispute, travel):
+def test_a_meeting_cannot_move_a_dispute_with_an_open_case(api_for, med, new_dispute, travel):
     travel("2026-03-03")
     d = new_dispute(type="neighbour")
     centre = med["units"][CENTRE_A]
@@ -64,7 +62,7 @@ def test_a_meeting_cannot_move_a_dispute_with_an_open_case(med, new_dispute, tra
     assert not d.events.filter(action="route").exclude(data__body=centre.pk).exists()
 
     # The page shows the case's body read-only; the API says it is fixed.
-    c = client_for(med["handler_a"])
+    c = api_for(med["handler_a"])
     seen = c.get(f"/api/v1/meetings/{m.pk}").json()
     row = next(i for i in seen["agenda"] if i["id"] == item.pk)
     assert row["body_fixed"] is True
@@ -116,7 +114,9 @@ def test_a_meeting_routes_through_the_routing_rules(med, new_dispute, travel):
     assert decision.from_state == DisputeState.REPORTED and decision.to_state == DisputeState.ROUTED
 
 
-def test_kept_with_the_township_a_routed_dispute_goes_back_to_reported(med, new_dispute, travel):
+def test_kept_with_the_township_a_routed_dispute_goes_back_to_reported(
+    api_for, med, new_dispute, travel
+):
     travel("2026-03-03")
     d = new_dispute(type="neighbour")
     services.dispute_route(actor=med["handler_a"], dispute_id=d.pk, body=med["units"][CENTRE_A])
@@ -125,7 +125,7 @@ def test_kept_with_the_township_a_routed_dispute_goes_back_to_reported(med, new_
     d.refresh_from_db()
     assert (d.state, d.body, d.current_level) == (DisputeState.REPORTED, None, d.arose_level)
     # Opening a case then routes it first, as for any reported dispute (no 500).
-    r = client_for(med["handler_a"]).post(
+    r = api_for(med["handler_a"]).post(
         f"/api/v1/disputes/{d.pk}/cases", {"version": d.version}, format="json"
     )
     assert r.status_code == 201
@@ -133,18 +133,20 @@ def test_kept_with_the_township_a_routed_dispute_goes_back_to_reported(med, new_
     assert d.body is not None and d.state == DisputeState.ROUTED
 
 
-def test_opening_a_case_on_a_routed_dispute_without_a_body_is_a_400(med, new_dispute, travel):
+def test_opening_a_case_on_a_routed_dispute_without_a_body_is_a_400(
+    api_for, med, new_dispute, travel
+):
     travel("2026-03-03")
     d = new_dispute(type="neighbour")
     services.dispute_route(actor=med["handler_a"], dispute_id=d.pk, body=med["units"][CENTRE_A])
     type(d).objects.filter(pk=d.pk).update(body=None)  # as an old meeting decision left some
     d.refresh_from_db()
-    r = client_for(med["handler_a"]).post(
+    r = api_for(med["handler_a"]).post(
         f"/api/v1/disputes/{d.pk}/cases", {"version": d.version}, format="json"
     )
     assert r.status_code == 400 and "body" in r.json()["errors"]
     # Naming the body routes it and opens the case.
-    r = client_for(med["handler_a"]).post(
+    r = api_for(med["handler_a"]).post(
         f"/api/v1/disputes/{d.pk}/cases",
         {"body": med["units"][CENTRE_A].pk, "version": d.version},
         format="json",
@@ -159,7 +161,9 @@ def _queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-def test_the_meeting_page_and_api_queries_do_not_grow_with_the_agenda(med, new_dispute, travel):
+def test_the_meeting_page_and_api_queries_do_not_grow_with_the_agenda(
+    api_for, med, new_dispute, travel
+):
     from django.test import Client
 
     travel("2026-03-03")
@@ -168,7 +172,7 @@ def test_the_meeting_page_and_api_queries_do_not_grow_with_the_agenda(med, new_d
     m = _meeting(med, travel)
     page = Client()
     page.force_login(med["handler_a"])
-    api = client_for(med["handler_a"])
+    api = api_for(med["handler_a"])
     page_url, api_url = f"/mediation/meetings/{m.pk}/", f"/api/v1/meetings/{m.pk}"
     _queries(page, page_url)  # warm the caches (calendar, sessions)
     _queries(api, api_url)  # and log in for the token

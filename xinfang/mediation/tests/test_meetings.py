@@ -10,7 +10,6 @@ from xinfang.mediation.models import AgendaReason, Dispute, DisputeEvent, Meetin
 from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
 from xinfang.orgs.models import Unit, UnitKind
 
-from . import screening_fixtures
 from .screening_fixtures import (
     VILLAGE_A1,
     VILLAGE_A2,
@@ -18,8 +17,6 @@ from .screening_fixtures import (
     dispute_input,
     passed_up_input,
 )
-
-crew = screening_fixtures.crew  # the fixture, shared by the screening tests
 
 pytestmark = pytest.mark.django_db
 

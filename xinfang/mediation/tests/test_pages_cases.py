@@ -5,7 +5,6 @@ import pytest
 from xinfang.mediation import services
 from xinfang.mediation.models import CaseState, Dispute
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import LAND_COMMITTEE, TERMS
 
 

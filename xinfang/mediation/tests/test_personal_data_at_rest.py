@@ -6,7 +6,6 @@ from xinfang.core.crypto import blind_index
 from xinfang.mediation import services
 from xinfang.mediation.models import DisputeParty
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import CENTRE_A
 
 ID = "410481199505050298"

@@ -11,9 +11,7 @@ from xinfang.mediation import services
 from xinfang.mediation.documents import agreement_pdf
 from xinfang.mediation.models import AgreementForm, DisputeEvent, JudicialConfirmation
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import agree, consent_all, d
-from .test_api_cases import client_for
 
 
 def _points_to_writing(message: str) -> bool:
@@ -90,9 +88,9 @@ def test_the_written_agreement_says_it_was_reached_orally(med, oral, travel):
     assert "一式三份" in text
 
 
-def test_the_api_refuses_then_offers_putting_it_in_writing(med, oral, travel):
+def test_the_api_refuses_then_offers_putting_it_in_writing(api_for, med, oral, travel):
     travel("2026-09-03")
-    api = client_for(med["room_a"])
+    api = api_for(med["room_a"])
     url = f"/api/v1/cases/{oral.pk}"
     body = api.get(url).json()
     assert body["agreement"]["form"] == "oral" and body["agreement"]["copies"] == []

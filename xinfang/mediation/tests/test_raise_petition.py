@@ -3,12 +3,12 @@ the dispute on the server, and the two linked once it is registered."""
 
 import pytest
 
+from xinfang.core.exceptions import Conflict
 from xinfang.core.models import SecurityRecord
 from xinfang.mediation import services
 from xinfang.mediation.models import DisputeState, Source
-from xinfang.petitions.models import Petition, PetitionEvent
+from xinfang.petitions.models import Category, Petition, PetitionEvent
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import PARTIES, VILLAGE_A
 
 HALL = "410481-JD"  # the city's reception centre, where the clerk sits
@@ -79,8 +79,6 @@ def test_the_form_is_filled_in_from_the_dispute_and_the_two_are_linked(med, fail
     assert form.initial["place"] == med["units"][VILLAGE_A].pk
     # land → the first category whose mediation type is land (土地承包)
     assert form.initial["category"] is not None
-    from xinfang.petitions.models import Category
-
     assert Category.objects.get(pk=form.initial["category"]).mediation_type == "land"
     rows = r.context["formset"].initial
     assert [x["name"] for x in rows] == ["张大山", "李小河"]  # applicants first
@@ -127,8 +125,6 @@ def test_a_dispute_the_clerk_cannot_see_is_404_and_others_are_refused(
 
 
 def test_the_service_refuses_a_dispute_that_did_not_fail(med, new_dispute):
-    from xinfang.core.exceptions import Conflict
-
     d = new_dispute()
     with pytest.raises(Conflict):
         services.petition_raise(actor=med["handler_a"], dispute_id=d.pk, registration={})

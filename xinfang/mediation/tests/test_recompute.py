@@ -11,11 +11,11 @@ from django.urls import reverse
 from xinfang.core import calendar
 from xinfang.core.calendar import CalendarEntry
 from xinfang.core.services import calendar_data_sync, calendar_year_publish
-from xinfang.mediation import services, views_cases
+from xinfang.mediation import services
 from xinfang.mediation.models import DisputeEvent, JudicialConfirmation
+from xinfang.mediation.views import disputes as dispute_pages
 from xinfang.petitions.services import petitions_tick
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import agree, consent_all, d
 
 
@@ -82,7 +82,7 @@ def test_publishing_the_year_moves_the_case_deadline_with_a_timeline_event(
     [event] = moves(case)
     assert event.data["which"] == "case" and event.data["reason"] == "published"
     assert (event.data["previous"], event.data["due"]) == ("2027-01-04", "2027-01-05")
-    [row] = [r for r in views_cases._timeline(case.dispute) if r["event"] == event]
+    [row] = [r for r in dispute_pages.timeline_rows(case.dispute) if r["event"] == event]
     assert "2027-01-04" in row["detail"] and "2027-01-05" in row["detail"]
 
 

@@ -7,9 +7,7 @@ from xinfang.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from xinfang.mediation import services
 from xinfang.mediation.models import Mediator
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import CENTRE_A, ROOM_A
-from .test_api_cases import client_for
 
 
 @pytest.fixture
@@ -147,8 +145,8 @@ def test_the_roster_page_masks_phones_and_adds_edits_and_deactivates(
     assert r.status_code == 403
 
 
-def test_the_api_adds_and_patches_a_mediator(med, centre_a):
-    api = client_for(med["centre_a"])
+def test_the_api_adds_and_patches_a_mediator(api_for, med, centre_a):
+    api = api_for(med["centre_a"])
     url = f"/api/v1/mediation/bodies/{centre_a.pk}/mediators"
     r = api.post(url, {"name": "冯调解", "phone": "abc"}, format="json")
     assert r.status_code == 400 and "phone" in r.json()["errors"]
@@ -173,9 +171,9 @@ def test_the_api_adds_and_patches_a_mediator(med, centre_a):
     listed = api.get(url).json()["mediators"]
     assert [m["active"] for m in listed if m["id"] == body["id"]] == [False]
 
-    outsider = client_for(med["handler_b"])
+    outsider = api_for(med["handler_b"])
     assert outsider.post(url, {"name": "x"}, format="json").status_code == 404
     assert outsider.patch(mediator, {"name": "x", "version": 3}, format="json").status_code == 404
-    liaison = client_for(med["liaison_a"])
+    liaison = api_for(med["liaison_a"])
     room_url = f"/api/v1/mediation/bodies/{med['units'][ROOM_A].pk}/mediators"
     assert liaison.post(room_url, {"name": "x"}, format="json").status_code == 403

@@ -9,12 +9,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from xinfang.core.exceptions import InvalidInput, NotFound
 from xinfang.mediation import services
 from xinfang.mediation.models import Mediator, MediatorEvent
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import CENTRE_A, TOWNSHIP_A
-from .test_api_cases import client_for
 
 
 @pytest.fixture
@@ -97,8 +96,6 @@ def test_deactivating_and_reactivating_write_one_event_each_and_a_repeat_none(me
 
 
 def test_a_refused_change_leaves_no_event(med, centre_a):
-    from xinfang.core.exceptions import InvalidInput, NotFound
-
     m = med["roster"]["centre_a"]
     with pytest.raises(InvalidInput):
         services.mediator_update(actor=med["centre_a"], mediator_id=m.pk, name=" ", phone="1")
@@ -126,8 +123,8 @@ def test_the_roster_page_shows_the_history_in_chinese_with_the_phone_masked(med,
     assert c.get(f"/mediation/mediators/{centre_a.pk}/").status_code == 404
 
 
-def test_the_roster_api_lists_each_mediators_recent_changes(med, centre_a):
-    api = client_for(med["centre_a"])
+def test_the_roster_api_lists_each_mediators_recent_changes(api_for, med, centre_a):
+    api = api_for(med["centre_a"])
     url = f"/api/v1/mediation/bodies/{centre_a.pk}/mediators"
     r = api.post(url, {"name": "冯调解", "phone": "13700001111"}, format="json")
     assert r.status_code == 201
@@ -148,7 +145,7 @@ def test_the_roster_api_lists_each_mediators_recent_changes(med, centre_a):
     assert mine["history"] == history
     assert "13700002222" not in json.dumps(listed)
 
-    assert client_for(med["handler_b"]).get(url).status_code == 404
+    assert api_for(med["handler_b"]).get(url).status_code == 404
 
 
 def _queries(client, url) -> int:
@@ -158,10 +155,12 @@ def _queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-def test_the_roster_page_and_api_queries_do_not_grow_with_mediators_or_events(med, centre_a):
+def test_the_roster_page_and_api_queries_do_not_grow_with_mediators_or_events(
+    api_for, med, centre_a
+):
     page = Client()
     page.force_login(med["centre_a"])
-    api = client_for(med["centre_a"])
+    api = api_for(med["centre_a"])
     page_url = f"/mediation/mediators/{centre_a.pk}/"
     api_url = f"/api/v1/mediation/bodies/{centre_a.pk}/mediators"
     m = med["roster"]["centre_a"]

@@ -11,10 +11,7 @@ from xinfang.mediation import meetings, screening
 from xinfang.mediation.models import Dispute, DisputeEvent, Meeting, ScreeningReport
 from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
 
-from . import screening_fixtures
 from .screening_fixtures import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, passed_up_input
-
-crew = screening_fixtures.crew  # the fixture, shared by the screening tests
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from rest_framework.test import APIClient
 from xinfang.mediation import services, stats
 from xinfang.mediation.wugang import load_year
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import agree, consent_all
 
 YEAR = (dt.date(2016, 1, 1), dt.date(2016, 12, 31))

@@ -8,7 +8,6 @@ import pytest
 from xinfang.core.documents import FontUnavailable, cjk_font
 from xinfang.mediation import services, stats
 
-from .case_fixtures import *  # noqa: F403  (the fixtures med, new_dispute)
 from .case_fixtures import LAND_COMMITTEE, TERMS
 
 

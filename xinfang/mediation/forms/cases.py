@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.core import pii
 from xinfang.orgs.models import Level
 
-from .models import AgreementForm, DisputeState, DisputeType, FailureReason, Risk, Source
+from ..models import AgreementForm, DisputeState, DisputeType, FailureReason, Risk, Source
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ROUTES = (
@@ -408,12 +408,3 @@ class MediatorForm(forms.Form):
         if pk is not None and pk not in self.members:
             raise forms.ValidationError(_("Link only a staff member of this body."))
         return pk
-
-
-def add_service_errors(form, field_errors: dict, *, aliases: dict | None = None) -> None:
-    """Put a service's field errors on the form (unknown fields: on the form itself)."""
-    aliases = aliases or {}
-    for name, messages in field_errors.items():
-        target = aliases.get(name, name)
-        for message in messages:
-            form.add_error(target if target in form.fields else None, str(message))

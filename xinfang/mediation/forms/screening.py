@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.core import calendar
 from xinfang.orgs.models import Unit, UnitKind
 
-from . import meetings
-from .ledger import OPEN_STATE_CHOICES
-from .models import DisputeType, PartyRole, Risk, Source
-from .screening import Outcome
+from .. import meetings
+from ..ledger import OPEN_STATE_CHOICES
+from ..models import DisputeType, PartyRole, Risk, Source
+from ..screening import Outcome
 
 
 class PageForm(forms.Form):
@@ -186,10 +186,12 @@ def filled_rows(formset) -> tuple[list[dict], list[int]]:
     return rows, index
 
 
-def add_service_errors(form, formset, field_errors: dict, rows_index: list[int]) -> list:
-    """Put the service's errors next to their fields; returns those with no field."""
-    loose = []
-    for key, messages in field_errors.items():
+def report_placer(form, formset, rows_index: list[int]):
+    """For core.forms.submit: put the report service's errors next to their
+    fields (a dispute's on its row of the formset); those with no field go to
+    `loose`."""
+
+    def place(key, messages, loose) -> bool:
         match = _DISPUTE_KEY.match(key)
         if match:
             i, name = int(match[1]), _FIELD_OF.get(match[2], match[2])
@@ -198,17 +200,19 @@ def add_service_errors(form, formset, field_errors: dict, rows_index: list[int])
             if target is not None and name in target.fields:
                 for m in messages:
                     target.add_error(name, m)
-                continue
+                return True
         if key in ("nil", "disputes"):
             for m in messages:
                 form.add_error("status", m)
-            continue
+            return True
         if key in form.fields:
             for m in messages:
                 form.add_error(key, m)
-            continue
+            return True
         loose.extend(messages)
-    return loose
+        return True
+
+    return place
 
 
 # --- the ledger's filters ---------------------------------------------------------------

@@ -27,9 +27,10 @@ from xinfang.core.api import require_version
 from xinfang.core.exceptions import InvalidInput, PermissionDenied
 from xinfang.core.inputs import optional_date, optional_id
 
-from . import ledger, meetings, screening
-from .models import DisputeType, Meeting, MeetingItem, PartyRole, Risk, ScreeningReport
-from .screening import Outcome
+from .. import ledger, meetings, screening
+from ..models import DisputeType, Meeting, MeetingItem, PartyRole, Risk, ScreeningReport
+from ..screening import Outcome
+from ..workflow import MEETING
 
 # --- input ----------------------------------------------------------------------------------
 
@@ -178,7 +179,7 @@ def item_json(item: MeetingItem, today: dt.date) -> dict:
     }
 
 
-def meeting_json(m: Meeting, *, full: bool = True) -> dict:
+def meeting_json(m: Meeting, *, full: bool = True, user=None) -> dict:
     data = {
         "id": m.pk,
         "township": _unit(m.township),
@@ -191,6 +192,9 @@ def meeting_json(m: Meeting, *, full: bool = True) -> dict:
         "closed": m.closed,
         "version": m.version,
     }
+    if user is not None:
+        # What this user may do now (the page offers the same: MEETING.allowed).
+        data["actions"] = [t.name for t in MEETING.allowed(user, m)]
     if full:
         today = calendar.today()
         data["agenda"] = [item_json(i, today) for i in m.items.all()]
@@ -464,7 +468,7 @@ class MeetingListView(APIView):
         township = screening.township_for_ledger(request.user, v.pop("township"))
         m = meetings.meeting_create(actor=request.user, township=township, **v)
         return Response(
-            meeting_json(meetings.meeting_get(user=request.user, pk=m.pk)),
+            meeting_json(meetings.meeting_get(user=request.user, pk=m.pk), user=request.user),
             status=status.HTTP_201_CREATED,
         )
 
@@ -475,7 +479,9 @@ class MeetingDetailView(APIView):
 
     @extend_schema(responses=MeetingOut)
     def get(self, request, pk):
-        return Response(meeting_json(meetings.meeting_get(user=request.user, pk=pk)))
+        return Response(
+            meeting_json(meetings.meeting_get(user=request.user, pk=pk), user=request.user)
+        )
 
 
 def _version(request) -> int:
@@ -505,7 +511,9 @@ class MeetingDecisionView(APIView):
         s = DecisionIn(data=request.data)
         s.is_valid(raise_exception=True)
         meetings.meeting_decide_item(actor=request.user, item=item, **s.validated_data)
-        return Response(meeting_json(meetings.meeting_get(user=request.user, pk=pk)))
+        return Response(
+            meeting_json(meetings.meeting_get(user=request.user, pk=pk), user=request.user)
+        )
 
 
 class MeetingMinutesView(APIView):
@@ -527,7 +535,9 @@ class MeetingMinutesView(APIView):
             held_on=v.get("held_on"),
             version=v["version"],
         )
-        return Response(meeting_json(meetings.meeting_get(user=request.user, pk=pk)))
+        return Response(
+            meeting_json(meetings.meeting_get(user=request.user, pk=pk), user=request.user)
+        )
 
     post = put
 
@@ -539,7 +549,9 @@ class MeetingCloseView(APIView):
     def post(self, request, pk):
         m = meetings.meeting_get(user=request.user, pk=pk)
         meetings.meeting_close(actor=request.user, meeting=m, version=_version(request))
-        return Response(meeting_json(meetings.meeting_get(user=request.user, pk=pk)))
+        return Response(
+            meeting_json(meetings.meeting_get(user=request.user, pk=pk), user=request.user)
+        )
 
 
 class MeetingRefreshView(APIView):
@@ -549,4 +561,6 @@ class MeetingRefreshView(APIView):
     def post(self, request, pk):
         m = meetings.meeting_get(user=request.user, pk=pk)
         meetings.meeting_refresh_agenda(actor=request.user, meeting=m, version=_version(request))
-        return Response(meeting_json(meetings.meeting_get(user=request.user, pk=pk)))
+        return Response(
+            meeting_json(meetings.meeting_get(user=request.user, pk=pk), user=request.user)
+        )
