@@ -26,7 +26,7 @@ from xinfang.core.documents import pdf_response
 from xinfang.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from xinfang.core.inputs import optional_id
 from xinfang.core.querycode import format_query_code
-from xinfang.exchange.throttles import PublicScopedThrottle
+from xinfang.core.ratelimit import BucketThrottle
 from xinfang.orgs.models import Unit
 
 from . import chain, notices, selectors, services, timeline, workflow
@@ -259,17 +259,6 @@ def petition_row(p: Petition, today) -> dict:
     }
 
 
-def available_actions(user, p: Petition) -> list[str]:
-    names = []
-    for t in workflow.TRANSITIONS.values():
-        if t.permission is None or p.state not in t.sources or p.blocked_reason(t.name):
-            continue
-        units = [u for u in services._via_units(p, t.via) if u]
-        if units and services.permissions.reaches(user, units, t.permission):
-            names.append(t.name)
-    return names
-
-
 def petition_detail(user, p: Petition, today) -> dict:
     identity = selectors.may_see_identity(user, p)
     data = petition_row(p, today)
@@ -322,6 +311,7 @@ def petition_detail(user, p: Petition, today) -> dict:
                     "petition": e.petition.number,
                     "at": e.at,
                     "action": e.action,
+                    "label": str(e.label),
                     "from_state": e.from_state,
                     "to_state": e.to_state,
                     "public": e.public,
@@ -332,7 +322,7 @@ def petition_detail(user, p: Petition, today) -> dict:
                 }
                 for e in selectors.timeline(user=user, petition=p)
             ],
-            "actions": available_actions(user, p),
+            "actions": [t.name for t in services.allowed_actions(user, p)],
         }
     )
     return data
@@ -342,17 +332,12 @@ def public_json(p: Petition) -> dict:
     """What the petitioner sees: no staff names, no internal notes, no colour."""
     events = []
     for e in selectors.public_timeline(p):
-        t = workflow.TRANSITIONS.get(e.action)
         events.append(
             {
                 "at": e.at,
                 "date": calendar.to_local_date(e.at),
                 "step": e.action,
-                "label": str(t.label)
-                if t
-                else str(State(e.to_state).label)
-                if e.to_state
-                else e.action,
+                "label": str(e.label),
                 "text": timeline.public_line(e),
                 "notice": e.data.get("notice") if isinstance(e.data, dict) else None,
             }
@@ -409,7 +394,7 @@ def public_json(p: Petition) -> dict:
 class PublicView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [PublicScopedThrottle]
+    throttle_classes = [BucketThrottle]
 
 
 class PublicCategoryView(PublicView):
@@ -767,8 +752,11 @@ class PetitionActionView(APIView):
         require_version(request.data)
         s = ActionIn(data=request.data)
         s.is_valid(raise_exception=True)
-        fields = dict(s.validated_data)
-        version = fields.pop("version")
+        # One serializer documents the fields of every action; each action is
+        # given the ones it takes (services.action_fields), never another.
+        taken = services.action_fields(action)
+        fields = {k: v for k, v in s.validated_data.items() if k in taken}
+        version = s.validated_data["version"]
         if "into" in fields:
             into = fields.pop("into")
             target = selectors.visible_petitions(request.user).filter(number=into).first()

@@ -284,25 +284,28 @@ def petitioner_rows(formset) -> tuple[list[dict], list[int]]:
 _PETITIONER_KEY = re.compile(r"^petitioners\[(\d+)\]\.(\w+)$")
 
 
-def add_service_errors(form, field_errors: dict, *, formset=None, rows_index=None) -> list:
-    """Put a service's field errors next to the fields; returns those with no field."""
-    loose = []
-    for key, messages in field_errors.items():
+def petitioner_placer(formset, rows_index=None):
+    """A core.forms.submit placer: a service's error about a petitioner row
+    (`petitioners[i].field`) goes beside that field of the formset's row `i` (rows
+    left blank are skipped, `rows_index` maps back); one about the petitioners
+    as a whole is loose (shown above the rows). Returns whether it placed it."""
+
+    def place(key: str, messages, loose: list) -> bool:
         match = _PETITIONER_KEY.match(key)
-        if match and formset is not None:
+        if match:
             i, name = int(match[1]), match[2]
             row = rows_index[i] if rows_index and i < len(rows_index) else i
             target = formset.forms[row] if row < len(formset.forms) else None
             if target is not None and name in target.fields:
                 for m in messages:
                     target.add_error(name, m)
-                continue
-        if key == "petitioners" and formset is not None:
+                return True
+        if key == "petitioners":
             loose.extend(messages)
-            continue
-        for m in messages:
-            form.add_error(key if key in form.fields else None, m)
-    return loose
+            return True
+        return False
+
+    return place
 
 
 # --- lists --------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import datetime as dt
 from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
-from xinfang.core import calendar
+from xinfang.core import calendar, querycode
 from xinfang.orgs import permissions
 from xinfang.orgs.models import UnitLink
 
@@ -396,8 +396,6 @@ def timeline(*, user, petition: Petition) -> QuerySet[PetitionEvent]:
 
 
 def public_view(query_code: str) -> Petition | None:
-    from xinfang.core import querycode
-
     code = querycode.normalise_query_code(query_code or "")
     if not code:
         return None

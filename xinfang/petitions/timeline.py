@@ -11,7 +11,22 @@ import datetime as dt
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .models import Channel, Outcome, PetitionEvent, Rating, Route, ServiceMethod
+from xinfang.core.calendar import Colour
+
+from . import selectors
+from .models import Channel, Outcome, PetitionEvent, Rating, Route, ServiceMethod, State
+
+# Acts without a staff actor: the petitioner's through the query code.
+PETITIONER_ACTIONS = frozenset(
+    {
+        "register",
+        "request_review",
+        "request_re_review",
+        "review_outside",
+        "re_review_outside",
+        "evaluate",
+    }
+)
 
 
 def _date(value) -> str:
@@ -215,3 +230,41 @@ def _deadline_recomputed(d: dict) -> str:
         "date": _date(day),
         "why": why,
     }
+
+
+def _state_label(value: str):
+    return State(value).label if value in State.values else value
+
+
+def staff_rows(user, p) -> list[dict]:
+    """The matter's timeline as the staff pages show it (the matter page, and the
+    page of a dispute the matter was diverted to): the events the user may see,
+    each with its label (`event.label`, from the transitions table), who took it,
+    the move between states and the sentence."""
+    rows = []
+    for e in selectors.timeline(user=user, petition=p):
+        if e.actor_id:
+            who = e.actor.get_full_name() or e.actor.get_username()
+        elif e.action in PETITIONER_ACTIONS:
+            who = _("Petitioner")
+        else:
+            who = _("System")
+        detail = ""
+        if e.action == "list":
+            colour = (e.data or {}).get("colour")
+            detail = Colour(colour).label if colour in Colour.values else _("listing cleared")
+        rows.append(
+            {
+                "event": e,
+                "label": e.label,
+                "who": who,
+                "unit": e.actor_unit.name if e.actor_unit_id else "",
+                "from_state": _state_label(e.from_state) if e.from_state else "",
+                "to_state": _state_label(e.to_state) if e.to_state else "",
+                "moved": e.from_state != e.to_state,
+                "other_matter": e.petition.number if e.petition_id != p.pk else "",
+                "detail": detail,
+                "sentence": describe(e),
+            }
+        )
+    return rows
