@@ -24,7 +24,7 @@ from xinfang.core.transitions import Frame, Transition
 from xinfang.orgs import permissions as org_permissions
 from xinfang.orgs.models import Membership, Unit, UnitLink
 
-from .. import permissions, selectors, workflow
+from .. import permissions, workflow
 from ..models import Petition, PetitionEvent, Recusal, State
 
 User = get_user_model()
@@ -130,7 +130,7 @@ class PetitionFrame(Frame):
     noun = gettext_lazy("This matter")
 
     def visible(self, actor, obj) -> bool:
-        return selectors.may_see(actor, obj)
+        return permissions.may_see(actor, obj)
 
     def may(self, actor, obj, t: Transition) -> bool:
         return permissions.may_take(actor, t, obj)
