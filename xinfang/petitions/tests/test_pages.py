@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from xinfang.core.models import SecurityRecord
@@ -200,8 +202,6 @@ def test_the_worklist_filters_by_colour_and_counts_each_colour(people, as_user, 
 def test_a_list_makes_as_many_queries_for_30_matters_as_for_3(
     people, as_user, register, travel, django_assert_max_num_queries, url, persona
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     travel(TODAY)
     client = as_user(people[persona])
