@@ -7,6 +7,7 @@ from itertools import groupby
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.orgs.models import Unit, UnitKind
+from xinfang.orgs.selectors import unit_above
 
 from ..models import (
     Category,
@@ -17,12 +18,7 @@ from ..models import (
 
 def territory_of(unit: Unit) -> Unit:
     """The nearest territorial unit at or above `unit` (a reception centre's city)."""
-    found = (
-        Unit.objects.filter(kind=UnitKind.TERRITORIAL, descendant_links__descendant=unit)
-        .order_by("descendant_links__distance")
-        .first()
-    )
-    return found or unit
+    return unit_above(unit, kind=UnitKind.TERRITORIAL) or unit
 
 
 def place_choices(territory: Unit) -> list:
