@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.core import idempotency, notify, numbering, querycode
 from xinfang.core.crypto import blind_index
-from xinfang.core.exceptions import InvalidInput, PermissionDenied
+from xinfang.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from xinfang.core.pii import validate_id_number, validate_phone
 from xinfang.core.uploads import check_uploads
 from xinfang.orgs import permissions
@@ -401,6 +402,28 @@ def petition_replay(*, idempotency_key: str | None, fingerprint: str) -> Petitio
         stored_fingerprint=existing.idempotency_fingerprint, fingerprint=fingerprint
     )
     return existing
+
+
+def petition_register_once(
+    register: Callable[[], Petition], *, idempotency_key: str | None, fingerprint: str
+) -> tuple[Petition, bool]:
+    """Run `register()` (a registration under this idempotency key) unless the key
+    already made a matter: then that matter. Two requests with one key racing
+    (a double click): the second fails on the key's uniqueness (or its source's
+    own check, a Conflict) and answers the matter the first one made.
+
+    Returns (petition, created); the same key with another request is
+    idempotency.IdempotencyKeyReused (a Conflict)."""
+    existing = petition_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
+    if existing is not None:
+        return existing, False
+    try:
+        return register(), True
+    except (Conflict, IntegrityError):
+        existing = petition_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
+        if existing is None:
+            raise
+        return existing, False
 
 
 def petition_submit_public(*, idempotency_key: str | None, **fields) -> tuple[Petition, bool]:

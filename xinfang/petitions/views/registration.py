@@ -7,13 +7,12 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from xinfang.core import idempotency, pii
-from xinfang.core.exceptions import Conflict, PermissionDenied
+from xinfang.core.exceptions import PermissionDenied
 from xinfang.core.forms import submit
 from xinfang.core.querycode import format_query_code
 from xinfang.orgs import selectors as org_selectors
@@ -166,24 +165,24 @@ def _register_posted(request, form, formset, source):
     origin = source["object"] if source is not None else None
     fingerprint = idempotency.fingerprint({**registration, "dispute": origin}) if key else ""
 
-    def replay():
-        existing = services.petition_replay(idempotency_key=key, fingerprint=fingerprint)
-        return None if existing is None else _registered(request, existing)
-
     def call():
         try:
-            return replay() or _register_new(
-                request,
-                source=source,
-                replay=replay,
-                registration={
-                    **registration,
-                    "idempotency_key": key,
-                    "idempotency_fingerprint": fingerprint,
-                },
+            p, _created = services.petition_register_once(
+                lambda: _register_new(
+                    request,
+                    source=source,
+                    registration={
+                        **registration,
+                        "idempotency_key": key,
+                        "idempotency_fingerprint": fingerprint,
+                    },
+                ),
+                idempotency_key=key,
+                fingerprint=fingerprint,
             )
         except idempotency.IdempotencyKeyReused:
             return _REUSED
+        return _registered(request, p)
 
     outcome = submit(form, call, placer=forms.petitioner_placer(formset, index))
     if outcome.result is _REUSED:
@@ -197,21 +196,11 @@ def _register_posted(request, form, formset, source):
     return outcome.status, outcome.loose
 
 
-def _register_new(request, *, source, registration: dict, replay):
-    try:
-        if source is not None:
-            provider = registry.registration_source(SOURCE_KEY)
-            p = provider.raise_petition(
-                actor=request.user,
-                source_id=source["object"].pk,
-                registration=registration,
-            )
-        else:
-            p = services.petition_register(actor=request.user, **registration)
-    except (Conflict, IntegrityError):
-        # The same form sent twice at once: the other request registered it.
-        answer = replay()
-        if answer is None:
-            raise
-        return answer
-    return _registered(request, p)
+def _register_new(request, *, source, registration: dict):
+    """Register the matter: raised from its source (the source's service), or plain."""
+    if source is None:
+        return services.petition_register(actor=request.user, **registration)
+    provider = registry.registration_source(SOURCE_KEY)
+    return provider.raise_petition(
+        actor=request.user, source_id=source["object"].pk, registration=registration
+    )
