@@ -33,18 +33,22 @@ REGISTRATION_SOURCES
                 of the registration names it; never shown as such);
             "number": its number, shown on the form ("Raised from dispute N");
             "url": the source's page, linked back from the form;
-            "open": True while a petition may still be raised from it (mediation
-                failed, the dispute did not come from a petition, none raised
-                yet); when False, GET redirects to "url" with a message;
+            "label": a sentence saying where the matter comes from (optional);
+            "raisable": True while a petition may still be raised from it
+                (mediation failed, the dispute did not come from a petition,
+                none raised yet); when False, GET redirects to "url" with a
+                message;
             "initial": the RegistrationForm's initial values (any of summary,
                 content, place, category, purpose, people_count, and
                 from_dispute = the source's id); a place outside the clerk's
                 territory is dropped by the form;
             "petitioners": the petitioner rows, in order, each
-                {"name", "id_number", "phone", "address", "reveal_target"}: the
-                full ID number and phone are copied into the form, and each
-                copy is put on the security record (core.pii.reveal) with
-                target `reveal_target` (e.g. "dispute:<number>:party:<pk>").
+                {"name", "id_number", "phone", "address"} (at most five are used);
+            "reveal_targets": one security-record target per row of
+                "petitioners", in the same order (e.g.
+                "dispute:<number>:party:<pk>"): the full ID number and phone are
+                copied into the form, and each copy is put on the security
+                record (core.pii.reveal) under its row's target.
         Only "object", "number" and "url" are read on POST.
 
     `raise_petition(*, actor, source_id, registration) -> Petition`

@@ -36,7 +36,8 @@ class StandIn:
             "object": self.category,
             "number": "TJ-STAND-IN-7",
             "url": "/somewhere/7/",
-            "open": True,
+            "raisable": True,
+            "label": "调解不成",
             "initial": {"summary": "调解不成的纠纷", "from_dispute": 7, "place": self.place.pk},
             "petitioners": [
                 {
@@ -44,9 +45,9 @@ class StandIn:
                     "id_number": VALID_ID,
                     "phone": "13812345678",
                     "address": "",
-                    "reveal_target": "stand-in:7:party:1",
                 }
             ],
+            "reveal_targets": ["stand-in:7:party:1"],
         }
 
     def raise_petition(self, *, actor, source_id, registration):

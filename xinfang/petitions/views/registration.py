@@ -78,9 +78,7 @@ def _prefilled(request, source: dict, units):
     if str(initial.get("place")) not in _choice_values(form.fields["place"].choices):
         form.initial.pop("place", None)  # outside the clerk's territory: they choose
     rows = []
-    for row in source["petitioners"]:
-        row = dict(row)
-        target = row.pop("reveal_target")
+    for row, target in zip(source["petitioners"], source["reveal_targets"], strict=True):
         for field in ("id_number", "phone"):
             if row.get(field):
                 pii.reveal(
@@ -119,7 +117,7 @@ def register(request):
         status = status if status != 200 else 400
     elif request.GET.get(SOURCE_PARAMETER):
         source = _source(request, request.GET[SOURCE_PARAMETER])
-        if not source["open"]:
+        if not source["raisable"]:
             messages.error(
                 request,
                 _("A petition can be raised only once, from a dispute whose mediation failed."),
