@@ -1,12 +1,9 @@
 """A matter as the API answers it: a list row, the staff detail, the petitioner's view."""
 
-from django.urls import reverse
-
 from xinfang.core import calendar, pii
-from xinfang.core.querycode import format_query_code
 
-from .. import chain, notices, selectors, services, timeline, workflow
-from ..models import Petition, Purpose, State
+from .. import selectors, services, timeline
+from ..models import Petition, State
 
 
 def _unit(u):
@@ -106,61 +103,5 @@ def petition_detail(user, p: Petition, today) -> dict:
     return data
 
 
-def public_json(p: Petition) -> dict:
-    """What the petitioner sees: no staff names, no internal notes, no colour."""
-    events = []
-    for e in selectors.public_timeline(p):
-        events.append(
-            {
-                "at": e.at,
-                "date": calendar.to_local_date(e.at),
-                "step": e.action,
-                "label": str(e.label),
-                "text": timeline.public_line(e),
-                "notice": e.data.get("notice") if isinstance(e.data, dict) else None,
-            }
-        )
-    # Before service is recorded no window runs: asking shows the answer arrived.
-    # Only an appeal's answer may be reviewed (信访工作条例 Art. 31(6), 35).
-    can_ask = (
-        p.purpose == Purpose.APPEAL
-        and p.state in (State.OPINION_ISSUED, State.REVIEW_ISSUED)
-        and (p.window_ends_on is None or calendar.today() <= p.window_ends_on)
-    )
-    # Where the next round goes (信访工作条例 Art. 35, 36): a unit of this system or,
-    # above the top of its tree, an organ outside it the petitioner goes to.
-    answered = {State.OPINION_ISSUED: p.responsible_unit, State.REVIEW_ISSUED: p.review_unit}
-    unit = answered.get(p.state)
-    organ = chain.next_organ(unit) if unit is not None else None
-    return {
-        "number": p.number,
-        "query_code": format_query_code(p.query_code),
-        "next_organ": {"name": organ.name, "outside": organ.outside} if organ else None,
-        "outside_organ": p.re_review_outside or p.review_outside or None,
-        "state": p.state,
-        "state_label": str(State(p.state).label),
-        "summary": p.summary,
-        "category": str(p.category),
-        "place": p.place.name,
-        "received_on": p.received_on,
-        "responsible_unit": p.responsible_unit.name if p.responsible_unit_id else None,
-        "due_date": p.due_date,
-        "due_provisional": p.due_provisional,
-        "window_ends_on": p.window_ends_on,
-        "may_evaluate": p.state in workflow.EVALUATION_ROUND,
-        "may_ask_review": can_ask,
-        "route": p.route,
-        "timeline": events,
-        # The written notices (书面告知) the petitioner may download as PDFs.
-        "notices": [
-            {
-                "event_id": n.event_id,
-                "kind": n.kind,
-                "title": n.title,
-                "issued_on": n.issued_on,
-                # Fetched with the code in the X-Query-Code header, never in the URL.
-                "url": reverse("api-public-notice", kwargs={"event_id": n.event_id}),
-            }
-            for n in notices.notices_for(p, public=True)
-        ],
-    }
+# What the petitioner sees (the public API and the portal's tracking page read it).
+public_json = timeline.public_matter

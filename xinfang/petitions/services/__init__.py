@@ -29,9 +29,12 @@ from .answers import (
     petition_review_reply,
 )
 from .diversion import (
+    check_divertible,
+    is_accusation,
     petition_conclude_by_agreement,
     petition_divert_to_mediation,
     petition_resume_after_mediation,
+    record_mediation_step,
 )
 from .frame import FRAME, PetitionFrame, action_fields, allowed_actions
 from .notify import notifications_mark_read
@@ -100,6 +103,8 @@ __all__ = [
     "PetitionFrame",
     "PetitionerData",
     "action_fields",
+    "check_divertible",
+    "is_accusation",
     "allowed_actions",
     "notifications_mark_read",
     "office_for",
@@ -146,5 +151,6 @@ __all__ = [
     "petition_submit_public",
     "petitions_tick",
     "recompute_deadlines",
+    "record_mediation_step",
     "suggest_flags",
 ]

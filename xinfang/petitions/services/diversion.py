@@ -15,10 +15,13 @@ offer (PetitionFrame.allowed). Each returns the petition's event
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from xinfang.core.exceptions import Conflict
 from xinfang.orgs.models import Unit
 
 from ..models import Petition, PetitionEvent
+from ..workflow import ACCUSATION_NOT_DIVERTED, DIVERTIBLE_STATES
 from .frame import FRAME
 
 CONCLUDED_BY_MEDIATION = "mediation"
@@ -116,3 +119,39 @@ MEDIATION_STEPS = {
     "resume_after_mediation": petition_resume_after_mediation,
     "concluded_by_mediation": petition_conclude_by_agreement,
 }
+
+
+def is_accusation(p: Petition) -> bool:
+    """An accusation is never mediated between the parties (信访工作条例 Art. 30)."""
+    return p.is_accusation
+
+
+def check_divertible(p: Petition) -> None:
+    """409 unless the petition may go to mediation: not an accusation, no opinion
+    yet (what the divert row's state and guard say, asked before the mediation
+    area builds the dispute)."""
+    if p.is_accusation:
+        raise Conflict(str(ACCUSATION_NOT_DIVERTED))
+    if p.state not in DIVERTIBLE_STATES:
+        raise Conflict(_("Only a matter without an opinion yet can be diverted to mediation."))
+
+
+def record_mediation_step(
+    p: Petition,
+    *,
+    actor,
+    actor_unit: Unit | None,
+    action: str,
+    note: str = "",
+    data: dict | None = None,
+    conclude: bool = False,
+) -> PetitionEvent:
+    """Take the petition's side of a mediation step (`action`: divert_to_mediation,
+    resume_after_mediation or concluded_by_mediation) through the transitions
+    table; returns the petition's event. `conclude` must agree with the action
+    (only concluded_by_mediation concludes)."""
+    if conclude != (action == "concluded_by_mediation"):
+        raise ValueError(f"{action!r} does not conclude={conclude}")
+    return MEDIATION_STEPS[action](
+        actor=actor, petition_id=p.pk, actor_unit=actor_unit, note=note, data=data
+    )
