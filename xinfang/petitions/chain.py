@@ -20,12 +20,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xinfang.orgs.models import Unit, UnitKind
+from xinfang.orgs.selectors import unit_above
 
 
 def organ_above(unit: Unit | None) -> Unit | None:
     """The nearest territorial unit strictly above `unit`; None at the top of the tree."""
     if unit is None:
         return None
+    # Not orgs.selectors.unit_above(include_self=False): it filters the distance in
+    # a second .filter() on the multi-valued link, a join of its own, so "strictly
+    # above" matches any unit with some descendant link (reported to orgs).
     return (
         Unit.objects.filter(
             kind=UnitKind.TERRITORIAL,
@@ -40,11 +44,7 @@ def organ_above(unit: Unit | None) -> Unit | None:
 def outside_organ_name(unit: Unit) -> str:
     """The name of the organ above the top of the tree that holds `unit`, as an
     official document writes it (always in the default language, Chinese)."""
-    top = (
-        Unit.objects.filter(descendant_links__descendant=unit, parent__isnull=True)
-        .only("superior_organ_name")
-        .first()
-    )
+    top = unit_above(unit, parent__isnull=True)
     name = (top.superior_organ_name if top is not None else "").strip()
     if name:
         return name

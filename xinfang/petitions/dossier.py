@@ -69,9 +69,9 @@ def _petitioner_rows(p: Petition, *, user, request, reveal: bool) -> list[str]:
     return rows or [_("No petitioner named.")]
 
 
-def _event_line(e: PetitionEvent, labels: dict) -> str:
+def _event_line(e: PetitionEvent) -> str:
     when = calendar.to_local_date(e.at).isoformat()
-    label = labels.get(e.action, e.action)
+    label = e.label
     unit = f" · {e.actor_unit.name}" if e.actor_unit_id else ""
     line = f"{when} {label}{unit}: {timeline.public_line(e)}".rstrip(": ")
     if e.note and e.note.strip() != (e.public_text or "").strip():
@@ -79,7 +79,7 @@ def _event_line(e: PetitionEvent, labels: dict) -> str:
     return line
 
 
-def dossier_pdf(p: Petition, *, user, request, reveal: bool, labels: dict) -> bytes:
+def dossier_pdf(p: Petition, *, user, request, reveal: bool) -> bytes:
     organ = p.re_review_outside or p.review_outside
     facts = [
         (_("Matter number"), p.number),
@@ -120,9 +120,7 @@ def dossier_pdf(p: Petition, *, user, request, reveal: bool, labels: dict) -> by
         )
     )
     events = selectors.timeline(user=user, petition=p)
-    sections.append(
-        Section(heading=_("Timeline"), paragraphs=[_event_line(e, labels) for e in events])
-    )
+    sections.append(Section(heading=_("Timeline"), paragraphs=[_event_line(e) for e in events]))
     today = calendar.today()
     return render_pdf(
         title=_("File of petition matter %(number)s") % {"number": p.number},
@@ -136,12 +134,12 @@ def dossier_pdf(p: Petition, *, user, request, reveal: bool, labels: dict) -> by
     )
 
 
-def dossier_zip(p: Petition, *, user, request, reveal: bool, labels: dict) -> bytes:
+def dossier_zip(p: Petition, *, user, request, reveal: bool) -> bytes:
     """The ZIP: 卷宗.pdf, notices/…pdf, attachments/…; raises FontUnavailable
     (503) where no Chinese font is installed."""
     buffer = io.BytesIO()
     with translation.override(settings.LANGUAGE_CODE):
-        summary = dossier_pdf(p, user=user, request=request, reveal=reveal, labels=labels)
+        summary = dossier_pdf(p, user=user, request=request, reveal=reveal)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr(_safe(_("File %(number)s.pdf") % {"number": p.number}), summary)
             for i, n in enumerate(notices.notices_for(p, public=False, user=user), start=1):

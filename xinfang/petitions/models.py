@@ -13,85 +13,26 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.calendar import Colour
 from xinfang.core.crypto import BlindIndexField, EncryptedTextField
+from xinfang.core.timeline import Event
 from xinfang.orgs.models import MediationType, Unit
 
+from . import workflow
 
-class Channel(models.TextChoices):
-    LETTER = "letter", _("Letter")
-    VISIT = "visit", _("Visit")
-    ONLINE = "online", _("Online")
-    MOBILE = "mobile", _("Mobile")
-    WECHAT = "wechat", _("WeChat")
-    PHONE = "phone", _("Phone")
-    MAILBOX = "mailbox", _("Leaders' mailbox")
-
-
-STAFF_CHANNELS = [Channel.LETTER, Channel.VISIT, Channel.PHONE, Channel.MAILBOX]
-PUBLIC_CHANNELS = [Channel.ONLINE, Channel.MOBILE, Channel.WECHAT]
-
-
-class Purpose(models.TextChoices):
-    SUGGESTION = "suggestion", _("Suggestion")
-    ACCUSATION = "accusation", _("Accusation")
-    APPEAL = "appeal", _("Appeal or request")
-
-
-class State(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-    FORWARDED = "forwarded", _("Forwarded")
-    PENDING_ACCEPTANCE = "pending_acceptance", _("Acceptance under review")
-    NOT_ACCEPTED = "not_accepted", _("Not accepted")
-    ACCEPTED = "accepted", _("Accepted")
-    OPINION_ISSUED = "opinion_issued", _("Opinion issued")
-    UNDER_REVIEW = "under_review", _("Under review")
-    REVIEW_ISSUED = "review_issued", _("Review opinion issued")
-    UNDER_RE_REVIEW = "under_re_review", _("Under re-review")
-    RE_REVIEW_ISSUED = "re_review_issued", _("Re-review opinion issued")
-    CONCLUDED = "concluded", _("Concluded")
-
-
-CLOSED_STATES = frozenset({State.NOT_ACCEPTED, State.CONCLUDED})
-OPEN_STATES = frozenset(set(State.values) - CLOSED_STATES)
-
-
-class Route(models.TextChoices):
-    """Where a matter that is not accepted is sent (诉访分离)."""
-
-    LITIGATION = "litigation", _("Litigation")
-    ARBITRATION = "arbitration", _("Arbitration")
-    RECONSIDERATION = "reconsideration", _("Administrative reconsideration")
-    OTHER_ORGAN = "other_organ", _("Another organ")
-    NO_LONGER_ACCEPTED = "no_longer_accepted", _("No longer accepted")
-
-
-class Outcome(models.TextChoices):
-    SUPPORT = "support", _("Supported")
-    EXPLAIN = "explain", _("Explained")
-    REJECT = "reject", _("Not supported")
-
-
-class ServiceMethod(models.TextChoices):
-    """How a written answer reached the petitioner (送达方式)."""
-
-    DIRECT = "direct", _("Handed over in person (直接送达)")
-    POST = "post", _("By post, on the day of the receipt (邮寄送达)")
-    ELECTRONIC = "electronic", _("Electronically: opened on the portal (电子送达)")
-    LEFT = "left", _("Left at the address (留置送达)")
-    PUBLIC = "public", _("By public notice (公告送达)")
-
-
-class Rating(models.TextChoices):
-    SATISFIED = "satisfied", _("Satisfied")
-    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
-    DISSATISFIED = "dissatisfied", _("Dissatisfied")
-
-
-class Round(models.TextChoices):
-    """Which answer an evaluation is about."""
-
-    OPINION = "opinion", _("Opinion")
-    REVIEW = "review", _("Review")
-    RE_REVIEW = "re_review", _("Re-review")
+# The choices live apart (petitions/choices.py) so that the transitions table can
+# name the states; they are re-exported here, where other modules import them.
+from .choices import (  # noqa: F401
+    CLOSED_STATES,
+    OPEN_STATES,
+    STAFF_CHANNELS,
+    Channel,
+    Outcome,
+    Purpose,
+    Rating,
+    Round,
+    Route,
+    ServiceMethod,
+    State,
+)
 
 
 class Category(models.Model):
@@ -389,12 +330,19 @@ class Petition(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def is_accusation(self) -> bool:
+        """An accusation (检举控告), flagged or by its purpose: handled confidentially."""
+        return bool(self.accusation) or self.purpose == Purpose.ACCUSATION
+
     def blocked_reason(self, action: str) -> str | None:
         """The row's own guard for `action` beyond its state: why it cannot be taken
         now (a translated sentence), or None. Services refuse with it (409); pages
         hide the button."""
         from django.utils.translation import gettext
 
+        if action == "divert_to_mediation" and self.is_accusation:
+            return str(workflow.ACCUSATION_NOT_DIVERTED)
         if action == "hearing_start" and self.hearing_started_on is not None:
             return gettext("A hearing is already under way.")
         if action == "hearing_end" and self.hearing_started_on is None:
@@ -489,43 +437,54 @@ class Attachment(models.Model):
         return self.name
 
 
-class PetitionEvent(models.Model):
-    """One step in a matter's life. Append-only: never updated, never deleted."""
+class PetitionEvent(Event):
+    """One step in a matter's life. Append-only: never updated, never deleted.
+    Written only through `PetitionEvent.record(petition, action=..., ...)`; its
+    `label` comes from the transitions table (workflow.TABLE)."""
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(_("at"), db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor_unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=30)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     public = models.BooleanField(_("public"), default=False)
     note = models.TextField(_("internal note"), blank=True)
     public_text = models.TextField(_("text for the petitioner"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    subject_field = "petition"
+    table = workflow.TABLE
+
+    class Meta(Event.Meta):
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["petition", "at"], name="petevent_petition_at")]
 
-    def __str__(self) -> str:
-        return f"{self.petition_id} {self.action} {self.at:%Y-%m-%d}"
+    @classmethod
+    def record(
+        cls,
+        petition,
+        *,
+        action: str,
+        actor=None,
+        actor_unit=None,
+        from_state: str = "",
+        public: bool = False,
+        note: str = "",
+        public_text: str = "",
+        data: dict | None = None,
+    ) -> "PetitionEvent":
+        """Append one event to the matter's timeline; `to_state` is the matter's
+        state now (after the change the event records)."""
+        return super().record(
+            petition,
+            action=action,
+            actor=actor,
+            actor_unit=actor_unit,
+            from_state=from_state,
+            to_state=petition.state,
+            public=public,
+            note=note,
+            public_text=public_text,
+            data=data or {},
+        )
 
 
 class NoticeService(models.Model):

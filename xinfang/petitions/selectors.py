@@ -1,4 +1,5 @@
-"""Every read of petition matters that a user sees, filtered by visibility.
+"""Every read of petition matters that a user sees, filtered by visibility
+(the permission policy, petitions/permissions.py, says who sees what).
 
 Visibility: a matter is reached through its units (place, registering unit,
 petition office, responsible, review and re-review units); a user sees it when a
@@ -23,150 +24,24 @@ import datetime as dt
 from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
-from xinfang.core import calendar
+from xinfang.core import calendar, querycode
 from xinfang.orgs import permissions
 from xinfang.orgs.models import UnitLink
 
 from .models import CLOSED_STATES, OPEN_STATES, Notification, Petition, PetitionEvent, State
 
-SCOPE_FIELDS = (
-    "place",
-    "registering_unit",
-    "office",
-    "responsible_unit",
-    "review_unit",
-    "re_review_unit",
+# Visibility is the permission policy's (petitions/permissions.py); the names are
+# re-exported here, where the other areas read them.
+from .permissions import (  # noqa: F401
+    SCOPE_FIELDS,
+    accusation_exclusion,
+    may_reveal,
+    may_see,
+    may_see_identity,
+    sees_everything,
+    subtree_ids,
+    visible_petitions,
 )
-
-
-def _memo(user) -> dict:
-    return user.__dict__.setdefault("_xinfang_inside_ids", {})
-
-
-# The units a user reaches, as literal ids (orgs.permissions keeps the memo).
-subtree_ids = permissions.reached_unit_ids
-
-
-def _inside_ids(user) -> list[int]:
-    """Units the user is inside of: their own units and every unit above them."""
-    memo = _memo(user)
-    if "inside" not in memo:
-        memo["inside"] = sorted(
-            set(
-                UnitLink.objects.filter(
-                    descendant_id__in=list(permissions.member_unit_ids(user))
-                ).values_list("ancestor_id", flat=True)
-            )
-        )
-    return memo["inside"]
-
-
-# The units that handle an accusation once the office has sent it somewhere.
-ACCUSATION_HANDLING_FIELDS = ("responsible_unit", "review_unit", "re_review_unit")
-
-
-def _accusation_handlers(user) -> Q:
-    """The accusations this user may see, as far as reach goes: they sit in the
-    receiving office (the office is one of their own units or above one), they
-    registered it, or their membership reaches a unit the office sent it to."""
-    q = (
-        Q(office_accused=False, office__in=_inside_ids(user))
-        | Q(office_accused=True, office__parent__in=list(permissions.member_unit_ids(user)))
-        | Q(registered_by=user)
-    )
-    units = subtree_ids(user)
-    for name in ACCUSATION_HANDLING_FIELDS:
-        q |= Q(**{f"{name}__in": units})
-    return q
-
-
-def _accusation_exclusion(user) -> Q:
-    """Accusations this user must not see: those accusing them or a unit they are
-    in (or below), and those they reach only through the place or the registering
-    unit."""
-    accused = Q(accused_unit__in=_inside_ids(user)) | Q(accused_user=user)
-    return Q(accusation=True) & (accused | ~_accusation_handlers(user))
-
-
-def visible_petitions(user) -> QuerySet[Petition]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Petition.objects.none()
-    if user.is_superuser:
-        return Petition.objects.all()
-    units = subtree_ids(user)
-    if not units:
-        return Petition.objects.none()
-    reach = Q()
-    for name in SCOPE_FIELDS:
-        reach |= Q(**{f"{name}__in": units})
-    return Petition.objects.filter(reach).exclude(_accusation_exclusion(user))
-
-
-def _in_unit(user, unit_id: int | None, action: str | None = None) -> bool:
-    """Is one of the user's memberships (allowing `action`) at this unit or below it?"""
-    if not unit_id:
-        return False
-    return UnitLink.objects.filter(
-        ancestor_id=unit_id, descendant_id__in=permissions.member_unit_ids(user, action)
-    ).exists()
-
-
-def _receives(user, petition: Petition, action: str | None = None) -> bool:
-    """Is the user in the unit that received this accusation: the petition office,
-    or, where the office itself is accused, the leadership of its territory (a
-    membership at the office's parent unit)?"""
-    if petition.office_accused:
-        return petition.office.parent_id in permissions.member_unit_ids(user, action)
-    return _in_unit(user, petition.office_id, action)
-
-
-def _accused(user, petition: Petition) -> bool:
-    return petition.accused_user_id == user.pk or _in_unit(user, petition.accused_unit_id)
-
-
-def may_see(user, petition: Petition) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if not petition.accusation:
-        return permissions.reaches(user, petition.scope_unit_ids())
-    if _accused(user, petition):
-        return False
-    if petition.registered_by_id == user.pk or _receives(user, petition):
-        return True
-    handling = [getattr(petition, f"{name}_id") for name in ACCUSATION_HANDLING_FIELDS]
-    handling = [u for u in handling if u]
-    return bool(handling) and permissions.reaches(user, handling)
-
-
-def may_see_identity(user, petition: Petition) -> bool:
-    """May this user (who sees the matter) see who the petitioner is? Always, but
-    for an accusation: only the receiving office, the clerk who registered it,
-    and a unit the office released the identity to (信访工作条例 Art. 30)."""
-    if not petition.accusation or getattr(user, "is_superuser", False):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if petition.registered_by_id == user.pk or _receives(user, petition):
-        return True
-    shared = petition.identity_shared_with_id
-    return bool(shared) and permissions.reaches(user, [shared])
-
-
-def may_reveal(user, petition: Petition) -> bool:
-    """May this user read the petitioners' ID numbers and phones in full (on the
-    record)? A role with view_personal_data that reaches the matter; for an
-    accusation, that role in the receiving office, or in the unit the office
-    released the identity to."""
-    if not permissions.may(user, "view_personal_data", petition):
-        return False
-    if not petition.accusation or user.is_superuser:
-        return True
-    if _receives(user, petition, "view_personal_data"):
-        return True
-    shared = petition.identity_shared_with_id
-    return bool(shared) and permissions.reaches(user, [shared], "view_personal_data")
 
 
 def petition_get(*, user, pk) -> Petition:
@@ -257,7 +132,7 @@ def colour_of(p: Petition, today: dt.date | None = None) -> str:
 
 def waiting_for(user) -> Q:
     """What waits for this user's action, by the roles they hold."""
-    if user.is_superuser:
+    if sees_everything(user):
         return Q(state__in=list(OPEN_STATES))
     active = [State.FORWARDED, State.PENDING_ACCEPTANCE, State.ACCEPTED]
     branches = [
@@ -321,8 +196,8 @@ def worklist(
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Petition.objects.none()
     qs = Petition.objects.filter(waiting_for(user))
-    if not user.is_superuser:
-        qs = qs.exclude(_accusation_exclusion(user))
+    if not sees_everything(user):
+        qs = qs.exclude(accusation_exclusion(user))
     return apply_filters(qs, filters or {}, today=today)
 
 
@@ -396,8 +271,6 @@ def timeline(*, user, petition: Petition) -> QuerySet[PetitionEvent]:
 
 
 def public_view(query_code: str) -> Petition | None:
-    from xinfang.core import querycode
-
     code = querycode.normalise_query_code(query_code or "")
     if not code:
         return None

@@ -8,10 +8,28 @@ reading in English and a clerk reading in Chinese both read their own language.
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .models import Channel, Outcome, PetitionEvent, Rating, Route, ServiceMethod
+from xinfang.core import calendar
+from xinfang.core.calendar import Colour
+from xinfang.core.querycode import format_query_code
+
+from . import chain, notices, selectors, workflow
+from .models import Channel, Outcome, PetitionEvent, Purpose, Rating, Route, ServiceMethod, State
+
+# Acts without a staff actor: the petitioner's through the query code.
+PETITIONER_ACTIONS = frozenset(
+    {
+        "register",
+        "request_review",
+        "request_re_review",
+        "review_outside",
+        "re_review_outside",
+        "evaluate",
+    }
+)
 
 
 def _date(value) -> str:
@@ -214,4 +232,102 @@ def _deadline_recomputed(d: dict) -> str:
     return _("The date %(date)s is no longer provisional: %(why)s.") % {
         "date": _date(day),
         "why": why,
+    }
+
+
+def _state_label(value: str):
+    return State(value).label if value in State.values else value
+
+
+def staff_rows(user, p) -> list[dict]:
+    """The matter's timeline as the staff pages show it (the matter page, and the
+    page of a dispute the matter was diverted to): the events the user may see,
+    each with its label (`event.label`, from the transitions table), who took it,
+    the move between states and the sentence."""
+    rows = []
+    for e in selectors.timeline(user=user, petition=p):
+        if e.actor_id:
+            who = e.actor.get_full_name() or e.actor.get_username()
+        elif e.action in PETITIONER_ACTIONS:
+            who = _("Petitioner")
+        else:
+            who = _("System")
+        detail = ""
+        if e.action == "list":
+            colour = (e.data or {}).get("colour")
+            detail = Colour(colour).label if colour in Colour.values else _("listing cleared")
+        rows.append(
+            {
+                "event": e,
+                "label": e.label,
+                "who": who,
+                "unit": e.actor_unit.name if e.actor_unit_id else "",
+                "from_state": _state_label(e.from_state) if e.from_state else "",
+                "to_state": _state_label(e.to_state) if e.to_state else "",
+                "moved": e.from_state != e.to_state,
+                "other_matter": e.petition.number if e.petition_id != p.pk else "",
+                "detail": detail,
+                "sentence": describe(e),
+            }
+        )
+    return rows
+
+
+def public_matter(p) -> dict:
+    """What the petitioner sees: no staff names, no internal notes, no colour."""
+    events = []
+    for e in selectors.public_timeline(p):
+        events.append(
+            {
+                "at": e.at,
+                "date": calendar.to_local_date(e.at),
+                "step": e.action,
+                "label": str(e.label),
+                "text": public_line(e),
+                "notice": e.data.get("notice") if isinstance(e.data, dict) else None,
+            }
+        )
+    # Before service is recorded no window runs: asking shows the answer arrived.
+    # Only an appeal's answer may be reviewed (信访工作条例 Art. 31(6), 35).
+    can_ask = (
+        p.purpose == Purpose.APPEAL
+        and p.state in (State.OPINION_ISSUED, State.REVIEW_ISSUED)
+        and (p.window_ends_on is None or calendar.today() <= p.window_ends_on)
+    )
+    # Where the next round goes (信访工作条例 Art. 35, 36): a unit of this system or,
+    # above the top of its tree, an organ outside it the petitioner goes to.
+    answered = {State.OPINION_ISSUED: p.responsible_unit, State.REVIEW_ISSUED: p.review_unit}
+    unit = answered.get(p.state)
+    organ = chain.next_organ(unit) if unit is not None else None
+    return {
+        "number": p.number,
+        "query_code": format_query_code(p.query_code),
+        "next_organ": {"name": organ.name, "outside": organ.outside} if organ else None,
+        "outside_organ": p.re_review_outside or p.review_outside or None,
+        "state": p.state,
+        "state_label": str(State(p.state).label),
+        "summary": p.summary,
+        "category": str(p.category),
+        "place": p.place.name,
+        "received_on": p.received_on,
+        "responsible_unit": p.responsible_unit.name if p.responsible_unit_id else None,
+        "due_date": p.due_date,
+        "due_provisional": p.due_provisional,
+        "window_ends_on": p.window_ends_on,
+        "may_evaluate": p.state in workflow.EVALUATION_ROUND,
+        "may_ask_review": can_ask,
+        "route": p.route,
+        "timeline": events,
+        # The written notices (书面告知) the petitioner may download as PDFs.
+        "notices": [
+            {
+                "event_id": n.event_id,
+                "kind": n.kind,
+                "title": n.title,
+                "issued_on": n.issued_on,
+                # Fetched with the code in the X-Query-Code header, never in the URL.
+                "url": reverse("api-public-notice", kwargs={"event_id": n.event_id}),
+            }
+            for n in notices.notices_for(p, public=True)
+        ],
     }

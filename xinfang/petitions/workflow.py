@@ -7,279 +7,332 @@ matter's units the actor must reach it, and whether its event is public (shown
 to the petitioner on the tracking page).
 """
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.calendar import Clock
+from xinfang.core.transitions import Table, Transition, row
 
-from .models import OPEN_STATES, Purpose, Route, State
+from .choices import OPEN_STATES, Purpose, Route, State
 
 S = State
 
+# 优先调解: a petition may be diverted to mediation before an opinion is issued on it
+# (the mediation area drives the steps; these rows are the petition's side).
+DIVERTIBLE_STATES = frozenset(
+    {State.REGISTERED, State.FORWARDED, State.PENDING_ACCEPTANCE, State.ACCEPTED}
+)
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str | None
-    permission: str | None  # None: the public, through the query code
-    via: str  # the matter's unit the actor must reach: office, responsible, review, re_review, registering
-    public: bool
+# 信访工作条例 Art. 30: an accusation is never shown to the one it accuses. Mediation is
+# between parties: the accused would be the respondent and read the accusation
+# (the dispute's parties, body and units all see its details), so it stays a
+# petition, handled confidentially (the diversion row's guard, Petition.blocked_reason).
+ACCUSATION_NOT_DIVERTED = _(
+    "An accusation is handled as a petition, confidentially (信访工作条例 Art. 30), "
+    "not mediated between the parties: it cannot be diverted to mediation."
+)
 
+ROWS: list[Transition] = [
+    # 转送/交办 within 15 days of receipt (信访工作条例 Art. 22).
+    row(
+        "forward",
+        _("Forward"),
+        {S.REGISTERED},
+        S.FORWARDED,
+        "dispatch_petition",
+        "office",
+        True,
+    ),
+    # 不再受理: the office decides that a matter repeats one settled through
+    # re-review on the same facts and reasons (信访工作条例 Art. 36(3)); or that
+    # it does not, and it goes on as any other.
+    row(
+        "no_longer_accepted",
+        _("Not accept again (same facts and reasons)"),
+        {S.REGISTERED},
+        S.NOT_ACCEPTED,
+        "dispatch_petition",
+        "office",
+        True,
+    ),
+    row(
+        "not_the_same",
+        _("Not the same facts: handle it"),
+        {S.REGISTERED},
+        None,
+        "dispatch_petition",
+        "office",
+        False,
+    ),
+    # Not accepted at intake: matters for litigation, arbitration, reconsideration (诉访分离).
+    row(
+        "decline_intake",
+        _("Not accept at intake"),
+        {S.REGISTERED},
+        S.NOT_ACCEPTED,
+        "dispatch_petition",
+        "office",
+        True,
+    ),
+    row(
+        "sign",
+        _("Sign for"),
+        {S.FORWARDED},
+        S.PENDING_ACCEPTANCE,
+        "handle_petition",
+        "responsible",
+        False,
+    ),
+    # 退回: within 5 working days of receipt the unit objects, with detailed
+    # reasons; it goes back only when the forwarding office checks and agrees
+    # (信访工作条例 Art. 23(3)). Until then the matter stays with the unit and
+    # its clocks run (the objection is a flag on the row, not a state).
+    row(
+        "return",
+        _("Ask to return"),
+        {S.FORWARDED},
+        None,
+        "handle_petition",
+        "responsible",
+        False,
+    ),
+    row(
+        "return_agree",
+        _("Agree to the return"),
+        {S.FORWARDED},
+        S.REGISTERED,
+        "dispatch_petition",
+        "office",
+        False,
+    ),
+    row(
+        "return_refuse",
+        _("Refuse the return"),
+        {S.FORWARDED},
+        None,
+        "dispatch_petition",
+        "office",
+        False,
+    ),
+    row(
+        "accept",
+        _("Accept"),
+        {S.PENDING_ACCEPTANCE},
+        S.ACCEPTED,
+        "handle_petition",
+        "responsible",
+        True,
+    ),
+    row(
+        "decline",
+        _("Not accept"),
+        {S.PENDING_ACCEPTANCE},
+        S.NOT_ACCEPTED,
+        "handle_petition",
+        "responsible",
+        True,
+    ),
+    row(
+        "assign",
+        _("Assign a handler"),
+        {S.FORWARDED, S.PENDING_ACCEPTANCE, S.ACCEPTED},
+        None,
+        "approve_extension",
+        "responsible",
+        False,
+    ),
+    row("declare_interest", _("Declare an interest"), OPEN_STATES, None, "view", "any", False),
+    # One extension of at most 30 days, approved by the unit head (信访工作条例 Art. 34).
+    row("extend", _("Extend"), {S.ACCEPTED}, None, "approve_extension", "responsible", True),
+    row(
+        "reply",
+        _("Issue the opinion"),
+        {S.ACCEPTED},
+        S.OPINION_ISSUED,
+        "handle_petition",
+        "responsible",
+        True,
+    ),
+    row(
+        "request_review",
+        _("Ask for review"),
+        {S.OPINION_ISSUED},
+        S.UNDER_REVIEW,
+        None,
+        "public",
+        True,
+    ),
+    row(
+        "review_reply",
+        _("Issue the review opinion"),
+        {S.UNDER_REVIEW},
+        S.REVIEW_ISSUED,
+        "handle_petition",
+        "review",
+        True,
+    ),
+    row(
+        "request_re_review",
+        _("Ask for re-review"),
+        {S.REVIEW_ISSUED},
+        S.UNDER_RE_REVIEW,
+        None,
+        "public",
+        True,
+    ),
+    # The re-review organ may hold a public hearing, and its time is not counted
+    # in the re-review period (信访工作条例 Art. 36(2)). The 条例 gives neither to
+    # review (Art. 35): there the 30 days run whatever the reviewer does, so no
+    # button offers a pause that the law does not allow.
+    row(
+        "hearing_start",
+        _("Start a hearing"),
+        {S.UNDER_RE_REVIEW},
+        None,
+        "handle_petition",
+        "re_review",
+        True,
+    ),
+    row(
+        "hearing_end",
+        _("End the hearing"),
+        {S.UNDER_RE_REVIEW},
+        None,
+        "handle_petition",
+        "re_review",
+        True,
+    ),
+    row(
+        "re_review_reply",
+        _("Issue the re-review opinion"),
+        {S.UNDER_RE_REVIEW},
+        S.RE_REVIEW_ISSUED,
+        "handle_petition",
+        "re_review",
+        True,
+    ),
+    row(
+        "evaluate",
+        _("Evaluate"),
+        {S.OPINION_ISSUED, S.REVIEW_ISSUED, S.RE_REVIEW_ISSUED, S.CONCLUDED},
+        None,
+        None,
+        "public",
+        False,
+    ),
+    # 送达: the unit that answered records how and when its written answer
+    # reached the petitioner; the review window runs from that day.
+    row(
+        "record_service",
+        _("Record service"),
+        {S.OPINION_ISSUED, S.REVIEW_ISSUED, S.RE_REVIEW_ISSUED},
+        None,
+        "handle_petition",
+        "answering",
+        True,
+    ),
+    # 审核认定办结: the petition office verifies the matter is resolved.
+    row(
+        "conclude",
+        _("Conclude"),
+        {S.OPINION_ISSUED, S.REVIEW_ISSUED, S.RE_REVIEW_ISSUED},
+        S.CONCLUDED,
+        "dispatch_petition",
+        "office",
+        True,
+    ),
+    row(
+        "merge",
+        _("Merge into another matter"),
+        OPEN_STATES,
+        S.CONCLUDED,
+        "dispatch_petition",
+        "office",
+        True,
+    ),
+    # An accusation's accused unit and person (and the flag itself) are the
+    # petition office's to set and correct; so is releasing the accuser's
+    # identity to the handling unit (信访工作条例 Art. 30).
+    row(
+        "set_accused",
+        _("Set the accused"),
+        OPEN_STATES,
+        None,
+        "dispatch_petition",
+        "office",
+        False,
+    ),
+    row(
+        "share_identity",
+        _("Release the accuser's identity"),
+        OPEN_STATES,
+        None,
+        "dispatch_petition",
+        "office",
+        False,
+    ),
+    # 挂牌督办 and 催办.
+    row("list", _("List for supervision"), OPEN_STATES, None, "supervise", "office", False),
+    row("chase", _("Chase"), OPEN_STATES, None, "supervise", "office", False),
+    row("own", _("Own the case"), OPEN_STATES, None, "own_case", "any", False),
+    # 优先调解 (the petition's side; the mediation area takes these steps inside
+    # its own transaction, so that both timelines are written together): the
+    # matter's dispatcher or handler diverts it before an opinion is issued (never
+    # an accusation: its row guard), takes it back when mediation fails, and an
+    # agreement concludes it. While in mediation the matter keeps its state and
+    # its clock runs on.
+    row(
+        "divert_to_mediation",
+        _("Divert to mediation"),
+        DIVERTIBLE_STATES,
+        None,
+        "handle_petition",
+        "dispatcher_or_handler",
+        True,
+    ),
+    row(
+        "resume_after_mediation",
+        _("Resumed after mediation failed"),
+        State.values,
+        None,
+        "handle_petition",
+        "dispatcher_or_handler",
+        True,
+    ),
+    row(
+        "concluded_by_mediation",
+        _("Concluded by a mediation agreement"),
+        DIVERTIBLE_STATES,
+        S.CONCLUDED,
+        "handle_petition",
+        "dispatcher_or_handler",
+        True,
+    ),
+]
 
-def _t(name, label, sources, target, permission, via, public):
-    return Transition(name, label, frozenset(sources), target, permission, via, public)
+# Transitions another area takes through its own services (mediation's
+# diversion): they are rows of the table, but no button or API action of the
+# petition offers them.
+DRIVEN_ELSEWHERE = frozenset(
+    {"divert_to_mediation", "resume_after_mediation", "concluded_by_mediation"}
+)
 
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        # 转送/交办 within 15 days of receipt (信访工作条例 Art. 22).
-        _t(
-            "forward",
-            _("Forward"),
-            {S.REGISTERED},
-            S.FORWARDED,
-            "dispatch_petition",
-            "office",
-            True,
-        ),
-        # 不再受理: the office decides that a matter repeats one settled through
-        # re-review on the same facts and reasons (信访工作条例 Art. 36(3)); or that
-        # it does not, and it goes on as any other.
-        _t(
-            "no_longer_accepted",
-            _("Not accept again (same facts and reasons)"),
-            {S.REGISTERED},
-            S.NOT_ACCEPTED,
-            "dispatch_petition",
-            "office",
-            True,
-        ),
-        _t(
-            "not_the_same",
-            _("Not the same facts: handle it"),
-            {S.REGISTERED},
-            None,
-            "dispatch_petition",
-            "office",
-            False,
-        ),
-        # Not accepted at intake: matters for litigation, arbitration, reconsideration (诉访分离).
-        _t(
-            "decline_intake",
-            _("Not accept at intake"),
-            {S.REGISTERED},
-            S.NOT_ACCEPTED,
-            "dispatch_petition",
-            "office",
-            True,
-        ),
-        _t(
-            "sign",
-            _("Sign for"),
-            {S.FORWARDED},
-            S.PENDING_ACCEPTANCE,
-            "handle_petition",
-            "responsible",
-            False,
-        ),
-        # 退回: within 5 working days of receipt the unit objects, with detailed
-        # reasons; it goes back only when the forwarding office checks and agrees
-        # (信访工作条例 Art. 23(3)). Until then the matter stays with the unit and
-        # its clocks run (the objection is a flag on the row, not a state).
-        _t(
-            "return",
-            _("Ask to return"),
-            {S.FORWARDED},
-            None,
-            "handle_petition",
-            "responsible",
-            False,
-        ),
-        _t(
-            "return_agree",
-            _("Agree to the return"),
-            {S.FORWARDED},
-            S.REGISTERED,
-            "dispatch_petition",
-            "office",
-            False,
-        ),
-        _t(
-            "return_refuse",
-            _("Refuse the return"),
-            {S.FORWARDED},
-            None,
-            "dispatch_petition",
-            "office",
-            False,
-        ),
-        _t(
-            "accept",
-            _("Accept"),
-            {S.PENDING_ACCEPTANCE},
-            S.ACCEPTED,
-            "handle_petition",
-            "responsible",
-            True,
-        ),
-        _t(
-            "decline",
-            _("Not accept"),
-            {S.PENDING_ACCEPTANCE},
-            S.NOT_ACCEPTED,
-            "handle_petition",
-            "responsible",
-            True,
-        ),
-        _t(
-            "assign",
-            _("Assign a handler"),
-            {S.FORWARDED, S.PENDING_ACCEPTANCE, S.ACCEPTED},
-            None,
-            "approve_extension",
-            "responsible",
-            False,
-        ),
-        _t("declare_interest", _("Declare an interest"), OPEN_STATES, None, "view", "any", False),
-        # One extension of at most 30 days, approved by the unit head (信访工作条例 Art. 34).
-        _t("extend", _("Extend"), {S.ACCEPTED}, None, "approve_extension", "responsible", True),
-        _t(
-            "reply",
-            _("Issue the opinion"),
-            {S.ACCEPTED},
-            S.OPINION_ISSUED,
-            "handle_petition",
-            "responsible",
-            True,
-        ),
-        _t(
-            "request_review",
-            _("Ask for review"),
-            {S.OPINION_ISSUED},
-            S.UNDER_REVIEW,
-            None,
-            "public",
-            True,
-        ),
-        _t(
-            "review_reply",
-            _("Issue the review opinion"),
-            {S.UNDER_REVIEW},
-            S.REVIEW_ISSUED,
-            "handle_petition",
-            "review",
-            True,
-        ),
-        _t(
-            "request_re_review",
-            _("Ask for re-review"),
-            {S.REVIEW_ISSUED},
-            S.UNDER_RE_REVIEW,
-            None,
-            "public",
-            True,
-        ),
-        # The re-review organ may hold a public hearing, and its time is not counted
-        # in the re-review period (信访工作条例 Art. 36(2)). The 条例 gives neither to
-        # review (Art. 35): there the 30 days run whatever the reviewer does, so no
-        # button offers a pause that the law does not allow.
-        _t(
-            "hearing_start",
-            _("Start a hearing"),
-            {S.UNDER_RE_REVIEW},
-            None,
-            "handle_petition",
-            "re_review",
-            True,
-        ),
-        _t(
-            "hearing_end",
-            _("End the hearing"),
-            {S.UNDER_RE_REVIEW},
-            None,
-            "handle_petition",
-            "re_review",
-            True,
-        ),
-        _t(
-            "re_review_reply",
-            _("Issue the re-review opinion"),
-            {S.UNDER_RE_REVIEW},
-            S.RE_REVIEW_ISSUED,
-            "handle_petition",
-            "re_review",
-            True,
-        ),
-        _t(
-            "evaluate",
-            _("Evaluate"),
-            {S.OPINION_ISSUED, S.REVIEW_ISSUED, S.RE_REVIEW_ISSUED, S.CONCLUDED},
-            None,
-            None,
-            "public",
-            False,
-        ),
-        # 送达: the unit that answered records how and when its written answer
-        # reached the petitioner; the review window runs from that day.
-        _t(
-            "record_service",
-            _("Record service"),
-            {S.OPINION_ISSUED, S.REVIEW_ISSUED, S.RE_REVIEW_ISSUED},
-            None,
-            "handle_petition",
-            "answering",
-            True,
-        ),
-        # 审核认定办结: the petition office verifies the matter is resolved.
-        _t(
-            "conclude",
-            _("Conclude"),
-            {S.OPINION_ISSUED, S.REVIEW_ISSUED, S.RE_REVIEW_ISSUED},
-            S.CONCLUDED,
-            "dispatch_petition",
-            "office",
-            True,
-        ),
-        _t(
-            "merge",
-            _("Merge into another matter"),
-            OPEN_STATES,
-            S.CONCLUDED,
-            "dispatch_petition",
-            "office",
-            True,
-        ),
-        # An accusation's accused unit and person (and the flag itself) are the
-        # petition office's to set and correct; so is releasing the accuser's
-        # identity to the handling unit (信访工作条例 Art. 30).
-        _t(
-            "set_accused",
-            _("Set the accused"),
-            OPEN_STATES,
-            None,
-            "dispatch_petition",
-            "office",
-            False,
-        ),
-        _t(
-            "share_identity",
-            _("Release the accuser's identity"),
-            OPEN_STATES,
-            None,
-            "dispatch_petition",
-            "office",
-            False,
-        ),
-        # 挂牌督办 and 催办.
-        _t("list", _("List for supervision"), OPEN_STATES, None, "supervise", "office", False),
-        _t("chase", _("Chase"), OPEN_STATES, None, "supervise", "office", False),
-        _t("own", _("Own the case"), OPEN_STATES, None, "own_case", "any", False),
-    ]
+# Events on the timeline that are not transitions: the matter's registration, the
+# system's acts over time, the petitioner's acts that end the matter here.
+EVENTS = {
+    "register": _("Registered"),
+    "merged_in": _("Another matter merged into this one"),
+    "turned_red": _("Turned red (overdue)"),
+    "window_lapsed": _("Concluded: no request within the window"),
+    "deadline_recomputed": _("Due date recomputed (holiday schedule)"),
+    "review_outside": _("Review asked for: the organ is outside this system"),
+    "re_review_outside": _("Re-review asked for: the organ is outside this system"),
+    "dossier_exported": _("File exported for the organ outside this system"),
 }
+
+TABLE = Table("petition", ROWS, events=EVENTS)
+
+# By name (older code reads it as a dict).
+TRANSITIONS: dict[str, Transition] = TABLE.rows
 
 # The clock that runs in each state (None: none runs).
 STATE_CLOCK: dict[str, str | None] = {
@@ -342,4 +395,4 @@ ROUTE_BASES: dict[str, tuple[str, ...]] = {
 
 
 def get(name: str) -> Transition | None:
-    return TRANSITIONS.get(name)
+    return TABLE.get(name)

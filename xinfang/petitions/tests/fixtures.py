@@ -10,6 +10,8 @@ from xinfang.petitions.models import Category
 
 VALID_ID = "11010519491231002X"
 VALID_ID_2 = "410481199505050298"
+# The day the page tests register on (other areas' tests post the same form).
+TODAY = "2026-11-02"
 
 
 @pytest.fixture
@@ -80,3 +82,30 @@ def register(people, category, village_a, demo_tree):
 
 def unit(code):
     return Unit.objects.get(code=code)
+
+
+def form_data(category, place, **over):
+    """The staff registration form's fields, filled in (petitions:register)."""
+    data = {
+        "registering_unit": unit(CITY_RECEPTION[0]).pk,
+        "channel": "visit",
+        "purpose": "appeal",
+        "category": category.pk,
+        "place": place.pk,
+        "received_on": TODAY,
+        "people_count": "1",
+        "summary": "拖欠工资三个月",
+        "content": "某公司拖欠我们工资三个月，多次讨要未果。",
+        "request": "支付工资",
+        "idempotency_key": "8f0c2f0e-3d5a-4f59-9a43-6f1f2a1b0c11",
+        "petitioners-TOTAL_FORMS": "5",
+        "petitioners-INITIAL_FORMS": "0",
+        "petitioners-MIN_NUM_FORMS": "0",
+        "petitioners-MAX_NUM_FORMS": "5",
+        "petitioners-0-name": "张三",
+        "petitioners-0-id_number": VALID_ID,
+        "petitioners-0-phone": "13812345678",
+        "petitioners-0-address": "八台镇张庄村",
+    }
+    data.update(over)
+    return data

@@ -14,7 +14,6 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from xinfang.core.models import SecurityRecord
 from xinfang.orgs import services as org_services
@@ -35,7 +34,7 @@ CHANNELS = ["portal", "online", "mobile", "wechat", "letter", "visit", "phone", 
 
 
 @pytest.fixture
-def accuse(demo_tree, people):
+def accuse(api_for, demo_tree, people):
     """accuse(channel, accused=True) -> an accusation about a village of 八台镇 that
     came in through that channel, naming 八台镇 as accused or naming no one."""
     category = Category.objects.get(code="1201")
@@ -81,7 +80,7 @@ def accuse(demo_tree, people):
             }
             if accused:
                 body.update(accused_unit=accused_unit.pk, accused_name="某副镇长")
-            response = APIClient().post("/api/v1/public/petitions", body, format="json")
+            response = api_for(None).post("/api/v1/public/petitions", body, format="json")
             assert response.status_code == 201, response.content
             return Petition.objects.get(summary=summary)
         return services.petition_register(
@@ -106,13 +105,12 @@ def _html(client, url, method="get", data=None):
     return response.status_code, response.content.decode("utf-8", "replace")
 
 
-def read_paths(user, p: Petition) -> dict[str, bool]:
+def read_paths(user, p: Petition, api_for) -> dict[str, bool]:
     """What this user learns of the matter through each read path, pages and API
     alike: True where the matter (its number, summary or accuser) shows."""
     page = Client()
     page.force_login(user)
-    api = APIClient()
-    api.force_authenticate(user)
+    api = api_for(user)
     # The number itself is not a mark on pages: a search form echoes what was typed.
     marks = (p.summary, ACCUSER, reverse("petitions:detail", args=[p.pk]))
 
@@ -190,7 +188,7 @@ def township_people(demo_tree, make_person, people):
 @pytest.mark.parametrize("accused", [True, False], ids=["named", "unnamed"])
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_an_accusation_from_any_channel_is_seen_only_by_the_office(
-    channel, accused, accuse, people, township_people, travel
+    api_for, channel, accused, accuse, people, township_people, travel
 ):
     travel("2026-11-02")
     p = accuse(channel, accused=accused)
@@ -198,25 +196,26 @@ def test_an_accusation_from_any_channel_is_seen_only_by_the_office(
     assert (p.accused_unit is not None) == accused
 
     for who, user in township_people.items():
-        seen = read_paths(user, p)
+        seen = read_paths(user, p, api_for)
         assert not any(seen.values()), (who, {k: v for k, v in seen.items() if v})
         assert not selectors.may_see(user, p)
 
     for who in ("dispatcher", "supervisor"):
-        api = APIClient()
-        api.force_authenticate(people[who])
+        api = api_for(people[who])
         body = api.get(f"/api/v1/petitions/{p.pk}").json()
         assert body["number"] == p.number and not body["identity_withheld"], who
         assert body["petitioners"][0]["name"] == ACCUSER
 
 
 @pytest.fixture
-def sent(accuse, people, demo_tree, travel):
+def sent(accuse, people, demo_tree, travel, make_person):
     """An online accusation naming 八台镇, sent by the office to 市纪委监委, signed
     for and accepted there (so it has a written notice)."""
     travel("2026-11-02")
     p = accuse("portal", accused=True)
-    inspector = people["discipline"] = services_person(demo_tree, "handler", DISCIPLINE)
+    inspector = people["discipline"] = make_person(
+        "handler", demo_tree[DISCIPLINE], username=f"acc-handler-{DISCIPLINE}"
+    )
     services.petition_act(
         actor=people["dispatcher"],
         petition_id=p.pk,
@@ -228,14 +227,8 @@ def sent(accuse, people, demo_tree, travel):
     return Petition.objects.get(pk=p.pk)
 
 
-def services_person(demo_tree, role, code):
-    user = org_services.user_create(username=f"acc-{role}-{code}", password="x-Passw0rd-2026!")
-    org_services.membership_add(user=user, unit=demo_tree[code], role=role, is_primary=True)
-    return user
-
-
 def test_the_unit_it_is_sent_to_handles_it_without_the_accusers_identity(
-    sent, people, township_people
+    api_for, sent, people, township_people
 ):
     inspector = people["discipline"]
     page = Client()
@@ -246,8 +239,7 @@ def test_the_unit_it_is_sent_to_handles_it_without_the_accusers_identity(
     person = sent.petitioners.first()
     assert page.post(reverse("petitions:reveal", args=[sent.pk, person.pk])).status_code == 403
 
-    api = APIClient()
-    api.force_authenticate(inspector)
+    api = api_for(inspector)
     body = api.get(f"/api/v1/petitions/{sent.pk}").json()
     assert body["identity_withheld"] and body["petitioners"] == []
     assert ACCUSER not in str(body)
@@ -272,14 +264,13 @@ def test_the_unit_it_is_sent_to_handles_it_without_the_accusers_identity(
     for who, user in township_people.items():
         if who in ("city_leader", "city_reviewer", "analyst"):
             continue  # the city, above the unit handling it: it oversees that unit
-        seen = read_paths(user, sent)
+        seen = read_paths(user, sent, api_for)
         assert not any(seen.values()), (who, {k: v for k, v in seen.items() if v})
 
 
-def test_only_the_office_releases_the_identity_and_each_reveal_is_recorded(sent, people):
+def test_only_the_office_releases_the_identity_and_each_reveal_is_recorded(api_for, sent, people):
     inspector = people["discipline"]
-    api = APIClient()
-    api.force_authenticate(inspector)
+    api = api_for(inspector)
     person = sent.petitioners.first()
     # The unit cannot release it to itself.
     r = api.post(
@@ -289,8 +280,7 @@ def test_only_the_office_releases_the_identity_and_each_reveal_is_recorded(sent,
     )
     assert r.status_code == 403
 
-    office = APIClient()
-    office.force_authenticate(people["dispatcher"])
+    office = api_for(people["dispatcher"])
     r = office.post(
         f"/api/v1/petitions/{sent.pk}/actions/share_identity",
         {"share": True, "note": "承办单位需核实线索", "version": sent.version},
@@ -324,12 +314,11 @@ def test_only_the_office_releases_the_identity_and_each_reveal_is_recorded(sent,
 
 
 def test_routing_never_sends_an_accusation_to_the_unit_it_accuses(
-    accuse, people, demo_tree, travel
+    api_for, accuse, people, demo_tree, travel
 ):
     travel("2026-11-02")
     p = accuse("online", accused=True)
-    api = APIClient()
-    api.force_authenticate(people["dispatcher"])
+    api = api_for(people["dispatcher"])
     for code in (TOWNSHIP_A, VILLAGE_A):
         r = api.post(
             f"/api/v1/petitions/{p.pk}/actions/forward",
@@ -370,14 +359,16 @@ def test_an_accusation_is_received_by_an_office_outside_the_accused_unit(demo_tr
     assert not accusation.office_accused
 
 
-def test_the_office_names_and_corrects_the_accused(accuse, people, demo_tree, travel):
+def test_the_office_names_and_corrects_the_accused(
+    api_for, accuse, people, demo_tree, travel, make_person
+):
     """A citizen who named no one: the office names the township and its official
     afterwards; from then on the official is kept out as the unit is."""
     travel("2026-11-02")
     p = accuse("online", accused=False)
-    official = services_person(demo_tree, "handler", DISCIPLINE)  # works where it would go
-    office = APIClient()
-    office.force_authenticate(people["dispatcher"])
+    # works where it would go
+    official = make_person("handler", demo_tree[DISCIPLINE], username="acc-official")
+    office = api_for(people["dispatcher"])
     r = office.post(
         f"/api/v1/petitions/{p.pk}/actions/set_accused",
         {
@@ -403,8 +394,7 @@ def test_the_office_names_and_corrects_the_accused(accuse, people, demo_tree, tr
     )
     assert r.status_code == 400 and "responsible_unit" in r.json()["errors"]
     # Only the office sets it: the township's handler cannot (and cannot see it).
-    township = APIClient()
-    township.force_authenticate(people["handler"])
+    township = api_for(people["handler"])
     r = township.post(
         f"/api/v1/petitions/{p.pk}/actions/set_accused",
         {"accused_unit": None, "version": p.version},
@@ -414,7 +404,7 @@ def test_the_office_names_and_corrects_the_accused(accuse, people, demo_tree, tr
 
 
 def test_the_accused_unit_cannot_be_set_while_it_holds_the_matter(
-    register, people, demo_tree, travel
+    api_for, register, people, demo_tree, travel
 ):
     travel("2026-11-02")
     p = register(purpose="appeal")
@@ -425,8 +415,7 @@ def test_the_accused_unit_cannot_be_set_while_it_holds_the_matter(
         responsible_unit=demo_tree[TOWNSHIP_A],
     )
     p.refresh_from_db()
-    office = APIClient()
-    office.force_authenticate(people["dispatcher"])
+    office = api_for(people["dispatcher"])
     r = office.post(
         f"/api/v1/petitions/{p.pk}/actions/set_accused",
         {"accusation": True, "accused_unit": demo_tree[TOWNSHIP_A].pk, "version": p.version},
@@ -494,8 +483,8 @@ def test_a_clerk_of_the_accused_unit_registers_it_and_sees_it_no_more(
     assert page.get(reverse("petitions:detail", args=[p.pk])).status_code == 404
 
 
-def test_the_public_api_lists_the_units_an_accusation_may_name(demo_tree):
-    api = APIClient()
+def test_the_public_api_lists_the_units_an_accusation_may_name(api_for, demo_tree):
+    api = api_for(None)
     places = str(api.get("/api/v1/public/units").json())
     organs = str(api.get("/api/v1/public/units?purpose=accusation").json())
     assert "市纪委监委" not in places and "市纪委监委" in organs

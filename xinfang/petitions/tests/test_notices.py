@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from xinfang.core import calendar
 from xinfang.core.documents import FontUnavailable, chinese_date, cjk_font, missing_glyphs
@@ -185,7 +184,9 @@ def dates_expected(e) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", list(EXPECTED))
-def test_each_notice_downloads_as_a_correct_chinese_pdf(kind, font, walk, people, client, tmp_path):
+def test_each_notice_downloads_as_a_correct_chinese_pdf(
+    api_for, kind, font, walk, people, client, tmp_path
+):
     action, title, says = EXPECTED[kind]
     p = walk(kind)
     e = event(p, action)
@@ -201,7 +202,7 @@ def test_each_notice_downloads_as_a_correct_chinese_pdf(kind, font, walk, people
     assert "filename*=UTF-8''" in disposition
     disposition.encode("ascii")  # the header itself is ASCII
 
-    public = APIClient().get(
+    public = api_for(None).get(
         f"/api/v1/public/matter/notices/{e.pk}", HTTP_X_QUERY_CODE=p.query_code
     )
     assert public.status_code == 200 and public["Content-Type"] == "application/pdf"
@@ -236,9 +237,9 @@ def test_the_staff_page_lists_the_notices_with_their_links(font, walk, people, c
         assert reverse("petitions:notice", args=[p.pk, event(p, action).pk]) in page
 
 
-def test_the_public_json_links_the_notices(walk):
+def test_the_public_json_links_the_notices(api_for, walk):
     p = walk("reply")
-    body = APIClient().get("/api/v1/public/matter", HTTP_X_QUERY_CODE=p.query_code).json()
+    body = api_for(None).get("/api/v1/public/matter", HTTP_X_QUERY_CODE=p.query_code).json()
     kinds = [n["kind"] for n in body["notices"]]
     assert kinds == ["accept", "extend", "reply"]
     reply = body["notices"][-1]
@@ -277,10 +278,10 @@ def test_the_accused_unit_never_gets_the_notice_of_an_accusation(
     assert client.get(url).status_code == 404
 
 
-def test_an_internal_event_or_another_matters_notice_is_404(font, walk, register, travel):
+def test_an_internal_event_or_another_matters_notice_is_404(api_for, font, walk, register, travel):
     p = walk("accept")
     other = register(summary="另一件事")
-    api = APIClient()
+    api = api_for(None)
     base = "/api/v1/public/matter/notices"
     # The notice of `p` asked for with the other matter's code.
     r = api.get(f"{base}/{event(p, 'accept').pk}", HTTP_X_QUERY_CODE=other.query_code)
@@ -290,9 +291,9 @@ def test_an_internal_event_or_another_matters_notice_is_404(font, walk, register
     assert r.status_code == 404
 
 
-def test_a_wrong_query_code_is_404(walk):
+def test_a_wrong_query_code_is_404(api_for, walk):
     p = walk("accept")
-    r = APIClient().get(
+    r = api_for(None).get(
         f"/api/v1/public/matter/notices/{event(p, 'accept').pk}",
         HTTP_X_QUERY_CODE="AAAA-BBBB-CCCC",
     )
@@ -300,7 +301,9 @@ def test_a_wrong_query_code_is_404(walk):
     assert r["Content-Type"].startswith("application/json")
 
 
-def test_without_a_chinese_font_the_download_answers_503(walk, people, client, monkeypatch):
+def test_without_a_chinese_font_the_download_answers_503(
+    api_for, walk, people, client, monkeypatch
+):
     p = walk("accept")
     e = event(p, "accept")
     monkeypatch.setenv("XINFANG_PDF_FONT", "/nonexistent/font.ttc")
@@ -308,7 +311,7 @@ def test_without_a_chinese_font_the_download_answers_503(walk, people, client, m
     r = client.get(reverse("petitions:notice", args=[p.pk, e.pk]))
     assert r.status_code == 503
     assert "fonts-noto-cjk" in r.content.decode()
-    r = APIClient().get(
+    r = api_for(None).get(
         f"/api/v1/public/matter/notices/{e.pk}",
         HTTP_ACCEPT="application/pdf",
         HTTP_X_QUERY_CODE=p.query_code,
@@ -317,11 +320,11 @@ def test_without_a_chinese_font_the_download_answers_503(walk, people, client, m
     assert "fonts-noto-cjk" in r.json()["detail"]
 
 
-def test_an_inactive_template_is_not_offered(walk):
+def test_an_inactive_template_is_not_offered(api_for, walk):
     p = walk("accept")
     NoticeTemplate.objects.filter(kind="accept").update(is_active=False)
     assert notices.notices_for(p, public=True) == []
-    r = APIClient().get(
+    r = api_for(None).get(
         f"/api/v1/public/matter/notices/{event(p, 'accept').pk}", HTTP_X_QUERY_CODE=p.query_code
     )
     assert r.status_code == 404

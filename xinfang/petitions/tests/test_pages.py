@@ -5,17 +5,17 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from xinfang.core.models import SecurityRecord
 from xinfang.core.querycode import format_query_code
-from xinfang.orgs.demo import CITY_RECEPTION, PETITION_OFFICE
+from xinfang.orgs.demo import PETITION_OFFICE
 from xinfang.petitions import services
 from xinfang.petitions.models import Category, Petition, PetitionEvent, State
 
-from .fixtures import VALID_ID, unit
-
-TODAY = "2026-11-02"
+from .fixtures import TODAY, VALID_ID, form_data, unit
 
 
 @pytest.fixture
@@ -37,32 +37,6 @@ def forwarded(people, register, travel):
         action="forward",
         responsible_unit=unit("410481102"),
     )
-
-
-def form_data(category, place, **over):
-    data = {
-        "registering_unit": unit(CITY_RECEPTION[0]).pk,
-        "channel": "visit",
-        "purpose": "appeal",
-        "category": category.pk,
-        "place": place.pk,
-        "received_on": TODAY,
-        "people_count": "1",
-        "summary": "拖欠工资三个月",
-        "content": "某公司拖欠我们工资三个月，多次讨要未果。",
-        "request": "支付工资",
-        "idempotency_key": "8f0c2f0e-3d5a-4f59-9a43-6f1f2a1b0c11",
-        "petitioners-TOTAL_FORMS": "5",
-        "petitioners-INITIAL_FORMS": "0",
-        "petitioners-MIN_NUM_FORMS": "0",
-        "petitioners-MAX_NUM_FORMS": "5",
-        "petitioners-0-name": "张三",
-        "petitioners-0-id_number": VALID_ID,
-        "petitioners-0-phone": "13812345678",
-        "petitioners-0-address": "八台镇张庄村",
-    }
-    data.update(over)
-    return data
 
 
 def text(response) -> str:
@@ -200,8 +174,6 @@ def test_the_worklist_filters_by_colour_and_counts_each_colour(people, as_user, 
 def test_a_list_makes_as_many_queries_for_30_matters_as_for_3(
     people, as_user, register, travel, django_assert_max_num_queries, url, persona
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     travel(TODAY)
     client = as_user(people[persona])

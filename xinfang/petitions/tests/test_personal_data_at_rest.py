@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import FieldError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
@@ -78,7 +79,6 @@ def test_repeat_detection_finds_the_same_id_number_through_the_hash(register, tr
 def test_an_encrypted_field_cannot_be_compared_by_mistake(register, travel):
     travel("2026-11-02")
     register(petitioners=[PERSON])
-    from django.core.exceptions import FieldError
 
     with pytest.raises(FieldError):
         list(Petitioner.objects.filter(id_number=VALID_ID_2))

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from xinfang.core.exceptions import InvalidInput
+from xinfang.core.exceptions import Conflict, InvalidInput
 from xinfang.petitions import notices, services
 from xinfang.petitions.models import NoticeService, PetitionEvent, State
 
@@ -96,7 +96,6 @@ def test_service_is_recorded_once_and_dated_between_issue_and_today(answered, pe
         act(people["handler"], p, "record_service", method="electronic")
     assert "method" in bad.value.field_errors
     p = act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 11, 24))
-    from xinfang.core.exceptions import Conflict
 
     with pytest.raises(Conflict):
         act(people["handler"], p, "record_service", method="post")
@@ -168,7 +167,6 @@ def test_only_an_appeal_runs_the_60_days_and_the_review_chain(
     p = act(people["handler"], p, "sign")
     p = act(people["handler"], p, "accept")
     assert p.due_date is None and p.clock == ""
-    from xinfang.core.exceptions import Conflict
 
     with pytest.raises(Conflict):
         act(people["unit_head"], p, "extend", days=10, reason="情况复杂")

@@ -5,8 +5,16 @@ import datetime as dt
 import pytest
 
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from xinfang.core.notify import LogSender
 from xinfang.petitions import selectors, services, timeline
-from xinfang.petitions.models import Evaluation, PetitionEvent, Recusal, State
+from xinfang.petitions.models import (
+    Evaluation,
+    Notification,
+    Petition,
+    PetitionEvent,
+    Recusal,
+    State,
+)
 
 from .fixtures import VALID_ID, unit
 
@@ -305,8 +313,6 @@ def test_merge_keeps_both_timelines(people, register, travel):
 def test_turning_red_notifies_the_supervisor_and_the_owner(
     people, register, travel, django_capture_on_commit_callbacks
 ):
-    from xinfang.core.notify import LogSender
-    from xinfang.petitions.models import Notification
 
     travel("2026-11-02")
     p = register()
@@ -339,7 +345,6 @@ def test_collective_and_accusation_flags_follow_from_the_facts(register, travel)
 
 
 def test_an_invalid_id_number_is_refused_and_nothing_is_saved(register, travel):
-    from xinfang.petitions.models import Petition
 
     travel("2026-11-02")
     with pytest.raises(InvalidInput) as exc:

@@ -1,0 +1,49 @@
+"""Forms of the staff pages. They parse what was typed; the rules are the services'.
+
+A form turns strings into the values a service takes (a category, a unit, a date,
+a number) and offers the choices that make sense on the page. Whether a matter
+may be registered, forwarded or replied to is decided by the service; its field
+errors are put back next to the fields by core.forms.submit (with
+`petitioner_placer` for the petitioner rows).
+
+- choices: places, categories, units;
+- registration: the registration form and its petitioner rows;
+- lists: the list filters;
+- actions: one form per action a matter's page offers (ACTION_FORMS).
+"""
+
+from .actions import ACTION_FORMS, ActionForm, ListForm
+from .choices import (
+    accused_unit_choices,
+    category_choices,
+    place_choices,
+    responsible_unit_choices,
+    territory_of,
+)
+from .lists import ListFilterForm
+from .registration import (
+    PageForm,
+    PetitionerForm,
+    PetitionerFormSet,
+    RegistrationForm,
+    petitioner_placer,
+    petitioner_rows,
+)
+
+__all__ = [
+    "ACTION_FORMS",
+    "ActionForm",
+    "ListFilterForm",
+    "ListForm",
+    "PageForm",
+    "PetitionerForm",
+    "PetitionerFormSet",
+    "RegistrationForm",
+    "accused_unit_choices",
+    "category_choices",
+    "petitioner_placer",
+    "petitioner_rows",
+    "place_choices",
+    "responsible_unit_choices",
+    "territory_of",
+]

@@ -1,0 +1,77 @@
+"""The filters of the worklist and the supervision list."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.core.calendar import Colour
+from xinfang.orgs import selectors as org_selectors
+
+from ..models import (
+    Channel,
+    State,
+)
+from .choices import blank, category_choices, responsible_unit_choices, territory_of
+from .registration import PageForm
+
+# --- lists --------------------------------------------------------------------------
+
+
+class ListFilterForm(PageForm):
+    """The filters of the worklist and the supervision list (selectors.FILTERS)."""
+
+    colour = forms.ChoiceField(
+        label=_("Colour"), required=False, choices=blank(_("All")) + list(Colour.choices)
+    )
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=blank(_("All")) + list(State.choices)
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=blank(_("All")) + list(Channel.choices)
+    )
+    category = forms.TypedChoiceField(
+        label=_("Category"), required=False, coerce=int, empty_value=None
+    )
+    unit = forms.TypedChoiceField(
+        label=_("Unit or place"), required=False, coerce=int, empty_value=None
+    )
+    date_from = forms.DateField(
+        label=_("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("Received until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    q = forms.CharField(
+        label=_("Number or summary"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = blank(_("All")) + category_choices(whole_branches=True)
+        units: list = []
+        seen = set()
+        for m in org_selectors.memberships_of(user):
+            territory = territory_of(m.unit)
+            if territory.pk in seen:
+                continue
+            seen.add(territory.pk)
+            units.append((territory.pk, territory.name))
+            for label, options in responsible_unit_choices(territory):
+                units.append((f"{territory.name} · {label}", options))
+        self.fields["unit"].choices = blank(_("All")) + units
+
+    def filters(self) -> dict:
+        """The valid filters (a bad value is dropped, and shown as an error)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {k: data.get(k) for k in self.fields if data.get(k) not in (None, "")}

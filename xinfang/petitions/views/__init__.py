@@ -1,0 +1,29 @@
+"""The staff pages of petition matters: input → access → service → response.
+
+Every read goes through selectors and permissions (visibility: an outsider gets
+404), every write through services. A domain error is answered in one place,
+core.middleware.DomainErrorPagesMiddleware; a form's own errors are put on it by
+core.forms.submit.
+
+- registration: 登记 (also raised from another area's source);
+- lists: the worklist, supervision, notifications;
+- matter: one matter's page, its actions, files and notices.
+"""
+
+from ..timeline import staff_rows as _timeline  # noqa: F401  (the mediation area reads it)
+from .lists import notifications, supervision, worklist
+from .matter import act, attachment, detail, export_dossier, notice, reveal
+from .registration import register
+
+__all__ = [
+    "act",
+    "attachment",
+    "detail",
+    "export_dossier",
+    "notice",
+    "notifications",
+    "register",
+    "reveal",
+    "supervision",
+    "worklist",
+]
