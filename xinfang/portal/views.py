@@ -27,8 +27,8 @@ from xinfang.core.pii import mask_phone
 from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_code
 from xinfang.orgs.models import Unit
 from xinfang.petitions import notices, selectors, services, workflow
-from xinfang.petitions.api import public_json
 from xinfang.petitions.models import Category, Channel, Evaluation, Petition, Purpose, State
+from xinfang.petitions.timeline import public_matter as public_json
 
 from . import throttles
 from .forms import (

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from xinfang.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from xinfang.orgs import permissions
 from xinfang.orgs.models import Unit
-from xinfang.petitions import diversion as petition_diversion
 from xinfang.petitions import services as petition_services
+from xinfang.petitions import workflow as petition_workflow
 
 from .. import permissions as policy
 from ..models import OPEN_DISPUTE_STATES, CaseState, Dispute, DisputeEvent, PartyRole, Source
@@ -26,12 +26,12 @@ from .common import body_for, check_body
 from .disputes import dispute_create, route_to
 
 # What petitions offers the way to mediation and back (its side of 优先调解).
-PETITION_DIVERTIBLE_STATES = petition_diversion.DIVERTIBLE_STATES
-PETITION_ACCUSATION_NOT_DIVERTED = petition_diversion.ACCUSATION_NOT_DIVERTED
-PETITION_IS_ACCUSATION = petition_diversion.is_accusation
-PETITION_LOCK = petition_diversion.lock
-PETITION_CHECK_DIVERTIBLE = petition_diversion.check_divertible
-PETITION_RECORD_STEP = petition_diversion.record_step
+PETITION_DIVERTIBLE_STATES = petition_workflow.DIVERTIBLE_STATES
+PETITION_ACCUSATION_NOT_DIVERTED = petition_workflow.ACCUSATION_NOT_DIVERTED
+PETITION_IS_ACCUSATION = petition_services.is_accusation
+PETITION_LOCK = petition_services.FRAME.lock
+PETITION_CHECK_DIVERTIBLE = petition_services.check_divertible
+PETITION_RECORD_STEP = petition_services.record_mediation_step
 PETITION_REGISTER = petition_services.petition_register
 
 
