@@ -77,14 +77,16 @@ def units_above(
 ) -> QuerySet[Unit]:
     """The units at or above `unit` in the tree, nearest first, of the given kind
     and level (and any further Unit filters)."""
-    qs = Unit.objects.filter(descendant_links__descendant=unit, **filters)
+    # One filter() call: conditions on the closure rows in separate calls would
+    # each join the table again, and "strictly above" could then match another row.
+    link = {"descendant_links__descendant": unit}
     if not include_self:
-        qs = qs.filter(descendant_links__distance__gt=0)
+        link["descendant_links__distance__gt"] = 0
     if kind is not None:
-        qs = qs.filter(kind=kind)
+        filters["kind"] = kind
     if level is not None:
-        qs = qs.filter(level=level)
-    return qs.order_by("descendant_links__distance")
+        filters["level"] = level
+    return Unit.objects.filter(**link, **filters).order_by("descendant_links__distance")
 
 
 def unit_above(

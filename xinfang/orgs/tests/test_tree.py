@@ -3,6 +3,7 @@ import pytest
 from xinfang.core.exceptions import InvalidInput
 from xinfang.orgs import services
 from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
+from xinfang.orgs.selectors import unit_above, units_above
 
 
 def subtree_codes(unit):
@@ -82,3 +83,11 @@ def test_the_database_refuses_a_committee_without_type(small_tree):
             level=Level.CITY,
             parent=small_tree[0],
         )
+
+
+def test_unit_above_strictly_above_is_the_nearest_ancestor_not_the_unit(demo_tree):
+    village = next(u for u in demo_tree.values() if u.level == "village")
+    assert unit_above(village) == village
+    parent = unit_above(village, include_self=False)
+    assert parent == village.parent
+    assert str(units_above(village, include_self=False).query).count(" JOIN ") == 1
