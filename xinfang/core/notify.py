@@ -26,10 +26,10 @@ from functools import cache
 from typing import ClassVar, Protocol
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils.module_loading import import_string
 
 from . import redact
+from .permissions import administrators
 from .pii import mask_id_number, mask_phone
 
 logger = logging.getLogger("xinfang.notify")
@@ -156,12 +156,7 @@ def send(*, channel: str, to: str, subject: str, body: str) -> Delivery:
 def send_to_administrators(*, subject: str, body: str) -> int:
     """E-mail every active superuser who has an address (after the commit, as
     `send` asks). Returns how many were handed to the sender."""
-    admins = (
-        get_user_model()
-        .objects.filter(is_superuser=True, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    admins = administrators().exclude(email="").values_list("email", flat=True)
     sent = sum(bool(send(channel="email", to=to, subject=subject, body=body)) for to in admins)
     if not sent:
         logger.warning("No administrator with an e-mail address to tell: %s", subject)

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from xinfang.core import permissions as core_permissions
+
 from .models import Membership, Role, Unit, UnitLink
 
 # action -> roles that may take it. Later areas add their actions here, so that
@@ -51,23 +53,10 @@ ACTIONS: dict[str, frozenset[str]] = {
 # Django's superuser is this system's administrator. The name of the flag, for
 # the few places that must name the column itself (the admin's user list, the
 # API's "me"), so that the flag is still read here only.
-ADMINISTRATOR_FLAG = "is_superuser"
-
-
-def is_administrator(user) -> bool:
-    """An active administrator: sees every unit and may take every action."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and getattr(user, "is_superuser", False)
-    )
-
-
-def set_administrator(user, administrator: bool) -> None:
-    """Make `user` an administrator or not (not saved): Django's superuser, who
-    also enters /admin/ (is_staff)."""
-    user.is_superuser = administrator
-    user.is_staff = administrator
+# The base policy is core's (core.permissions); orgs answers with it.
+ADMINISTRATOR_FLAG = core_permissions.ADMINISTRATOR_FLAG
+is_administrator = core_permissions.is_administrator
+set_administrator = core_permissions.set_administrator
 
 
 def _memberships(user) -> list[Membership]:
