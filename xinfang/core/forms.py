@@ -9,10 +9,12 @@ on to the middleware. Views hold no try/except over domain errors.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import idempotency
 from .exceptions import Conflict, InvalidInput
 
 
@@ -55,3 +57,21 @@ def submit(form, call: Callable[[], Any], *, placer: Callable | None = None) -> 
     except Conflict as exc:
         form.add_error(None, str(exc.message))
         return Outcome(status=409)
+
+
+def submit_once(form, call: Callable[[], Any], *, token_field: str, placer=None) -> Outcome:
+    """submit() for a form with a one-time token (its idempotency key). When the
+    token already sent other content (a kept draft, a second tab, Back and edit),
+    the form says so in a person's words and gets a new token, so that this
+    content can be sent as new (409); a resend of the same content answers what
+    the first one stored."""
+
+    def once():
+        try:
+            return call()
+        except idempotency.IdempotencyKeyReused:
+            form.data = form.data.copy()
+            form.data[token_field] = str(uuid.uuid4())
+            raise Conflict(idempotency.FORM_SENT_BEFORE) from None
+
+    return submit(form, once, placer=placer)
