@@ -9,7 +9,7 @@ from xinfang.core import notify
 from xinfang.core.documents import FontUnavailable, cjk_font
 from xinfang.core.models import SecurityRecord
 from xinfang.core.querycode import format_query_code
-from xinfang.petitions import selectors, services
+from xinfang.petitions import notices, selectors, services
 from xinfang.petitions.models import Petition, PetitionEvent
 
 from .fixtures import TODAY, VALID_ID, form_data
@@ -321,3 +321,26 @@ def test_an_elderly_residents_id_registers_and_an_unknown_area_code_only_warns(
         ),
     )
     assert shown.status_code == 400 and "data-id-warning" in shown.content.decode()
+
+
+# --- a letter's code in the notice of acceptance -------------------------------------------
+
+
+@pytest.mark.parametrize("channel", ["letter", "visit"])
+def test_the_acceptance_notice_of_a_letter_carries_the_query_code(
+    channel, people, register, travel, make_person, village_a, font
+):
+    village = make_person("handler", village_a, username="t-village-handler")
+    travel(TODAY)
+    p = register(channel=channel)
+    for actor, action, fields in (
+        (people["dispatcher"], "forward", {"responsible_unit": village_a}),
+        (village, "sign", {}),
+        (village, "accept", {}),
+    ):
+        p = services.petition_act(actor=actor, petition_id=p.pk, action=action, **fields)
+    accept = p.events.get(action="accept")
+
+    text = pdf_text(notices.notice_pdf(p, accept.pk, public=False)).replace(" ", "")
+
+    assert (format_query_code(p.query_code) in text) is (channel == "letter")
