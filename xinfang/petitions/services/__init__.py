@@ -81,6 +81,7 @@ from .transitions import (
     petition_share_identity,
     petition_sign,
 )
+from .window import MAX_HITS as WINDOW_MAX_HITS
 from .window import (
     IdentityDocument,
     Reissued,
@@ -110,6 +111,7 @@ __all__ = [
     "IdentityDocument",
     "MAX_REPRESENTATIVES",
     "STAFF_ACTIONS",
+    "WINDOW_MAX_HITS",
     "PetitionFrame",
     "PetitionerData",
     "Reissued",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from xinfang.core import calendar
 from xinfang.core.documents import pdf_response
 from xinfang.core.exceptions import PermissionDenied
 from xinfang.core.forms import submit
@@ -96,7 +97,7 @@ def search(request):
             "form": form,
             "rows": rows,
             "searched": hits is not None,
-            "max_hits": services.window.MAX_HITS,
+            "max_hits": services.WINDOW_MAX_HITS,
         },
         status=status,
     )
@@ -167,7 +168,7 @@ def receipt(request, pk):
         page=page,
         track_url=request.build_absolute_uri(reverse("portal:track")),
         clerk_name=request.user.get_full_name() or request.user.get_username(),
-        reissued_on=reissued.at.date() if reissued is not None else None,
+        reissued_on=calendar.to_local_date(reissued.at) if reissued is not None else None,
     )
     ascii_name, name = receipts.receipt_filename(p, page)
     return pdf_response(content, filename=name, ascii_filename=ascii_name)
