@@ -112,11 +112,16 @@ def window_office_ids(user) -> list[int]:
     with the office and the clerk who registered them (Art. 30)."""
     memo = _memo(user)
     if "window" not in memo:
-        clerk_units = org_permissions.member_unit_ids(user, "register_petition")
-        territories = Unit.objects.filter(pk__in=list(clerk_units)).values("parent_id")
+        clerk_units = Unit.objects.filter(
+            pk__in=list(org_permissions.member_unit_ids(user, "register_petition"))
+        )
+        # The territory a clerk's unit serves: a territorial unit itself (a
+        # township's clerk serves the township, not the city), else the unit it
+        # sits in (the city's reception centre serves the city).
+        territories = {u.pk if u.kind == UnitKind.TERRITORIAL else u.parent_id for u in clerk_units}
         memo["window"] = sorted(
             Unit.objects.filter(
-                kind=UnitKind.PETITION_OFFICE, is_active=True, parent_id__in=territories
+                kind=UnitKind.PETITION_OFFICE, is_active=True, parent_id__in=territories - {None}
             ).values_list("pk", flat=True)
         )
     return memo["window"]

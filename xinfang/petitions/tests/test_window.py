@@ -9,7 +9,7 @@ from xinfang.core import notify
 from xinfang.core.documents import FontUnavailable, cjk_font
 from xinfang.core.models import SecurityRecord
 from xinfang.core.querycode import format_query_code
-from xinfang.petitions import notices, selectors, services
+from xinfang.petitions import notices, permissions, selectors, services
 from xinfang.petitions.models import Petition, PetitionEvent
 
 from .fixtures import TODAY, VALID_ID, form_data
@@ -347,3 +347,14 @@ def test_the_acceptance_notice_of_a_letter_carries_the_query_code(
     text = pdf_text(notices.notice_pdf(p, accept.pk, public=False)).replace(" ", "")
 
     assert (format_query_code(p.query_code) in text) is (channel == "letter")
+
+
+def test_a_township_clerk_keeps_no_window_for_the_citys_office(
+    people, register, travel, make_person, demo_tree
+):
+    travel(TODAY)
+    p = register()
+    township_clerk = make_person("clerk", demo_tree["410481101"], username="t-township-clerk")
+    assert permissions.may_see(people["clerk"], p)  # the city's reception centre
+    assert not permissions.may_see(township_clerk, p)
+    assert services.window_search(actor=township_clerk, name="张三") == []
