@@ -18,6 +18,8 @@ class SecurityRecord(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         TOKENS_REVOKED = "tokens_revoked", _("API tokens revoked")
         PII_REFUSED = "pii_refused", _("Personal data refused: too many reads")
+        PII_SEARCH = "pii_search", _("Petitioner searched by ID number or phone")
+        CODE_REISSUED = "code_reissued", _("Query code issued again")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

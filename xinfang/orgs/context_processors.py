@@ -17,6 +17,7 @@ def navigation(request):
         nav.append({"url_name": "petitions:worklist", "arg": None, "label": _("Worklist")})
     if Role.CLERK in roles:
         nav.append({"url_name": "petitions:register", "arg": None, "label": _("Register")})
+        nav.append({"url_name": "petitions:window", "arg": None, "label": _("Reception window")})
     if Role.SUPERVISOR in roles:
         nav.append({"url_name": "petitions:supervision", "arg": None, "label": _("Supervision")})
     if Role.LIAISON in roles:

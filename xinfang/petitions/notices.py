@@ -33,9 +33,10 @@ from xinfang.core.documents import (
 )
 from xinfang.core.exceptions import NotFound
 from xinfang.core.models import NoticeTemplate
+from xinfang.core.querycode import format_query_code
 
 from . import chain, selectors, workflow
-from .models import NoticeService, Outcome, Petition, PetitionEvent, Purpose, Route
+from .models import Channel, NoticeService, Outcome, Petition, PetitionEvent, Purpose, Route
 
 # The event's action → the kind of notice it answers with.
 NOTICE_ACTIONS = {
@@ -290,6 +291,9 @@ def _context(e: PetitionEvent) -> dict:
         ),
         "purpose_code": q.purpose,
         "petitioner_request": d.get("request") or q.request or q.summary,
+        # A letter's writer was never at a window or on the web: the notice of
+        # acceptance, posted to them, carries the query code (the current one).
+        "query_code": format_query_code(q.query_code) if q.channel == Channel.LETTER else "",
         "facts": d.get("facts", ""),
         "legal_basis": d.get("legal_basis", ""),
         "basis": law.cite(*bases_for(e, route_code)),
@@ -308,6 +312,8 @@ def _fields(kind: str, c: dict) -> list[tuple[str, str]]:
         rows += [(_("Accepted on"), c["decided_on"])]
         if c["due_date"]:
             rows += [(_("Opinion due by"), c["due_date"])]
+        if c.get("query_code"):
+            rows += [(_("Query code (to follow the matter online)"), c["query_code"])]
     elif kind == "decline":
         rows += [(_("Decided on"), c["decided_on"]), (_("Route given"), c["route"])]
     elif kind == "extend":

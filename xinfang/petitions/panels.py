@@ -24,6 +24,7 @@ def start_panel(request, role):
     links = [(_("Open the worklist"), reverse("petitions:worklist"))]
     if role == Role.CLERK:
         links.insert(0, (_("Register a matter"), reverse("petitions:register")))
+        links.insert(1, (_("Reception window"), reverse("petitions:window")))
     if role == Role.SUPERVISOR:
         links.append((_("Supervision"), reverse("petitions:supervision")))
     return {

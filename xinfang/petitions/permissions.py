@@ -31,7 +31,7 @@ from django.db.models import Q, QuerySet
 
 from xinfang.core.transitions import Transition
 from xinfang.orgs import permissions as org_permissions
-from xinfang.orgs.models import UnitLink
+from xinfang.orgs.models import Unit, UnitKind, UnitLink
 
 from . import workflow
 from .models import Petition, State
@@ -103,6 +103,30 @@ def accusation_exclusion(user) -> Q:
     return Q(accusation=True) & (accused | ~_accusation_handlers(user))
 
 
+def window_office_ids(user) -> list[int]:
+    """The petition offices whose reception window this user keeps: a clerk
+    (register_petition) at a unit of the territory where an office sits (the
+    city's reception centre beside the city's petition office) answers "我上次
+    反映的事怎么样了" for every matter that office received, whatever the channel
+    (a letter, a call, the web). Accusations are not reached this way: they stay
+    with the office and the clerk who registered them (Art. 30)."""
+    memo = _memo(user)
+    if "window" not in memo:
+        clerk_units = Unit.objects.filter(
+            pk__in=list(org_permissions.member_unit_ids(user, "register_petition"))
+        )
+        # The territory a clerk's unit serves: a territorial unit itself (a
+        # township's clerk serves the township, not the city), else the unit it
+        # sits in (the city's reception centre serves the city).
+        territories = {u.pk if u.kind == UnitKind.TERRITORIAL else u.parent_id for u in clerk_units}
+        memo["window"] = sorted(
+            Unit.objects.filter(
+                kind=UnitKind.PETITION_OFFICE, is_active=True, parent_id__in=territories - {None}
+            ).values_list("pk", flat=True)
+        )
+    return memo["window"]
+
+
 def visible_petitions(user) -> QuerySet[Petition]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Petition.objects.none()
@@ -114,6 +138,9 @@ def visible_petitions(user) -> QuerySet[Petition]:
     reach = Q()
     for name in SCOPE_FIELDS:
         reach |= Q(**{f"{name}__in": units})
+    window = window_office_ids(user)
+    if window:
+        reach |= Q(office__in=window)
     return Petition.objects.filter(reach).exclude(accusation_exclusion(user))
 
 
@@ -145,7 +172,9 @@ def may_see(user, petition: Petition) -> bool:
     if sees_everything(user):
         return True
     if not petition.accusation:
-        return org_permissions.reaches(user, petition.scope_unit_ids())
+        return org_permissions.reaches(user, petition.scope_unit_ids()) or (
+            petition.office_id in window_office_ids(user)
+        )
     if _accused(user, petition):
         return False
     if petition.registered_by_id == user.pk or _receives(user, petition):

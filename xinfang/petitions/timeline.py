@@ -197,6 +197,11 @@ def describe(event: PetitionEvent) -> str:
         return _deadline_recomputed(d)
     if a == "merged_in":
         return _("Matter %(number)s was merged into this one.") % {"number": d.get("number", "")}
+    if a == "query_code_reissued":
+        return _(
+            "A new query code was issued at the reception window after an identity check; "
+            "the earlier code no longer works."
+        )
     return ""
 
 

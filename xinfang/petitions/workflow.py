@@ -327,6 +327,7 @@ EVENTS = {
     "review_outside": _("Review asked for: the organ is outside this system"),
     "re_review_outside": _("Re-review asked for: the organ is outside this system"),
     "dossier_exported": _("File exported for the organ outside this system"),
+    "query_code_reissued": _("Query code issued again"),
 }
 
 TABLE = Table("petition", ROWS, events=EVENTS)

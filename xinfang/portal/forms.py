@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core import pii
 from xinfang.core.idempotency import FORM_SENT_BEFORE
 from xinfang.core.uploads import max_file_bytes, max_files, request_max_bytes
 from xinfang.orgs.models import ACCUSABLE_KINDS, Level, Unit, UnitKind
@@ -214,6 +215,15 @@ class PetitionerForm(forms.Form):
         help_text=_("We send the query code to this number by SMS."),
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
+
+    id_warnings: tuple | list = ()  # set by clean_id_number
+
+    def clean_id_number(self):
+        """What to check about a valid number (an area code in no table) is said,
+        never refused: people keep the code of their registration."""
+        value = self.cleaned_data.get("id_number", "")
+        self.id_warnings = pii.id_number_warnings(value) if value else []
+        return value
 
 
 class BasePetitionerFormSet(forms.BaseFormSet):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xinfang.core import calendar, law
+from xinfang.core import calendar, law, notify
 from xinfang.core.forms import submit as submit_form
 from xinfang.core.pii import mask_phone
 from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_code
@@ -146,6 +146,7 @@ def submit(request):
                 request.session[SESSION_RECEIPT] = {
                     "id": petition.pk,
                     "sms_to": [mask_phone(x) for x in dict.fromkeys(phones)],
+                    "id_warnings": [w for f in formset.forms for w in f.id_warnings],
                 }
                 return redirect("portal:receipt")
             if outcome.status == 409:
@@ -191,6 +192,10 @@ def receipt(request):
             "petition": petition,
             "code": format_query_code(petition.query_code),
             "sms_to": saved.get("sms_to", []),
+            # Only a real gateway sends: the page never claims an SMS that only
+            # went to the development log (core.notify).
+            "sms_sent": notify.will_deliver("sms"),
+            "id_warnings": saved.get("id_warnings", []),
         },
     )
 

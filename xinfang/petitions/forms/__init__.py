@@ -9,6 +9,7 @@ errors are put back next to the fields by core.forms.submit (with
 - choices: places, categories, units;
 - registration: the registration form and its petitioner rows;
 - lists: the list filters;
+- window: the reception window's search and the query code issued again;
 - actions: one form per action a matter's page offers (ACTION_FORMS).
 """
 
@@ -26,9 +27,11 @@ from .registration import (
     PetitionerForm,
     PetitionerFormSet,
     RegistrationForm,
+    id_warnings,
     petitioner_placer,
     petitioner_rows,
 )
+from .window import ReissueForm, WindowSearchForm
 
 __all__ = [
     "ACTION_FORMS",
@@ -39,8 +42,11 @@ __all__ = [
     "PetitionerForm",
     "PetitionerFormSet",
     "RegistrationForm",
+    "ReissueForm",
+    "WindowSearchForm",
     "accused_unit_choices",
     "category_choices",
+    "id_warnings",
     "petitioner_placer",
     "petitioner_rows",
     "place_choices",

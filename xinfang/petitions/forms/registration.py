@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.core import calendar
+from xinfang.core import calendar, pii
 from xinfang.core.uploads import limits_text
 from xinfang.orgs.models import Unit
 
@@ -98,6 +98,13 @@ class RegistrationForm(PageForm):
             "Opening the answer on the portal with the query code then counts as receiving it."
         ),
     )
+    sms_receipt = forms.BooleanField(
+        label=_("The petitioner agrees to get the number and the query code by SMS"),
+        required=False,
+        help_text=_(
+            "Sent to the phone numbers given above. Ask first: a shared phone may not be theirs."
+        ),
+    )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     # A petition raised from a dispute whose mediation failed (the dispute's id).
@@ -148,11 +155,14 @@ class RegistrationForm(PageForm):
             "accused_unit": data["accused_unit"],
             "accused_name": data["accused_name"],
             "electronic_service": bool(data.get("electronic_service")),
+            "sms_receipt": bool(data.get("sms_receipt")),
         }
 
 
 class PetitionerForm(PageForm):
     """One petitioner (信访人); the service checks the ID number and phone."""
+
+    id_warnings: tuple | list = ()  # set by clean_id_number
 
     name = forms.CharField(label=_("Name"), max_length=60, required=False)
     id_number = forms.CharField(
@@ -170,8 +180,27 @@ class PetitionerForm(PageForm):
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     is_representative = forms.BooleanField(label=_("Representative"), required=False)
 
+    def clean_id_number(self):
+        """A valid number may still deserve a look (an area code in no edition of
+        the table): said beside the field, never a refusal (the service checks
+        the number itself)."""
+        value = self.cleaned_data.get("id_number", "")
+        self.id_warnings = pii.id_number_warnings(value) if value else []
+        return value
+
 
 PetitionerFormSet = forms.formset_factory(PetitionerForm, extra=5, max_num=5, absolute_max=5)
+
+
+def id_warnings(formset) -> list[str]:
+    """The warnings about the ID numbers of the filled-in rows, each naming its
+    petitioner (shown after registering: they never stop it)."""
+    found = []
+    for form in formset.forms:
+        for warning in getattr(form, "id_warnings", ()):
+            name = (form.cleaned_data or {}).get("name") or ""
+            found.append(f"{name}：{warning}" if name else warning)
+    return found
 
 
 def petitioner_rows(formset) -> tuple[list[dict], list[int]]:

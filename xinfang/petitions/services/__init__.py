@@ -12,7 +12,8 @@
   evaluation) and the file exported for an organ outside this system;
 - diversion: the petition's side of 优先调解 (driven by the mediation area);
 - tick: red matters, lapsed windows, recomputed deadlines;
-- notify: who hears of what.
+- notify: who hears of what;
+- window: the reception window (find a person's matters, issue a query code again).
 
 Staff transitions are `petition_<action>(*, actor, petition_id, version=None,
 ...its own fields)`; an unknown keyword is a TypeError, never swallowed.
@@ -80,6 +81,15 @@ from .transitions import (
     petition_share_identity,
     petition_sign,
 )
+from .window import MAX_HITS as WINDOW_MAX_HITS
+from .window import (
+    IdentityDocument,
+    Reissued,
+    WindowHit,
+    may_keep_window,
+    query_code_reissue,
+    window_search,
+)
 
 # The staff actions by name (the API's /actions/{action}, the matter page's forms):
 # every transition the frame runs for the petition's own pages.
@@ -98,13 +108,18 @@ def petition_act(
 __all__ = [
     "COLLECTIVE_FROM",
     "FRAME",
+    "IdentityDocument",
     "MAX_REPRESENTATIVES",
     "STAFF_ACTIONS",
+    "WINDOW_MAX_HITS",
     "PetitionFrame",
     "PetitionerData",
+    "Reissued",
+    "WindowHit",
     "action_fields",
     "check_divertible",
     "is_accusation",
+    "may_keep_window",
     "allowed_actions",
     "notifications_mark_read",
     "office_for",
@@ -150,7 +165,9 @@ __all__ = [
     "petition_sign",
     "petition_submit_public",
     "petitions_tick",
+    "query_code_reissue",
     "recompute_deadlines",
     "record_mediation_step",
     "suggest_flags",
+    "window_search",
 ]

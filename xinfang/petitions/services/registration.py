@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from xinfang.core import idempotency, notify, numbering, querycode
 from xinfang.core.crypto import blind_index
 from xinfang.core.exceptions import Conflict, InvalidInput, PermissionDenied
-from xinfang.core.pii import validate_id_number, validate_phone
+from xinfang.core.pii import mask_phone, validate_id_number, validate_phone
 from xinfang.core.uploads import check_uploads
 from xinfang.orgs import permissions
 from xinfang.orgs.models import ACCUSABLE_KINDS, Unit, UnitKind, UnitLink
@@ -262,11 +262,17 @@ def petition_register(
     idempotency_key: str | None = None,
     idempotency_fingerprint: str = "",
     event_data: dict | None = None,
+    sms_receipt: bool = False,
 ) -> Petition:
     """Register a matter: by a clerk (actor, at registering_unit) or from the public
     (actor None, online channels). Returns the new matter with its query code in
     `petition.query_code`. `event_data` adds to the register event's data (a
-    petition raised from a failed mediation names the dispute there)."""
+    petition raised from a failed mediation names the dispute there).
+
+    `sms_receipt`: the petitioner agreed at the window to get the number and the
+    query code by SMS (the consent is on the register event); sent after the
+    commit to each phone given. `petition.receipt_sms_to` then lists the phones,
+    masked (empty when none was sent)."""
     _check_registration(
         category=category,
         place=place,
@@ -290,6 +296,11 @@ def petition_register(
         ):
             raise PermissionDenied(_("You may not register matters for this unit."))
     people = _clean_petitioners(petitioners, channel=channel, people_count=people_count)
+    sms_to = list(dict.fromkeys(x.phone for x in people if x.phone)) if sms_receipt else []
+    if sms_receipt and not sms_to:
+        raise InvalidInput(
+            field_errors={"sms_receipt": [_("No phone number is given to send the SMS to.")]}
+        )
     checked = check_uploads(attachments or [])
     is_accusation = purpose == Purpose.ACCUSATION or bool((flags or {}).get("accusation"))
     office = office_for(place, avoid=accused_unit if is_accusation else None)
@@ -366,6 +377,7 @@ def petition_register(
             "flags": chosen,
             "suggested": suggested,
             "attachments": len(checked),
+            **({"sms_receipt": [mask_phone(x) for x in sms_to]} if sms_to else {}),
             **(event_data or {}),
         },
     )
@@ -379,6 +391,9 @@ def petition_register(
     if earlier is not None:
         p.same_as = earlier
         Petition.objects.filter(pk=p.pk).update(same_as=earlier)
+    p.receipt_sms_to = [mask_phone(x) for x in sms_to]
+    if sms_to:
+        _send_receipt_sms(p, sms_to)
     return p
 
 
@@ -456,14 +471,13 @@ def petition_submit_public(*, idempotency_key: str | None, **fields) -> tuple[Pe
         if existing is None:
             raise
         return existing, False
-    _send_receipt_sms(p)
+    _send_receipt_sms(p, [x.phone for x in p.petitioners.all() if x.phone])
     return p, True
 
 
-def _send_receipt_sms(p: Petition) -> None:
-    """The number and the query code by SMS to each petitioner who gave a phone,
-    after the commit (a rolled-back submission sends nothing)."""
-    phones = [x.phone for x in p.petitioners.all() if x.phone]
+def _send_receipt_sms(p: Petition, phones: list[str]) -> None:
+    """The number and the query code by SMS to each of `phones`, after the commit
+    (a rolled-back registration sends nothing)."""
     if not phones:
         return
     body = _(

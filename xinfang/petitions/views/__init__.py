@@ -7,13 +7,16 @@ core.forms.submit.
 
 - registration: 登记 (also raised from another area's source);
 - lists: the worklist, supervision, notifications;
-- matter: one matter's page, its actions, files and notices.
+- matter: one matter's page, its actions, files and notices;
+- window: the reception window (search, the query code issued again, receipts).
 """
 
 from ..timeline import staff_rows as _timeline  # noqa: F401  (the mediation area reads it)
 from .lists import notifications, supervision, worklist
 from .matter import act, attachment, detail, export_dossier, notice, reveal
 from .registration import register
+from .window import receipt, reissue
+from .window import search as window
 
 __all__ = [
     "act",
@@ -22,8 +25,11 @@ __all__ = [
     "export_dossier",
     "notice",
     "notifications",
+    "receipt",
     "register",
+    "reissue",
     "reveal",
     "supervision",
+    "window",
     "worklist",
 ]

@@ -29,6 +29,7 @@ from xinfang.core.querycode import format_query_code
 
 from .. import dossier, forms, notices, permissions, registry, selectors, services, workflow
 from ..timeline import staff_rows
+from . import window
 from .common import days, safe_next
 
 RECEIPT_KEY = "petitions_receipt"
@@ -147,6 +148,8 @@ def _render_matter(request, p, *, bound=None, revealed=None, error=None, status=
         "error": error,
         "next_url": next_url,
         "panels": _panels(request, p),
+        "receipt_links": window.receipt_links(p) if window.print_allowed(request, p) else [],
+        "may_reissue": identity and services.may_keep_window(user),
     }
     response = render(request, "petitions/detail.html", context, status=status)
     if revealed or receipt:

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from xinfang.core import idempotency, pii
+from xinfang.core import idempotency, notify, pii
 from xinfang.core.exceptions import PermissionDenied
 from xinfang.core.forms import submit
 from xinfang.core.querycode import format_query_code
@@ -19,6 +19,7 @@ from xinfang.orgs import selectors as org_selectors
 from xinfang.orgs.models import Role
 
 from .. import forms, permissions, registry, services
+from . import window
 from .matter import RECEIPT_KEY
 
 # The registration sources petitions knows by key (registry.REGISTRATION_SOURCES),
@@ -34,7 +35,7 @@ def _registering_units(user) -> list:
     return [m.unit for m in org_selectors.memberships_of(user) if m.role == Role.CLERK]
 
 
-def _registered(request, p):
+def _registered(request, p, warnings=None):
     if not permissions.may_see(request.user, p):
         # An accusation against the clerk's own unit: it goes to the petition office
         # only, and the clerk cannot open it again; the receipt is shown once, here.
@@ -43,7 +44,28 @@ def _registered(request, p):
         response["Cache-Control"] = "no-store"
         return response
     request.session[RECEIPT_KEY] = p.pk
+    window.allow_print(request, p)
     messages.success(request, _("Registered as matter %(number)s.") % {"number": p.number})
+    sms_to = getattr(p, "receipt_sms_to", [])
+    if sms_to:
+        phones = "、".join(sms_to)
+        if notify.will_deliver("sms"):
+            messages.info(
+                request,
+                _("The number and the query code have been sent by SMS to %(phones)s.")
+                % {"phones": phones},
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "No SMS has been sent to %(phones)s: this service has no SMS gateway. "
+                    "Give the petitioner the printed receipt."
+                )
+                % {"phones": phones},
+            )
+    for warning in warnings or []:
+        messages.warning(request, warning)
     return redirect("petitions:detail", pk=p.pk)
 
 
@@ -180,7 +202,7 @@ def _register_posted(request, form, formset, source):
             )
         except idempotency.IdempotencyKeyReused:
             return _REUSED
-        return _registered(request, p)
+        return _registered(request, p, forms.id_warnings(formset))
 
     outcome = submit(form, call, placer=forms.petitioner_placer(formset, index))
     if outcome.result is _REUSED:

@@ -1,0 +1,62 @@
+"""The public receipt says honestly whether an SMS left (the view passes
+`sms_sent` from core.notify), and an ID number with an unknown area code is
+only a warning (issue 11)."""
+
+import re
+
+from django.urls import reverse
+
+from xinfang.petitions.models import Petition
+
+from .helpers import form_data
+
+UNKNOWN_AREA_ID = "999999195510100011"
+ELDER_ID = "410481195503150027"
+
+
+class DeliveringSender:
+    delivers = True
+
+    def send(self, *, channel, to, subject, body):
+        pass
+
+
+def test_the_receipt_says_the_sms_left_only_through_a_real_gateway(
+    client, demo_tree, category, village_a, settings
+):
+    response = client.post(reverse("portal:submit"), form_data(category, village_a))
+    page = client.get(response.url).content.decode()
+    assert "138****5678" in page and "未向138****5678发送短信" in page
+
+    settings.XINFANG_SMS_SENDER = f"{__name__}.DeliveringSender"
+    page = client.get(response.url).content.decode()
+    assert "138****5678" in page
+    assert "未向" not in page and "通过短信发送至 138****5678" in page
+
+
+def test_an_unknown_area_code_is_submitted_with_a_warning(client, demo_tree, category, village_a):
+    response = client.post(
+        reverse("portal:submit"),
+        form_data(category, village_a, **{"p-0-id_number": UNKNOWN_AREA_ID}),
+    )
+    assert response.status_code == 302 and Petition.objects.count() == 1
+    page = client.get(response.url).content.decode()
+    assert "data-id-warning" in page and "999999" in page
+
+    again = client.post(
+        reverse("portal:submit"),
+        form_data(category, village_a, summary="", **{"p-0-id_number": UNKNOWN_AREA_ID}),
+    )
+    assert again.status_code == 400 and "data-id-warning" in again.content.decode()
+
+
+def test_an_elderly_residents_id_number_is_accepted_without_a_warning(
+    client, demo_tree, category, village_a
+):
+    response = client.post(
+        reverse("portal:submit"), form_data(category, village_a, **{"p-0-id_number": ELDER_ID})
+    )
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "data-id-warning" not in page
+    assert re.search(r"410\*+0027", page) is None  # the receipt shows no ID at all
