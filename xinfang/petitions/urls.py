@@ -8,6 +8,7 @@ urlpatterns = [
     path("petitions/", views.worklist, name="worklist"),
     path("petitions/register/", views.register, name="register"),
     path("petitions/supervision/", views.supervision, name="supervision"),
+    path("petitions/colours/", views.colour_settings, name="colour_settings"),
     path("notifications/", views.notifications, name="notifications"),
     path("petitions/<int:pk>/", views.detail, name="detail"),
     path("petitions/<int:pk>/actions/<slug:action>/", views.act, name="act"),

@@ -20,7 +20,7 @@ from .choices import (
     responsible_unit_choices,
     territory_of,
 )
-from .lists import ListFilterForm
+from .lists import ColourSettingsForm, ListFilterForm
 from .registration import (
     PageForm,
     PetitionerForm,
@@ -33,6 +33,7 @@ from .registration import (
 __all__ = [
     "ACTION_FORMS",
     "ActionForm",
+    "ColourSettingsForm",
     "ListFilterForm",
     "ListForm",
     "PageForm",

@@ -57,7 +57,13 @@ from .registration import (
     petition_submit_public,
     suggest_flags,
 )
-from .supervision import petition_chase, petition_list, petition_own
+from .supervision import (
+    office_colour_settings_update,
+    petition_chase,
+    petition_list,
+    petition_own,
+    recolour_office,
+)
 from .tick import petitions_tick, recompute_deadlines
 from .transitions import (
     petition_accept,
@@ -107,6 +113,7 @@ __all__ = [
     "is_accusation",
     "allowed_actions",
     "notifications_mark_read",
+    "office_colour_settings_update",
     "office_for",
     "office_is_accused",
     "petition_accept",
@@ -150,6 +157,7 @@ __all__ = [
     "petition_sign",
     "petition_submit_public",
     "petitions_tick",
+    "recolour_office",
     "recompute_deadlines",
     "record_mediation_step",
     "suggest_flags",
