@@ -329,6 +329,16 @@ def _identity_visible(user) -> Q:
     )
 
 
+def _id_hash(term) -> str:
+    term = str(term or "").strip()
+    return blind_index("id_number", term) if 15 <= len(term) <= 20 else ""
+
+
+def searches_by_id_number(user, term) -> bool:
+    """Does this search look a person up by ID number (on the security record)?"""
+    return bool(_id_hash(term)) and may_search_identities(user)
+
+
 def search_q(term: str, user=None) -> Q:
     """One search box: the number, the summary, the full text, a petitioner's
     name and, for those who may see identities, the ID number (through its
@@ -339,7 +349,7 @@ def search_q(term: str, user=None) -> Q:
     if user is None:
         return q
     people = Petitioner.objects.filter(name__icontains=term)
-    id_hash = blind_index("id_number", term) if len(term) >= 15 else ""
+    id_hash = _id_hash(term)
     if id_hash and may_search_identities(user):
         people = Petitioner.objects.filter(Q(name__icontains=term) | Q(id_number_hash=id_hash))
     return q | (Q(pk__in=people.values("petition_id")) & _identity_visible(user))

@@ -90,6 +90,7 @@ def office_colour_settings_update(
     return rules
 
 
+@transaction.atomic
 def recolour_office(office_id: int, rules=None) -> int:
     """Re-derive `clock_colours` and `yellow_from` of the office's open matters
     (a stored derivation of the settings, like the due date of the calendar)."""

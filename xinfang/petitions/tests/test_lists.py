@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from xinfang.core import calendar
 from xinfang.core.exceptions import PermissionDenied
+from xinfang.core.models import SecurityRecord
 from xinfang.orgs.demo import PETITION_OFFICE
 from xinfang.orgs.models import Membership
 from xinfang.petitions import registry, selectors, services
@@ -213,6 +214,17 @@ def test_search_finds_a_matter_by_name_content_and_for_the_allowed_by_id_number(
     analyst = make_person("analyst", demo_tree[CITY], username="t-analyst")
     assert found(analyst, "塌陷") == {p.number}
     assert found(analyst, VALID_ID_2) == set()  # no role that reads personal data
+
+
+def test_a_search_by_id_number_is_on_the_security_record(people, register, travel, as_user):
+    travel(TODAY)
+    register()
+    client = as_user(people["dispatcher"])
+    client.get(reverse("petitions:worklist"), {"scope": "all", "q": "欧阳"})
+    assert not SecurityRecord.objects.filter(target="petitions:search:id_number").exists()
+    client.get(reverse("petitions:worklist"), {"scope": "all", "q": VALID_ID_2})
+    record = SecurityRecord.objects.get(target="petitions:search:id_number")
+    assert record.user == people["dispatcher"] and record.kind == "pii_read"
 
 
 def test_a_name_never_finds_an_accusation_whose_accuser_the_user_may_not_know(

@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xinfang.core import calendar
+from xinfang.core import services as core_services
 from xinfang.core.exceptions import NotFound, PermissionDenied
 from xinfang.core.forms import submit
 from xinfang.core.inputs import optional_id
+from xinfang.core.models import SecurityRecord
 from xinfang.orgs.models import Role
 from xinfang.orgs.permissions import roles_of
 
@@ -44,6 +47,17 @@ def _worklist_tabs(request, roles: list[str], scope_all: bool, role: str | None)
     return tabs
 
 
+def _green_leads_to_the_concluded(chips: list[dict]) -> list[dict]:
+    """A list of open matters has no green (green = concluded, DOMAIN.md section
+    5): its green chip leads to the concluded matters the user may see."""
+    for chip in chips:
+        if chip["colour"] == "green":
+            chip["href"] = reverse("petitions:worklist") + "?scope=all&colour=green"
+            chip["count"] = "→"
+            chip["title"] = _("Concluded matters are green: see them among all you can see.")
+    return chips
+
+
 @login_required
 def worklist(request):
     """待办: what waits for this user's action, most urgent first; with ?role= what
@@ -61,6 +75,15 @@ def worklist(request):
             return selectors.petition_list(user=user, filters=f, today=today)
         return selectors.worklist(user=user, filters=f, today=today, role=role)
 
+    if selectors.searches_by_id_number(user, filters.get("q")):
+        # Finding a person's matters by ID number is a read of personal data.
+        core_services.record_security_event(
+            kind=SecurityRecord.Kind.PII_READ,
+            request=request,
+            user=user,
+            target="petitions:search:id_number",
+            detail={"page": "worklist", "scope": "all" if scope_all else "mine"},
+        )
     without_colour = {k: v for k, v in filters.items() if k != "colour"}
     counts = selectors.colour_counts(select(without_colour), today)
     page = page_of(request, select(filters), total=selectors.total_from_counts(counts, filters))
@@ -70,7 +93,9 @@ def worklist(request):
         "petitions/worklist.html",
         {
             "filter_form": filter_form,
-            "chips": colour_chips(request, counts),
+            "chips": colour_chips(request, counts)
+            if scope_all
+            else _green_leads_to_the_concluded(colour_chips(request, counts)),
             "page": page,
             "filtered": bool(filters),
             "scope_all": scope_all,
@@ -102,7 +127,9 @@ def supervision(request):
         "petitions/supervision.html",
         {
             "filter_form": filter_form,
-            "chips": colour_chips(request, selectors.colour_counts(counts)),
+            "chips": _green_leads_to_the_concluded(
+                colour_chips(request, selectors.colour_counts(counts))
+            ),
             "page": page,
             "list_choices": forms.ListForm.base_fields["colour"].choices,
             "filtered": bool(filters),
