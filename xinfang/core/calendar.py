@@ -458,28 +458,40 @@ def days_left(due: date, today: date | None = None) -> int:
     return (due - current).days
 
 
-def yellow_from(start: date, due: date) -> date:
+def yellow_from(
+    start: date, due: date, *, days: int | None = None, percent: int | None = None
+) -> date:
     """The first day on which a clock running from `start` to `due` shows yellow.
 
     "Due soon" is "3 days or 20% of its period left, whichever comes first": as
     time passes, the larger of the two amounts is reached first, so yellow starts
     at max(3, ceil(20% of the period)) days left; the due day itself is yellow.
-    Both figures can be set (XINFANG_YELLOW_DAYS, XINFANG_YELLOW_PERCENT). Stored
-    beside the due date, it lets a list filter and sort by colour in SQL."""
+    Both figures can be set (XINFANG_YELLOW_DAYS, XINFANG_YELLOW_PERCENT), and a
+    petition office sets its own (`days`, `percent`: petitions'
+    OfficeColourSettings). Stored beside the due date, it lets a list filter and
+    sort by colour in SQL."""
     period = max((due - start).days, 0)
-    floor_days = getattr(settings, "XINFANG_YELLOW_DAYS", 3)
-    percent = getattr(settings, "XINFANG_YELLOW_PERCENT", 20)
+    floor_days = getattr(settings, "XINFANG_YELLOW_DAYS", 3) if days is None else days
+    if percent is None:
+        percent = getattr(settings, "XINFANG_YELLOW_PERCENT", 20)
     share = -(-period * percent // 100)  # ceil without floats
     return due - timedelta(days=max(floor_days, share))
 
 
-def clock_colour(start: date, due: date, today: date | None = None) -> Colour:
-    """Red when overdue, yellow when due soon (see yellow_from), else blue
-    (DOMAIN.md section 5)."""
+def clock_colour(
+    start: date,
+    due: date,
+    today: date | None = None,
+    *,
+    days: int | None = None,
+    percent: int | None = None,
+) -> Colour:
+    """Red when overdue, yellow when due soon (see yellow_from, with the office's
+    `days` and `percent`), else blue (DOMAIN.md section 5)."""
     current = today if today is not None else _today()
     if current > due:
         return Colour.RED
-    if current >= yellow_from(start, due):
+    if current >= yellow_from(start, due, days=days, percent=percent):
         return Colour.YELLOW
     return Colour.BLUE
 

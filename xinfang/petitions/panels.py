@@ -1,38 +1,101 @@
-"""The petitions panel on the staff start pages: what waits, by colour."""
+"""The petitions panels on the staff start pages (orgs.roles.register_start_panel):
+what waits for the user in the role of the page, by colour; and for a leader or an
+analyst, who act on few matters, the situation of the matters they see (until the
+dashboards arrive): red and yellow counts, owned matters, recent notices."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from xinfang.core import calendar
 from xinfang.orgs.models import Role
 
-from . import selectors
+from . import permissions, selectors
+from .models import OPEN_STATES
 
-WORKLIST_ROLES = {
-    Role.CLERK,
-    Role.DISPATCHER,
-    Role.HANDLER,
-    Role.UNIT_HEAD,
-    Role.SUPERVISOR,
-    Role.LEADER,
-}
+RECENT_NOTICES = 5
+
+
+def _worklist_url(query: str = "") -> str:
+    url = reverse("petitions:worklist")
+    return f"{url}?{query}" if query else url
+
+
+def _situation(request) -> list:
+    """The open matters the user sees, red and yellow (one query)."""
+    today = calendar.today()
+    counts = selectors.colour_counts(
+        selectors.petition_list(user=request.user, today=today).filter(state__in=list(OPEN_STATES)),
+        today,
+    )
+    return [
+        (_("Red: overdue or listed red"), counts["red"]),
+        (_("Yellow: due soon"), counts["yellow"]),
+        (_("Open matters"), counts["red"] + counts["yellow"] + counts["blue"]),
+    ]
+
+
+def _notices(request) -> list:
+    rows = selectors.notifications_for(request.user)[:RECENT_NOTICES]
+    return [(n.message, n.created_at.date().isoformat()) for n in rows]
 
 
 def start_panel(request, role):
-    if role not in WORKLIST_ROLES:
-        return None
-    counts = selectors.colour_counts(selectors.worklist(user=request.user))
-    links = [(_("Open the worklist"), reverse("petitions:worklist"))]
+    if role == Role.ANALYST:
+        return {
+            "title": _("The situation of the matters you see"),
+            "lines": _situation(request) + _notices(request),
+            "links": [
+                (_("Red matters"), _worklist_url("scope=all&colour=red")),
+                (_("Yellow matters"), _worklist_url("scope=all&colour=yellow")),
+                (_("All I can see"), _worklist_url("scope=all")),
+            ],
+        }
+    if role == Role.LEADER:
+        owned = selectors.colour_counts(selectors.worklist(user=request.user, role=role))
+        return {
+            "title": _("The situation, and the cases you own"),
+            "lines": [
+                *_situation(request),
+                (_("Cases you own (open)"), owned["red"] + owned["yellow"] + owned["blue"]),
+                (_("of them red"), owned["red"]),
+                *_notices(request),
+            ],
+            "links": [
+                (_("Your cases"), _worklist_url("role=leader")),
+                (_("Red matters"), _worklist_url("scope=all&colour=red")),
+                (_("Notices"), reverse("petitions:notifications")),
+            ],
+        }
     if role == Role.CLERK:
-        links.insert(0, (_("Register a matter"), reverse("petitions:register")))
-        links.insert(1, (_("Reception window"), reverse("petitions:window")))
+        return {
+            "title": _("Registration"),
+            "lines": [],
+            "links": [
+                (_("Register a matter"), reverse("petitions:register")),
+                (_("Reception window"), reverse("petitions:window")),
+                (_("All I can see"), _worklist_url("scope=all")),
+            ],
+        }
+    if role not in selectors.WORKLIST_ROLES:
+        return None
+    counts = selectors.colour_counts(selectors.worklist(user=request.user, role=role))
+    extras = len(selectors.worklist_extras(request.user))
+    links = [
+        (_("Open the worklist"), _worklist_url(f"role={role}")),
+        (_("All I can see"), _worklist_url("scope=all")),
+    ]
     if role == Role.SUPERVISOR:
-        links.append((_("Supervision"), reverse("petitions:supervision")))
-    return {
-        "title": _("Waiting for you"),
-        "lines": [
-            (_("Red: overdue or listed red"), counts["red"]),
-            (_("Yellow: due soon"), counts["yellow"]),
-            (_("Blue: on schedule"), counts["blue"]),
-        ],
-        "links": links,
-    }
+        links.insert(1, (_("Supervision"), reverse("petitions:supervision")))
+    if (
+        role in (Role.SUPERVISOR, Role.DISPATCHER)
+        and permissions.colour_offices(request.user).exists()
+    ):
+        links.append((_("Colour settings"), reverse("petitions:colour_settings")))
+    lines = [
+        (_("Red: overdue or listed red"), counts["red"]),
+        (_("Yellow: due soon"), counts["yellow"]),
+        (_("Blue: on schedule"), counts["blue"]),
+    ]
+    if extras:
+        lines.append((_("Other items waiting (drafts, ...)"), extras))
+    return {"title": _("Waiting for you"), "lines": lines, "links": links}

@@ -286,6 +286,25 @@ def supervised(user, qs: QuerySet[Petition]) -> QuerySet[Petition]:
     return qs.filter(office__in=offices)
 
 
+# Who sets a petition office's four colours (OfficeColourSettings): its
+# supervisors and dispatchers.
+COLOUR_SETTERS = ("supervise", "dispatch_petition")
+
+
+def colour_offices(user) -> QuerySet:
+    """The petition offices whose colour settings the user may change."""
+    if sees_everything(user):
+        return Unit.objects.filter(kind=UnitKind.PETITION_OFFICE).order_by("code")
+    ids: set[int] = set()
+    for action in COLOUR_SETTERS:
+        ids.update(subtree_ids(user, action))
+    return Unit.objects.filter(pk__in=sorted(ids), kind=UnitKind.PETITION_OFFICE).order_by("code")
+
+
+def may_set_colours(user, office) -> bool:
+    return colour_offices(user).filter(pk=office.pk).exists()
+
+
 def may(user, action: str, petition: Petition) -> bool:
     """May `user` take `action` on `petition` now? For a transition: its state, its
     permission through its unit and its row's guard (as the services check

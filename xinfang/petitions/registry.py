@@ -60,6 +60,24 @@ REGISTRATION_SOURCES
         the source no longer allows it, InvalidInput, PermissionDenied); the
         registration page shows them.
 
+WORKLIST_SOURCES
+    Callables `source(user) -> list[dict]` (an iterable is fine), registered
+    with `WORKLIST_SOURCES.register(source)`: things that wait for the user's
+    action and are not a matter in a state of its own, shown on the worklist
+    (待办) above the matters and counted on the start page. The h-signoff part
+    plugs `drafts_awaiting_approval(user)` (to the unit head) and
+    `drafts_sent_back(user)` (to the handler) in here, through an adapter that
+    turns each draft into a row. Each row is a dict:
+        "url": the page where the user acts (required);
+        "title": what it is, a sentence (required), e.g. "处理意见书草稿待审批";
+        "number": the matter's number (optional);
+        "summary": the matter's summary (optional);
+        "since": a date or datetime, when it began waiting (optional);
+        "colour": red/yellow/blue, the matter's colour (optional);
+        "petition_id": the matter's id (optional: its row is not repeated).
+    A source filters by visibility itself and must not run a query per row
+    (the worklist has query-count tests): answer from one or two queries.
+
 Until the mediation area registers, the matter page shows no mediation panel and
 `?from_dispute=` answers 404.
 """
@@ -68,6 +86,12 @@ from xinfang.core.registry import Registry
 
 MATTER_PANELS = Registry("petitions.matter_panels")
 REGISTRATION_SOURCES = Registry("petitions.registration_sources")
+WORKLIST_SOURCES = Registry("petitions.worklist_sources")
+
+
+def worklist_sources(user) -> list[dict]:
+    """Every registered worklist source's rows for `user`, in order (none: [])."""
+    return [row for source in WORKLIST_SOURCES for row in (source(user) or [])]
 
 
 def matter_panels(request, petition) -> list[dict]:

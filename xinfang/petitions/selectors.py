@@ -25,10 +25,22 @@ from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, 
 from django.http import Http404
 
 from xinfang.core import calendar, querycode
-from xinfang.orgs import permissions
-from xinfang.orgs.models import UnitLink
+from xinfang.core.crypto import blind_index
+from xinfang.orgs import permissions as org_permissions
+from xinfang.orgs.models import Role, UnitLink
 
-from .models import CLOSED_STATES, OPEN_STATES, Notification, Petition, PetitionEvent, State
+from . import permissions
+from .models import (
+    CLOSED_STATES,
+    OPEN_STATES,
+    Notification,
+    OfficeColourSettings,
+    Petition,
+    Petitioner,
+    PetitionEvent,
+    Purpose,
+    State,
+)
 
 # Visibility is the permission policy's (petitions/permissions.py); the names are
 # re-exported here, where the other areas read them.
@@ -42,6 +54,7 @@ from .permissions import (  # noqa: F401
     subtree_ids,
     visible_petitions,
 )
+from .registry import worklist_sources
 
 
 def petition_get(*, user, pk) -> Petition:
@@ -77,6 +90,31 @@ def petition_get(*, user, pk) -> Petition:
 
 
 # --- colours ---------------------------------------------------------------------
+#
+# What each colour tells a supervisor (DOMAIN.md section 5):
+# - red: a clock that colours is overdue, or a supervisor listed it red: the unit
+#   reports measures the same day;
+# - yellow: such a clock is due soon (the office's threshold), or listed yellow;
+# - blue: in handling and on schedule (or listed blue);
+# - green: concluded. An open list never shows green; the concluded list does.
+# Which clocks colour a matter, and when yellow begins, are the petition office's
+# settings (OfficeColourSettings): the one-day sign clock does not by default.
+# Both are stored on the row when its clock starts (`clock_colours`,
+# `yellow_from`), so lists colour, filter and sort in SQL.
+
+
+def colour_rules(office_id: int | None):
+    """The colour settings of a petition office (defaults when it saved none)."""
+    row = OfficeColourSettings.objects.filter(office_id=office_id).first() if office_id else None
+    return row or OfficeColourSettings(office_id=office_id)
+
+
+def _red_q(today) -> Q:
+    return Q(due_date__lt=today, clock_colours=True) | Q(listing="red")
+
+
+def _yellow_q(today) -> Q:
+    return Q(yellow_from__lte=today, clock_colours=True) | Q(listing="yellow")
 
 
 def with_colour(qs: QuerySet[Petition], today: dt.date | None = None) -> QuerySet[Petition]:
@@ -88,15 +126,15 @@ def with_colour(qs: QuerySet[Petition], today: dt.date | None = None) -> QuerySe
     today = today or calendar.today()
     colour = Case(
         When(state__in=list(CLOSED_STATES), then=Value("green")),
-        When(Q(due_date__lt=today) | Q(listing="red"), then=Value("red")),
-        When(Q(yellow_from__lte=today) | Q(listing="yellow"), then=Value("yellow")),
+        When(_red_q(today), then=Value("red")),
+        When(_yellow_q(today), then=Value("yellow")),
         default=Value("blue"),
         output_field=CharField(),
     )
     urgency = Case(
         When(state__in=list(CLOSED_STATES), then=Value(3)),
-        When(Q(due_date__lt=today) | Q(listing="red"), then=Value(0)),
-        When(Q(yellow_from__lte=today) | Q(listing="yellow"), then=Value(1)),
+        When(_red_q(today), then=Value(0)),
+        When(_yellow_q(today), then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
@@ -106,8 +144,8 @@ def with_colour(qs: QuerySet[Petition], today: dt.date | None = None) -> QuerySe
 def colour_q(colour: str, today: dt.date | None = None) -> Q:
     today = today or calendar.today()
     open_ = Q(state__in=list(OPEN_STATES))
-    red = open_ & (Q(due_date__lt=today) | Q(listing="red"))
-    yellow = open_ & ~red & (Q(yellow_from__lte=today) | Q(listing="yellow"))
+    red = open_ & _red_q(today)
+    yellow = open_ & ~red & _yellow_q(today)
     return {
         "red": red,
         "yellow": yellow,
@@ -120,66 +158,116 @@ def colour_of(p: Petition, today: dt.date | None = None) -> str:
     today = today or calendar.today()
     if p.state in CLOSED_STATES:
         return "green"
-    if (p.due_date and p.due_date < today) or p.listing == "red":
+    colours = getattr(p, "clock_colours", True)
+    if (colours and p.due_date and p.due_date < today) or p.listing == "red":
         return "red"
-    if (p.yellow_from and p.yellow_from <= today) or p.listing == "yellow":
+    if (colours and p.yellow_from and p.yellow_from <= today) or p.listing == "yellow":
         return "yellow"
     return "blue"
 
 
 # --- the worklist (待办) ------------------------------------------------------------
+#
+# 待办 means "mine": what this user, or their own unit in the role they hold
+# there, must act on now; everything else they may see is one click away
+# (petition_list, "all I can see"). A membership reaches the units below it for
+# *seeing*, but the work of a township is the township's: the city's reviewer
+# does not find the townships' matters waiting to be signed on their list.
+
+WORKLIST_ROLES = (
+    Role.DISPATCHER,
+    Role.HANDLER,
+    Role.UNIT_HEAD,
+    Role.SUPERVISOR,
+    Role.LEADER,
+)
 
 
-def waiting_for(user) -> Q:
-    """What waits for this user's action, by the roles they hold."""
-    if sees_everything(user):
+# The permission (orgs.permissions.ACTIONS) that only each role holds.
+_ROLE_ACTION = {
+    Role.DISPATCHER: "dispatch_petition",
+    Role.HANDLER: "handle_petition",
+    Role.UNIT_HEAD: "approve_extension",
+    Role.LEADER: "own_case",
+}
+
+
+def _own(user, role: str) -> list[int]:
+    """The units where the user holds `role` themselves (not the units below)."""
+    return sorted(org_permissions.member_unit_ids(user, _ROLE_ACTION[role]))
+
+
+def role_branches(user, role: str, today: dt.date | None = None) -> Q | None:
+    """What waits for `user` acting as `role` (None: nothing can)."""
+    today = today or calendar.today()
+    open_ = Q(state__in=list(OPEN_STATES))
+    if role == Role.DISPATCHER:
+        offices = _own(user, role)
+        if not offices:
+            return None
+        # New matters to forward within 15 days (Art. 22), and a unit's objection
+        # (退回) that waits for the forwarding office (Art. 23(3)).
+        return Q(office__in=offices) & (
+            Q(state=State.REGISTERED) | Q(state=State.FORWARDED, return_requested_on__isnull=False)
+        )
+    if role == Role.HANDLER:
+        units = _own(user, role)
+        if not units:
+            return None
+        return (
+            # Sign for (while no objection of the unit waits for the office),
+            # decide acceptance, answer; then have the answer served (待送达).
+            Q(responsible_unit__in=units)
+            & (
+                Q(state=State.FORWARDED, return_requested_on__isnull=True)
+                | Q(state__in=[State.PENDING_ACCEPTANCE, State.ACCEPTED])
+                | Q(state=State.OPINION_ISSUED, served_on__isnull=True)
+            )
+            # Reviews and re-reviews at the unit, and their service.
+            | Q(review_unit__in=units)
+            & (Q(state=State.UNDER_REVIEW) | Q(state=State.REVIEW_ISSUED, served_on__isnull=True))
+            | Q(re_review_unit__in=units)
+            & (
+                Q(state=State.UNDER_RE_REVIEW)
+                | Q(state=State.RE_REVIEW_ISSUED, served_on__isnull=True)
+            )
+        )
+    if role == Role.UNIT_HEAD:
+        units = _own(user, role)
+        if not units:
+            return None
+        # An extension is the head's to approve (Art. 34): the unit's accepted
+        # appeals, not extended yet, whose 60 days are due soon or over. (The
+        # drafts waiting for approval come from WORKLIST_SOURCES.)
+        return Q(
+            responsible_unit__in=units,
+            state=State.ACCEPTED,
+            purpose=Purpose.APPEAL,
+            extension_days=0,
+        ) & (Q(yellow_from__lte=today) | Q(due_date__lt=today))
+    if role == Role.SUPERVISOR:
+        offices = subtree_ids(user, "supervise")
+        if not offices:
+            return None
+        # 挂牌督办: red matters (overdue or listed red) and every listed matter.
+        return Q(office__in=offices) & open_ & (_red_q(today) | ~Q(listing=""))
+    if role == Role.LEADER:
+        if not _own(user, role):
+            return None
+        return Q(owner_leader=user) & open_
+    return None
+
+
+def waiting_for(user, role: str | None = None, today: dt.date | None = None) -> Q:
+    """What waits for this user's action, by the roles they hold (or one of them)."""
+    if sees_everything(user) and role is None:
         return Q(state__in=list(OPEN_STATES))
-    active = [State.FORWARDED, State.PENDING_ACCEPTANCE, State.ACCEPTED]
-    branches = [
-        (
-            "office",
-            "dispatch_petition",
-            Q(
-                state__in=[
-                    State.REGISTERED,
-                    State.OPINION_ISSUED,
-                    State.REVIEW_ISSUED,
-                    State.RE_REVIEW_ISSUED,
-                ]
-            ),
-        ),
-        # A unit's objection (退回) waits for the forwarding office (Art. 23(3)).
-        (
-            "office",
-            "dispatch_petition",
-            Q(state=State.FORWARDED, return_requested_on__isnull=False),
-        ),
-        ("responsible_unit", "handle_petition", Q(state__in=active)),
-        # 待送达: a written answer whose service is not recorded yet.
-        (
-            "responsible_unit",
-            "handle_petition",
-            Q(state=State.OPINION_ISSUED, served_on__isnull=True),
-        ),
-        ("review_unit", "handle_petition", Q(state=State.REVIEW_ISSUED, served_on__isnull=True)),
-        (
-            "re_review_unit",
-            "handle_petition",
-            Q(state=State.RE_REVIEW_ISSUED, served_on__isnull=True),
-        ),
-        ("review_unit", "handle_petition", Q(state=State.UNDER_REVIEW)),
-        ("re_review_unit", "handle_petition", Q(state=State.UNDER_RE_REVIEW)),
-        ("responsible_unit", "approve_extension", Q(state__in=active)),
-        ("office", "supervise", Q(state__in=list(OPEN_STATES))),
-        ("registering_unit", "register_petition", Q(state=State.REGISTERED)),
-    ]
     q = Q(pk__in=[])
-    for field, action, states in branches:
-        units = subtree_ids(user, action)
-        if units:
-            q |= Q(**{f"{field}__in": units}) & states
-    if permissions.member_unit_ids(user, "own_case"):
-        q |= Q(owner_leader=user, state__in=list(OPEN_STATES))
+    roles = [role] if role else org_permissions.roles_of(user)
+    for r in roles:
+        branch = role_branches(user, r, today)
+        if branch is not None:
+            q |= branch
     return q
 
 
@@ -187,28 +275,87 @@ FILTERS = ("colour", "state", "channel", "category", "unit", "date_from", "date_
 
 
 def worklist(
-    *, user, filters: dict | None = None, today: dt.date | None = None
+    *, user, filters: dict | None = None, today: dt.date | None = None, role: str | None = None
 ) -> QuerySet[Petition]:
-    """The user's 待办: most urgent first (colour, then the earliest due date).
+    """The user's 待办 (or, with `role`, what waits for them in that role): most
+    urgent first (colour, then the earliest due date).
 
     Every branch of waiting_for already lies inside the units the user reaches,
     so only the accusation rule is added, not the six-column visibility OR."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Petition.objects.none()
-    qs = Petition.objects.filter(waiting_for(user))
+    qs = Petition.objects.filter(waiting_for(user, role, today))
     if not sees_everything(user):
         qs = qs.exclude(accusation_exclusion(user))
-    return apply_filters(qs, filters or {}, today=today)
+    return apply_filters(qs, filters or {}, today=today, user=user)
+
+
+def worklist_extras(user) -> list[dict]:
+    """The other things waiting for the user that are not matters in a state
+    (drafts to approve, drafts sent back, ...): the rows of every registered
+    WORKLIST_SOURCES callable (petitions/registry.py), in order."""
+    return worklist_sources(user)
 
 
 def petition_list(
     *, user, filters: dict | None = None, today: dt.date | None = None
 ) -> QuerySet[Petition]:
-    """Every matter the user may see, with the same filters."""
-    return apply_filters(visible_petitions(user), filters or {}, today=today)
+    """Every matter the user may see, with the same filters ("all I can see")."""
+    return apply_filters(visible_petitions(user), filters or {}, today=today, user=user)
 
 
-def apply_filters(qs, filters: dict, *, today=None) -> QuerySet[Petition]:
+# --- search ------------------------------------------------------------------------
+
+
+def may_search_identities(user) -> bool:
+    """May the user find matters by a petitioner's ID number? Those whose role
+    reads personal data (orgs.permissions, view_personal_data)."""
+    return sees_everything(user) or bool(
+        org_permissions.member_unit_ids(user, "view_personal_data")
+    )
+
+
+def _identity_visible(user) -> Q:
+    """Matters whose petitioners' identity the user may know (`may_see_identity`
+    as a filter): any but an accusation, which only the receiving office, its
+    registering clerk and the unit the identity was released to know (Art. 30)."""
+    if sees_everything(user):
+        return Q()
+    return (
+        Q(accusation=False)
+        | Q(registered_by=user)
+        | Q(office_accused=False, office__in=permissions._inside_ids(user))
+        | Q(identity_shared_with__in=subtree_ids(user))
+    )
+
+
+def _id_hash(term) -> str:
+    term = str(term or "").strip()
+    return blind_index("id_number", term) if 15 <= len(term) <= 20 else ""
+
+
+def searches_by_id_number(user, term) -> bool:
+    """Does this search look a person up by ID number (on the security record)?"""
+    return bool(_id_hash(term)) and may_search_identities(user)
+
+
+def search_q(term: str, user=None) -> Q:
+    """One search box: the number, the summary, the full text, a petitioner's
+    name and, for those who may see identities, the ID number (through its
+    blind index: the stored number is encrypted, an exact match only). A name or
+    ID number never finds a matter whose petitioner the user may not know."""
+    term = str(term).strip()
+    q = Q(number__icontains=term) | Q(summary__icontains=term) | Q(content__icontains=term)
+    if user is None:
+        return q
+    people = Petitioner.objects.filter(name__icontains=term)
+    id_hash = _id_hash(term)
+    if id_hash and may_search_identities(user):
+        people = Petitioner.objects.filter(Q(name__icontains=term) | Q(id_number_hash=id_hash))
+    return q | (Q(pk__in=people.values("petition_id")) & _identity_visible(user))
+
+
+def apply_filters(qs, filters: dict, *, today=None, user=None) -> QuerySet[Petition]:
     f = {k: v for k, v in filters.items() if v not in (None, "")}
     if f.get("colour"):
         qs = qs.filter(colour_q(f["colour"], today))
@@ -225,9 +372,8 @@ def apply_filters(qs, filters: dict, *, today=None) -> QuerySet[Petition]:
         qs = qs.filter(received_on__gte=f["date_from"])
     if f.get("date_to"):
         qs = qs.filter(received_on__lte=f["date_to"])
-    if f.get("q"):
-        term = str(f["q"]).strip()
-        qs = qs.filter(Q(number__icontains=term) | Q(summary__icontains=term))
+    if f.get("q") and str(f["q"]).strip():
+        qs = qs.filter(search_q(f["q"], user))
     return (
         with_colour(qs, today)
         .select_related("category", "place", "responsible_unit")

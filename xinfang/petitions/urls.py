@@ -11,6 +11,7 @@ urlpatterns = [
     path("petitions/<int:pk>/reissue/", views.reissue, name="reissue"),
     path("petitions/<int:pk>/receipt.pdf", views.receipt, name="receipt"),
     path("petitions/supervision/", views.supervision, name="supervision"),
+    path("petitions/colours/", views.colour_settings, name="colour_settings"),
     path("notifications/", views.notifications, name="notifications"),
     path("petitions/<int:pk>/", views.detail, name="detail"),
     path("petitions/<int:pk>/actions/<slug:action>/", views.act, name="act"),

@@ -21,7 +21,7 @@ from .choices import (
     responsible_unit_choices,
     territory_of,
 )
-from .lists import ListFilterForm
+from .lists import ColourSettingsForm, ListFilterForm
 from .registration import (
     PageForm,
     PetitionerForm,
@@ -36,6 +36,7 @@ from .window import ReissueForm, WindowSearchForm
 __all__ = [
     "ACTION_FORMS",
     "ActionForm",
+    "ColourSettingsForm",
     "ListFilterForm",
     "ListForm",
     "PageForm",

@@ -10,6 +10,7 @@ from xinfang.orgs import selectors as org_selectors
 
 from ..models import (
     Channel,
+    OfficeColourSettings,
     State,
 )
 from .choices import blank, category_choices, responsible_unit_choices, territory_of
@@ -47,7 +48,7 @@ class ListFilterForm(PageForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     q = forms.CharField(
-        label=_("Number or summary"),
+        label=_("Search: number, name, summary or text"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search"}),
@@ -75,3 +76,46 @@ class ListFilterForm(PageForm):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {k: data.get(k) for k in self.fields if data.get(k) not in (None, "")}
+
+
+# --- the office's four colours --------------------------------------------------------
+
+
+class ColourSettingsForm(PageForm):
+    """四色设置: which clocks colour the office's matters, and when yellow begins."""
+
+    clocks = forms.MultipleChoiceField(
+        label=_("Clocks that colour a matter"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (clock, OfficeColourSettings._meta.get_field(field).verbose_name)
+            for clock, field in OfficeColourSettings.CLOCK_FIELDS.items()
+        ],
+        help_text=_(
+            "A clock left out never turns the matter yellow or red; the days left are "
+            "still shown. Signing for (签收) is a local rule, left out by default."
+        ),
+    )
+    yellow_days = forms.IntegerField(
+        label=OfficeColourSettings._meta.get_field("yellow_days").verbose_name,
+        min_value=0,
+        max_value=60,
+        help_text=OfficeColourSettings._meta.get_field("yellow_days").help_text,
+    )
+    yellow_percent = forms.IntegerField(
+        label=OfficeColourSettings._meta.get_field("yellow_percent").verbose_name,
+        min_value=0,
+        max_value=100,
+        help_text=OfficeColourSettings._meta.get_field("yellow_percent").help_text,
+    )
+
+    @classmethod
+    def initial_of(cls, rules: OfficeColourSettings) -> dict:
+        return {
+            "clocks": [
+                c for c, f in OfficeColourSettings.CLOCK_FIELDS.items() if getattr(rules, f)
+            ],
+            "yellow_days": rules.yellow_days,
+            "yellow_percent": rules.yellow_percent,
+        }

@@ -58,7 +58,13 @@ from .registration import (
     petition_submit_public,
     suggest_flags,
 )
-from .supervision import petition_chase, petition_list, petition_own
+from .supervision import (
+    office_colour_settings_update,
+    petition_chase,
+    petition_list,
+    petition_own,
+    recolour_office,
+)
 from .tick import petitions_tick, recompute_deadlines
 from .transitions import (
     petition_accept,
@@ -122,6 +128,7 @@ __all__ = [
     "may_keep_window",
     "allowed_actions",
     "notifications_mark_read",
+    "office_colour_settings_update",
     "office_for",
     "office_is_accused",
     "petition_accept",
@@ -166,6 +173,7 @@ __all__ = [
     "petition_submit_public",
     "petitions_tick",
     "query_code_reissue",
+    "recolour_office",
     "recompute_deadlines",
     "record_mediation_step",
     "suggest_flags",

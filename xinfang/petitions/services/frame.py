@@ -26,6 +26,7 @@ from xinfang.orgs.models import Membership, Unit, UnitLink
 
 from .. import permissions, workflow
 from ..models import Petition, PetitionEvent, Recusal, State
+from ..selectors import colour_rules
 
 User = get_user_model()
 
@@ -87,7 +88,20 @@ def derive_due(p: Petition) -> None:
     else:
         p.window_ends_on = None
         p.due_date = deadline.due
-        p.yellow_from = calendar.yellow_from(p.clock_started_on, deadline.due)
+        apply_colour_rules(p)
+
+
+def apply_colour_rules(p: Petition, rules=None) -> None:
+    """Whether the running clock colours the matter, and its first yellow day,
+    by the petition office's colour settings (selectors.colour_rules)."""
+    rules = rules or colour_rules(p.office_id)
+    p.clock_colours = rules.colours(p.clock)
+    if p.clock_colours and p.due_date and p.clock_started_on:
+        p.yellow_from = calendar.yellow_from(
+            p.clock_started_on, p.due_date, days=rules.yellow_days, percent=rules.yellow_percent
+        )
+    else:
+        p.yellow_from = None
 
 
 # --- who acts, for the event ----------------------------------------------------------

@@ -22,11 +22,42 @@ from .notify import notify_users, users_with
 # --- clocks over time -------------------------------------------------------------
 
 
-def escalate_red(p: Petition, *, reason) -> None:
-    """A red matter goes to the supervising unit and the owning leader."""
+# The unit that must act on the matter in each state (the responsible unit, or
+# the organ reviewing it); in `registered` the petition office itself.
+ACTING_UNIT_FIELD = {
+    State.FORWARDED: "responsible_unit_id",
+    State.PENDING_ACCEPTANCE: "responsible_unit_id",
+    State.ACCEPTED: "responsible_unit_id",
+    State.OPINION_ISSUED: "responsible_unit_id",
+    State.UNDER_REVIEW: "review_unit_id",
+    State.REVIEW_ISSUED: "review_unit_id",
+    State.UNDER_RE_REVIEW: "re_review_unit_id",
+    State.RE_REVIEW_ISSUED: "re_review_unit_id",
+}
+
+
+def red_recipients(p: Petition) -> list:
+    """Who hears that a matter is red (DOMAIN.md section 5: escalated to the
+    supervising unit and the owning leader; and those who must act on it, or
+    the red says nothing to them): the office's supervisors and dispatchers, the
+    owning leader, and the acting unit's handler, handlers and head."""
     recipients = users_with(Role.SUPERVISOR, [p.office_id])
+    recipients += users_with(Role.DISPATCHER, [p.office_id])
     if p.owner_leader_id:
         recipients.append(p.owner_leader)
+    unit_id = getattr(p, ACTING_UNIT_FIELD.get(p.state, ""), None)
+    if unit_id:
+        if p.handler_id and unit_id == p.responsible_unit_id:
+            recipients.append(p.handler)
+        recipients += users_with(Role.HANDLER, [unit_id])
+        recipients += users_with(Role.UNIT_HEAD, [unit_id])
+    return recipients
+
+
+def escalate_red(p: Petition, *, reason) -> None:
+    """A red matter goes to the supervising unit, the owning leader, the
+    dispatcher and the unit that must act (red_recipients)."""
+    recipients = red_recipients(p)
     message = _("Red: %(number)s %(summary)s (%(reason)s)") % {
         "number": p.number,
         "summary": p.summary[:60],
@@ -45,14 +76,15 @@ def petitions_tick(*, today: dt.date | None = None) -> dict[str, int]:
     counts = {"red": 0, "lapsed": 0}
     counts["holiday_years"] = len(core_services.calendar_data_sync())
     overdue = (
-        Petition.objects.filter(due_date__lt=today)
+        # Only a clock the office lets colour turns a matter red (its settings).
+        Petition.objects.filter(due_date__lt=today, clock_colours=True)
         .exclude(state__in=CLOSED_STATES)
         .filter(Q(red_notified_on__isnull=True) | Q(red_notified_on__lt=F("clock_started_on")))
     )
     for pk in overdue.values_list("pk", flat=True).iterator():
         with transaction.atomic():
             p = Petition.objects.select_for_update().get(pk=pk)
-            if p.due_date is None or p.due_date >= today:
+            if p.due_date is None or p.due_date >= today or not p.clock_colours:
                 continue
             escalate_red(p, reason=gettext_lazy("overdue"))
             p.save(update_fields=["red_notified_on", "updated_at"])
@@ -117,6 +149,7 @@ def recompute_deadlines(*, years: frozenset[int], reason: str) -> int:
             update_fields=[
                 "due_date",
                 "yellow_from",
+                "clock_colours",
                 "window_ends_on",
                 "due_provisional",
                 "updated_at",

@@ -12,7 +12,7 @@ core.forms.submit.
 """
 
 from ..timeline import staff_rows as _timeline  # noqa: F401  (the mediation area reads it)
-from .lists import notifications, supervision, worklist
+from .lists import colour_settings, notifications, supervision, worklist
 from .matter import act, attachment, detail, export_dossier, notice, reveal
 from .registration import register
 from .window import receipt, reissue
@@ -21,6 +21,7 @@ from .window import search as window
 __all__ = [
     "act",
     "attachment",
+    "colour_settings",
     "detail",
     "export_dossier",
     "notice",

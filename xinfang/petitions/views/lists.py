@@ -2,36 +2,107 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from xinfang.core.exceptions import PermissionDenied
+from xinfang.core import calendar
+from xinfang.core import services as core_services
+from xinfang.core.exceptions import NotFound, PermissionDenied
+from xinfang.core.forms import submit
+from xinfang.core.inputs import optional_id
+from xinfang.core.models import SecurityRecord
+from xinfang.orgs.models import Role
+from xinfang.orgs.permissions import roles_of
 
 from .. import forms, permissions, selectors, services
 from ..models import CLOSED_STATES
 from .common import colour_chips, page_of
 
 
+def _worklist_tabs(request, roles: list[str], scope_all: bool, role: str | None) -> list[dict]:
+    """Mine (every role), mine in one role (when the user holds several), all I can see."""
+    base = request.GET.copy()
+    for key in ("scope", "role", "page"):
+        base.pop(key, None)
+    tabs = [
+        {"label": _("Waiting for me"), "query": base.urlencode(), "active": not (scope_all or role)}
+    ]
+    if len(roles) > 1:
+        for r in roles:
+            q = base.copy()
+            q["role"] = r
+            tabs.append(
+                {
+                    "label": _("As %(role)s") % {"role": Role(r).label},
+                    "query": q.urlencode(),
+                    "active": role == r and not scope_all,
+                }
+            )
+    q = base.copy()
+    q["scope"] = "all"
+    tabs.append({"label": _("All I can see"), "query": q.urlencode(), "active": scope_all})
+    return tabs
+
+
+def _green_leads_to_the_concluded(chips: list[dict]) -> list[dict]:
+    """A list of open matters has no green (green = concluded, DOMAIN.md section
+    5): its green chip leads to the concluded matters the user may see."""
+    for chip in chips:
+        if chip["colour"] == "green":
+            chip["href"] = reverse("petitions:worklist") + "?scope=all&colour=green"
+            chip["count"] = "→"
+            chip["title"] = _("Concluded matters are green: see them among all you can see.")
+    return chips
+
+
 @login_required
 def worklist(request):
-    """待办: what waits for this user's action, most urgent first."""
-    filter_form = forms.ListFilterForm(request.GET or None, user=request.user)
+    """待办: what waits for this user's action, most urgent first; with ?role= what
+    waits for them in one role; with ?scope=all every matter they may see."""
+    user = request.user
+    scope_all = request.GET.get("scope") == "all"
+    roles = [r for r in roles_of(user) if r in selectors.WORKLIST_ROLES]
+    role = request.GET.get("role") if request.GET.get("role") in roles else None
+    filter_form = forms.ListFilterForm(request.GET or None, user=user)
     filters = filter_form.filters()
+    today = calendar.today()
+
+    def select(f):
+        if scope_all:
+            return selectors.petition_list(user=user, filters=f, today=today)
+        return selectors.worklist(user=user, filters=f, today=today, role=role)
+
+    if selectors.searches_by_id_number(user, filters.get("q")):
+        # Finding a person's matters by ID number is a read of personal data.
+        core_services.record_security_event(
+            kind=SecurityRecord.Kind.PII_READ,
+            request=request,
+            user=user,
+            target="petitions:search:id_number",
+            detail={"page": "worklist", "scope": "all" if scope_all else "mine"},
+        )
     without_colour = {k: v for k, v in filters.items() if k != "colour"}
-    counts = selectors.colour_counts(selectors.worklist(user=request.user, filters=without_colour))
-    page = page_of(
-        request,
-        selectors.worklist(user=request.user, filters=filters),
-        total=selectors.total_from_counts(counts, filters),
-    )
+    counts = selectors.colour_counts(select(without_colour), today)
+    page = page_of(request, select(filters), total=selectors.total_from_counts(counts, filters))
+    extras = [] if scope_all or filters else selectors.worklist_extras(user)
     return render(
         request,
         "petitions/worklist.html",
         {
             "filter_form": filter_form,
-            "chips": colour_chips(request, counts),
+            "chips": colour_chips(request, counts)
+            if scope_all
+            else _green_leads_to_the_concluded(colour_chips(request, counts)),
             "page": page,
             "filtered": bool(filters),
+            "scope_all": scope_all,
+            "role": role,
+            "tabs": _worklist_tabs(request, roles, scope_all, role),
+            "extras": extras,
+            "may_set_colours": permissions.colour_offices(user).exists(),
         },
     )
 
@@ -56,10 +127,13 @@ def supervision(request):
         "petitions/supervision.html",
         {
             "filter_form": filter_form,
-            "chips": colour_chips(request, selectors.colour_counts(counts)),
+            "chips": _green_leads_to_the_concluded(
+                colour_chips(request, selectors.colour_counts(counts))
+            ),
             "page": page,
             "list_choices": forms.ListForm.base_fields["colour"].choices,
             "filtered": bool(filters),
+            "may_set_colours": permissions.colour_offices(user).exists(),
         },
     )
 
@@ -80,4 +154,46 @@ def notifications(request):
         request,
         "petitions/notifications.html",
         {"items": items, "visible": visible},
+    )
+
+
+@login_required
+def colour_settings(request):
+    """四色设置: the petition office's supervisor or dispatcher sets which clocks
+    colour its matters and when yellow begins."""
+    offices = list(permissions.colour_offices(request.user))
+    if not offices:
+        raise PermissionDenied()
+    chosen = optional_id(request.GET.get("office") or request.POST.get("office"), "office")
+    office = next((o for o in offices if o.pk == chosen), None) if chosen else offices[0]
+    if office is None:
+        raise NotFound()
+    rules = selectors.colour_rules(office.pk)
+    form = forms.ColourSettingsForm(
+        request.POST or None, initial=forms.ColourSettingsForm.initial_of(rules)
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            outcome = submit(
+                form,
+                lambda: services.office_colour_settings_update(
+                    actor=request.user,
+                    office=office,
+                    clocks=data["clocks"],
+                    yellow_days=data["yellow_days"],
+                    yellow_percent=data["yellow_percent"],
+                ),
+            )
+            if outcome.ok:
+                messages.success(request, _("The colour settings are saved."))
+                return redirect(f"{request.path}?office={office.pk}")
+            status = outcome.status
+    return render(
+        request,
+        "petitions/colour_settings.html",
+        {"form": form, "office": office, "offices": offices, "rules": rules},
+        status=status,
     )
