@@ -26,12 +26,24 @@ def start_panel(request, role):
         links.insert(0, (_("Register a matter"), reverse("petitions:register")))
     if role == Role.SUPERVISOR:
         links.append((_("Supervision"), reverse("petitions:supervision")))
-    return {
-        "title": _("Waiting for you"),
-        "lines": [
-            (_("Red: overdue or listed red"), counts["red"]),
-            (_("Yellow: due soon"), counts["yellow"]),
-            (_("Blue: on schedule"), counts["blue"]),
-        ],
-        "links": links,
-    }
+    lines = [
+        (_("Red: overdue or listed red"), counts["red"]),
+        (_("Yellow: due soon"), counts["yellow"]),
+        (_("Blue: on schedule"), counts["blue"]),
+    ]
+    # 签发: written answers waiting for the unit head, drafts sent back to the handler.
+    if role == Role.UNIT_HEAD:
+        lines.append(
+            (
+                _("Written answers waiting for your approval"),
+                selectors.drafts_awaiting_approval(request.user).count(),
+            )
+        )
+    if role == Role.HANDLER:
+        lines.append(
+            (
+                _("Your drafts sent back for revision"),
+                selectors.drafts_sent_back(request.user).count(),
+            )
+        )
+    return {"title": _("Waiting for you"), "lines": lines, "links": links}

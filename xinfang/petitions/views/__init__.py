@@ -12,13 +12,26 @@ core.forms.submit.
 
 from ..timeline import staff_rows as _timeline  # noqa: F401  (the mediation area reads it)
 from .lists import notifications, supervision, worklist
-from .matter import act, attachment, detail, export_dossier, notice, reveal
+from .matter import (
+    act,
+    attachment,
+    detail,
+    draft_act,
+    draft_create,
+    draft_preview,
+    export_dossier,
+    notice,
+    reveal,
+)
 from .registration import register
 
 __all__ = [
     "act",
     "attachment",
     "detail",
+    "draft_act",
+    "draft_create",
+    "draft_preview",
     "export_dossier",
     "notice",
     "notifications",

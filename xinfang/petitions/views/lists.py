@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from xinfang.core.exceptions import PermissionDenied
 
@@ -32,8 +33,29 @@ def worklist(request):
             "chips": colour_chips(request, counts),
             "page": page,
             "filtered": bool(filters),
+            "drafts": _drafts(request.user),
         },
     )
+
+
+def _drafts(user) -> list[dict]:
+    """签发 on the worklist: the drafts waiting for this user's approval, and their
+    own drafts sent back or approved (each only to the one who must act)."""
+    groups = [
+        ("awaiting", _("Written answers waiting for your approval"), "awaiting_approval"),
+        ("sent_back", _("Your drafts sent back for revision"), "sent_back"),
+        ("to_issue", _("Your drafts approved: issue them"), "to_issue"),
+    ]
+    found = {
+        "awaiting": selectors.drafts_awaiting_approval(user),
+        "sent_back": selectors.drafts_sent_back(user),
+        "to_issue": selectors.drafts_to_issue(user),
+    }
+    return [
+        {"key": key, "title": title, "rows": list(found[key][:50])}
+        for key, title, _name in groups
+        if found[key].exists()
+    ]
 
 
 @login_required
