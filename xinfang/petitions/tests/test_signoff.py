@@ -219,3 +219,31 @@ def test_the_preview_is_the_notice_marked_as_a_draft(accepted, people, client):
     assert "草稿" in words and "责令公司在30日内支付" in words
     assert "《信访工作条例》" in words  # the law citations stay in the opinion
     assert accepted.opinion_drafts.get().state == DraftState.DRAFT
+
+
+# --- the API ----------------------------------------------------------------------------
+
+
+def test_the_api_takes_the_same_steps_with_the_same_checks(accepted, people, api_for):
+    handler, head = api_for(people["handler"]), api_for(people["unit_head"])
+    base = f"/api/v1/petitions/{accepted.pk}/drafts"
+    assert api_for(people["handler_b"]).get(base).status_code == 404
+    assert handler.get(base).json() == {"results": [], "may_draft": True}
+
+    r = handler.post(base, CONTENT, format="json")
+    assert r.status_code == 201 and r.json()["state"] == "draft"
+    d = r.json()
+    assert set(d["actions"]) == {"revise", "submit", "withdraw"}
+    steps = f"{base}/{d['id']}/actions"
+    assert handler.post(f"{steps}/submit", {}, format="json").status_code == 428  # no version
+    d = handler.post(f"{steps}/submit", {"version": d["version"]}, format="json").json()
+    assert d["state"] == "submitted"
+    assert handler.post(f"{steps}/approve", {"version": d["version"]}).status_code == 403
+    r = head.post(f"{steps}/send_back", {"version": d["version"], "comment": ""}, format="json")
+    assert r.status_code == 400 and "comment" in r.json()["errors"]
+    r = head.post(
+        f"{steps}/send_back", {"version": d["version"], "comment": "补充依据。"}, format="json"
+    )
+    assert r.status_code == 200 and r.json()["state"] == "sent_back"
+    assert r.json()["comment"] == "补充依据。" and r.json()["actions"] == []
+    assert handler.post(f"{steps}/nonsense", {"version": 1}).status_code == 404
