@@ -281,9 +281,6 @@ def draft_json(user, d) -> dict:
     }
 
 
-CONTENT_FIELDS = ("request", "facts", "outcome", "text", "legal_basis")
-
-
 class PetitionDraftsView(APIView):
     """GET: the drafts of the matter's written answers this user may see (the
     answering unit's). POST: start the draft of the answer the matter waits for."""
@@ -303,7 +300,7 @@ class PetitionDraftsView(APIView):
         p = selectors.petition_get(user=request.user, pk=pk)
         s = DraftIn(data=request.data)
         s.is_valid(raise_exception=True)
-        fields = {k: v for k, v in s.validated_data.items() if k in CONTENT_FIELDS}
+        fields = {k: v for k, v in s.validated_data.items() if k in services.DRAFT_FIELDS}
         d = services.opinion_draft_create(actor=request.user, petition_id=p.pk, **fields)
         return Response(draft_json(request.user, d), status=status.HTTP_201_CREATED)
 

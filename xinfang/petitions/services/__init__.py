@@ -60,6 +60,7 @@ from .registration import (
 )
 from .signoff import (
     DRAFT_ACTIONS,
+    DRAFT_FIELDS,
     DRAFT_FRAME,
     draft_allowed_actions,
     may_draft,
@@ -114,6 +115,7 @@ def petition_act(
 __all__ = [
     "COLLECTIVE_FROM",
     "DRAFT_ACTIONS",
+    "DRAFT_FIELDS",
     "DRAFT_FRAME",
     "draft_allowed_actions",
     "issue_answer",

@@ -31,7 +31,7 @@ from ..models import DraftState, OpinionDraft, Outcome, Petition, PetitionEvent
 from .answers import issue_answer, opinion_errors
 from .frame import FRAME
 
-CONTENT_FIELDS = ("request", "facts", "outcome", "text", "legal_basis")
+DRAFT_FIELDS = ("request", "facts", "outcome", "text", "legal_basis")
 
 
 class DraftFrame(Frame):
@@ -86,7 +86,7 @@ def _set_content(d: OpinionDraft, fields: dict) -> None:
     outcome = fields.get("outcome")
     if outcome and outcome not in Outcome.values:
         raise InvalidInput(field_errors={"outcome": [_("Choose the outcome.")]})
-    for name in CONTENT_FIELDS:
+    for name in DRAFT_FIELDS:
         value = fields.get(name)
         if value is not None:
             setattr(d, name, value.strip())
