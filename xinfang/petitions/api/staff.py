@@ -254,7 +254,7 @@ class DraftIn(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, required=False)
     request = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     facts = serializers.CharField(max_length=20000, required=False, allow_blank=True)
-    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
     text = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     legal_basis = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True)
