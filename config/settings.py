@@ -363,6 +363,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "RatingEnum": "xinfang.petitions.models.Rating.choices",
+        "OutcomeEnum": "xinfang.petitions.models.Outcome.choices",
         "DisputeTypeEnum": "xinfang.mediation.models.DisputeType.choices",
         "ColourEnum": ["red", "yellow", "blue", "green"],
         "ListingColourEnum": ["red", "yellow", "blue"],

@@ -3,12 +3,14 @@ laptop, the dispatcher forwards it, the handler signs, accepts and replies on a 
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import translation
 from playwright.sync_api import expect
 
 from xinfang.core.calendar import Colour
 from xinfang.orgs.demo import TOWNSHIP_A
 from xinfang.orgs.models import Unit
+from xinfang.petitions import services
 from xinfang.petitions.categories import seed_categories
 from xinfang.petitions.models import Category, Petition, State
 
@@ -93,20 +95,30 @@ def test_register_forward_sign_accept_reply(
     row.get_by_role("link", name=p.number).click()
 
     for action in ("sign", "accept"):
+        if action == "accept":  # one step, confirmed
+            tab.locator("#id_accept-confirm").check()
         with tab.expect_navigation():
             tab.locator(f"form[action$='/{action}/'] button[type=submit]").click()
         expect(tab.locator(".messages")).to_be_visible()
     expect(tab.locator(".status-line .state")).to_have_text(zh(State.ACCEPTED.label))
     expect(tab.locator("td.pii").first).to_contain_text("*")
 
-    reply = tab.locator("details.action", has=tab.locator("form[action$='/reply/']"))
-    reply.locator("summary").click()
-    tab.select_option("#id_reply-outcome", "support")
-    tab.fill("#id_reply-facts", "经调查核实，该公司拖欠工资三个月属实。")
-    tab.fill("#id_reply-text", "经核实，已责令该公司于30日内足额支付拖欠工资。")
-    tab.fill("#id_reply-legal_basis", "《保障农民工工资支付条例》第三条")
+    # 签发: the handler drafts and submits, the unit head approves, the handler issues.
+    tab.locator("[data-new-draft] summary").click()
+    tab.select_option("#id_draft-outcome", "support")
+    tab.fill("#id_draft-facts", "经调查核实，该公司拖欠工资三个月属实。")
+    tab.fill("#id_draft-text", "经核实，已责令该公司于30日内足额支付拖欠工资。")
+    tab.fill("#id_draft-legal_basis", "《保障农民工工资支付条例》第三条")
     with tab.expect_navigation():
-        reply.locator("button[type=submit]").click()
+        tab.locator("[data-new-draft] button[type=submit]").click()
+    with tab.expect_navigation():
+        tab.get_by_role("button", name=zh("Submit for approval")).click()
+    draft = p.opinion_drafts.get()
+    head = get_user_model().objects.get(username="unit_head")
+    services.opinion_draft_approve(actor=head, draft_id=draft.pk)
+    tab.reload()
+    with tab.expect_navigation():
+        tab.locator("[data-issue] button[type=submit]").click()
 
     expect(tab.locator(".status-line .state")).to_have_text(zh(State.OPINION_ISSUED.label))
     expect(tab.locator(".timeline")).to_contain_text("已责令该公司于30日内足额支付拖欠工资")

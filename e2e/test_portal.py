@@ -133,11 +133,12 @@ def test_submit_track_notice_evaluate_review_at_phone_size(
             notices.first.click()
         assert download.value.suggested_filename.endswith(".pdf")
 
-    # The answer comes; the petitioner rates it and asks for review.
-    act(
-        handler,
-        p,
-        "reply",
+    # The answer comes (签发: the unit head approved it); the petitioner rates it and
+    # asks for review.
+    services.opinion_sign_off(
+        author=handler,
+        approver=staff("unit_head"),
+        petition_id=p.pk,
         outcome="explain",
         text="经核查，已督促公司制定支付计划。",
         facts="经调查核实，情况属实。",

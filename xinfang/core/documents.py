@@ -287,8 +287,13 @@ def _document_class():
         copy_mark = ""
         copy_offset = 0
         copy_pages = 0
+        # A draft or specimen (草稿, 样稿): a large pale mark across every page, so that
+        # a preview printed by mistake is never taken for the issued document.
+        watermark = ""
 
         def footer(self):
+            if self.watermark:
+                self._watermark()
             self.set_char_spacing(0)
             self.set_y(PAGE_H - 20)
             self.set_font("body", size=9)
@@ -303,6 +308,15 @@ def _document_class():
                 "pages": self.copy_pages or "{nb}",
             }
             self.cell(0, 6, label, align="C")
+
+        def _watermark(self):
+            self.set_font("body", size=96)
+            self.set_text_color(215, 215, 215)
+            width = self.get_string_width(self.watermark)
+            cx, cy = PAGE_W / 2, PAGE_H / 2
+            with self.rotation(35, cx, cy):
+                self.text(cx - width / 2, cy + 12, self.watermark)
+            self.set_text_color(0, 0, 0)
 
     return Document
 
@@ -528,6 +542,7 @@ def render_pdf(
     signatures: list[str] | tuple = (),
     footer: str = "",
     copies: list[str] | tuple = (),
+    watermark: str = "",
 ) -> bytes:
     """An A4 official document as PDF bytes. Raises FontUnavailable when no Chinese
     font is installed. The few words the renderer adds itself (page numbers, the
@@ -570,6 +585,7 @@ def render_pdf(
         path, index, title=title, issuer=issuer, issued_on=issued_on, spacing=spacing
     )
     pdf.footer_text = footer
+    pdf.watermark = watermark
     pdf.copy_pages = pages_per_copy
     for mark in marks:
         pdf.add_page()  # draws the previous page's footer with the previous copy's mark
@@ -825,9 +841,11 @@ def render_template_pdf(
     signatures: list[str] | tuple = (),
     footer: str = "",
     seal: bool = True,
+    watermark: str = "",
 ) -> bytes:
     """A document from an editable template: title, body (one paragraph a line) and
-    basis are rendered with `context`, then laid out by render_pdf."""
+    basis are rendered with `context`, then laid out by render_pdf (`watermark`: a
+    draft's mark across every page)."""
     paragraphs = [line.strip() for line in render_text(body, context).splitlines()]
     return render_pdf(
         title=render_text(title, context),
@@ -840,6 +858,7 @@ def render_template_pdf(
         seal=seal,
         signatures=signatures,
         footer=footer,
+        watermark=watermark,
     )
 
 

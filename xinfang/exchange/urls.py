@@ -60,6 +60,16 @@ urlpatterns = [
     path("petitions/export", petitions_api("PetitionExportView"), name="api-petitions-export"),
     path("petitions/<int:pk>", petitions_api("PetitionDetailView"), name="api-petition"),
     path(
+        "petitions/<int:pk>/drafts",
+        petitions_api("PetitionDraftsView"),
+        name="api-petition-drafts",
+    ),
+    path(
+        "petitions/<int:pk>/drafts/<int:draft_pk>/actions/<str:action>",
+        petitions_api("PetitionDraftActionView"),
+        name="api-petition-draft-action",
+    ),
+    path(
         "petitions/<int:pk>/actions/<str:action>",
         petitions_api("PetitionActionView"),
         name="api-petition-action",

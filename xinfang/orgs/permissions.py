@@ -30,6 +30,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "dispatch_petition": frozenset({Role.DISPATCHER}),
     "handle_petition": frozenset({Role.HANDLER}),
     "approve_extension": frozenset({Role.UNIT_HEAD}),
+    # 签发: the answering unit's head approves its written opinions before they go
+    # out (petitions.services.signoff); a deputy is given this role at the unit.
+    "approve_opinion": frozenset({Role.UNIT_HEAD}),
     "supervise": frozenset({Role.SUPERVISOR}),
     "own_case": frozenset({Role.LEADER}),
     "report_screening": frozenset({Role.LIAISON}),

@@ -84,3 +84,20 @@ class Round(models.TextChoices):
     OPINION = "opinion", _("Opinion")
     REVIEW = "review", _("Review")
     RE_REVIEW = "re_review", _("Re-review")
+
+
+class DraftState(models.TextChoices):
+    """The sign-off of a written opinion (签发): drafted by the handler, approved by
+    the answering unit's head, then issued."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for approval")
+    SENT_BACK = "sent_back", _("Sent back for revision")
+    APPROVED = "approved", _("Approved, ready to issue")
+    ISSUED = "issued", _("Issued")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_DRAFT_STATES = frozenset(
+    {DraftState.DRAFT, DraftState.SUBMITTED, DraftState.SENT_BACK, DraftState.APPROVED}
+)

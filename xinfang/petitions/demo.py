@@ -51,7 +51,11 @@ def seed_demo_petitions() -> int:
     User = get_user_model()
     clerk = User.objects.get(username="clerk")
     dispatcher = User.objects.get(username="dispatcher")
-    users = {u.username: u for u in User.objects.filter(username__in=["handler", "handler2"])}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["handler", "handler2", "unit_head"])
+    }
+    head = users["unit_head"]
     units = {u.code: u for u in Unit.objects.all()}
     today = calendar.today()
     made = 0
@@ -109,10 +113,11 @@ def seed_demo_petitions() -> int:
         services.petition_act(actor=handler, petition_id=p.pk, action="accept")
         if goal == "accepted":
             continue
-        services.petition_act(
-            actor=handler,
+        # 签发: the handler drafts, the township's head approves, the handler issues.
+        services.opinion_sign_off(
+            author=handler,
+            approver=head,
             petition_id=p.pk,
-            action="reply",
             outcome="support",
             text="经调查核实，已责成有关单位整改。",
             facts="经调查核实，信访人反映的问题属实，有关单位未按规定履行职责。",

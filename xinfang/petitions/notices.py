@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -239,6 +239,8 @@ def _window(e: PetitionEvent, d: dict):
     clock = ANSWER_WINDOWS.get(e.action)
     if clock is None:
         return None
+    if e.pk is None:  # a draft's preview: not issued, not served
+        return d.get("window")
     service = NoticeService.objects.filter(event=e).only("served_on").first()
     if service is not None:
         return calendar.deadline_for(clock, service.served_on).due
@@ -374,6 +376,60 @@ def notice_pdf(petition: Petition, event_id: int, *, public: bool, user=None) ->
             fields=_fields(notice.kind, context),
             footer=_("Matter %(number)s") % {"number": context["number"]},
         )
+
+
+def draft_pdf(draft, *, user) -> bytes:
+    """签发: the notice the approved draft will become, as the approver and the handler
+    see it before it is issued: the same template, the draft's content, today's
+    date, no seal, and "草稿" across every page. NotFound when the kind's template is
+    inactive (the notice would not be offered either)."""
+    p = draft.petition
+    template = NoticeTemplate.objects.filter(kind=draft.answer, is_active=True).first()
+    if template is None:
+        raise NotFound()
+    e = PetitionEvent(
+        petition=p,
+        action=draft.answer,
+        at=timezone.now(),
+        actor_unit=draft.unit,
+        public_text=draft.text,
+        data={
+            "notice": draft.round,
+            "outcome": draft.outcome,
+            "request": draft.request,
+            "facts": draft.facts,
+            "legal_basis": draft.legal_basis,
+        },
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _context(e)
+        if not selectors.may_see_identity(user, p):
+            context["petitioner"] = _("the accuser (identity kept by the petition office)")
+        return render_template_pdf(
+            title=template.title,
+            body=template.body,
+            basis=template.basis,
+            context=context,
+            issuer=context["unit"],
+            number=context["number"],
+            recipient=context["petitioner"],
+            issued_on=calendar.today(),
+            fields=_fields(draft.answer, context),
+            footer=_("Matter %(number)s") % {"number": context["number"]},
+            seal=False,
+            watermark=_("DRAFT"),
+        )
+
+
+def draft_filename(draft) -> tuple[str, str]:
+    number = draft.petition.number
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", f"draft-{draft.answer}-{number}.pdf")
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(KIND_LABELS[draft.answer])
+        return ascii_name, _("%(title)s (draft)-%(number)s.pdf") % {
+            "title": label,
+            "number": number,
+        }
 
 
 def notice_filename(petition: Petition, notice: Notice) -> tuple[str, str]:

@@ -98,4 +98,19 @@ def start_panel(request, role):
     ]
     if extras:
         lines.append((_("Other items waiting (drafts, ...)"), extras))
+    # 签发: written answers waiting for the unit head, drafts sent back to the handler.
+    if role == Role.UNIT_HEAD:
+        lines.append(
+            (
+                _("Written answers waiting for your approval"),
+                selectors.drafts_awaiting_approval(request.user).count(),
+            )
+        )
+    if role == Role.HANDLER:
+        lines.append(
+            (
+                _("Your drafts sent back for revision"),
+                selectors.drafts_sent_back(request.user).count(),
+            )
+        )
     return {"title": _("Waiting for you"), "lines": lines, "links": links}

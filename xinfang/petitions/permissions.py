@@ -324,3 +324,9 @@ def may(user, action: str, petition: Petition) -> bool:
         and may_take(user, t, petition)
         and not petition.blocked_reason(action)
     )
+
+
+def may_see_drafts(user, draft) -> bool:
+    """A draft of a written answer is the answering unit's: seen (and previewed) by
+    whoever reaches that unit and may see the matter."""
+    return may_see(user, draft.petition) and org_permissions.reaches(user, [draft.unit_id])

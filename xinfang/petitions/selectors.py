@@ -33,8 +33,10 @@ from . import permissions
 from .models import (
     CLOSED_STATES,
     OPEN_STATES,
+    DraftState,
     Notification,
     OfficeColourSettings,
+    OpinionDraft,
     Petition,
     Petitioner,
     PetitionEvent,
@@ -49,6 +51,7 @@ from .permissions import (  # noqa: F401
     accusation_exclusion,
     may_reveal,
     may_see,
+    may_see_drafts,
     may_see_identity,
     sees_everything,
     subtree_ids,
@@ -455,3 +458,60 @@ def notifications_for(user) -> QuerySet[Notification]:
 
 def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --- the sign-off of written opinions (签发) ------------------------------------------
+
+
+def _open_drafts(user) -> QuerySet[OpinionDraft]:
+    """Drafts of matters the user may see (the accusation rule included)."""
+    return (
+        OpinionDraft.objects.filter(petition__in=visible_petitions(user))
+        .select_related("petition", "unit", "drafted_by", "decided_by")
+        .order_by("petition__due_date", "submitted_at", "pk")
+    )
+
+
+def drafts_awaiting_approval(user) -> QuerySet[OpinionDraft]:
+    """待签发: the drafts submitted to this user for approval: those of the units
+    where they hold `approve_opinion` (the unit head), not their own."""
+    units = sorted(permissions.member_unit_ids(user, "approve_opinion"))
+    if not units and not sees_everything(user):
+        return OpinionDraft.objects.none()
+    qs = _open_drafts(user).filter(state=DraftState.SUBMITTED).exclude(drafted_by=user)
+    return qs if sees_everything(user) else qs.filter(unit__in=units)
+
+
+def drafts_sent_back(user) -> QuerySet[OpinionDraft]:
+    """退回修改: the user's own drafts the unit head sent back with a comment."""
+    return _open_drafts(user).filter(state=DraftState.SENT_BACK, drafted_by=user)
+
+
+def drafts_to_issue(user) -> QuerySet[OpinionDraft]:
+    """待印发: the user's own drafts that were approved and wait to be issued."""
+    return _open_drafts(user).filter(state=DraftState.APPROVED, drafted_by=user)
+
+
+def drafts_of(*, user, petition: Petition) -> QuerySet[OpinionDraft]:
+    """The drafts of one matter (the matter page: those still open first)."""
+    return (
+        OpinionDraft.objects.filter(petition=petition)
+        .select_related("unit", "drafted_by", "decided_by")
+        .order_by("-pk")
+    )
+
+
+def draft_get(*, user, pk) -> OpinionDraft:
+    """One draft, through the visibility of its matter (else 404)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    d = (
+        OpinionDraft.objects.filter(pk=pk, petition__in=visible_petitions(user))
+        .select_related("petition", "unit", "drafted_by", "decided_by")
+        .first()
+    )
+    if d is None:
+        raise Http404
+    return d

@@ -25,6 +25,17 @@ urlpatterns = [
         views.notice,
         name="notice",
     ),
+    path("petitions/<int:pk>/drafts/", views.draft_create, name="draft_create"),
+    path(
+        "petitions/<int:pk>/drafts/<int:draft_pk>/preview.pdf",
+        views.draft_preview,
+        name="draft_preview",
+    ),
+    path(
+        "petitions/<int:pk>/drafts/<int:draft_pk>/<slug:action>/",
+        views.draft_act,
+        name="draft_act",
+    ),
     path("petitions/<int:pk>/file.zip", views.export_dossier, name="dossier"),
     path(
         "petitions/<int:pk>/attachments/<int:attachment_pk>/",

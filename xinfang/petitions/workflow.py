@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.core.calendar import Clock
 from xinfang.core.transitions import Table, Transition, row
 
-from .choices import OPEN_STATES, Purpose, Route, State
+from .choices import OPEN_DRAFT_STATES, OPEN_STATES, DraftState, Purpose, Round, Route, State
 
 S = State
 
@@ -328,9 +328,82 @@ EVENTS = {
     "re_review_outside": _("Re-review asked for: the organ is outside this system"),
     "dossier_exported": _("File exported for the organ outside this system"),
     "query_code_reissued": _("Query code issued again"),
+    # The sign-off of a written opinion (签发, DRAFT_TABLE below): internal steps.
+    "opinion_drafted": _("Opinion drafted"),
+    "opinion_revised": _("Opinion draft revised"),
+    "opinion_submitted": _("Opinion draft submitted for approval"),
+    "opinion_sent_back": _("Opinion draft sent back"),
+    "opinion_approved": _("Opinion draft approved"),
+    "opinion_withdrawn": _("Opinion draft withdrawn"),
 }
 
 TABLE = Table("petition", ROWS, events=EVENTS)
+
+# --- the sign-off of written opinions (签发) ------------------------------------------
+# A written opinion (处理意见书, 复查意见书, 复核意见书) goes out only after the head of
+# the answering unit approved its draft: the rows "reply", "review_reply" and
+# "re_review_reply" above are taken only by DRAFT_TABLE's "issue", with the
+# approved content (services/signoff.py); no page or API offers them on their own.
+# The matter keeps its state and its clock runs on while the draft waits.
+SIGNED_OFF = frozenset({"reply", "review_reply", "re_review_reply"})
+
+# The round of an answer: the state the matter waits in, the answer's transition.
+ROUND_STATE = {
+    Round.OPINION: S.ACCEPTED,
+    Round.REVIEW: S.UNDER_REVIEW,
+    Round.RE_REVIEW: S.UNDER_RE_REVIEW,
+}
+ROUND_ANSWER = {
+    Round.OPINION: "reply",
+    Round.REVIEW: "review_reply",
+    Round.RE_REVIEW: "re_review_reply",
+}
+STATE_ROUND = {state: r for r, state in ROUND_STATE.items()}
+
+D = DraftState
+DRAFT_ROWS: list[Transition] = [
+    row("revise", _("Save the draft"), {D.DRAFT, D.SENT_BACK}, D.DRAFT, "handle_petition", "unit"),
+    row(
+        "submit",
+        _("Submit for approval"),
+        {D.DRAFT, D.SENT_BACK},
+        D.SUBMITTED,
+        "handle_petition",
+        "unit",
+    ),
+    row(
+        "send_back",
+        _("Send back with a comment"),
+        {D.SUBMITTED},
+        D.SENT_BACK,
+        "approve_opinion",
+        "unit",
+    ),
+    row("approve", _("Approve"), {D.SUBMITTED}, D.APPROVED, "approve_opinion", "unit"),
+    # The approved text goes out as approved: the handler issues it (and prints it).
+    row(
+        "issue", _("Issue the approved opinion"), {D.APPROVED}, D.ISSUED, "handle_petition", "unit"
+    ),
+    row(
+        "withdraw",
+        _("Withdraw the draft"),
+        OPEN_DRAFT_STATES,
+        D.WITHDRAWN,
+        "handle_petition",
+        "unit",
+    ),
+]
+# The draft's steps are recorded on the matter's timeline (PetitionEvent), as these
+# events of TABLE; "issue" is recorded as the answer's own transition.
+DRAFT_EVENTS = {
+    "create": "opinion_drafted",
+    "revise": "opinion_revised",
+    "submit": "opinion_submitted",
+    "send_back": "opinion_sent_back",
+    "approve": "opinion_approved",
+    "withdraw": "opinion_withdrawn",
+}
+DRAFT_TABLE = Table("opinion_draft", DRAFT_ROWS, events={"create": _("Opinion drafted")})
 
 # By name (older code reads it as a dict).
 TRANSITIONS: dict[str, Transition] = TABLE.rows

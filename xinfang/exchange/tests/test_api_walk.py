@@ -12,11 +12,14 @@ VALID_ID = "11010519491231002X"
 
 
 @pytest.fixture
-def demo_clients(demo_tree, settings, api_for):
-    """The demo users' phone apps, each logged in with its own token."""
+def demo_clients(demo_tree, settings, api_for, make_person):
+    """The demo users' phone apps, each logged in with its own token (and the city's
+    head, who approves the reviewer's answers)."""
     users = {u.username: u for u in get_user_model().objects.all()}
     names = ("clerk", "dispatcher", "handler", "unit_head", "reviewer")
-    return {name: api_for(users[name], password=settings.DEMO_PASSWORD) for name in names}
+    clients = {name: api_for(users[name], password=settings.DEMO_PASSWORD) for name in names}
+    clients["city_head"] = api_for(make_person("unit_head", demo_tree["410481"]))
+    return clients
 
 
 def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
@@ -78,6 +81,22 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
         assert resp.status_code == 200, (action, resp.status_code, resp.content)
         return resp.json()
 
+    def sign_off(author, approver, **content):
+        """签发 through the API: draft, submit, approve (another person), issue."""
+        r = c[author].post(f"/api/v1/petitions/{pk}/drafts", content, format="json")
+        assert r.status_code == 201, r.content
+        d = r.json()
+        url = f"/api/v1/petitions/{pk}/drafts/{d['id']}/actions"
+        r = c[author].post(f"{url}/submit", {"version": d["version"]}, format="json")
+        assert r.status_code == 200, r.content
+        d = r.json()
+        assert d["state"] == "submitted" and "approve" not in d["actions"]
+        r = c[approver].post(f"{url}/approve", {"version": d["version"]}, format="json")
+        assert r.status_code == 200 and r.json()["state"] == "approved", r.content
+        r = c[author].post(f"{url}/issue", {"version": r.json()["version"]}, format="json")
+        assert r.status_code == 200 and r.json()["state"] == "issued", r.content
+        return c[author].get(f"/api/v1/petitions/{pk}").json()
+
     travel("2026-10-05")
     assert c["dispatcher"].get(f"/api/v1/petitions/{pk}").json()["colour"] == "yellow"
     m = do("dispatcher", "forward", responsible_unit=demo_tree["410481102"].pk)
@@ -103,9 +122,16 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     assert m["due_date"] == "2027-01-11" and m["due_provisional"] is True  # 10 Jan 2027 is a Sunday
     travel("2027-01-08")
     assert c["handler"].get(f"/api/v1/petitions/{pk}").json()["colour"] == "yellow"
-    m = do(
+    # No opinion goes out without the unit head's approval (签发).
+    r = c["handler"].post(
+        f"/api/v1/petitions/{pk}/actions/reply",
+        {"outcome": "support", "text": "已支付。", "version": m["version"]},
+        format="json",
+    )
+    assert r.status_code == 404
+    m = sign_off(
         "handler",
-        "reply",
+        "unit_head",
         outcome="support",
         text="已责令用工单位十日内支付。",
         facts="经调查核实，情况属实。",
@@ -147,9 +173,9 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     m = c["reviewer"].get(f"/api/v1/petitions/{pk}").json()
     assert m["review_unit"]["name"] == "舞钢市" and m["due_date"] == "2027-02-19"
     travel("2027-02-10")
-    m = do(
+    m = sign_off(
         "reviewer",
-        "review_reply",
+        "city_head",
         outcome="reject",
         text="经复查，维持原意见。",
         facts="经调查核实，情况属实。",

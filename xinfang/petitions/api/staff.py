@@ -1,5 +1,7 @@
 """The staff API: lists, export, one matter, its actions, a reveal."""
 
+import inspect
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +19,7 @@ from xinfang.core.inputs import optional_id
 from xinfang.core.querycode import format_query_code
 
 from .. import selectors, services
-from ..models import Channel, State
+from ..models import Channel, DraftState, Outcome, State
 from .render import petition_detail, petition_row
 from .serializers import ActionIn, PetitionDetailOut, PetitionPageOut, RevealIn, StaffRegisterIn
 
@@ -240,3 +242,100 @@ class PetitionRevealView(APIView):
             value=getattr(person, field),
         )
         return Response({"value": value})
+
+
+# --- 签发: drafts of the written answers ------------------------------------------------
+
+
+class DraftIn(serializers.Serializer):
+    """A draft's content (Art. 32) and the approver's comment; each step reads the
+    fields it takes. `version`: the draft's version the client saw (not for create)."""
+
+    version = serializers.IntegerField(min_value=1, required=False)
+    request = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    facts = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
+    text = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    legal_basis = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+def draft_json(user, d) -> dict:
+    return {
+        "id": d.pk,
+        "petition": d.petition_id,
+        "round": d.round,
+        "state": d.state,
+        "state_label": str(DraftState(d.state).label),
+        "unit": {"id": d.unit_id, "name": d.unit.name},
+        "revision": d.revision,
+        "version": d.version,
+        **d.content(),
+        "drafted_by": d.drafted_by.get_username(),
+        "submitted_at": d.submitted_at,
+        "decided_by": d.decided_by.get_username() if d.decided_by_id else None,
+        "decided_at": d.decided_at,
+        "comment": d.comment,
+        "actions": [t.name for t in services.draft_allowed_actions(user, d)],
+    }
+
+
+class PetitionDraftsView(APIView):
+    """GET: the drafts of the matter's written answers this user may see (the
+    answering unit's). POST: start the draft of the answer the matter waits for."""
+
+    @extend_schema(responses=inline_serializer("Drafts", {"results": serializers.ListField()}))
+    def get(self, request, pk):
+        p = selectors.petition_get(user=request.user, pk=pk)
+        drafts = []
+        for d in selectors.drafts_of(user=request.user, petition=p):
+            d.petition = p
+            if selectors.may_see_drafts(request.user, d):
+                drafts.append(draft_json(request.user, d))
+        return Response({"results": drafts, "may_draft": services.may_draft(request.user, p)})
+
+    @extend_schema(request=DraftIn, responses={201: dict})
+    def post(self, request, pk):
+        p = selectors.petition_get(user=request.user, pk=pk)
+        s = DraftIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        fields = {k: v for k, v in s.validated_data.items() if k in services.DRAFT_FIELDS}
+        d = services.opinion_draft_create(actor=request.user, petition_id=p.pk, **fields)
+        return Response(draft_json(request.user, d), status=status.HTTP_201_CREATED)
+
+
+class PetitionDraftActionView(APIView):
+    """POST a step of the sign-off by name (revise, submit, approve, send_back,
+    issue, withdraw) with the draft's version and the step's fields."""
+
+    @extend_schema(
+        request=DraftIn,
+        responses={200: dict},
+        parameters=[
+            OpenApiParameter(
+                "action", str, OpenApiParameter.PATH, enum=sorted(services.DRAFT_ACTIONS)
+            )
+        ],
+    )
+    def post(self, request, pk, draft_pk, action):
+        if action not in services.DRAFT_ACTIONS:
+            raise Http404
+        p = selectors.petition_get(user=request.user, pk=pk)
+        d = selectors.draft_get(user=request.user, pk=draft_pk)
+        if d.petition_id != p.pk:
+            raise Http404
+        require_version(request.data)
+        s = DraftIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        taken = services.DRAFT_FRAME.services[action]
+        names = inspect.signature(inspect.unwrap(taken)).parameters
+        fields = {k: v for k, v in s.validated_data.items() if k in names and k != "version"}
+        d = services.opinion_draft_act(
+            actor=request.user,
+            draft_id=d.pk,
+            action=action,
+            version=s.validated_data.get("version"),
+            **fields,
+        )
+        return Response(draft_json(request.user, selectors.draft_get(user=request.user, pk=d.pk)))

@@ -13,7 +13,7 @@ errors are put back next to the fields by core.forms.submit (with
 - actions: one form per action a matter's page offers (ACTION_FORMS).
 """
 
-from .actions import ACTION_FORMS, ActionForm, ListForm
+from .actions import ACTION_FORMS, ActionForm, DecisionForm, DraftForm, DraftStepForm, ListForm
 from .choices import (
     accused_unit_choices,
     category_choices,
@@ -37,6 +37,9 @@ __all__ = [
     "ACTION_FORMS",
     "ActionForm",
     "ColourSettingsForm",
+    "DecisionForm",
+    "DraftForm",
+    "DraftStepForm",
     "ListFilterForm",
     "ListForm",
     "PageForm",

@@ -51,6 +51,21 @@ class ConfirmForm(ActionForm):
     confirm_only = True
 
 
+class AcceptForm(ActionForm):
+    """受理: still one step, but the handler confirms first (a checkbox beside the
+    button, no script): accepting starts the period for the written answer."""
+
+    confirm_box = True
+    confirm = forms.BooleanField(
+        label=_("I have checked the matter: it is ours to handle, and the period starts today."),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm the acceptance.")},
+    )
+
+    def service_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "confirm")}
+
+
 class ConcludeForm(ActionForm):
     note = _text(_("Note (internal)"), required=False, rows=2)
 
@@ -109,23 +124,6 @@ class ReturnRefuseForm(ActionForm):
 class ExtendForm(ActionForm):
     days = forms.IntegerField(label=_("Days"), min_value=1, widget=forms.NumberInput())
     reason = _text(_("Reason (told to the petitioner)"))
-
-
-class OpinionForm(ActionForm):
-    """处理意见, 复查意见, 复核意见: what the written opinion must state (信访工作条例
-    Art. 32): the petitioner's request, the facts found and the reasons, the
-    opinion, and its legal basis in substance (not only the procedural articles)."""
-
-    request = _text(_("The petitioner's request"), rows=2)
-    facts = _text(_("Facts found and reasons"), rows=4)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-    text = _text(_("Opinion (told to the petitioner)"), rows=5)
-    legal_basis = _text(_("Legal basis (the laws, regulations and policies applied)"), rows=2)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = blank(_("Choose…")) + list(Outcome.choices)
-        self.fields["request"].initial = self.petition.request or self.petition.summary
 
 
 class SameFactsForm(ActionForm):
@@ -275,14 +273,11 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "return": ReturnForm,
     "return_agree": NoteForm,
     "return_refuse": ReturnRefuseForm,
-    "accept": ConfirmForm,
+    "accept": AcceptForm,
     "decline": DeclineForm,
     "assign": AssignForm,
     "declare_interest": ReasonForm,
     "extend": ExtendForm,
-    "reply": OpinionForm,
-    "review_reply": OpinionForm,
-    "re_review_reply": OpinionForm,
     "hearing_start": NoteForm,
     "hearing_end": NoteForm,
     "conclude": ConcludeForm,
@@ -296,3 +291,54 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "no_longer_accepted": SameFactsForm,
     "not_the_same": SameFactsForm,
 }
+
+
+# --- the sign-off of a written opinion (签发) -------------------------------------------
+
+
+class DraftForm(PageForm):
+    """The draft of a written opinion: the fields the answer states (信访工作条例
+    Art. 32). Saving keeps an incomplete draft; submitting checks it (the service)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    request = _text(_("The petitioner's request"), required=False, rows=2)
+    facts = _text(_("Facts found and reasons"), required=False, rows=4)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)
+    text = _text(_("Opinion (told to the petitioner)"), required=False, rows=5)
+    legal_basis = _text(
+        _("Legal basis (the laws, regulations and policies applied)"), required=False, rows=2
+    )
+
+    def __init__(self, *args, petition, draft=None, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        if draft is not None:
+            initial.update(draft.content(), version=draft.version)
+        else:
+            initial["request"] = petition.request or petition.summary
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = blank(_("Choose…")) + list(Outcome.choices)
+
+    def content(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class DecisionForm(PageForm):
+    """The unit head's decision on a submitted draft, with a comment (required to
+    send it back)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = _text(_("Comment (required to send it back)"), required=False, rows=3)
+
+    def __init__(self, *args, draft, **kwargs):
+        kwargs.setdefault("initial", {})["version"] = draft.version
+        super().__init__(*args, **kwargs)
+
+
+class DraftStepForm(PageForm):
+    """Issue or withdraw: nothing to fill in."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, draft, **kwargs):
+        kwargs.setdefault("initial", {})["version"] = draft.version
+        super().__init__(*args, **kwargs)

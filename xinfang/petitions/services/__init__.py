@@ -7,6 +7,8 @@
 - transitions: forward, sign, return, accept, decline, assign, extend, hearings,
   conclude, merge, the accused;
 - answers: the three written answers and their service (送达);
+- signoff: 签发, the draft of a written answer approved by the unit head before
+  it is issued (the only way an answer goes out);
 - supervision: 挂牌督办, 催办, 领导包案;
 - public: the petitioner's acts through the query code (review, re-review,
   evaluation) and the file exported for an organ outside this system;
@@ -23,11 +25,10 @@ from __future__ import annotations
 
 from ..models import Petition
 from .answers import (
+    issue_answer,
+    opinion_errors,
     petition_opened_by_petitioner,
-    petition_re_review_reply,
     petition_record_service,
-    petition_reply,
-    petition_review_reply,
 )
 from .diversion import (
     check_divertible,
@@ -57,6 +58,22 @@ from .registration import (
     petition_replay,
     petition_submit_public,
     suggest_flags,
+)
+from .signoff import (
+    DRAFT_ACTIONS,
+    DRAFT_FIELDS,
+    DRAFT_FRAME,
+    draft_allowed_actions,
+    may_draft,
+    opinion_draft_act,
+    opinion_draft_approve,
+    opinion_draft_create,
+    opinion_draft_issue,
+    opinion_draft_revise,
+    opinion_draft_send_back,
+    opinion_draft_submit,
+    opinion_draft_withdraw,
+    opinion_sign_off,
 )
 from .supervision import (
     office_colour_settings_update,
@@ -113,6 +130,22 @@ def petition_act(
 
 __all__ = [
     "COLLECTIVE_FROM",
+    "DRAFT_ACTIONS",
+    "DRAFT_FIELDS",
+    "DRAFT_FRAME",
+    "draft_allowed_actions",
+    "issue_answer",
+    "may_draft",
+    "opinion_draft_act",
+    "opinion_draft_approve",
+    "opinion_draft_create",
+    "opinion_draft_issue",
+    "opinion_draft_revise",
+    "opinion_draft_send_back",
+    "opinion_draft_submit",
+    "opinion_draft_withdraw",
+    "opinion_errors",
+    "opinion_sign_off",
     "FRAME",
     "IdentityDocument",
     "MAX_REPRESENTATIVES",
@@ -153,20 +186,17 @@ __all__ = [
     "petition_not_the_same",
     "petition_opened_by_petitioner",
     "petition_own",
-    "petition_re_review_reply",
     "petition_record_dossier_export",
     "petition_record_service",
     "petition_register",
     "petition_register_once",
     "petition_replay",
-    "petition_reply",
     "petition_request_re_review",
     "petition_request_review",
     "petition_resume_after_mediation",
     "petition_return",
     "petition_return_agree",
     "petition_return_refuse",
-    "petition_review_reply",
     "petition_set_accused",
     "petition_share_identity",
     "petition_sign",

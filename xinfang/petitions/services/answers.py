@@ -1,4 +1,5 @@
-"""The three written answers (处理意见书, 复查意见书, 复核意见书) and their service (送达)."""
+"""The three written answers (处理意见书, 复查意见书, 复核意见书), issued from an
+approved draft (services/signoff.py), and their service (送达)."""
 
 from __future__ import annotations
 
@@ -11,25 +12,24 @@ from xinfang.core import calendar, law
 from xinfang.core.exceptions import Conflict, InvalidInput
 
 from .. import workflow
-from ..models import NoticeService, Outcome, Petition, PetitionEvent, Purpose, ServiceMethod
+from ..models import (
+    DraftState,
+    NoticeService,
+    Outcome,
+    Petition,
+    PetitionEvent,
+    Purpose,
+    ServiceMethod,
+)
 from .frame import FRAME, set_clock, today
 
 
-def _issue_opinion(
-    p,
-    *,
-    kind: str,
-    outcome: str,
-    text: str,
-    basis: str,
-    request: str = "",
-    facts: str = "",
-    legal_basis: str = "",
-) -> dict:
-    """The common part of the three written answers: record the outcome and the
-    date on `<kind>_outcome` / `<kind>_issued_on`. A written opinion states the
-    petitioner's request, the facts found and the reasons, the opinion and its
-    legal basis (信访工作条例 Art. 32): each is required, all errors at once."""
+def opinion_errors(
+    p, *, outcome: str, request: str, facts: str, text: str, legal_basis: str
+) -> dict[str, list]:
+    """What a written opinion lacks: it states the petitioner's request, the facts
+    found and the reasons, the opinion and its legal basis (信访工作条例 Art. 32);
+    each is required, all errors at once."""
     errors: dict[str, list] = {}
     if outcome not in Outcome.values:
         errors["outcome"] = [_("Choose the outcome.")]
@@ -42,98 +42,65 @@ def _issue_opinion(
     for field, (value, message) in required.items():
         if not (value or "").strip():
             errors[field] = [message]
+    return errors
+
+
+def _issue_opinion(p, *, kind: str, basis: str, draft) -> dict:
+    """The common part of the three written answers, from the approved draft: record
+    the outcome and the date on `<kind>_outcome` / `<kind>_issued_on`."""
+    c = draft.content()
+    errors = opinion_errors(p, **c)
     if errors:
         raise InvalidInput(field_errors=errors)
-    text = text.strip()
     issued_on = today()
-    setattr(p, f"{kind}_outcome", outcome)
+    setattr(p, f"{kind}_outcome", c["outcome"])
     setattr(p, f"{kind}_issued_on", issued_on)
     # A new written answer: its window waits for its own service.
     p.served_on = None
     data = {
         "notice": kind,
-        "outcome": outcome,
+        "outcome": c["outcome"],
         "basis": basis,
         "awaiting_service": True,
         # Only an appeal's answer opens the review chain (Art. 31(6), 35).
         "reviewable": p.purpose == Purpose.APPEAL,
-        "request": (request or p.request or p.summary).strip(),
-        "facts": facts.strip(),
-        "legal_basis": legal_basis.strip(),
+        "request": (c["request"] or p.request or p.summary).strip(),
+        "facts": c["facts"].strip(),
+        "legal_basis": c["legal_basis"].strip(),
+        # 签发: the draft it was issued from and who approved it.
+        "draft": draft.pk,
+        "revision": draft.revision,
+        "approved_by": draft.decided_by_id,
     }
-    return {"public_text": text, "data": data}
+    return {"public_text": c["text"].strip(), "data": data}
 
 
-@FRAME.action("reply")
-def petition_reply(
-    p,
-    actor,
-    *,
-    outcome: str = "",
-    text: str = "",
-    request: str = "",
-    facts: str = "",
-    legal_basis: str = "",
-):
-    """处理意见书: the written opinion (within 60 days, 信访工作条例 Art. 32, 34)."""
-    return _issue_opinion(
-        p,
-        kind="opinion",
-        outcome=outcome,
-        text=text,
-        request=request,
-        facts=facts,
-        legal_basis=legal_basis,
-        basis=law.cite("opinion", "review"),
-    )
+# Each answer: the kind it records (`<kind>_outcome`) and the bases it rests on.
+ANSWERS = {
+    # 处理意见书: within 60 days (信访工作条例 Art. 32, 34).
+    "reply": ("opinion", ("opinion", "review")),
+    # 复查意见书: within 30 days (Art. 35).
+    "review_reply": ("review", ("review", "re_review")),
+    # 复核意见书: within 30 days (Art. 36); final, the same facts are not accepted again.
+    "re_review_reply": ("re_review", ("re_review", "no_longer_accepted")),
+}
 
 
-@FRAME.action("review_reply")
-def petition_review_reply(
-    p,
-    actor,
-    *,
-    outcome: str = "",
-    text: str = "",
-    request: str = "",
-    facts: str = "",
-    legal_basis: str = "",
-):
-    """复查意见书 (within 30 days, Art. 35)."""
-    return _issue_opinion(
-        p,
-        kind="review",
-        outcome=outcome,
-        text=text,
-        request=request,
-        facts=facts,
-        legal_basis=legal_basis,
-        basis=law.cite("review", "re_review"),
-    )
+def issue_answer(*, actor, draft) -> Petition:
+    """Issue the written answer of the approved `draft`: the matter's transition
+    (reply, review_reply, re_review_reply) through its frame (lock, state,
+    permission of the answering unit, guard), with the approved content. Only the
+    sign-off's "issue" calls it, inside its transaction: no page or API issues an
+    opinion that was not approved."""
+    if draft.state != DraftState.APPROVED:
+        raise Conflict(_("Only an approved draft is issued."))
+    name = draft.answer
+    kind, bases = ANSWERS[name]
 
+    def body(p, actor):
+        return _issue_opinion(p, kind=kind, basis=law.cite(*bases), draft=draft)
 
-@FRAME.action("re_review_reply")
-def petition_re_review_reply(
-    p,
-    actor,
-    *,
-    outcome: str = "",
-    text: str = "",
-    request: str = "",
-    facts: str = "",
-    legal_basis: str = "",
-):
-    """复核意见书 (within 30 days, Art. 36): final; the same facts are not accepted again."""
-    return _issue_opinion(
-        p,
-        kind="re_review",
-        outcome=outcome,
-        text=text,
-        request=request,
-        facts=facts,
-        legal_basis=legal_basis,
-        basis=law.cite("re_review", "no_longer_accepted"),
-    )
+    return FRAME.act(name, actor=actor, pk=draft.petition_id, version=None, body=body, fields={})
 
 
 def _latest_answer(p: Petition) -> PetitionEvent | None:

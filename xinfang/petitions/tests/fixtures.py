@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 import time_machine
 
+from xinfang.orgs import services as org_services
 from xinfang.orgs.demo import CITY_RECEPTION, PETITION_OFFICE
-from xinfang.orgs.models import Unit
+from xinfang.orgs.models import Membership, Unit
 from xinfang.petitions import services
 from xinfang.petitions.models import Category
 
@@ -109,3 +110,35 @@ def form_data(category, place, **over):
     }
     data.update(over)
     return data
+
+
+# The round's answer → the unit that answers it (its head approves the draft).
+ANSWERING_UNIT = {
+    "reply": "responsible_unit",
+    "review_reply": "review_unit",
+    "re_review_reply": "re_review_unit",
+}
+
+
+def approver_for(p, action: str = "reply"):
+    """A unit head of the unit that answers `action` on `p` (made if none exists)."""
+    unit_id = getattr(p, ANSWERING_UNIT[action] + "_id")
+    m = Membership.objects.filter(unit_id=unit_id, role="unit_head").select_related("user").first()
+    if m is not None:
+        return m.user
+    user = org_services.user_create(
+        username=f"head-{unit_id}", password="Test-Passw0rd-2026", full_name="unit head"
+    )
+    org_services.membership_add(
+        user=user, unit=Unit.objects.get(pk=unit_id), role="unit_head", is_primary=True
+    )
+    return user
+
+
+def answer(actor, p, action: str = "reply", *, approver=None, **content):
+    """Issue the written answer `action` (reply, review_reply, re_review_reply) the
+    only way it goes out: `actor` drafts and submits it, the answering unit's head
+    (`approver`, or one made for the test) approves it, `actor` issues it (签发)."""
+    p.refresh_from_db()
+    approver = approver or approver_for(p, action)
+    return services.opinion_sign_off(author=actor, approver=approver, petition_id=p.pk, **content)

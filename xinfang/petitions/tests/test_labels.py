@@ -12,6 +12,8 @@ from xinfang.petitions import services, timeline, workflow
 from xinfang.petitions.api import petition_detail, public_json
 from xinfang.petitions.models import PetitionEvent, State
 
+from .fixtures import answer
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -56,7 +58,7 @@ def test_every_action_of_a_walk_has_its_label_on_every_timeline(
     p = act(people["leader"], p, "own", plan="一案一策。")
     act(people["dispatcher"], other, "merge", into=p)
     travel("2026-10-20")
-    p = act(people["handler"], p, "reply", **opinion)
+    p = answer(people["handler"], p, "reply", **opinion)
     p = act(
         people["handler"], p, "record_service", method="direct", served_on=dt.date(2026, 10, 20)
     )

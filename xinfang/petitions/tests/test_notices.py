@@ -13,7 +13,7 @@ from xinfang.core.models import NoticeTemplate
 from xinfang.petitions import notices, services
 from xinfang.petitions.models import NoticeService, PetitionEvent
 
-from .fixtures import unit
+from .fixtures import answer, unit
 
 D = dt.date
 
@@ -89,7 +89,7 @@ def walk(people, register, travel, make_person, village_a):
         if until == "extend":
             return p
         travel("2026-12-10")
-        p = act(
+        p = answer(
             village,
             p,
             "reply",
@@ -106,7 +106,7 @@ def walk(people, register, travel, make_person, village_a):
         travel("2026-12-20")
         services.petition_request_review(query_code=p.query_code, reasons="仍未支付")
         travel("2027-01-05")
-        p = act(
+        p = answer(
             people["handler"],
             p,
             "review_reply",
@@ -122,7 +122,7 @@ def walk(people, register, travel, make_person, village_a):
         travel("2027-01-12")
         services.petition_request_re_review(query_code=p.query_code, reasons="不服复查")
         travel("2027-01-26")
-        return act(
+        return answer(
             people["reviewer"],
             p,
             "re_review_reply",

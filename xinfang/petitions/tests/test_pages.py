@@ -199,6 +199,24 @@ def post_action(client, p, action, **fields):
     return client.post(reverse("petitions:act", args=[p.pk, action]), data)
 
 
+OPINION = {
+    "outcome": "support",
+    "request": "请求公司支付拖欠的工资",
+    "text": "责令公司在30日内支付。",
+    "facts": "经调查核实，公司拖欠工资三个月属实。",
+    "legal_basis": "《保障农民工工资支付条例》第三条",
+}
+
+
+def post_draft(client, p, d, action, **fields):
+    """One step of the sign-off through the matter page's forms."""
+    prefix = {"revise": "draft", "submit": "draft", "approve": "decide", "send_back": "decide"}
+    prefix = f"{prefix.get(action, action)}-{d.pk}"
+    data = {f"{prefix}-version": d.version}
+    data.update({f"{prefix}-{k}": v for k, v in fields.items()})
+    return client.post(reverse("petitions:draft_act", args=[p.pk, d.pk, action]), data)
+
+
 def test_the_handler_signs_accepts_and_replies_through_the_forms(people, as_user, forwarded):
     client = as_user(people["handler"])
     page = text(client.get(reverse("petitions:detail", args=[forwarded.pk])))
@@ -206,23 +224,28 @@ def test_the_handler_signs_accepts_and_replies_through_the_forms(people, as_user
     assert reverse("petitions:act", args=[forwarded.pk, "forward"]) not in page
 
     p = forwarded
-    for action, fields in [
-        ("sign", {}),
-        ("accept", {}),
-        (
-            "reply",
-            {
-                "outcome": "support",
-                "request": "请求公司支付拖欠的工资",
-                "text": "责令公司在30日内支付。",
-                "facts": "经调查核实，公司拖欠工资三个月属实。",
-                "legal_basis": "《保障农民工工资支付条例》第三条",
-            },
-        ),
-    ]:
+    for action, fields in [("sign", {}), ("accept", {"confirm": "on"})]:
         response = post_action(client, p, action, **fields)
         assert response.status_code == 302, text(response)
         p.refresh_from_db()
+
+    # 签发: the handler drafts and submits, the unit head approves, the handler issues.
+    page = text(client.get(reverse("petitions:detail", args=[p.pk])))
+    assert reverse("petitions:act", args=[p.pk, "reply"]) not in page
+    response = client.post(
+        reverse("petitions:draft_create", args=[p.pk]),
+        {f"draft-{k}": v for k, v in OPINION.items()},
+    )
+    assert response.status_code == 302, text(response)
+    d = p.opinion_drafts.get()
+    assert post_draft(client, p, d, "submit", **OPINION).status_code == 302
+    d.refresh_from_db()
+    head = as_user(people["unit_head"])
+    assert post_draft(head, p, d, "approve").status_code == 302
+    client = as_user(people["handler"])
+    d.refresh_from_db()
+    assert post_draft(client, p, d, "issue").status_code == 302
+    p.refresh_from_db()
 
     assert p.state == State.OPINION_ISSUED and p.opinion_outcome == "support"
     page = text(client.get(reverse("petitions:detail", args=[p.pk])))
@@ -230,17 +253,36 @@ def test_the_handler_signs_accepts_and_replies_through_the_forms(people, as_user
     assert "责令公司在30日内支付。" in page  # on the timeline
 
 
+def test_acceptance_asks_for_a_confirmation(people, as_user, forwarded):
+    client = as_user(people["handler"])
+    post_action(client, forwarded, "sign")
+    forwarded.refresh_from_db()
+    page = text(client.get(reverse("petitions:detail", args=[forwarded.pk])))
+    assert 'name="accept-confirm"' in page
+
+    response = post_action(client, forwarded, "accept")
+    assert response.status_code == 400
+    assert 'id="id_accept-confirm_error"' in text(response)
+    forwarded.refresh_from_db()
+    assert forwarded.state == State.PENDING_ACCEPTANCE
+    assert post_action(client, forwarded, "accept", confirm="on").status_code == 302
+    forwarded.refresh_from_db()
+    assert forwarded.state == State.ACCEPTED
+
+
 def test_a_missing_opinion_text_is_shown_next_to_the_field(people, as_user, forwarded):
     client = as_user(people["handler"])
     post_action(client, forwarded, "sign")
     forwarded.refresh_from_db()
-    post_action(client, forwarded, "accept")
+    post_action(client, forwarded, "accept", confirm="on")
     forwarded.refresh_from_db()
+    d = services.opinion_draft_create(actor=people["handler"], petition_id=forwarded.pk)
 
-    response = post_action(
+    response = post_draft(
         client,
         forwarded,
-        "reply",
+        d,
+        "submit",
         outcome="support",
         text="  ",
         facts="经调查核实，情况属实。",
@@ -248,7 +290,9 @@ def test_a_missing_opinion_text_is_shown_next_to_the_field(people, as_user, forw
     )
 
     assert response.status_code == 400
-    assert 'id="id_reply-text_error"' in text(response)
+    assert f'id="id_draft-{d.pk}-text_error"' in text(response)
+    d.refresh_from_db()
+    assert d.state == "draft"
     forwarded.refresh_from_db()
     assert forwarded.state == State.ACCEPTED
 

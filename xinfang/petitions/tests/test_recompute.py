@@ -14,7 +14,7 @@ from xinfang.core.services import calendar_data_sync, calendar_year_publish
 from xinfang.petitions import services, timeline
 from xinfang.petitions.models import PetitionEvent
 
-from .fixtures import unit
+from .fixtures import answer, unit
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +88,7 @@ def test_the_review_window_moves_in_the_petitioners_view_too(people, register, t
     p = act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
     p = act(people["handler"], p, "sign")
     p = act(people["handler"], p, "accept")
-    p = act(
+    p = answer(
         people["handler"],
         p,
         "reply",

@@ -19,7 +19,7 @@ from xinfang.petitions import chain, notices, selectors, services
 from xinfang.petitions.api import public_json
 from xinfang.petitions.models import Petition, PetitionEvent, State
 
-from .fixtures import VALID_ID, unit
+from .fixtures import VALID_ID, answer, unit
 
 D = dt.date
 CITY = "410481"
@@ -46,7 +46,7 @@ def answered_by(people, register, travel):
         act(handler, p, "sign")
         act(handler, p, "accept")
         travel("2026-11-20")
-        act(
+        answer(
             handler,
             p,
             "reply",
@@ -94,7 +94,7 @@ def test_township_then_city_then_the_organ_outside_never_the_same_organ_twice(
     p = services.petition_request_review(query_code=p.query_code, reasons="不服。")
     assert p.state == State.UNDER_REVIEW and p.review_unit == unit(CITY)
     travel("2026-12-10")
-    p = act(
+    p = answer(
         people["reviewer"],
         p,
         "review_reply",

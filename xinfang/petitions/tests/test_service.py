@@ -11,7 +11,7 @@ from xinfang.core.exceptions import Conflict, InvalidInput
 from xinfang.petitions import notices, services
 from xinfang.petitions.models import NoticeService, PetitionEvent, State
 
-from .fixtures import unit
+from .fixtures import answer, unit
 
 D = dt.date
 
@@ -33,7 +33,7 @@ def answered(register, people, travel):
         p = act(people["handler"], p, "sign")
         p = act(people["handler"], p, "accept")
         travel("2026-11-20")  # a Friday
-        return act(
+        return answer(
             people["handler"],
             p,
             "reply",
@@ -135,11 +135,11 @@ def test_a_written_opinion_states_request_facts_opinion_and_legal_basis(register
     p = act(people["handler"], p, "sign")
     p = act(people["handler"], p, "accept")
     with pytest.raises(InvalidInput) as bad:
-        act(people["handler"], p, "reply", outcome="", text="", facts=" ", legal_basis="")
+        answer(people["handler"], p, "reply", outcome="", text="", facts=" ", legal_basis="")
     assert set(bad.value.field_errors) == {"outcome", "text", "facts", "legal_basis"}
     p.refresh_from_db()
     assert p.state == State.ACCEPTED
-    p = act(
+    p = answer(
         people["handler"],
         p,
         "reply",
@@ -170,7 +170,7 @@ def test_only_an_appeal_runs_the_60_days_and_the_review_chain(
 
     with pytest.raises(Conflict):
         act(people["unit_head"], p, "extend", days=10, reason="情况复杂")
-    p = act(
+    p = answer(
         people["handler"],
         p,
         "reply",

@@ -16,7 +16,7 @@ from xinfang.petitions.models import (
     State,
 )
 
-from .fixtures import VALID_ID, unit
+from .fixtures import VALID_ID, answer, unit
 
 D = dt.date
 
@@ -70,7 +70,7 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel, make_p
         act(people["unit_head"], p, "extend", days=5, reason="再延")
 
     travel("2026-12-01")
-    p = act(
+    p = answer(
         village,
         p,
         "reply",
@@ -101,7 +101,7 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel, make_p
     assert p.due_provisional  # 2027's schedule is not in the library yet
 
     travel("2027-01-05")
-    p = act(
+    p = answer(
         people["handler"],
         p,
         "review_reply",
@@ -124,7 +124,7 @@ def test_the_whole_statutory_walk_with_holidays(people, register, travel, make_p
     p = act(people["reviewer"], p, "hearing_end")
     assert p.paused_days == 10
     assert p.due_date >= due_before_hearing + dt.timedelta(days=10)
-    p = act(
+    p = answer(
         people["reviewer"],
         p,
         "re_review_reply",
@@ -258,7 +258,7 @@ def test_a_review_request_after_the_window_is_refused_with_the_reason(people, re
     p = act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
     p = act(people["handler"], p, "sign")
     p = act(people["handler"], p, "accept")
-    p = act(
+    p = answer(
         people["handler"],
         p,
         "reply",

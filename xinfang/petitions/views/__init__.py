@@ -13,7 +13,17 @@ core.forms.submit.
 
 from ..timeline import staff_rows as _timeline  # noqa: F401  (the mediation area reads it)
 from .lists import colour_settings, notifications, supervision, worklist
-from .matter import act, attachment, detail, export_dossier, notice, reveal
+from .matter import (
+    act,
+    attachment,
+    detail,
+    draft_act,
+    draft_create,
+    draft_preview,
+    export_dossier,
+    notice,
+    reveal,
+)
 from .registration import register
 from .window import receipt, reissue
 from .window import search as window
@@ -23,6 +33,9 @@ __all__ = [
     "attachment",
     "colour_settings",
     "detail",
+    "draft_act",
+    "draft_create",
+    "draft_preview",
     "export_dossier",
     "notice",
     "notifications",

@@ -103,8 +103,29 @@ def worklist(request):
             "tabs": _worklist_tabs(request, roles, scope_all, role),
             "extras": extras,
             "may_set_colours": permissions.colour_offices(user).exists(),
+            "drafts": _drafts(request.user),
         },
     )
+
+
+def _drafts(user) -> list[dict]:
+    """签发 on the worklist: the drafts waiting for this user's approval, and their
+    own drafts sent back or approved (each only to the one who must act)."""
+    groups = [
+        ("awaiting", _("Written answers waiting for your approval"), "awaiting_approval"),
+        ("sent_back", _("Your drafts sent back for revision"), "sent_back"),
+        ("to_issue", _("Your drafts approved: issue them"), "to_issue"),
+    ]
+    found = {
+        "awaiting": selectors.drafts_awaiting_approval(user),
+        "sent_back": selectors.drafts_sent_back(user),
+        "to_issue": selectors.drafts_to_issue(user),
+    }
+    return [
+        {"key": key, "title": title, "rows": list(found[key][:50])}
+        for key, title, _name in groups
+        if found[key].exists()
+    ]
 
 
 @login_required

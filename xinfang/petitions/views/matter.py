@@ -29,7 +29,7 @@ from xinfang.core.querycode import format_query_code
 
 from .. import dossier, forms, notices, permissions, registry, selectors, services, workflow
 from ..timeline import staff_rows
-from . import window
+from . import signoff, window
 from .common import days, safe_next
 
 RECEIPT_KEY = "petitions_receipt"
@@ -103,7 +103,9 @@ def _panels(request, p) -> list[str]:
     ]
 
 
-def _render_matter(request, p, *, bound=None, revealed=None, error=None, status=200, next_url=""):
+def _render_matter(
+    request, p, *, bound=None, draft_bound=None, revealed=None, error=None, status=200, next_url=""
+):
     user = request.user
     actions = []
     for t in services.allowed_actions(user, p):
@@ -150,6 +152,7 @@ def _render_matter(request, p, *, bound=None, revealed=None, error=None, status=
         "panels": _panels(request, p),
         "receipt_links": window.receipt_links(p) if window.print_allowed(request, p) else [],
         "may_reissue": identity and services.may_keep_window(user),
+        "signoff": signoff.panel(request, p, bound=draft_bound),
     }
     response = render(request, "petitions/detail.html", context, status=status)
     if revealed or receipt:
@@ -268,3 +271,77 @@ def act(request, pk, action):
             error = " ".join(str(e) for e in form.non_field_errors())
             return _render_matter(request, p, error=error, status=409)
     return _render_matter(request, p, bound=form, status=400, next_url=safe_next(request, ""))
+
+
+# --- 签发: the draft of the written answer ------------------------------------------------
+
+
+def _after_draft(request, p, form, outcome, label):
+    """Where a sign-off step goes: back to the matter's sign-off card when done, the
+    matter as it now is (409) when it moved on, the form with its errors (400)."""
+    if outcome.ok:
+        messages.success(request, _("Done: %(action)s.") % {"action": label})
+        return redirect(reverse("petitions:detail", args=[p.pk]) + "#signoff")
+    if outcome.status == 409:
+        p = selectors.petition_get(user=request.user, pk=p.pk)
+        error = " ".join(str(e) for e in form.non_field_errors())
+        return _render_matter(request, p, error=error, status=409)
+    return _render_matter(request, p, draft_bound=form, status=400)
+
+
+@login_required
+@require_POST
+def draft_create(request, pk):
+    """Start the draft of the answer the matter waits for (saved, not yet submitted)."""
+    p = selectors.petition_get(user=request.user, pk=pk)
+    form = forms.DraftForm(request.POST, prefix="draft", petition=p)
+    if not form.is_valid():
+        return _render_matter(request, p, draft_bound=form, status=400)
+    outcome = submit(
+        form,
+        lambda: services.opinion_draft_create(
+            actor=request.user, petition_id=p.pk, **form.content()
+        ),
+    )
+    return _after_draft(request, p, form, outcome, workflow.DRAFT_TABLE.label("create"))
+
+
+@login_required
+@require_POST
+def draft_act(request, pk, draft_pk, action):
+    """One step of the sign-off (save, submit, approve, send back, issue, withdraw)."""
+    p = selectors.petition_get(user=request.user, pk=pk)
+    d = selectors.draft_get(user=request.user, pk=draft_pk)
+    if d.petition_id != p.pk or action not in services.DRAFT_ACTIONS:
+        raise Http404
+    d.petition = p
+    form = signoff.draft_form(action, d, request.POST)
+    if not form.is_valid():
+        return _render_matter(request, p, draft_bound=form, status=400)
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    outcome = submit(
+        form,
+        lambda: services.opinion_draft_act(
+            actor=request.user,
+            draft_id=d.pk,
+            action=action,
+            version=form.cleaned_data["version"],
+            **fields,
+        ),
+    )
+    return _after_draft(request, p, form, outcome, workflow.DRAFT_TABLE[action].label)
+
+
+@login_required
+@never_cache
+def draft_preview(request, pk, draft_pk):
+    """The notice the draft will become, marked 草稿 (no seal): seen before it is issued."""
+    p = selectors.petition_get(user=request.user, pk=pk)
+    d = selectors.draft_get(user=request.user, pk=draft_pk)
+    if d.petition_id != p.pk or not permissions.may_see_drafts(request.user, d):
+        raise Http404
+    d.petition = p
+    ascii_name, name = notices.draft_filename(d)
+    return pdf_response(
+        notices.draft_pdf(d, user=request.user), filename=name, ascii_filename=ascii_name
+    )

@@ -13,7 +13,7 @@ from xinfang.core.documents import FontUnavailable, cjk_font
 from xinfang.core.notify import LogSender
 from xinfang.petitions import services
 from xinfang.petitions.models import Evaluation, Petition, State
-from xinfang.petitions.tests.fixtures import unit
+from xinfang.petitions.tests.fixtures import answer, unit
 
 from .helpers import form_data
 
@@ -182,7 +182,7 @@ def test_evaluate_once_then_ask_for_review_inside_the_window(
     act(people["handler"], p, "sign")
     act(people["handler"], p, "accept")
     travel("2026-10-20")
-    act(
+    answer(
         people["handler"],
         p,
         "reply",
@@ -233,7 +233,7 @@ def test_after_the_window_the_page_says_why_not(anon, demo_tree, register, peopl
     act(people["handler"], p, "sign")
     act(people["handler"], p, "accept")
     travel("2026-10-20")
-    p = act(
+    p = answer(
         people["handler"],
         p,
         "reply",
