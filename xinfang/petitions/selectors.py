@@ -28,7 +28,15 @@ from xinfang.core import calendar, querycode
 from xinfang.orgs import permissions
 from xinfang.orgs.models import UnitLink
 
-from .models import CLOSED_STATES, OPEN_STATES, Notification, Petition, PetitionEvent, State
+from .models import (
+    CLOSED_STATES,
+    OPEN_STATES,
+    ForwardKind,
+    Notification,
+    Petition,
+    PetitionEvent,
+    State,
+)
 
 # Visibility is the permission policy's (petitions/permissions.py); the names are
 # re-exported here, where the other areas read them.
@@ -130,6 +138,16 @@ def colour_of(p: Petition, today: dt.date | None = None) -> str:
 # --- the worklist (待办) ------------------------------------------------------------
 
 
+def report_back_overdue_q(today: dt.date | None = None) -> Q:
+    """Open matters assigned (交办) whose report-back date passed without a report."""
+    return Q(
+        state__in=list(OPEN_STATES),
+        forward_kind=ForwardKind.ASSIGN,
+        reported_back_on__isnull=True,
+        report_back_due__lt=today or calendar.today(),
+    )
+
+
 def waiting_for(user) -> Q:
     """What waits for this user's action, by the roles they hold."""
     if sees_everything(user):
@@ -171,6 +189,8 @@ def waiting_for(user) -> Q:
         ("re_review_unit", "handle_petition", Q(state=State.UNDER_RE_REVIEW)),
         ("responsible_unit", "approve_extension", Q(state__in=active)),
         ("office", "supervise", Q(state__in=list(OPEN_STATES))),
+        # 交办: the report back is overdue; the assigning office chases it.
+        ("office", "dispatch_petition", report_back_overdue_q()),
         ("registering_unit", "register_petition", Q(state=State.REGISTERED)),
     ]
     q = Q(pk__in=[])
@@ -230,7 +250,7 @@ def apply_filters(qs, filters: dict, *, today=None) -> QuerySet[Petition]:
         qs = qs.filter(Q(number__icontains=term) | Q(summary__icontains=term))
     return (
         with_colour(qs, today)
-        .select_related("category", "place", "responsible_unit")
+        .select_related("category", "place__parent", "responsible_unit")
         .order_by("urgency", "due_date", "received_on", "pk")
     )
 

@@ -11,7 +11,15 @@ from xinfang.core import calendar, law
 from xinfang.core.exceptions import Conflict, InvalidInput
 
 from .. import workflow
-from ..models import NoticeService, Outcome, Petition, PetitionEvent, Purpose, ServiceMethod
+from ..models import (
+    NoticeService,
+    Outcome,
+    Petition,
+    PetitionEvent,
+    Purpose,
+    ReviewOutcome,
+    ServiceMethod,
+)
 from .frame import FRAME, set_clock, today
 
 
@@ -31,7 +39,9 @@ def _issue_opinion(
     petitioner's request, the facts found and the reasons, the opinion and its
     legal basis (信访工作条例 Art. 32): each is required, all errors at once."""
     errors: dict[str, list] = {}
-    if outcome not in Outcome.values:
+    # A review or re-review upholds, revokes or changes the opinion under it.
+    choices = Outcome if kind == "opinion" else ReviewOutcome
+    if outcome not in choices.values:
         errors["outcome"] = [_("Choose the outcome.")]
     required = {
         "request": (request or p.request or p.summary, _("State the petitioner's request.")),
