@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core import calendar
+from xinfang.core.pii import validate_id_number, validate_phone
 from xinfang.core.uploads import limits_text
 from xinfang.orgs.models import Unit
 
@@ -169,6 +170,20 @@ class PetitionerForm(PageForm):
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     is_representative = forms.BooleanField(label=_("Representative"), required=False)
+
+    # The service checks them again; checked here too, so that a wrong ID number or
+    # phone is shown with every other error of the form in one submit.
+    def clean_id_number(self):
+        value = (self.cleaned_data.get("id_number") or "").strip()
+        if value:
+            validate_id_number(value)
+        return value
+
+    def clean_phone(self):
+        value = (self.cleaned_data.get("phone") or "").strip()
+        if value:
+            validate_phone(value)
+        return value
 
 
 PetitionerFormSet = forms.formset_factory(PetitionerForm, extra=5, max_num=5, absolute_max=5)

@@ -12,7 +12,7 @@ from xinfang.petitions import permissions, selectors, services, timeline
 from xinfang.petitions.forms.actions import ForwardForm
 from xinfang.petitions.models import PetitionEvent, State
 
-from .fixtures import unit
+from .fixtures import form_data, unit
 
 D = dt.date
 TOWNSHIP = "410481102"  # 八台镇, the township of village_a (the place)
@@ -193,3 +193,21 @@ def test_review_outcomes_are_uphold_revoke_change(people, register, travel):
     assert p.get_review_outcome_display() == "撤销"
     summary = timeline.public_matter(p)
     assert "撤销" in str(summary)
+
+
+def test_the_registration_form_shows_every_error_in_one_submit(
+    client, people, category, village_a, travel
+):
+    travel("2026-11-02")
+    client.force_login(people["clerk"])
+    data = form_data(
+        category,
+        village_a,
+        summary="",
+        **{"petitioners-0-id_number": "11010519491231002Y", "petitioners-0-phone": "12"},
+    )
+    r = client.post(reverse("petitions:register"), data)
+    assert r.status_code == 400
+    body = r.content.decode()
+    # The summary, the ID number and the phone: all at once.
+    assert body.count("has-error") >= 3, body.count("has-error")

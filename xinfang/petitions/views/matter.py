@@ -116,10 +116,10 @@ def _earlier_repeat(user, p):
         .filter(
             petitioners__id_number_hash__in=hashes,
             category_id=p.category_id,
-            registered_at__lt=p.registered_at,
+            pk__lt=p.pk,
         )
         .exclude(pk=p.pk)
-        .order_by("-registered_at")
+        .order_by("-pk")
         .only("pk", "number")
         .first()
     )
