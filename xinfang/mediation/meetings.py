@@ -16,7 +16,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -523,15 +523,27 @@ def this_weeks_meeting(user, today: dt.date | None = None) -> list[tuple[Unit, M
     """For the start page: each township the user meets for, and this week's meeting."""
     today = today or calendar.today()
     start, _end = week_of(today)
-    townships = list(
-        Unit.objects.filter(pk__in=township_ids_for(user, "run_meeting")).order_by(
-            "sort_order", "code"
-        )[:20]
-    )
+    ids = township_ids_for(user, "run_meeting")
     meetings = {
-        m.township_id: m for m in Meeting.objects.filter(township__in=townships, week_start=start)
+        m.township_id: m for m in Meeting.objects.filter(township_id__in=ids, week_start=start)
     }
-    return [(t, meetings.get(t.pk)) for t in townships]
+    # The townships with open disputes (or a meeting this week) come first, most
+    # disputes first: a city role meeting for many townships sees those with work,
+    # not the first few of the tree. One's own single township is always shown.
+    busy = dict(
+        Dispute.objects.filter(township_id__in=ids, state__in=OPEN_DISPUTE_STATES)
+        .order_by()
+        .values("township_id")
+        .annotate(n=Count("pk"))
+        .values_list("township_id", "n")
+    )
+    townships = [
+        t
+        for t in Unit.objects.filter(pk__in=ids).order_by("sort_order", "code")
+        if len(ids) == 1 or busy.get(t.pk) or t.pk in meetings
+    ]
+    townships.sort(key=lambda t: -busy.get(t.pk, 0))
+    return [(t, meetings.get(t.pk)) for t in townships[:20]]
 
 
 def meeting_of_week(township: Unit, held_on: dt.date | None) -> Meeting | None:

@@ -3,7 +3,8 @@
 Every figure is over the disputes the user may see (selectors.visible_disputes)
 received in the period, at or below the chosen unit:
 - screened: found by the villages' daily screening; received: all sources;
-- settled, and the settlement rate (settled / received, one decimal: 98.3%);
+- settled, and the settlement rate (settled / closed, one decimal: 98.3%): a
+  dispute still open is neither a success nor a failure yet;
 - settled at the level where they arose ("小事不出村、大事不出乡");
 - average days from receipt to settlement;
 - agreements, and those whose every term is performed (回访);
@@ -36,10 +37,19 @@ from xinfang.core import calendar
 from xinfang.core.exceptions import InvalidInput, NotFound
 from xinfang.core.inputs import optional_date, optional_id
 from xinfang.orgs import permissions
-from xinfang.orgs.models import Level, Unit, UnitLink
+from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
 
 from . import selectors
-from .models import Agreement, AgreementTerm, Dispute, DisputeState, DisputeType, Source
+from .models import (
+    OPEN_DISPUTE_STATES,
+    Agreement,
+    AgreementTerm,
+    Dispute,
+    DisputeState,
+    DisputeType,
+    Source,
+)
+from .permissions import township_ids_for
 
 GROUPS = {
     "level": ("arose_level", "case__dispute__arose_level"),
@@ -54,6 +64,7 @@ class Figures:
     label: str = ""
     screened: int = 0
     received: int = 0
+    closed: int = 0
     settled: int = 0
     settled_where_arose: int = 0
     avg_days_to_settle: float | None = None
@@ -64,10 +75,11 @@ class Figures:
 
     @property
     def rate(self) -> Decimal | None:
-        """Settled / received in per cent, one decimal, rounded half up."""
-        if not self.received:
+        """Settled / closed (settled, failed or withdrawn) in per cent, one decimal,
+        rounded half up. Open disputes are not counted as failures."""
+        if not self.closed:
             return None
-        return (Decimal(self.settled) * 100 / Decimal(self.received)).quantize(
+        return (Decimal(self.settled) * 100 / Decimal(self.closed)).quantize(
             Decimal("0.1"), rounding=ROUND_HALF_UP
         )
 
@@ -85,6 +97,7 @@ class Figures:
             "label": self.label,
             "screened": self.screened,
             "received": self.received,
+            "closed": self.closed,
             "settled": self.settled,
             "settlement_rate": str(self.rate) if self.rate is not None else None,
             "settled_where_arose": self.settled_where_arose,
@@ -133,6 +146,7 @@ def _dispute_aggregates() -> dict:
         "received": Count("pk"),
         "screened": Count("pk", filter=Q(source=Source.SCREENING)),
         "settled": Count("pk", filter=settled),
+        "closed": Count("pk", filter=~Q(state__in=OPEN_DISPUTE_STATES)),
         "settled_where_arose": Count("pk", filter=settled & Q(settled_level=F("arose_level"))),
         "avg_days": Avg(
             ExpressionWrapper(F("settled_on") - F("received_on"), output_field=DurationField()),
@@ -166,6 +180,7 @@ def _figures(row: dict, agreements: dict | None, key="", label="") -> Figures:
         label=str(label or ""),
         screened=row.get("screened") or 0,
         received=row.get("received") or 0,
+        closed=row.get("closed") or 0,
         settled=row.get("settled") or 0,
         settled_where_arose=row.get("settled_where_arose") or 0,
         avg_days_to_settle=_days(row.get("avg_days")),
@@ -199,6 +214,36 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return dt.date(today.year, 1, 1), today
 
 
+def stats_scope(user) -> QuerySet[Dispute]:
+    """The disputes whose figures the user reads: those they may see, and every
+    dispute of the townships whose ledger they read (the ledger and the statistics
+    count the same townships)."""
+    townships = township_ids_for(user, "read_ledger")
+    visible = selectors.visible_disputes(user)
+    if not townships:
+        return visible
+    return Dispute.objects.filter(
+        Q(pk__in=visible.order_by().values("pk")) | Q(township_id__in=townships)
+    )
+
+
+def stats_units(user) -> QuerySet[Unit]:
+    """The units the user may drill into: those they see, the townships whose ledger
+    they read, and the territorial units above either (the 按乡镇 rows of a village's
+    liaison or a mediator name the township above them)."""
+    townships = township_ids_for(user, "read_ledger")
+    inside = set(townships) | set(permissions.member_unit_ids(user))
+    # The figures stay those of stats_scope: a unit above the user's only narrows them.
+    return Unit.objects.filter(
+        Q(pk__in=permissions.visible_units(user).values("pk"))
+        | Q(pk__in=townships)
+        | Q(
+            kind=UnitKind.TERRITORIAL,
+            pk__in=UnitLink.objects.filter(descendant_id__in=inside).values("ancestor_id"),
+        )
+    )
+
+
 def scoped_disputes(
     *,
     user,
@@ -208,7 +253,7 @@ def scoped_disputes(
     level: str = "",
     type: str = "",
 ) -> QuerySet[Dispute]:
-    qs = selectors.visible_disputes(user).filter(received_on__range=(date_from, date_to))
+    qs = stats_scope(user).filter(received_on__range=(date_from, date_to))
     if unit is not None:
         qs = qs.filter(place_id__in=UnitLink.objects.filter(ancestor=unit).values("descendant_id"))
     if level:
@@ -304,7 +349,7 @@ def read_query(user, params) -> tuple[dict, dict]:
         errors.update(exc.field_errors)
     else:
         if unit_id is not None:
-            unit = permissions.visible_units(user).filter(pk=unit_id).first()
+            unit = stats_units(user).filter(pk=unit_id).first()
             if unit is None:
                 raise NotFound()
     if not errors and dates.get("from") and dates.get("to") and dates["from"] > dates["to"]:

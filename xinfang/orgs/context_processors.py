@@ -12,7 +12,19 @@ def navigation(request):
         return {}
     memberships = list(memberships_of(user))
     roles = roles_of(user)
-    nav = [{"url_name": "start_role", "arg": role, "label": Role(role).label} for role in roles]
+    # The start page is named as a place to go ("工作台"), not as the role; a person
+    # with several roles has one start page per role, the role in brackets.
+    if len(roles) == 1:
+        nav = [{"url_name": "start_role", "arg": roles[0], "label": _("My desk")}]
+    else:
+        nav = [
+            {
+                "url_name": "start_role",
+                "arg": role,
+                "label": _("My desk (%(role)s)") % {"role": Role(role).label},
+            }
+            for role in roles
+        ]
     if roles or is_administrator(user):
         nav.append({"url_name": "petitions:worklist", "arg": None, "label": _("Worklist")})
     if Role.CLERK in roles:

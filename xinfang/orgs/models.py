@@ -67,6 +67,11 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
 
 
+def with_township(village: str, township: str) -> str:
+    """ "孙寨村（八台镇）": a village named with its township."""
+    return _("%(village)s (%(township)s)") % {"village": village, "township": township}
+
+
 class Unit(models.Model):
     """An organisation in the tree: a territorial unit or a functional one at a level."""
 
@@ -135,6 +140,14 @@ class Unit(models.Model):
         indexes = [models.Index(fields=["kind", "level"])]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name_with_township(self) -> str:
+        """A village's name with its township, "孙寨村（八台镇）": village names repeat
+        across townships. Other units: the name."""
+        if self.level == Level.VILLAGE and self.parent_id:
+            return with_township(self.name, self.parent.name)
         return self.name
 
     @property

@@ -62,6 +62,24 @@ class Outcome(models.TextChoices):
     REJECT = "reject", _("Not supported")
 
 
+class ReviewOutcome(models.TextChoices):
+    """What a review or re-review does to the opinion under it (复查/复核意见): it
+    upholds, revokes or changes it (not the first answer's support/explain/refuse)."""
+
+    UPHOLD = "uphold", _("Upheld")
+    REVOKE = "revoke", _("Revoked")
+    CHANGE = "change", _("Changed")
+
+
+class ForwardKind(models.TextChoices):
+    """转送 hands the matter to the unit with authority; 交办 assigns it with a
+    handling requirement and a date by which the unit reports back (信访工作条例
+    Art. 22)."""
+
+    TRANSFER = "transfer", _("Transfer (转送)")
+    ASSIGN = "assign", _("Assign with report-back (交办)")
+
+
 class ServiceMethod(models.TextChoices):
     """How a written answer reached the petitioner (送达方式)."""
 
@@ -101,3 +119,9 @@ class DraftState(models.TextChoices):
 OPEN_DRAFT_STATES = frozenset(
     {DraftState.DRAFT, DraftState.SUBMITTED, DraftState.SENT_BACK, DraftState.APPROVED}
 )
+
+
+def outcome_choices(round_: str) -> type[models.TextChoices]:
+    """The outcomes an answer of this round may have: the first answer supports,
+    explains or refuses; a review or re-review upholds, revokes or changes it."""
+    return Outcome if round_ == Round.OPINION else ReviewOutcome

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.calendar import Colour
+from xinfang.core.calendar import today as calendar_today
 from xinfang.core.crypto import BlindIndexField, EncryptedTextField
 from xinfang.core.timeline import Event
 from xinfang.orgs.models import MediationType, Unit
@@ -27,13 +28,16 @@ from .choices import (  # noqa: F401
     STAFF_CHANNELS,
     Channel,
     DraftState,
+    ForwardKind,
     Outcome,
     Purpose,
     Rating,
+    ReviewOutcome,
     Round,
     Route,
     ServiceMethod,
     State,
+    outcome_choices,
 )
 
 
@@ -245,6 +249,19 @@ class Petition(models.Model):
     hearing_started_on = models.DateField(_("hearing started on"), null=True, blank=True)
     extension_days = models.PositiveIntegerField(_("extension (days)"), default=0)
     forwarded_on = models.DateField(_("forwarded on"), null=True, blank=True)
+    # 转送 or 交办 (Art. 22): an assignment carries a handling requirement and a
+    # date by which the responsible unit reports back.
+    forward_kind = models.CharField(
+        _("forwarded as"), max_length=10, choices=ForwardKind.choices, blank=True
+    )
+    handling_requirement = models.TextField(_("handling requirement"), blank=True)
+    report_back_due = models.DateField(_("report back by"), null=True, blank=True)
+    reported_back_on = models.DateField(_("reported back on"), null=True, blank=True)
+    # 协办: units that assist the responsible (lead) unit; they see the matter and
+    # add their contribution to its timeline, they do not answer.
+    assisting_units = models.ManyToManyField(
+        Unit, verbose_name=_("assisting units"), blank=True, related_name="+"
+    )
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
 
     listing = models.CharField(
@@ -263,11 +280,11 @@ class Petition(models.Model):
     )
     opinion_issued_on = models.DateField(_("opinion issued on"), null=True, blank=True)
     review_outcome = models.CharField(
-        _("review opinion"), max_length=8, choices=Outcome.choices, blank=True
+        _("review opinion"), max_length=8, choices=ReviewOutcome.choices, blank=True
     )
     review_issued_on = models.DateField(_("review issued on"), null=True, blank=True)
     re_review_outcome = models.CharField(
-        _("re-review opinion"), max_length=8, choices=Outcome.choices, blank=True
+        _("re-review opinion"), max_length=8, choices=ReviewOutcome.choices, blank=True
     )
     re_review_issued_on = models.DateField(_("re-review issued on"), null=True, blank=True)
     route = models.CharField(_("route given"), max_length=20, choices=Route.choices, blank=True)
@@ -368,6 +385,13 @@ class Petition(models.Model):
             return gettext("The written answer was served on %(date)s.") % {
                 "date": self.served_on.isoformat()
             }
+        if action == "report_back":
+            if self.forward_kind != ForwardKind.ASSIGN:
+                return gettext("Only a matter assigned with a report-back date reports back.")
+            if self.reported_back_on:
+                return gettext("The unit reported back on %(date)s.") % {
+                    "date": self.reported_back_on.isoformat()
+                }
         if action == "share_identity":
             if not self.accusation:
                 return gettext("Only an accusation keeps the petitioner's identity back.")
@@ -398,8 +422,26 @@ class Petition(models.Model):
                 self.review_unit_id,
                 self.re_review_unit_id,
             }
+        ids |= set(self.assisting_unit_ids())
         ids.discard(None)
         return ids
+
+    def assisting_unit_ids(self) -> list[int]:
+        """The 协办 units (they see the matter and add contributions)."""
+        if self.pk is None:
+            return []
+        return list(self.assisting_units.values_list("pk", flat=True))
+
+    @property
+    def report_back_overdue(self) -> bool:
+        """交办: the report-back date passed and the unit has not reported back."""
+        return bool(
+            self.forward_kind == ForwardKind.ASSIGN
+            and self.report_back_due
+            and not self.reported_back_on
+            and self.is_open
+            and self.report_back_due < calendar_today()
+        )
 
 
 class Petitioner(models.Model):
@@ -512,7 +554,14 @@ class OpinionDraft(models.Model):
     # The fields of the written opinion (信访工作条例 Art. 32), as the answer takes them.
     request = models.TextField(_("the petitioner's request"), blank=True)
     facts = models.TextField(_("facts found and reasons"), blank=True)
-    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    # The round's outcomes (choices.outcome_choices): 支持/解释/不予支持 for the first
+    # answer, 维持/撤销/变更 for a review or re-review.
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=12,
+        choices=Outcome.choices + ReviewOutcome.choices,
+        blank=True,
+    )
     text = models.TextField(_("opinion"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
 

@@ -36,7 +36,19 @@ from xinfang.core.models import NoticeTemplate
 from xinfang.core.querycode import format_query_code
 
 from . import chain, selectors, workflow
-from .models import Channel, NoticeService, Outcome, Petition, PetitionEvent, Purpose, Route
+from .models import (
+    Channel,
+    NoticeService,
+    Outcome,
+    Petition,
+    PetitionEvent,
+    Purpose,
+    ReviewOutcome,
+    Route,
+)
+
+# The answers of a review and a re-review: they uphold, revoke or change the one below.
+REVIEW_ANSWERS = frozenset({"review_reply", "re_review_reply"})
 
 # The event's action → the kind of notice it answers with.
 NOTICE_ACTIONS = {
@@ -284,7 +296,9 @@ def _context(e: PetitionEvent) -> dict:
         "route_code": route_code,
         "same_as": d.get("same_as", ""),
         "text": (e.public_text or "").strip(),
-        "outcome": _label(Outcome, d.get("outcome", "")),
+        "outcome": _label(
+            Outcome if e.action not in REVIEW_ANSWERS else ReviewOutcome, d.get("outcome", "")
+        ),
         "next_unit": next_unit,
         "responsible_unit": q.responsible_unit.organ_name if q.responsible_unit_id else "",
         "review_unit": q.review_unit.organ_name if q.review_unit_id else "",

@@ -92,7 +92,12 @@ def _accusation_handlers(user) -> Q:
     units = subtree_ids(user)
     for name in ACCUSATION_HANDLING_FIELDS:
         q |= Q(**{f"{name}__in": units})
-    return q
+    return q | Q(pk__in=_assisted(units))
+
+
+def _assisted(units) -> QuerySet:
+    """The ids of the matters one of `units` assists (协办)."""
+    return Petition.assisting_units.through.objects.filter(unit_id__in=units).values("petition_id")
 
 
 def accusation_exclusion(user) -> Q:
@@ -141,6 +146,7 @@ def visible_petitions(user) -> QuerySet[Petition]:
     window = window_office_ids(user)
     if window:
         reach |= Q(office__in=window)
+    reach |= Q(pk__in=_assisted(units))
     return Petition.objects.filter(reach).exclude(accusation_exclusion(user))
 
 
@@ -180,7 +186,7 @@ def may_see(user, petition: Petition) -> bool:
     if petition.registered_by_id == user.pk or _receives(user, petition):
         return True
     handling = [getattr(petition, f"{name}_id") for name in ACCUSATION_HANDLING_FIELDS]
-    handling = [u for u in handling if u]
+    handling = [u for u in handling if u] + petition.assisting_unit_ids()
     return bool(handling) and org_permissions.reaches(user, handling)
 
 
@@ -222,6 +228,10 @@ def via_units(p: Petition, via: str) -> list[int | None]:
     """The matter's units a row's `via` names."""
     if via == "dispatcher_or_handler":
         return [p.office_id, p.responsible_unit_id]
+    if via == "assisting":
+        return p.assisting_unit_ids()
+    if via == "any":
+        return list(p.scope_unit_ids())
     return {
         "office": [p.office_id],
         "responsible": [p.responsible_unit_id],
@@ -238,7 +248,6 @@ def via_units(p: Petition, via: str) -> list[int | None]:
                 State.RE_REVIEW_ISSUED: p.re_review_unit_id,
             }.get(p.state)
         ],
-        "any": list(p.scope_unit_ids()),
     }[via]
 
 

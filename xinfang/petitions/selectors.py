@@ -34,6 +34,7 @@ from .models import (
     CLOSED_STATES,
     OPEN_STATES,
     DraftState,
+    ForwardKind,
     Notification,
     OfficeColourSettings,
     OpinionDraft,
@@ -186,6 +187,16 @@ WORKLIST_ROLES = (
 )
 
 
+def report_back_overdue_q(today: dt.date | None = None) -> Q:
+    """Open matters assigned (交办) whose report-back date passed without a report."""
+    return Q(
+        state__in=list(OPEN_STATES),
+        forward_kind=ForwardKind.ASSIGN,
+        reported_back_on__isnull=True,
+        report_back_due__lt=today or calendar.today(),
+    )
+
+
 # The permission (orgs.permissions.ACTIONS) that only each role holds.
 _ROLE_ACTION = {
     Role.DISPATCHER: "dispatch_petition",
@@ -210,8 +221,11 @@ def role_branches(user, role: str, today: dt.date | None = None) -> Q | None:
             return None
         # New matters to forward within 15 days (Art. 22), and a unit's objection
         # (退回) that waits for the forwarding office (Art. 23(3)).
+        # 交办: a report back that is overdue; the assigning office chases it.
         return Q(office__in=offices) & (
-            Q(state=State.REGISTERED) | Q(state=State.FORWARDED, return_requested_on__isnull=False)
+            Q(state=State.REGISTERED)
+            | Q(state=State.FORWARDED, return_requested_on__isnull=False)
+            | report_back_overdue_q(today)
         )
     if role == Role.HANDLER:
         units = _own(user, role)
@@ -379,7 +393,7 @@ def apply_filters(qs, filters: dict, *, today=None, user=None) -> QuerySet[Petit
         qs = qs.filter(search_q(f["q"], user))
     return (
         with_colour(qs, today)
-        .select_related("category", "place", "responsible_unit")
+        .select_related("category", "place__parent", "responsible_unit")
         .order_by("urgency", "due_date", "received_on", "pk")
     )
 

@@ -17,7 +17,17 @@ from xinfang.core.calendar import Colour
 from xinfang.core.querycode import format_query_code
 
 from . import chain, notices, selectors, workflow
-from .models import Channel, Outcome, PetitionEvent, Purpose, Rating, Route, ServiceMethod, State
+from .models import (
+    Channel,
+    Outcome,
+    PetitionEvent,
+    Purpose,
+    Rating,
+    ReviewOutcome,
+    Route,
+    ServiceMethod,
+    State,
+)
 
 # Acts without a staff actor: the petitioner's through the query code.
 PETITIONER_ACTIONS = frozenset(
@@ -50,6 +60,12 @@ def _label(choices, value) -> str:
         return value or ""
 
 
+def answering_unit_label(name: str = "") -> str:
+    """How the evaluation form and the timeline name the unit that answered."""
+    label = _("The unit that answered")
+    return _("%(label)s (%(name)s)") % {"label": label, "name": name} if name else label
+
+
 def describe(event: PetitionEvent) -> str:
     """The sentence for an event (without the staff's own words)."""
     d = event.data if isinstance(event.data, dict) else {}
@@ -61,7 +77,23 @@ def describe(event: PetitionEvent) -> str:
             ) % {"channel": _label(Channel, d.get("channel", "")), "number": d["from_dispute"]}
         return _("Registered (%(channel)s).") % {"channel": _label(Channel, d.get("channel", ""))}
     if a == "forward":
-        return _("Forwarded to %(unit)s.") % {"unit": d.get("unit", "")}
+        if d.get("kind") == "assign":
+            sentence = _("Assigned to %(unit)s (交办), to report back by %(date)s.") % {
+                "unit": d.get("unit", ""),
+                "date": _date(d.get("report_back_due")),
+            }
+        else:
+            sentence = _("Forwarded to %(unit)s.") % {"unit": d.get("unit", "")}
+        if d.get("assisting"):
+            sentence += " " + _("Assisting: %(units)s.") % {"units": "、".join(d["assisting"])}
+        return sentence
+    if a == "report_back":
+        if d.get("late"):
+            return _("%(unit)s reported back, after the date set (%(date)s).") % {
+                "unit": d.get("unit", ""),
+                "date": _date(d.get("due")),
+            }
+        return _("%(unit)s reported back.") % {"unit": d.get("unit", "")}
     if a == "accept":
         if not d.get("due"):
             return _("Accepted by %(unit)s.") % {"unit": d.get("unit", "")}
@@ -147,11 +179,11 @@ def describe(event: PetitionEvent) -> str:
             return _(
                 "Review opinion issued (%(outcome)s). Re-review may be asked for within 30 "
                 "days of receiving it."
-            ) % {"outcome": _label(Outcome, d.get("outcome", ""))}
+            ) % {"outcome": _label(ReviewOutcome, d.get("outcome", ""))}
         return _(
             "Review opinion issued (%(outcome)s). You may ask for re-review until %(date)s."
         ) % {
-            "outcome": _label(Outcome, d.get("outcome", "")),
+            "outcome": _label(ReviewOutcome, d.get("outcome", "")),
             "date": _date(d.get("window")),
         }
     if a == "request_re_review":
@@ -161,7 +193,7 @@ def describe(event: PetitionEvent) -> str:
         }
     if a == "re_review_reply":
         return _("Re-review opinion issued (%(outcome)s). This opinion is final.") % {
-            "outcome": _label(Outcome, d.get("outcome", "")),
+            "outcome": _label(ReviewOutcome, d.get("outcome", "")),
         }
     if a == "hearing_start":
         return _("A public hearing began; the period is paused.")
@@ -170,8 +202,11 @@ def describe(event: PetitionEvent) -> str:
             "date": _date(d.get("due")),
         }
     if a == "evaluate":
-        return _("Evaluated: responsible unit %(unit)s, petition office %(office)s.") % {
+        # The unit is named as the evaluation form names it (answering_unit_label).
+        return _("Evaluated. %(unit_label)s: %(unit)s; %(office_label)s: %(office)s.") % {
+            "unit_label": answering_unit_label(d.get("unit", "")),
             "unit": _label(Rating, d.get("unit_rating", "")),
+            "office_label": _("The petition office"),
             "office": _label(Rating, d.get("office_rating", "")),
         }
     if a == "conclude":
@@ -261,6 +296,18 @@ def staff_rows(user, p) -> list[dict]:
         if e.action == "list":
             colour = (e.data or {}).get("colour")
             detail = Colour(colour).label if colour in Colour.values else _("listing cleared")
+        if e.action == "forward":
+            # Internal: the requirement of a 交办 and why the unit of the place was passed over.
+            d = e.data or {}
+            parts = []
+            if d.get("requirement"):
+                parts.append(_("Requirement: %(text)s") % {"text": d["requirement"]})
+            if d.get("reason"):
+                parts.append(
+                    _("Not sent to %(unit)s (the place of the problem): %(reason)s")
+                    % {"unit": d.get("place_unit", ""), "reason": d["reason"]}
+                )
+            detail = "；".join(parts)
         rows.append(
             {
                 "event": e,
@@ -304,6 +351,21 @@ def public_matter(p) -> dict:
     answered = {State.OPINION_ISSUED: p.responsible_unit, State.REVIEW_ISSUED: p.review_unit}
     unit = answered.get(p.state)
     organ = chain.next_organ(unit) if unit is not None else None
+    # The round the matter is in and the unit that holds it now: after a review
+    # the reviewing unit, not the one that gave the first answer.
+    if p.state in (State.UNDER_RE_REVIEW, State.RE_REVIEW_ISSUED) and p.re_review_unit_id:
+        stage, holder = "re_review", p.re_review_unit
+    elif p.state in (State.UNDER_REVIEW, State.REVIEW_ISSUED, State.UNDER_RE_REVIEW) and (
+        p.review_unit_id
+    ):
+        stage, holder = "review", p.review_unit
+    else:
+        stage, holder = "opinion", p.responsible_unit
+    outcomes = [
+        (Outcome, p.opinion_outcome, _("Opinion")),
+        (ReviewOutcome, p.review_outcome, _("Review opinion")),
+        (ReviewOutcome, p.re_review_outcome, _("Re-review opinion")),
+    ]
     return {
         "number": p.number,
         "query_code": format_query_code(p.query_code),
@@ -316,6 +378,13 @@ def public_matter(p) -> dict:
         "place": p.place.name,
         "received_on": p.received_on,
         "responsible_unit": p.responsible_unit.name if p.responsible_unit_id else None,
+        "stage": stage,
+        "handling_unit": holder.name if holder is not None else None,
+        "outcomes": [
+            {"round": str(label), "outcome": _label(choices, value)}
+            for choices, value, label in outcomes
+            if value
+        ],
         "due_date": p.due_date,
         "due_provisional": p.due_provisional,
         "window_ends_on": p.window_ends_on,

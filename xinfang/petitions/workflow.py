@@ -140,6 +140,27 @@ ROWS: list[Transition] = [
         "responsible",
         False,
     ),
+    # 交办: the responsible unit reports back to the office that assigned the
+    # matter, by the date the office set (信访工作条例 Art. 22).
+    row(
+        "report_back",
+        _("Report back"),
+        {S.PENDING_ACCEPTANCE, S.ACCEPTED, S.OPINION_ISSUED},
+        None,
+        "handle_petition",
+        "responsible",
+        False,
+    ),
+    # 协办: an assisting unit adds its contribution (it does not answer).
+    row(
+        "contribute",
+        _("Add the assisting unit's contribution"),
+        OPEN_STATES,
+        None,
+        "handle_petition",
+        "assisting",
+        False,
+    ),
     row("declare_interest", _("Declare an interest"), OPEN_STATES, None, "view", "any", False),
     # One extension of at most 30 days, approved by the unit head (信访工作条例 Art. 34).
     row("extend", _("Extend"), {S.ACCEPTED}, None, "approve_extension", "responsible", True),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.core import pii
 from xinfang.core.idempotency import FORM_SENT_BEFORE
 from xinfang.core.uploads import max_file_bytes, max_files, request_max_bytes
-from xinfang.orgs.models import ACCUSABLE_KINDS, Level, Unit, UnitKind
+from xinfang.orgs.models import ACCUSABLE_KINDS, Level, Unit, UnitKind, with_township
 from xinfang.petitions.models import Category, Purpose, Rating
 
 MAX_REPRESENTATIVES = 5
@@ -34,7 +34,9 @@ def place_choices():
         choices.append((top.pk, top.name))
         for township in by_parent.get(top.pk, []):
             group = [(township.pk, _("%(name)s (the township itself)") % {"name": township.name})]
-            group += [(v.pk, v.name) for v in by_parent.get(township.pk, [])]
+            group += [
+                (v.pk, with_township(v.name, township.name)) for v in by_parent.get(township.pk, [])
+            ]
             choices.append((township.name, group))
     return choices
 
@@ -45,9 +47,7 @@ def accused_unit_choices():
     units = Unit.objects.filter(kind__in=ACCUSABLE_KINDS, is_active=True).select_related("parent")
     groups: dict[str, list] = {}
     for u in units.order_by("kind", "depth", "sort_order", "code"):
-        label = (
-            f"{u.parent.name} · {u.name}" if u.level == Level.VILLAGE and u.parent_id else u.name
-        )
+        label = u.name_with_township
         groups.setdefault(u.kind, []).append((u.pk, label))
     return [("", _("Not known / not a unit"))] + [
         (UnitKind(kind).label, options) for kind, options in groups.items()

@@ -28,6 +28,7 @@ from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_
 from xinfang.orgs.models import Unit
 from xinfang.petitions import notices, selectors, services, workflow
 from xinfang.petitions.models import Category, Channel, Evaluation, Petition, Purpose, State
+from xinfang.petitions.timeline import answering_unit_label
 from xinfang.petitions.timeline import public_matter as public_json
 
 from . import throttles
@@ -306,6 +307,16 @@ def _matter_context(request, p: Petition, *, evaluation_form=None, review_form=N
     round_ = workflow.EVALUATION_ROUND.get(p.state)
     evaluated = bool(round_) and Evaluation.objects.filter(petition=p, round=round_).exists()
     asking_re_review = p.state == State.REVIEW_ISSUED
+    evaluation_form = evaluation_form or EvaluationForm()
+    answered = {
+        "opinion": p.responsible_unit,
+        "review": p.review_unit,
+        "re_review": p.re_review_unit,
+    }.get(round_)
+    # The same words as the timeline's line for the evaluation.
+    evaluation_form.fields["unit_rating"].label = answering_unit_label(
+        answered.name if answered is not None else ""
+    )
     return {
         "p": p,
         "data": data,
@@ -313,7 +324,7 @@ def _matter_context(request, p: Petition, *, evaluation_form=None, review_form=N
         "due_label": DUE_LABELS.get(p.state),
         "may_evaluate": bool(round_) and not evaluated,
         "evaluated": evaluated,
-        "evaluation_form": evaluation_form or EvaluationForm(),
+        "evaluation_form": evaluation_form,
         "may_ask": data["may_ask_review"],
         "ask_label": _("Ask for re-review") if asking_re_review else _("Ask for review"),
         "ask_unit_hint": _ask_hint(data.get("next_organ"), asking_re_review),

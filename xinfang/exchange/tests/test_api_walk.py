@@ -176,7 +176,7 @@ def test_the_statutory_walk_through_the_api(demo_clients, demo_tree, travel):
     m = sign_off(
         "reviewer",
         "city_head",
-        outcome="reject",
+        outcome="uphold",
         text="经复查，维持原意见。",
         facts="经调查核实，情况属实。",
         legal_basis="《保障农民工工资支付条例》第三条",

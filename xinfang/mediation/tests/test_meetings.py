@@ -7,6 +7,7 @@ import pytest
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.mediation import meetings, screening
 from xinfang.mediation.models import AgendaReason, Dispute, DisputeEvent, Meeting
+from xinfang.mediation.views.meetings import _item_rows
 from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
 from xinfang.orgs.models import Unit, UnitKind
 
@@ -247,3 +248,15 @@ def test_the_responsible_leader_choices_are_township_and_city_staff(crew, demo_t
 
     assert {"s-handler-a", "s-leader-a", "s-mediator-a", "s-city-leader"} <= names
     assert not names & {"s-handler-b", "s-liaison-a1", "s-analyst"}
+
+
+def test_a_closed_meeting_shows_the_ages_as_of_its_day(crew, demo_tree, weeks, travel):
+    meeting = meetings.meeting_create(actor=crew["handler_a"], township=demo_tree[TOWNSHIP_A])
+    Meeting.objects.filter(pk=meeting.pk).update(closed=True)
+    meeting.refresh_from_db()
+    travel("2026-04-30")  # weeks later the record still reads as on the day
+    groups, _may_run = _item_rows(meeting, user=crew["handler_a"])
+    rows = [r for g in groups for r in g["items"]]
+    assert rows
+    for r in rows:
+        assert r["row"]["age_days"] == (meeting.held_on - r["item"].dispute.received_on).days

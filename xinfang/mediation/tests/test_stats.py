@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from xinfang.mediation import services, stats
+from xinfang.mediation import meetings, services, stats
 from xinfang.mediation.wugang import load_year
 
 from .case_fixtures import agree, consent_all
@@ -96,3 +96,53 @@ def test_the_wugang_year_gives_98_3_per_cent_on_the_page_and_in_the_api(
         "/api/v1/mediation/stats", {"from": "2016-01-01", "to": "2016-12-31", "level": "village"}
     ).json()
     assert village["total"]["received"] == r.by_level[0].received
+
+
+def test_an_open_dispute_is_not_counted_as_a_failure(med, new_dispute, travel):
+    travel("2026-03-02")
+    new_dispute(type="family", resolved_on_spot=True, how_resolved="当场说和")
+    new_dispute(type="neighbour")  # open: neither a success nor a failure yet
+    r = stats.report(user=med["handler_a"])
+    assert r.total.received == 2 and r.total.settled == 1 and r.total.closed == 1
+    assert str(r.total.rate) == "100.0"
+
+
+@pytest.mark.parametrize("role, code", [("dispatcher", "410481-XF"), ("supervisor", "410481-XF")])
+def test_the_township_rows_drill_down_for_the_city_roles(
+    med, new_dispute, travel, demo_tree, make_person, client, role, code
+):
+    travel("2026-03-02")
+    new_dispute(type="neighbour")
+    user = make_person(role, demo_tree[code], username=f"s-{role}")
+    r = stats.report(user=user)
+    townships = [f for f in r.by_township if f.key]
+    assert townships, "the city role counts the townships' disputes"
+    client.force_login(user)
+    page = client.get("/mediation/statistics/", {"unit": townships[0].key})
+    assert page.status_code == 200
+
+
+def test_the_township_row_drills_down_for_the_liaison_and_the_mediator(
+    med, new_dispute, travel, client
+):
+    travel("2026-03-02")
+    new_dispute(type="neighbour")
+    for who in ("liaison_a", "room_a"):
+        r = stats.report(user=med[who])
+        client.force_login(med[who])
+        for f in r.by_township:
+            if f.key:
+                page = client.get("/mediation/statistics/", {"unit": f.key})
+                assert page.status_code == 200, (who, f.label)
+
+
+def test_the_city_start_page_lists_the_meetings_of_townships_with_disputes(
+    med, new_dispute, travel, demo_tree, make_person
+):
+    travel("2026-03-02")
+    dispute = new_dispute(type="neighbour")  # in 八台镇
+    dispatcher = make_person("dispatcher", demo_tree["410481-XF"], username="s-meet")
+    listed = [t.pk for t, _meeting in meetings.this_weeks_meeting(dispatcher)]
+    assert listed[0] == dispute.township_id
+    # Townships with nothing open and no meeting this week are left out.
+    assert len(listed) == 1

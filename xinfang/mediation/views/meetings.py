@@ -79,7 +79,8 @@ def _item_rows(meeting, *, user, bound=None):
     leaders = list(meetings.leader_choices(township))
     suggested = meetings.suggested_bodies(township)
     may_run = any(t.name == "decide" for t in MEETING.allowed(user, meeting))
-    today = calendar.today()
+    # A closed meeting is a record: its disputes' ages as of the day it was held.
+    today = meeting.held_on if meeting.closed else calendar.today()
     groups = {r.value: {"reason": r, "items": []} for r in AgendaReason}
     for item in meeting.items.all():
         form = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from xinfang.orgs import permissions
 from xinfang.orgs.models import Level, UnitKind
 
 from .. import stats
@@ -18,7 +17,7 @@ def statistics(request):
     report = stats.report(user=request.user, **(stats.NO_FILTERS if errors else filters))
     error = "; ".join(str(m) for ms in errors.values() for m in ms) or None
     units = list(
-        permissions.visible_units(request.user)
+        stats.stats_units(request.user)
         .filter(kind=UnitKind.TERRITORIAL, level__in=[Level.CITY, Level.TOWNSHIP])
         .order_by("depth", "code")
     )

@@ -11,9 +11,11 @@ from xinfang.orgs.models import Unit
 from ..models import (
     Category,
     Channel,
+    ForwardKind,
     Outcome,
     Purpose,
     Rating,
+    ReviewOutcome,
     Route,
     ServiceMethod,
     State,
@@ -129,6 +131,15 @@ class ActionIn(serializers.Serializer):
     responsible_unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), required=False
     )
+    # forward: 转送 or 交办 (with a requirement and a report-back date), 协办 units
+    kind = serializers.ChoiceField(choices=ForwardKind.choices, required=False)
+    handling_requirement = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    report_back_due = serializers.DateField(required=False, allow_null=True)
+    assisting_units = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(is_active=True), many=True, required=False
+    )
+    # report_back (交办)
+    report = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     handler = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False
     )
@@ -139,7 +150,10 @@ class ActionIn(serializers.Serializer):
     reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     days = serializers.IntegerField(required=False, min_value=1, max_value=365)
-    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
+    # reply: Outcome; review_reply, re_review_reply: ReviewOutcome (维持/撤销/变更)
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices + ReviewOutcome.choices, required=False
+    )
     text = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     # reply, review_reply, re_review_reply: the written opinion's content (Art. 32)
     request = serializers.CharField(max_length=5000, required=False, allow_blank=True)

@@ -11,12 +11,16 @@ from xinfang.core.calendar import Colour
 from xinfang.orgs import selectors as org_selectors
 from xinfang.orgs.models import Role, Unit
 
-from .. import selectors
+from .. import selectors, workflow
 from ..models import (
+    ForwardKind,
     Outcome,
+    Round,
     Route,
     ServiceMethod,
+    outcome_choices,
 )
+from ..services import territorial_unit
 from .choices import accused_unit_choices, blank, responsible_unit_choices
 from .registration import PageForm
 
@@ -77,19 +81,62 @@ class NoteForm(ActionForm):
 
 
 class ForwardForm(ActionForm):
-    responsible_unit = forms.TypedChoiceField(label=_("Responsible unit"), coerce=int)
+    """转送 or 交办 (with a handling requirement and a report-back date), the lead
+    unit preselected from the problem's place, and the 协办 units."""
+
+    kind = forms.ChoiceField(
+        label=_("Forward as"),
+        choices=ForwardKind.choices,
+        initial=ForwardKind.TRANSFER,
+        widget=forms.RadioSelect,
+    )
+    responsible_unit = forms.TypedChoiceField(label=_("Responsible (lead) unit"), coerce=int)
+    reason = _text(
+        _("Why another unit than the one of the problem's place"), required=False, rows=2
+    )
+    handling_requirement = _text(_("Handling requirement (交办)"), required=False, rows=3)
+    report_back_due = forms.DateField(
+        label=_("Report back by (交办)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    assisting_units = forms.TypedMultipleChoiceField(
+        label=_("Assisting units (协办)"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They see the matter and add their contribution; the lead unit answers."),
+    )
     note = _text(_("Note (internal)"), required=False, rows=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        territory = self.petition.office.parent or self.petition.office
-        accused = self.petition.accused_unit if self.petition.accusation else None
-        self.fields["responsible_unit"].choices = blank(_("Choose…")) + responsible_unit_choices(
-            territory, accused=accused
-        )
+        p = self.petition
+        territory = p.office.parent or p.office
+        accused = p.accused_unit if p.accusation else None
+        units = responsible_unit_choices(territory, accused=accused)
+        self.fields["responsible_unit"].choices = blank(_("Choose…")) + units
+        self.fields["assisting_units"].choices = [
+            (pk, name) for _group, options in units for pk, name in options
+        ]
+        self.home = territorial_unit(p)
+        if self.home is not None:
+            self.fields["responsible_unit"].initial = self.home.pk
+            self.fields["reason"].help_text = _(
+                "The problem is in %(unit)s: a reason is needed to send it elsewhere."
+            ) % {"unit": self.home.name}
 
     def clean_responsible_unit(self):
         return Unit.objects.filter(pk=self.cleaned_data["responsible_unit"]).first()
+
+    def clean_assisting_units(self):
+        return list(Unit.objects.filter(pk__in=self.cleaned_data["assisting_units"]))
+
+
+class ReportBackForm(ActionForm):
+    """交办: the unit's report to the office that assigned the matter."""
+
+    report = _text(_("What the unit did (report to the petition office)"), rows=4)
 
 
 class DeclineForm(ActionForm):
@@ -146,6 +193,12 @@ class ListForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["colour"].initial = self.petition.listing
+
+
+class ContributeForm(ActionForm):
+    """协办: what the assisting unit found or did, for the lead unit and the office."""
+
+    note = _text(_("Your unit's contribution"), rows=3)
 
 
 class ChaseForm(ActionForm):
@@ -277,6 +330,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "decline": DeclineForm,
     "assign": AssignForm,
     "declare_interest": ReasonForm,
+    "report_back": ReportBackForm,
+    "contribute": ContributeForm,
     "extend": ExtendForm,
     "hearing_start": NoteForm,
     "hearing_end": NoteForm,
@@ -316,7 +371,11 @@ class DraftForm(PageForm):
         else:
             initial["request"] = petition.request or petition.summary
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = blank(_("Choose…")) + list(Outcome.choices)
+        round_ = draft.round if draft is not None else workflow.STATE_ROUND.get(petition.state)
+        outcomes = outcome_choices(round_ or Round.OPINION)
+        self.fields["outcome"].choices = blank(_("Choose…")) + list(outcomes.choices)
+        if outcomes is not Outcome:
+            self.fields["outcome"].label = _("Review outcome")
 
     def content(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}

@@ -6,7 +6,7 @@ from itertools import groupby
 
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.orgs.models import Unit, UnitKind
+from xinfang.orgs.models import Unit, UnitKind, with_township
 from xinfang.orgs.selectors import unit_above
 
 from ..models import (
@@ -32,7 +32,7 @@ def place_choices(territory: Unit) -> list:
     groups: dict[int, list] = {pk: [(pk, head.name)] for pk, head in heads.items()}
     for u in units:
         if u.pk != territory.pk and u.pk not in heads and u.parent_id in groups:
-            groups[u.parent_id].append((u.pk, f"{heads[u.parent_id].name} · {u.name}"))
+            groups[u.parent_id].append((u.pk, with_township(u.name, heads[u.parent_id].name)))
     return [(territory.pk, territory.name)] + [
         (heads[pk].name, options) for pk, options in groups.items()
     ]
@@ -79,9 +79,10 @@ def accused_unit_choices(territory: Unit) -> list:
         kind__in=[UnitKind.TERRITORIAL, UnitKind.DEPARTMENT, UnitKind.PETITION_OFFICE],
         is_active=True,
     ).order_by("kind", "depth", "sort_order", "code")
+    units = units.select_related("parent")
     choices = []
     for kind, group in groupby(units, key=lambda u: u.kind):
-        choices.append((UnitKind(kind).label, [(u.pk, u.name) for u in group]))
+        choices.append((UnitKind(kind).label, [(u.pk, u.name_with_township) for u in group]))
     return choices
 
 

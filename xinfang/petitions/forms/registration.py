@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core import calendar, pii
+from xinfang.core.pii import validate_id_number, validate_phone
 from xinfang.core.uploads import limits_text
 from xinfang.orgs.models import Unit
 
@@ -180,12 +181,21 @@ class PetitionerForm(PageForm):
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     is_representative = forms.BooleanField(label=_("Representative"), required=False)
 
+    # The service checks them again; checked here too, so that a wrong ID number or
+    # phone is shown with every other error of the form in one submit. A valid
+    # number may still deserve a look (an area code in no edition of the table):
+    # said beside the field, never a refusal.
     def clean_id_number(self):
-        """A valid number may still deserve a look (an area code in no edition of
-        the table): said beside the field, never a refusal (the service checks
-        the number itself)."""
-        value = self.cleaned_data.get("id_number", "")
+        value = (self.cleaned_data.get("id_number") or "").strip()
+        if value:
+            validate_id_number(value)
         self.id_warnings = pii.id_number_warnings(value) if value else []
+        return value
+
+    def clean_phone(self):
+        value = (self.cleaned_data.get("phone") or "").strip()
+        if value:
+            validate_phone(value)
         return value
 
 

@@ -15,23 +15,31 @@ from .. import workflow
 from ..models import (
     DraftState,
     NoticeService,
-    Outcome,
     Petition,
     PetitionEvent,
     Purpose,
     ServiceMethod,
+    outcome_choices,
 )
 from .frame import FRAME, set_clock, today
 
 
 def opinion_errors(
-    p, *, outcome: str, request: str, facts: str, text: str, legal_basis: str
+    p,
+    *,
+    kind: str = "opinion",
+    outcome: str,
+    request: str,
+    facts: str,
+    text: str,
+    legal_basis: str,
 ) -> dict[str, list]:
     """What a written opinion lacks: it states the petitioner's request, the facts
     found and the reasons, the opinion and its legal basis (信访工作条例 Art. 32);
     each is required, all errors at once."""
     errors: dict[str, list] = {}
-    if outcome not in Outcome.values:
+    # A review or re-review upholds, revokes or changes the opinion under it.
+    if outcome not in outcome_choices(kind).values:
         errors["outcome"] = [_("Choose the outcome.")]
     required = {
         "request": (request or p.request or p.summary, _("State the petitioner's request.")),
@@ -49,7 +57,7 @@ def _issue_opinion(p, *, kind: str, basis: str, draft) -> dict:
     """The common part of the three written answers, from the approved draft: record
     the outcome and the date on `<kind>_outcome` / `<kind>_issued_on`."""
     c = draft.content()
-    errors = opinion_errors(p, **c)
+    errors = opinion_errors(p, kind=kind, **c)
     if errors:
         raise InvalidInput(field_errors=errors)
     issued_on = today()

@@ -200,6 +200,11 @@ def petition_evaluate(
         action="evaluate",
         from_state=p.state,
         public=True,
-        data={"round": round_, "unit_rating": unit_rating, "office_rating": office_rating},
+        data={
+            "round": round_,
+            "unit_rating": unit_rating,
+            "office_rating": office_rating,
+            "unit": unit.name if unit is not None else "",
+        },
     )
     return evaluation

@@ -27,7 +27,7 @@ from xinfang.core.transitions import Frame, Transition
 from xinfang.orgs import permissions as org_permissions
 
 from .. import permissions, workflow
-from ..models import DraftState, OpinionDraft, Outcome, Petition, PetitionEvent
+from ..models import DraftState, OpinionDraft, Petition, PetitionEvent, outcome_choices
 from .answers import issue_answer, opinion_errors
 from .frame import FRAME
 
@@ -84,7 +84,7 @@ def _record(d: OpinionDraft, action: str, *, actor, note: str = "") -> PetitionE
 
 def _set_content(d: OpinionDraft, fields: dict) -> None:
     outcome = fields.get("outcome")
-    if outcome and outcome not in Outcome.values:
+    if outcome and outcome not in outcome_choices(d.round).values:
         raise InvalidInput(field_errors={"outcome": [_("Choose the outcome.")]})
     for name in DRAFT_FIELDS:
         value = fields.get(name)
@@ -193,7 +193,7 @@ def opinion_draft_submit(
             "legal_basis": legal_basis,
         },
     )
-    errors = opinion_errors(d.petition, **d.content())
+    errors = opinion_errors(d.petition, kind=d.round, **d.content())
     if errors:
         raise InvalidInput(field_errors=errors)
     d.submitted_at = timezone.now()

@@ -4,49 +4,75 @@ Each is `FRAME.action(name)` over its row of workflow.TABLE (services/frame.py).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
 from xinfang.core import calendar, law
 from xinfang.core.calendar import Clock
 from xinfang.core.exceptions import Conflict, InvalidInput
-from xinfang.orgs.models import ACCUSABLE_KINDS, Membership, Role, Unit, UnitLink
+from xinfang.orgs.models import ACCUSABLE_KINDS, Membership, Role, Unit, UnitKind, UnitLink
 
 from .. import workflow
-from ..models import CLOSED_STATES, Petition, PetitionEvent, Purpose, Recusal, Route
+from ..models import (
+    CLOSED_STATES,
+    ForwardKind,
+    Petition,
+    PetitionEvent,
+    Purpose,
+    Recusal,
+    Route,
+)
 from .frame import FRAME, derive_due, recused, require_text, today
 from .notify import notify_unit, notify_users, users_with
 from .registration import office_is_accused
 
 
-@FRAME.action("forward")
-def petition_forward(p, actor, *, responsible_unit: Unit | None = None, note: str = ""):
-    """转送/交办 to the unit with authority (within 15 days of receipt, 信访工作条例 Art. 22)."""
-    if responsible_unit is None:
-        raise InvalidInput(field_errors={"responsible_unit": [_("Choose the responsible unit.")]})
+def territorial_unit(p: Petition) -> Unit | None:
+    """The unit with authority over the problem's place: the territorial unit
+    directly under the office's territory that holds the place (the township of
+    a village), which the forward form preselects. None when the place is the
+    territory itself, or, for an accusation, when that unit is the accused."""
     territory = p.office.parent or p.office
-    if not UnitLink.objects.filter(ancestor=territory, descendant=responsible_unit).exists():
-        raise InvalidInput(
-            field_errors={"responsible_unit": [_("This unit is outside the office's area.")]}
+    unit = (
+        Unit.objects.filter(
+            parent=territory,
+            kind=UnitKind.TERRITORIAL,
+            is_active=True,
+            descendant_links__descendant_id=p.place_id,
         )
+        .order_by("pk")
+        .first()
+    )
+    if (
+        unit is not None
+        and p.accusation
+        and p.accused_unit_id
+        and UnitLink.objects.filter(ancestor_id=p.accused_unit_id, descendant=unit).exists()
+    ):
+        return None
+    return unit
+
+
+def _check_forward_target(p: Petition, unit: Unit, field: str) -> None:
+    """A unit a matter may be sent to (lead or assisting): inside the office's
+    area, and for an accusation never the accused nor where the accused decides."""
+    territory = p.office.parent or p.office
+    if not UnitLink.objects.filter(ancestor=territory, descendant=unit).exists():
+        raise InvalidInput(field_errors={field: [_("This unit is outside the office's area.")]})
     if (
         p.accusation
         and p.accused_unit_id
-        and UnitLink.objects.filter(
-            ancestor_id=p.accused_unit_id, descendant=responsible_unit
-        ).exists()
+        and UnitLink.objects.filter(ancestor_id=p.accused_unit_id, descendant=unit).exists()
     ):
         # 信访工作条例 Art. 30: an accusation never goes to the one it accuses.
         raise InvalidInput(
-            field_errors={
-                "responsible_unit": [
-                    _("An accusation may not be forwarded to the unit it accuses.")
-                ]
-            }
+            field_errors={field: [_("An accusation may not be forwarded to the unit it accuses.")]}
         )
-    if p.accusation and _accused_person_decides(p, responsible_unit):
+    if p.accusation and _accused_person_decides(p, unit):
         raise InvalidInput(
             field_errors={
-                "responsible_unit": [
+                field: [
                     _(
                         "The accused person holds a post in this unit or above it: "
                         "an accusation may not be forwarded where they decide."
@@ -54,16 +80,100 @@ def petition_forward(p, actor, *, responsible_unit: Unit | None = None, note: st
                 ]
             }
         )
+
+
+@FRAME.action("forward")
+def petition_forward(
+    p,
+    actor,
+    *,
+    responsible_unit: Unit | None = None,
+    kind: str = ForwardKind.TRANSFER,
+    handling_requirement: str = "",
+    report_back_due=None,
+    assisting_units=(),
+    reason: str = "",
+    note: str = "",
+):
+    """转送 or 交办 to the unit with authority (within 15 days of receipt, 信访工作条例
+    Art. 22). 交办 carries a handling requirement and the date by which the unit
+    reports back. Other units may assist the lead unit (协办). The unit of the
+    problem's place is the one with authority: sending the matter elsewhere
+    needs a reason, on the record."""
+    errors: dict[str, list] = {}
+    kind = kind or ForwardKind.TRANSFER
+    if kind not in ForwardKind.values:
+        errors["kind"] = [_("Choose transfer or assignment.")]
+    if responsible_unit is None:
+        errors["responsible_unit"] = [_("Choose the responsible unit.")]
+    handling_requirement = (handling_requirement or "").strip()
+    if isinstance(report_back_due, str):
+        try:
+            report_back_due = dt.date.fromisoformat(report_back_due) if report_back_due else None
+        except ValueError:
+            errors["report_back_due"] = [_("Give a date.")]
+            report_back_due = None
+    if kind == ForwardKind.ASSIGN:
+        if not handling_requirement:
+            errors["handling_requirement"] = [_("Say what the unit must do.")]
+        if report_back_due is None and "report_back_due" not in errors:
+            errors["report_back_due"] = [_("Give the date by which the unit reports back.")]
+        elif report_back_due is not None and report_back_due < today():
+            errors["report_back_due"] = [_("The report-back date cannot be in the past.")]
+    home = territorial_unit(p)
+    reason = (reason or "").strip()
+    # The township itself or a unit inside it (a village) is the place's own.
+    elsewhere = (
+        responsible_unit is not None
+        and home is not None
+        and not UnitLink.objects.filter(ancestor=home, descendant=responsible_unit).exists()
+    )
+    if elsewhere and not reason:
+        errors["reason"] = [
+            _("The problem is in %(unit)s: say why the matter goes to another unit.")
+            % {"unit": home.name}
+        ]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    _check_forward_target(p, responsible_unit, "responsible_unit")
+    helpers = [u for u in dict.fromkeys(assisting_units or ()) if u != responsible_unit]
+    for unit in helpers:
+        _check_forward_target(p, unit, "assisting_units")
     p.responsible_unit = responsible_unit
     if p.identity_shared_with_id and p.identity_shared_with_id != responsible_unit.pk:
         # A release of the accuser's identity was to one unit, not to the next.
         p.identity_shared_with = None
     p.handler = None
     p.forwarded_on = today()
-    return {
-        "note": note,
-        "data": {"responsible_unit": responsible_unit.pk, "unit": responsible_unit.name},
+    p.forward_kind = kind
+    assign = kind == ForwardKind.ASSIGN
+    p.handling_requirement = handling_requirement if assign else ""
+    p.report_back_due = report_back_due if assign else None
+    p.reported_back_on = None
+    p.assisting_units.set(helpers)
+    data = {
+        "responsible_unit": responsible_unit.pk,
+        "unit": responsible_unit.name,
+        "kind": kind,
     }
+    if assign:
+        data["requirement"] = handling_requirement
+        data["report_back_due"] = report_back_due.isoformat()
+    if helpers:
+        data["assisting"] = [u.name for u in helpers]
+    if elsewhere:
+        data["place_unit"] = home.name
+        data["reason"] = reason
+    if helpers:
+        ids = [u.pk for u in helpers]
+        notify_users(
+            users_with(Role.HANDLER, ids) + users_with(Role.UNIT_HEAD, ids),
+            petition=p,
+            kind="assist",
+            message=_("Assist on %(number)s %(summary)s")
+            % {"number": p.number, "summary": p.summary[:60]},
+        )
+    return {"note": note, "data": data}
 
 
 def _accused_person_decides(p: Petition, unit: Unit) -> bool:
@@ -252,6 +362,36 @@ def petition_assign(p, actor, *, handler=None):
         )
     p.handler = handler
     return {"data": {"handler": handler.pk}}
+
+
+@FRAME.action("report_back")
+def petition_report_back(p, actor, *, report: str = ""):
+    """交办: the responsible unit reports back to the office on what it did."""
+    report = require_text(report, "report", _("Say what the unit did."))
+    p.reported_back_on = today()
+    late = bool(p.report_back_due and p.reported_back_on > p.report_back_due)
+    notify_users(
+        users_with(Role.DISPATCHER, [p.office_id]),
+        petition=p,
+        kind="report_back",
+        message=_("Reported back: %(number)s %(summary)s")
+        % {"number": p.number, "summary": p.summary[:60]},
+    )
+    return {
+        "note": report,
+        "data": {
+            "unit": p.responsible_unit.name if p.responsible_unit_id else "",
+            "due": p.report_back_due.isoformat() if p.report_back_due else None,
+            "late": late,
+        },
+    }
+
+
+@FRAME.action("contribute")
+def petition_contribute(p, actor, *, note: str = ""):
+    """协办: an assisting unit's contribution, on the matter's timeline."""
+    note = require_text(note, "note", _("Say what your unit contributes."))
+    return {"note": note, "data": {}}
 
 
 @FRAME.action("declare_interest")

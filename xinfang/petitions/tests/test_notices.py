@@ -110,8 +110,8 @@ def walk(people, register, travel, make_person, village_a):
             people["handler"],
             p,
             "review_reply",
-            outcome="reject",
-            text="经复查，维持原意见。",
+            outcome="uphold",
+            text="经复查，原处理意见认定事实清楚。",
             facts="经调查核实，情况属实。",
             legal_basis="《保障农民工工资支付条例》第三条",
         )
@@ -126,7 +126,7 @@ def walk(people, register, travel, make_person, village_a):
             people["reviewer"],
             p,
             "re_review_reply",
-            outcome="reject",
+            outcome="uphold",
             text="经复核，维持复查意见。",
             facts="经调查核实，情况属实。",
             legal_basis="《保障农民工工资支付条例》第三条",
@@ -159,7 +159,7 @@ EXPECTED = {
     "review_reply": (
         "review_reply",
         "信访事项复查意见书",
-        ["维持原意见", "不予支持", "《信访工作条例》第三十五条"],
+        ["原处理意见认定事实清楚", "维持", "《信访工作条例》第三十五条"],
     ),
     "re_review_reply": (
         "re_review_reply",

@@ -42,7 +42,7 @@ def answered_by(people, register, travel):
     def go(responsible, handler):
         travel("2026-11-02")
         p = register()
-        act(people["dispatcher"], p, "forward", responsible_unit=responsible)
+        act(people["dispatcher"], p, "forward", responsible_unit=responsible, reason="属其职责。")
         act(handler, p, "sign")
         act(handler, p, "accept")
         travel("2026-11-20")
@@ -98,7 +98,7 @@ def test_township_then_city_then_the_organ_outside_never_the_same_organ_twice(
         people["reviewer"],
         p,
         "review_reply",
-        outcome="reject",
+        outcome="uphold",
         text="维持原意见。",
         facts="经调查核实，情况属实。",
         legal_basis="《保障农民工工资支付条例》第三条",

@@ -103,6 +103,29 @@ def _panels(request, p) -> list[str]:
     ]
 
 
+def _earlier_repeat(user, p):
+    """The earlier matter a repeat (重复) repeats, as far as the user may see it: the
+    one the office linked as the same, else the latest earlier matter of the same
+    person (by ID number) and category."""
+    if p.same_as_id and permissions.may_see(user, p.same_as):
+        return p.same_as
+    hashes = [h for h in p.petitioners.values_list("id_number_hash", flat=True) if h]
+    if not hashes:
+        return None
+    return (
+        permissions.visible(user)
+        .filter(
+            petitioners__id_number_hash__in=hashes,
+            category_id=p.category_id,
+            pk__lt=p.pk,
+        )
+        .exclude(pk=p.pk)
+        .order_by("-pk")
+        .only("pk", "number")
+        .first()
+    )
+
+
 def _render_matter(
     request, p, *, bound=None, draft_bound=None, revealed=None, error=None, status=200, next_url=""
 ):
@@ -143,6 +166,7 @@ def _render_matter(
             permissions.visible(user).filter(merged_into=p).only("pk", "number", "summary")
         ),
         "same_as": same_as,
+        "earlier_repeat": _earlier_repeat(user, p) if p.repeat else None,
         "merged_into": merged_into,
         "actions": [a for a in actions if not a["more"]],
         "more_actions": [a for a in actions if a["more"]],

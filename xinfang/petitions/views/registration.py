@@ -128,7 +128,9 @@ def register(request):
     if request.method == "POST":
         form = forms.RegistrationForm(request.POST, request.FILES, registering_units=units)
         formset = forms.PetitionerFormSet(request.POST, prefix="petitioners")
-        if form.is_valid() and formset.is_valid():
+        # Both are checked, so that every error shows in one submit.
+        form_valid = form.is_valid()
+        if formset.is_valid() and form_valid:
             source = _source(request, form.cleaned_data.get(SOURCE_PARAMETER))
             done = _register_posted(request, form, formset, source)
             if not isinstance(done, tuple):
