@@ -14,6 +14,7 @@ from xinfang.core.documents import (
     Section,
     chinese_date,
     cjk_font,
+    fonts,
     missing_glyphs,
     render_pdf,
     template_errors,
@@ -61,14 +62,14 @@ def test_a_missing_override_font_says_what_to_install(monkeypatch):
 
 
 def test_without_any_font_the_error_names_the_package(monkeypatch, tmp_path):
-    monkeypatch.setattr(documents, "_KNOWN_PATHS", ())
-    monkeypatch.setattr(documents, "_fc_match", lambda pattern: None)
-    documents._find_font.cache_clear()
+    monkeypatch.setattr(fonts, "_KNOWN_PATHS", ())
+    monkeypatch.setattr(fonts, "_fc_match", lambda pattern: None)
+    fonts._find_font.cache_clear()
     try:
         with pytest.raises(FontUnavailable) as raised:
-            documents._find_font("")
+            fonts._find_font("")
     finally:
-        documents._find_font.cache_clear()
+        fonts._find_font.cache_clear()
     assert "fonts-noto-cjk" in str(raised.value)
 
 
