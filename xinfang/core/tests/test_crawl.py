@@ -15,6 +15,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
@@ -70,13 +71,21 @@ def _internal(href: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
+    # Inside one transaction rolled back at the end (each test's own is a savepoint
+    # in it): a flush would also erase the rows the migrations seed (the categories),
+    # which the test modules after this one need.
     with django_db_blocker.unblock():
-        call_command("seed_demo", allow_production=True, verbosity=0)
-        call_command("seed_demo_petitions", allow_production=True, verbosity=0)
-        call_command("seed_demo_mediation", allow_production=True, verbosity=0)
-        call_command("seed_demo_screening", allow_production=True, verbosity=0)
-        yield
-        call_command("flush", interactive=False, verbosity=0)
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_demo", allow_production=True, verbosity=0)
+            call_command("seed_demo_petitions", allow_production=True, verbosity=0)
+            call_command("seed_demo_mediation", allow_production=True, verbosity=0)
+            call_command("seed_demo_screening", allow_production=True, verbosity=0)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def _shape(url: str) -> str:
