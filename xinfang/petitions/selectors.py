@@ -489,7 +489,7 @@ def _open_drafts(user) -> QuerySet[OpinionDraft]:
 def drafts_awaiting_approval(user) -> QuerySet[OpinionDraft]:
     """待签发: the drafts submitted to this user for approval: those of the units
     where they hold `approve_opinion` (the unit head), not their own."""
-    units = sorted(permissions.member_unit_ids(user, "approve_opinion"))
+    units = sorted(org_permissions.member_unit_ids(user, "approve_opinion"))
     if not units and not sees_everything(user):
         return OpinionDraft.objects.none()
     qs = _open_drafts(user).filter(state=DraftState.SUBMITTED).exclude(drafted_by=user)

@@ -12,7 +12,7 @@ from xinfang.petitions import permissions, selectors, services, timeline
 from xinfang.petitions.forms.actions import ForwardForm
 from xinfang.petitions.models import PetitionEvent, State
 
-from .fixtures import form_data, unit
+from .fixtures import answer, form_data, unit
 
 D = dt.date
 TOWNSHIP = "410481102"  # 八台镇, the township of village_a (the place)
@@ -182,14 +182,14 @@ def test_review_outcomes_are_uphold_revoke_change(people, register, travel):
     p = act(people["handler"], p, "sign")
     p = act(people["handler"], p, "accept")
     opinion = {"text": "支付。", "facts": "属实。", "legal_basis": "《劳动法》第五十条"}
-    p = act(people["handler"], p, "reply", outcome="reject", **opinion)
+    p = answer(people["handler"], p, "reply", outcome="reject", **opinion)
     p = act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 11, 2))
     services.petition_request_review(query_code=p.query_code, reasons="不服")
     p.refresh_from_db()
     with pytest.raises(InvalidInput) as e:
-        act(people["reviewer"], p, "review_reply", outcome="support", **opinion)
+        answer(people["reviewer"], p, "review_reply", outcome="support", **opinion)
     assert "outcome" in e.value.field_errors
-    p = act(people["reviewer"], p, "review_reply", outcome="revoke", **opinion)
+    p = answer(people["reviewer"], p, "review_reply", outcome="revoke", **opinion)
     assert p.get_review_outcome_display() == "撤销"
     summary = timeline.public_matter(p)
     assert "撤销" in str(summary)

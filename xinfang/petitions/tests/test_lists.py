@@ -17,7 +17,7 @@ from xinfang.orgs.models import Membership
 from xinfang.petitions import registry, selectors, services
 from xinfang.petitions.models import Category, Notification, OfficeColourSettings, State
 
-from .fixtures import TODAY, VALID_ID_2, unit
+from .fixtures import TODAY, VALID_ID_2, answer, unit
 
 D = dt.date
 CITY = "410481"
@@ -52,12 +52,16 @@ def day(people, register, travel):
         d, register(summary="转八台"), "forward", responsible_unit=unit(TOWNSHIP_A)
     )
     m["forwarded_b"] = act(
-        d, register(summary="转枣林"), "forward", responsible_unit=unit(TOWNSHIP_B)
+        d,
+        register(summary="转枣林"),
+        "forward",
+        responsible_unit=unit(TOWNSHIP_B),
+        reason="问题实际发生在枣林镇。",
     )
     p = act(d, register(summary="待复查"), "forward", responsible_unit=unit(TOWNSHIP_A))
     act(people["handler"], p, "sign")
     act(people["handler"], p, "accept")
-    act(
+    answer(
         people["handler"],
         p,
         "reply",

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from xinfang.petitions import services
 from xinfang.petitions.models import Petition
-from xinfang.petitions.tests.fixtures import unit
+from xinfang.petitions.tests.fixtures import answer, unit
 from xinfang.portal.views import NOT_FOUND_MESSAGE
 
 D = dt.date
@@ -32,11 +32,11 @@ def _reviewed(people, register, travel):
     act(people["handler"], p, "sign")
     act(people["handler"], p, "accept")
     travel("2026-10-20")
-    act(people["handler"], p, "reply", outcome="reject", **OPINION)
+    answer(people["handler"], p, "reply", outcome="reject", **OPINION)
     act(people["handler"], p, "record_service", method="direct", served_on=D(2026, 10, 20))
     services.petition_request_review(query_code=p.query_code, reasons="不服")
     travel("2026-11-02")
-    p = act(
+    p = answer(
         people["reviewer"],
         Petition.objects.get(pk=p.pk),
         "review_reply",
@@ -83,7 +83,7 @@ def test_the_evaluation_names_the_unit_as_the_timeline_does(client, people, regi
     act(people["dispatcher"], p, "forward", responsible_unit=unit("410481102"))
     act(people["handler"], p, "sign")
     act(people["handler"], p, "accept")
-    act(people["handler"], p, "reply", outcome="support", **OPINION)
+    answer(people["handler"], p, "reply", outcome="support", **OPINION)
     client.post(reverse("portal:track"), {"code": p.query_code})
     page = client.get(reverse("portal:matter")).content.decode()
     label = "承办单位（八台镇）"
