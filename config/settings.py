@@ -363,7 +363,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "RatingEnum": "xinfang.petitions.models.Rating.choices",
-        "OutcomeEnum": "xinfang.petitions.models.Outcome.choices",
+        "OutcomeEnum": "xinfang.petitions.choices.ANSWER_OUTCOMES",
         "DisputeTypeEnum": "xinfang.mediation.models.DisputeType.choices",
         "ColourEnum": ["red", "yellow", "blue", "green"],
         "ListingColourEnum": ["red", "yellow", "blue"],

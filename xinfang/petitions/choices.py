@@ -125,3 +125,8 @@ def outcome_choices(round_: str) -> type[models.TextChoices]:
     """The outcomes an answer of this round may have: the first answer supports,
     explains or refuses; a review or re-review upholds, revokes or changes it."""
     return Outcome if round_ == Round.OPINION else ReviewOutcome
+
+
+# Every outcome a written answer may have, for the API's one enum (the service
+# checks that it fits the answer's round).
+ANSWER_OUTCOMES = Outcome.choices + ReviewOutcome.choices

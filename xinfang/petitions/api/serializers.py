@@ -8,14 +8,13 @@ from rest_framework import serializers
 
 from xinfang.orgs.models import Unit
 
+from ..choices import ANSWER_OUTCOMES
 from ..models import (
     Category,
     Channel,
     ForwardKind,
-    Outcome,
     Purpose,
     Rating,
-    ReviewOutcome,
     Route,
     ServiceMethod,
     State,
@@ -151,9 +150,7 @@ class ActionIn(serializers.Serializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     days = serializers.IntegerField(required=False, min_value=1, max_value=365)
     # reply: Outcome; review_reply, re_review_reply: ReviewOutcome (维持/撤销/变更)
-    outcome = serializers.ChoiceField(
-        choices=Outcome.choices + ReviewOutcome.choices, required=False
-    )
+    outcome = serializers.ChoiceField(choices=ANSWER_OUTCOMES, required=False)
     text = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     # reply, review_reply, re_review_reply: the written opinion's content (Art. 32)
     request = serializers.CharField(max_length=5000, required=False, allow_blank=True)

@@ -19,7 +19,8 @@ from xinfang.core.inputs import optional_id
 from xinfang.core.querycode import format_query_code
 
 from .. import selectors, services
-from ..models import Channel, DraftState, Outcome, State
+from ..choices import ANSWER_OUTCOMES
+from ..models import Channel, DraftState, State
 from .render import petition_detail, petition_row
 from .serializers import ActionIn, PetitionDetailOut, PetitionPageOut, RevealIn, StaffRegisterIn
 
@@ -254,7 +255,8 @@ class DraftIn(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, required=False)
     request = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     facts = serializers.CharField(max_length=20000, required=False, allow_blank=True)
-    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
+    # The round's outcomes (支持/解释/不予支持, or 维持/撤销/变更): the service checks.
+    outcome = serializers.ChoiceField(choices=ANSWER_OUTCOMES, required=False)
     text = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     legal_basis = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True)

@@ -163,7 +163,9 @@ def test_the_review_round_is_approved_by_the_review_units_head(
     city_head = make_person("unit_head", unit("410481"))
     with pytest.raises(PermissionDenied):  # the township's handler does not draft the review
         services.opinion_draft_create(actor=people["handler"], petition_id=p.pk)
-    d = services.opinion_draft_create(actor=people["reviewer"], petition_id=p.pk, **CONTENT)
+    d = services.opinion_draft_create(
+        actor=people["reviewer"], petition_id=p.pk, **{**CONTENT, "outcome": "uphold"}
+    )
     assert d.round == "review" and d.unit == unit("410481")
     d = step(people["reviewer"], d, "submit")
     with pytest.raises(PermissionDenied):  # the township's head approves no city answer
@@ -174,7 +176,7 @@ def test_the_review_round_is_approved_by_the_review_units_head(
     d.refresh_from_db()
     d = step(people["reviewer"], d, "issue")
     p.refresh_from_db()
-    assert p.state == State.REVIEW_ISSUED and p.review_outcome == "support"
+    assert p.state == State.REVIEW_ISSUED and p.review_outcome == "uphold"
     assert OpinionDraft.objects.filter(petition=p, state=DraftState.ISSUED).count() == 2
 
 
