@@ -116,7 +116,7 @@ def test_the_window_registers_prints_finds_and_issues_the_code_again(
     public.goto(f"{base_url}/public/track/")
     public.fill("#id_code", first_code)
     public.get_by_role("button", name=zh("Show my matter")).click()
-    expect(public.locator(".error-box")).to_be_visible()
+    expect(public.locator("#id_code_error")).to_be_visible()  # said once, by the field
     assert p.number not in public.content()
     public.fill("#id_code", new_code)
     with public.expect_navigation():
