@@ -3,8 +3,11 @@ back with a comment, the handler revises it, the unit head approves it (after th
 preview), the handler issues it; each worklist shows each step to the one who
 acts, and to no one else."""
 
+import importlib
+
 import pypdfium2
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
@@ -71,6 +74,9 @@ def test_draft_send_back_revise_approve_issue(
 ):
     page, p = desktop_page, accepted
     matter = f"{base_url}/petitions/{p.pk}/"
+    # The preview renders the notice template the migrations seed; an earlier
+    # live-server test emptied the database, so write them again (2022 texts).
+    importlib.import_module("xinfang.core.migrations.0008_notice_texts_2022").forward(apps, None)
 
     # The handler drafts the opinion and submits it.
     as_user(page, base_url, "handler")
