@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "xinfang.orgs",
     "xinfang.petitions",
     "xinfang.mediation",
+    "xinfang.leadership",
+    "xinfang.supervision",
     "xinfang.portal",
     "xinfang.exchange",
 ]

@@ -34,6 +34,8 @@ urlpatterns = [
     path("", include("xinfang.portal.urls")),
     path("", include("xinfang.petitions.urls")),
     path("", include("xinfang.mediation.urls")),
+    path("", include("xinfang.leadership.urls")),
+    path("", include("xinfang.supervision.urls")),
     path("", include("xinfang.orgs.urls")),
 ]
 

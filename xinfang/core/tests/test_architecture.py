@@ -27,12 +27,12 @@ RANK = {
     "orgs": 1,
     "petitions": 2,
     "mediation": 3,
-    "supervision": 4,
     "leadership": 4,
-    "search": 5,
-    "portal": 6,
-    "analytics": 6,
-    "exchange": 7,
+    "supervision": 5,
+    "search": 6,
+    "portal": 7,
+    "analytics": 7,
+    "exchange": 8,
 }
 # What a higher business area may use of a lower one (core and orgs are open).
 PUBLIC = {

@@ -1,0 +1,1 @@
+"""The leadership area's models, one topic per module (re-exported here)."""

@@ -1,0 +1,1 @@
+"""Pages of the leadership area, one topic per module."""

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "xinfang.supervision"
+    label = "supervision"
+    verbose_name = _("Listed supervision")
+
+    def ready(self) -> None:
+        # What supervision adds to the lower areas' pages and to the periodic tick,
+        # through their registries; imports here run after the models load.
+        pass

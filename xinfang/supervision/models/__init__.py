@@ -1,0 +1,1 @@
+"""The supervision area's models, one topic per module (re-exported here)."""

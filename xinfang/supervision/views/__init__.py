@@ -1,0 +1,1 @@
+"""Pages of the supervision area, one topic per module."""
