@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.core import idempotency, notify, pii
 from xinfang.core.exceptions import PermissionDenied
-from xinfang.core.forms import submit
+from xinfang.core.forms import submit_once
 from xinfang.core.querycode import format_query_code
 from xinfang.orgs import selectors as org_selectors
 from xinfang.orgs.models import Role
@@ -26,9 +26,6 @@ from .matter import RECEIPT_KEY
 # and the form field / query parameter that names one.
 SOURCE_KEY = "dispute"
 SOURCE_PARAMETER = "from_dispute"
-
-# What the view answers when the form's one-time token was used for other content.
-_REUSED = object()
 
 
 def _registering_units(user) -> list:
@@ -188,31 +185,27 @@ def _register_posted(request, form, formset, source):
     fingerprint = idempotency.fingerprint({**registration, "dispute": origin}) if key else ""
 
     def call():
-        try:
-            p, _created = services.petition_register_once(
-                lambda: _register_new(
-                    request,
-                    source=source,
-                    registration={
-                        **registration,
-                        "idempotency_key": key,
-                        "idempotency_fingerprint": fingerprint,
-                    },
-                ),
-                idempotency_key=key,
-                fingerprint=fingerprint,
-            )
-        except idempotency.IdempotencyKeyReused:
-            return _REUSED
+        p, _created = services.petition_register_once(
+            lambda: _register_new(
+                request,
+                source=source,
+                registration={
+                    **registration,
+                    "idempotency_key": key,
+                    "idempotency_fingerprint": fingerprint,
+                },
+            ),
+            idempotency_key=key,
+            fingerprint=fingerprint,
+        )
         return _registered(request, p, forms.id_warnings(formset))
 
-    outcome = submit(form, call, placer=forms.petitioner_placer(formset, index))
-    if outcome.result is _REUSED:
-        form.add_error(None, idempotency.FORM_SENT_BEFORE)
-        # A new token, so that the form as it is now can be sent as a new matter.
-        form.data = form.data.copy()
-        form.data["idempotency_key"] = str(uuid.uuid4())
-        return 409, []
+    outcome = submit_once(
+        form,
+        call,
+        token_field="idempotency_key",
+        placer=forms.petitioner_placer(formset, index),
+    )
     if outcome.ok:
         return outcome.result
     return outcome.status, outcome.loose
