@@ -9,7 +9,8 @@ from django.db import OperationalError
 from django.test import Client, RequestFactory
 
 from xinfang.core import views as core_views
-from xinfang.mediation.tests.case_fixtures import *  # noqa: F403  (med, new_dispute)
+from xinfang.mediation.tests.case_fixtures import *  # noqa: F403  (new_dispute)
+from xinfang.mediation.tests.personas import *  # noqa: F403  (med)
 from xinfang.petitions.models import PetitionEvent
 
 

@@ -31,7 +31,8 @@ from schemathesis.specs.openapi.checks import (
 
 from xinfang.mediation import meetings
 from xinfang.mediation import services as mediation_services
-from xinfang.mediation.tests.case_fixtures import *  # noqa: F403  (med, new_dispute)
+from xinfang.mediation.tests.case_fixtures import *  # noqa: F403  (new_dispute)
+from xinfang.mediation.tests.personas import *  # noqa: F403  (med)
 from xinfang.orgs.demo import TOWNSHIP_A
 
 CHECKS = [

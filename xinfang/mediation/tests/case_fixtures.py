@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from xinfang.mediation import services
-from xinfang.mediation.models import Mediator, Source
+from xinfang.mediation.models import Source
 from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
 
-__all__ = ["med", "new_dispute"]  # the fixtures, for `import *` in the tests
+__all__ = ["new_dispute"]  # the fixture, for `import *` in the tests
 
 VILLAGE_A = TOWNSHIP_A + "001"
 VILLAGE_B = TOWNSHIP_B + "001"
@@ -18,40 +18,6 @@ CENTRE_B = TOWNSHIP_B + "-TJ"
 CITY_CENTRE = "410481-TJ"
 LAND_COMMITTEE = "410481-TJ04"
 LABOR_COMMITTEE = "410481-TJ07"
-
-
-@pytest.fixture
-def med(demo_tree, make_person):
-    """Township staff, mediators at each level (each on their body's roster), outsiders."""
-    u = demo_tree
-    people = {
-        "handler_a": make_person("handler", u[TOWNSHIP_A], username="m-handler-a"),
-        "handler_b": make_person("handler", u[TOWNSHIP_B], username="m-handler-b"),
-        "room_a": make_person("mediator", u[ROOM_A], username="m-room-a"),
-        "centre_a": make_person("mediator", u[CENTRE_A], username="m-centre-a"),
-        "centre_b": make_person("mediator", u[CENTRE_B], username="m-centre-b"),
-        "city_centre": make_person("mediator", u[CITY_CENTRE], username="m-city"),
-        "land": make_person("mediator", u[LAND_COMMITTEE], username="m-land"),
-        "labor": make_person("mediator", u[LABOR_COMMITTEE], username="m-labor"),
-        "liaison_a": make_person("liaison", u[VILLAGE_A], username="m-liaison-a"),
-        "clerk": make_person("clerk", u["410481-JD"], username="m-clerk"),
-    }
-    roster = {}
-    for key, code, name in [
-        ("room_a", ROOM_A, "王调解"),
-        ("centre_a", CENTRE_A, "李调解"),
-        ("centre_b", CENTRE_B, "钱调解"),
-        ("city_centre", CITY_CENTRE, "赵调解"),
-        ("land", LAND_COMMITTEE, "孙调解"),
-        ("labor", LABOR_COMMITTEE, "周调解"),
-    ]:
-        roster[key] = Mediator.objects.create(
-            body=u[code], user=people[key], name=name, full_time=True
-        )
-    roster["land2"] = Mediator.objects.create(body=u[LAND_COMMITTEE], name="吴调解")
-    people["roster"] = roster
-    people["units"] = u
-    return people
 
 
 PARTIES = [

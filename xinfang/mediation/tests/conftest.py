@@ -1,10 +1,10 @@
-"""The mediation area's personas, for every test module here (built on the root
-conftest's demo_tree and make_person): `med` (township staff, mediators at each
-level on their rosters, outsiders) with `new_dispute`, and `crew` (the villages'
-liaisons and the township staff of the screening, ledger and meetings). Their
-constants and input helpers stay in case_fixtures / screening_fixtures."""
+"""The mediation area's fixtures for every test module here: its one persona set
+`med` (personas.py: township staff and leaders of townships A and B, the
+villages' liaisons, mediators at each level on their bodies' rosters, a city
+leader and an analyst, outsiders) and `new_dispute`. Constants and input
+helpers stay in case_fixtures / screening_fixtures."""
 
-from .case_fixtures import med, new_dispute
-from .screening_fixtures import crew
+from .case_fixtures import new_dispute
+from .personas import med
 
-__all__ = ["crew", "med", "new_dispute"]
+__all__ = ["med", "new_dispute"]

@@ -61,17 +61,17 @@ def test_an_action_without_a_label_cannot_be_recorded():
 
 @pytest.mark.django_db
 def test_a_dispute_passed_up_and_decided_at_a_meeting_reads_as_words(
-    client, crew, demo_tree, travel
+    client, med, demo_tree, travel
 ):
     travel("2026-03-10")
     done = screening.screening_report_submit(
-        actor=crew["liaison_a1"],
+        actor=med["liaison_a"],
         village=demo_tree[VILLAGE_A1],
         disputes=[passed_up_input()],
         idempotency_key=None,
     )
     [dispute] = done.disputes
-    client.force_login(crew["handler_a"])
+    client.force_login(med["handler_a"])
     url = f"/mediation/disputes/{dispute.pk}/"
 
     # Passed up, the township's ledger holds it: the page does not say "village".
@@ -83,22 +83,22 @@ def test_a_dispute_passed_up_and_decided_at_a_meeting_reads_as_words(
 
     travel("2026-03-13")
     meeting = meetings.meeting_create(
-        actor=crew["handler_a"], township=demo_tree[TOWNSHIP_A], chair="陈志强"
+        actor=med["handler_a"], township=demo_tree[TOWNSHIP_A], chair="陈志强"
     )
     committee = Unit.objects.get(kind=UnitKind.MEDIATION_COMMITTEE, mediation_type="labor")
     meetings.meeting_decide_item(
-        actor=crew["handler_a"],
+        actor=med["handler_a"],
         item=meeting.items.get(),
         classified_type="labor",
         body=str(committee.pk),
-        responsible_leader=crew["leader_a"],
+        responsible_leader=med["leader_a"],
         responsible_person="张伟",
         deadline=dt.date(2026, 3, 27),
     )
     actions = list(dispute.events.values_list("action", flat=True))
     assert {"pass_up", "route", "meeting_decision"} <= set(actions)
 
-    client.force_login(crew["handler_a"])  # days later: a new session
+    client.force_login(med["handler_a"])  # days later: a new session
     html = client.get(url).content.decode()
     timeline = html[html.index('id="timeline-h"') :]
     text = re.sub(r"<[^>]+>", " ", timeline)

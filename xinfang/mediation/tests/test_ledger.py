@@ -54,28 +54,28 @@ def zh(msgid: str) -> str:
 
 
 @pytest.fixture
-def filled(crew, demo_tree, travel):
+def filled(med, demo_tree, travel):
     """Township A: three open disputes from two villages (one overdue), one settled
     on the spot; township B: one open dispute."""
     travel("2026-03-02")
     screening.screening_report_submit(
-        actor=crew["liaison_a1"],
+        actor=med["liaison_a"],
         village=demo_tree[VILLAGE_A1],
         disputes=[dispute_input(), passed_up_input(summary="老欠薪")],
     )
     travel("2026-03-09")
     screening.screening_report_submit(
-        actor=crew["liaison_a1"],
+        actor=med["liaison_a"],
         village=demo_tree[VILLAGE_A1],
         disputes=[passed_up_input(type="land", risk="high", summary="承包地界")],
     )
     screening.screening_report_submit(
-        actor=crew["liaison_a2"],
+        actor=med["liaison_a2"],
         village=demo_tree[VILLAGE_A2],
         disputes=[passed_up_input(type="family", summary="赡养老人")],
     )
     screening.screening_report_submit(
-        actor=crew["liaison_b1"],
+        actor=med["liaison_b1"],
         village=demo_tree[VILLAGE_B1],
         disputes=[passed_up_input(summary="枣林镇的纠纷")],
     )
@@ -89,28 +89,28 @@ def summaries(qs):
     return sorted(d.summary for d in qs)
 
 
-def test_the_ledger_holds_the_townships_open_disputes(crew, filled):
-    rows = ledger.ledger(user=crew["handler_a"])
+def test_the_ledger_holds_the_townships_open_disputes(med, filled):
+    rows = ledger.ledger(user=med["handler_a"])
 
     assert summaries(rows) == ["承包地界", "老欠薪", "赡养老人"]
 
 
-def test_township_b_does_not_see_township_as_disputes(crew, demo_tree, filled):
-    assert summaries(ledger.ledger(user=crew["handler_b"])) == ["枣林镇的纠纷"]
+def test_township_b_does_not_see_township_as_disputes(med, demo_tree, filled):
+    assert summaries(ledger.ledger(user=med["handler_b"])) == ["枣林镇的纠纷"]
     with pytest.raises(NotFound):
-        ledger.parse_filters(user=crew["handler_b"], raw={"township": demo_tree[TOWNSHIP_A].pk})
+        ledger.parse_filters(user=med["handler_b"], raw={"township": demo_tree[TOWNSHIP_A].pk})
     with pytest.raises(NotFound):
-        ledger.parse_filters(user=crew["handler_b"], raw={"village": demo_tree[VILLAGE_A1].pk})
-    assert ledger.ledger(user=crew["liaison_a1"]).count() == 0
-    assert ledger.ledger(user=crew["analyst"]).count() == 0
+        ledger.parse_filters(user=med["handler_b"], raw={"village": demo_tree[VILLAGE_A1].pk})
+    assert ledger.ledger(user=med["liaison_a"]).count() == 0
+    assert ledger.ledger(user=med["analyst"]).count() == 0
 
 
-def test_the_city_sees_every_township_and_filters_by_one(crew, demo_tree, filled):
-    everything = ledger.ledger(user=crew["city_leader"])
-    f = ledger.parse_filters(user=crew["city_leader"], raw={"township": demo_tree[TOWNSHIP_B].pk})
+def test_the_city_sees_every_township_and_filters_by_one(med, demo_tree, filled):
+    everything = ledger.ledger(user=med["city_leader"])
+    f = ledger.parse_filters(user=med["city_leader"], raw={"township": demo_tree[TOWNSHIP_B].pk})
 
     assert everything.count() == 4
-    assert summaries(ledger.ledger(user=crew["city_leader"], filters=f)) == ["枣林镇的纠纷"]
+    assert summaries(ledger.ledger(user=med["city_leader"], filters=f)) == ["枣林镇的纠纷"]
 
 
 @pytest.mark.parametrize(
@@ -129,24 +129,24 @@ def test_the_city_sees_every_township_and_filters_by_one(crew, demo_tree, filled
         ({"date_from": "2026-03-01", "date_to": "2026-03-02"}, ["老欠薪"]),
     ],
 )
-def test_ledger_filters(crew, demo_tree, filled, raw, expected):
+def test_ledger_filters(med, demo_tree, filled, raw, expected):
     raw = {k: demo_tree[VILLAGE_A2].pk if v == "V2" else v for k, v in raw.items()}
-    f = ledger.parse_filters(user=crew["handler_a"], raw=raw)
+    f = ledger.parse_filters(user=med["handler_a"], raw=raw)
 
-    assert summaries(ledger.ledger(user=crew["handler_a"], filters=f)) == expected
+    assert summaries(ledger.ledger(user=med["handler_a"], filters=f)) == expected
 
 
-def test_bad_filter_values_are_named(crew, filled):
+def test_bad_filter_values_are_named(med, filled):
     with pytest.raises(InvalidInput) as exc:
         ledger.parse_filters(
-            user=crew["handler_a"],
+            user=med["handler_a"],
             raw={"type": "x", "date_from": "10/03/2026", "village": "abc", "state": "settled"},
         )
 
     assert set(exc.value.field_errors) == {"type", "date_from", "village", "state"}
 
 
-def test_a_ledger_row_has_age_deadline_and_overdue(crew, filled):
+def test_a_ledger_row_has_age_deadline_and_overdue(med, filled):
     d = Dispute.objects.get(summary="老欠薪")
     r = ledger.row(ledger.with_parties(Dispute.objects.filter(pk=d.pk)).get(), dt.date(2026, 3, 10))
 
@@ -157,8 +157,8 @@ def test_a_ledger_row_has_age_deadline_and_overdue(crew, filled):
     assert r["state_label"]
 
 
-def test_the_ledger_list_makes_the_same_few_queries_for_many_rows(crew, demo_tree, filled):
-    user = crew["handler_a"]
+def test_the_ledger_list_makes_the_same_few_queries_for_many_rows(med, demo_tree, filled):
+    user = med["handler_a"]
 
     def run():
         user.__dict__.pop("_xinfang_screening", None)
@@ -171,7 +171,7 @@ def test_the_ledger_list_makes_the_same_few_queries_for_many_rows(crew, demo_tre
     few = run()
     for i in range(6):
         screening.screening_report_submit(
-            actor=crew["liaison_a2"],
+            actor=med["liaison_a2"],
             village=demo_tree[VILLAGE_A2],
             disputes=[passed_up_input(summary=f"更多纠纷{i}")],
             idempotency_key=f"more-{i}",
@@ -182,9 +182,9 @@ def test_the_ledger_list_makes_the_same_few_queries_for_many_rows(crew, demo_tre
     assert many[1] == few[1]
 
 
-def test_the_xlsx_opens_with_chinese_headers_title_and_rows(crew, demo_tree, filled):
-    f = ledger.parse_filters(user=crew["handler_a"], raw={"date_from": "2026-03-01"})
-    data = ledger.export_xlsx(user=crew["handler_a"], filters=f, today=dt.date(2026, 3, 10))
+def test_the_xlsx_opens_with_chinese_headers_title_and_rows(med, demo_tree, filled):
+    f = ledger.parse_filters(user=med["handler_a"], raw={"date_from": "2026-03-01"})
+    data = ledger.export_xlsx(user=med["handler_a"], filters=f, today=dt.date(2026, 3, 10))
 
     ws = load_workbook(io.BytesIO(data)).active
     title = "%(unit)s dispute screening and resolution ledger"
@@ -215,14 +215,14 @@ def test_the_xlsx_opens_with_chinese_headers_title_and_rows(crew, demo_tree, fil
     assert ws.column_dimensions["H"].width >= 30
 
 
-def test_the_xlsx_of_township_b_holds_nothing_of_township_a(crew, filled):
-    data = ledger.export_xlsx(user=crew["handler_b"], filters={}, today=dt.date(2026, 3, 10))
+def test_the_xlsx_of_township_b_holds_nothing_of_township_a(med, filled):
+    data = ledger.export_xlsx(user=med["handler_b"], filters={}, today=dt.date(2026, 3, 10))
 
     ws = load_workbook(io.BytesIO(data)).active
     assert ws["A1"].value.startswith("枣林镇")
     assert [r[7].value for r in ws.iter_rows(min_row=4)] == ["枣林镇的纠纷"]
 
 
-def test_start_page_counts(crew, filled):
-    assert ledger.counts(user=crew["handler_a"]) == {"open": 3, "overdue": 1}
-    assert ledger.counts(user=crew["handler_b"]) == {"open": 1, "overdue": 0}
+def test_start_page_counts(med, filled):
+    assert ledger.counts(user=med["handler_a"]) == {"open": 3, "overdue": 1}
+    assert ledger.counts(user=med["handler_b"]) == {"open": 1, "overdue": 0}

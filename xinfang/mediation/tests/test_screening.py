@@ -26,14 +26,14 @@ from .screening_fixtures import (
 pytestmark = pytest.mark.django_db
 
 
-def submit(crew, demo_tree, who="liaison_a1", village=VILLAGE_A1, **kw):
-    return screening.screening_report_submit(actor=crew[who], village=demo_tree[village], **kw)
+def submit(med, demo_tree, who="liaison_a", village=VILLAGE_A1, **kw):
+    return screening.screening_report_submit(actor=med[who], village=demo_tree[village], **kw)
 
 
-def test_it_stores_a_report_with_one_dispute_resolved_and_one_passed_up(crew, demo_tree, travel):
+def test_it_stores_a_report_with_one_dispute_resolved_and_one_passed_up(med, demo_tree, travel):
     travel("2026-03-10")
 
-    done = submit(crew, demo_tree, disputes=[dispute_input(), passed_up_input()])
+    done = submit(med, demo_tree, disputes=[dispute_input(), passed_up_input()])
 
     assert done.result == "created"
     report = done.report
@@ -50,10 +50,10 @@ def test_it_stores_a_report_with_one_dispute_resolved_and_one_passed_up(crew, de
     assert list(resolved.events.values_list("action", flat=True)) == ["register"]
 
 
-def test_a_nil_return_is_stored_as_such(crew, demo_tree, travel):
+def test_a_nil_return_is_stored_as_such(med, demo_tree, travel):
     travel("2026-03-10")
 
-    done = submit(crew, demo_tree, nil=True)
+    done = submit(med, demo_tree, nil=True)
 
     assert done.report.nil and done.result == "created"
     assert not Dispute.objects.exists()
@@ -62,24 +62,24 @@ def test_a_nil_return_is_stored_as_such(crew, demo_tree, travel):
     ]
 
 
-def test_a_nil_return_with_disputes_or_a_report_without_either_is_refused(crew, demo_tree, travel):
+def test_a_nil_return_with_disputes_or_a_report_without_either_is_refused(med, demo_tree, travel):
     travel("2026-03-10")
 
     with pytest.raises(InvalidInput) as nil_and_disputes:
-        submit(crew, demo_tree, nil=True, disputes=[dispute_input()])
+        submit(med, demo_tree, nil=True, disputes=[dispute_input()])
     with pytest.raises(InvalidInput) as nothing:
-        submit(crew, demo_tree)
+        submit(med, demo_tree)
 
     assert "nil" in nil_and_disputes.value.field_errors
     assert "disputes" in nothing.value.field_errors
     assert not ScreeningReport.objects.exists()
 
 
-def test_the_same_key_twice_stores_one_report(crew, demo_tree, travel):
+def test_the_same_key_twice_stores_one_report(med, demo_tree, travel):
     travel("2026-03-10")
 
-    first = submit(crew, demo_tree, disputes=[passed_up_input()], idempotency_key="k-1")
-    again = submit(crew, demo_tree, disputes=[passed_up_input()], idempotency_key="k-1")
+    first = submit(med, demo_tree, disputes=[passed_up_input()], idempotency_key="k-1")
+    again = submit(med, demo_tree, disputes=[passed_up_input()], idempotency_key="k-1")
 
     assert (first.result, again.result) == ("created", "replayed")
     assert again.report.pk == first.report.pk
@@ -88,23 +88,23 @@ def test_the_same_key_twice_stores_one_report(crew, demo_tree, travel):
     assert DisputeEvent.objects.filter(action="pass_up").count() == 1
 
 
-def test_a_key_is_the_users_own(crew, demo_tree, travel):
+def test_a_key_is_the_users_own(med, demo_tree, travel):
     travel("2026-03-10")
-    submit(crew, demo_tree, nil=True, idempotency_key="same")
+    submit(med, demo_tree, nil=True, idempotency_key="same")
 
-    other = submit(crew, demo_tree, who="liaison_a2", village=VILLAGE_A2, nil=True,
+    other = submit(med, demo_tree, who="liaison_a2", village=VILLAGE_A2, nil=True,
                    idempotency_key="same")  # fmt: skip
 
     assert other.result == "created"
     assert other.report.village == demo_tree[VILLAGE_A2]
 
 
-def test_a_second_report_of_the_day_adds_its_disputes_to_the_days_report(crew, demo_tree, travel):
+def test_a_second_report_of_the_day_adds_its_disputes_to_the_days_report(med, demo_tree, travel):
     travel("2026-03-10")
-    morning = submit(crew, demo_tree, nil=True, idempotency_key="am")
+    morning = submit(med, demo_tree, nil=True, idempotency_key="am")
 
-    afternoon = submit(crew, demo_tree, disputes=[passed_up_input()], idempotency_key="pm")
-    resent = submit(crew, demo_tree, disputes=[passed_up_input()], idempotency_key="pm")
+    afternoon = submit(med, demo_tree, disputes=[passed_up_input()], idempotency_key="pm")
+    resent = submit(med, demo_tree, disputes=[passed_up_input()], idempotency_key="pm")
 
     assert afternoon.result == "added" and afternoon.report.pk == morning.report.pk
     assert resent.result == "replayed" and resent.report.pk == morning.report.pk
@@ -113,48 +113,48 @@ def test_a_second_report_of_the_day_adds_its_disputes_to_the_days_report(crew, d
     assert report.disputes.count() == 1
 
 
-def test_a_nil_return_on_a_reported_day_changes_nothing(crew, demo_tree, travel):
+def test_a_nil_return_on_a_reported_day_changes_nothing(med, demo_tree, travel):
     travel("2026-03-10")
-    submit(crew, demo_tree, disputes=[dispute_input()])
+    submit(med, demo_tree, disputes=[dispute_input()])
 
-    done = submit(crew, demo_tree, nil=True)
+    done = submit(med, demo_tree, nil=True)
 
     assert done.result == "unchanged"
     assert not ScreeningReport.objects.get().nil
 
 
-def test_a_liaison_cannot_report_for_another_village(crew, demo_tree, travel):
+def test_a_liaison_cannot_report_for_another_village(med, demo_tree, travel):
     travel("2026-03-10")
 
     # Village A2 of the same township: the liaison of A1 cannot see it (404).
     with pytest.raises(NotFound):
-        submit(crew, demo_tree, village=VILLAGE_A2, disputes=[dispute_input()])
+        submit(med, demo_tree, village=VILLAGE_A2, disputes=[dispute_input()])
     with pytest.raises(NotFound):
-        submit(crew, demo_tree, village=VILLAGE_B1, nil=True)
+        submit(med, demo_tree, village=VILLAGE_B1, nil=True)
     # The township's handler sees village A1 but is not its liaison (403).
     with pytest.raises(PermissionDenied):
-        submit(crew, demo_tree, who="handler_a", nil=True)
+        submit(med, demo_tree, who="handler_a", nil=True)
 
     assert not ScreeningReport.objects.exists()
     assert not Dispute.objects.exists()
 
 
-def test_the_place_must_be_in_the_liaisons_village(crew, demo_tree, travel):
+def test_the_place_must_be_in_the_liaisons_village(med, demo_tree, travel):
     travel("2026-03-10")
 
     with pytest.raises(InvalidInput) as exc:
-        submit(crew, demo_tree, disputes=[dispute_input(place=demo_tree[VILLAGE_A2].pk)])
+        submit(med, demo_tree, disputes=[dispute_input(place=demo_tree[VILLAGE_A2].pk)])
 
     assert "disputes[0].place" in exc.value.field_errors
     assert not ScreeningReport.objects.exists()
 
 
-def test_every_dispute_s_errors_are_named_and_nothing_is_stored(crew, demo_tree, travel):
+def test_every_dispute_s_errors_are_named_and_nothing_is_stored(med, demo_tree, travel):
     travel("2026-03-10")
 
     with pytest.raises(InvalidInput) as exc:
         submit(
-            crew,
+            med,
             demo_tree,
             disputes=[
                 dispute_input(how_resolved=""),
@@ -172,17 +172,17 @@ def test_every_dispute_s_errors_are_named_and_nothing_is_stored(crew, demo_tree,
     assert not ScreeningReport.objects.exists() and not Dispute.objects.exists()
 
 
-def test_report_dates_future_late_and_too_late(crew, demo_tree, travel):
+def test_report_dates_future_late_and_too_late(med, demo_tree, travel):
     travel("2026-03-10")
 
     with pytest.raises(InvalidInput) as future:
-        submit(crew, demo_tree, nil=True, report_date=dt.date(2026, 3, 11))
-    yesterday = submit(crew, demo_tree, nil=True, report_date=dt.date(2026, 3, 9))
+        submit(med, demo_tree, nil=True, report_date=dt.date(2026, 3, 11))
+    yesterday = submit(med, demo_tree, nil=True, report_date=dt.date(2026, 3, 9))
     with pytest.raises(InvalidInput) as late_without_note:
-        submit(crew, demo_tree, nil=True, report_date=dt.date(2026, 3, 6))
-    late = submit(crew, demo_tree, nil=True, report_date=dt.date(2026, 3, 6), note="停电补报")
+        submit(med, demo_tree, nil=True, report_date=dt.date(2026, 3, 6))
+    late = submit(med, demo_tree, nil=True, report_date=dt.date(2026, 3, 6), note="停电补报")
     with pytest.raises(InvalidInput) as too_late:
-        submit(crew, demo_tree, nil=True, report_date=dt.date(2026, 3, 2), note="补报")
+        submit(med, demo_tree, nil=True, report_date=dt.date(2026, 3, 2), note="补报")
 
     assert "report_date" in future.value.field_errors
     assert yesterday.report.report_date == dt.date(2026, 3, 9)
@@ -191,14 +191,14 @@ def test_report_dates_future_late_and_too_late(crew, demo_tree, travel):
     assert "report_date" in too_late.value.field_errors
 
 
-def test_missing_reports_of_a_week_list_each_village_and_its_days(crew, demo_tree, travel):
+def test_missing_reports_of_a_week_list_each_village_and_its_days(med, demo_tree, travel):
     township = demo_tree[TOWNSHIP_A]
     # Monday 2026-03-09 to Wednesday: village 1 reports every day, village 2 on Monday.
     for day in ("2026-03-09", "2026-03-10", "2026-03-11"):
         travel(day)
-        submit(crew, demo_tree, nil=True)
+        submit(med, demo_tree, nil=True)
     travel("2026-03-09")
-    submit(crew, demo_tree, who="liaison_a2", village=VILLAGE_A2, nil=True)
+    submit(med, demo_tree, who="liaison_a2", village=VILLAGE_A2, nil=True)
     travel("2026-03-11")
 
     rows = screening.missing_reports_week(township, dt.date(2026, 3, 9))
@@ -210,33 +210,33 @@ def test_missing_reports_of_a_week_list_each_village_and_its_days(crew, demo_tre
     assert len(rows) == 3  # villages 2, 3, 4; days after today are not missing yet
 
 
-def test_reports_are_seen_by_their_village_and_township_only(crew, demo_tree, travel):
+def test_reports_are_seen_by_their_village_and_township_only(med, demo_tree, travel):
     travel("2026-03-10")
-    mine = submit(crew, demo_tree, nil=True).report
-    theirs = submit(crew, demo_tree, who="liaison_b1", village=VILLAGE_B1, nil=True).report
+    mine = submit(med, demo_tree, nil=True).report
+    theirs = submit(med, demo_tree, who="liaison_b1", village=VILLAGE_B1, nil=True).report
 
     def seen(who):
-        return set(screening.visible_reports(crew[who]).values_list("pk", flat=True))
+        return set(screening.visible_reports(med[who]).values_list("pk", flat=True))
 
-    assert seen("liaison_a1") == {mine.pk}
+    assert seen("liaison_a") == {mine.pk}
     assert seen("liaison_a2") == set()
     assert seen("handler_a") == {mine.pk}
-    assert seen("mediator_a") == {mine.pk}
+    assert seen("centre_a") == {mine.pk}
     assert seen("handler_b") == {theirs.pk}
     assert seen("city_leader") == {mine.pk, theirs.pk}
     assert seen("analyst") == set()
     with pytest.raises(NotFound):
-        screening.report_get(user=crew["handler_b"], pk=mine.pk)
+        screening.report_get(user=med["handler_b"], pk=mine.pk)
 
 
-def test_ledger_and_meeting_rights_follow_the_roles(crew, demo_tree):
+def test_ledger_and_meeting_rights_follow_the_roles(med, demo_tree):
     a, b = demo_tree[TOWNSHIP_A], demo_tree[TOWNSHIP_B]
 
-    assert screening.may_read_ledger(crew["handler_a"], a)
-    assert not screening.may_read_ledger(crew["handler_a"], b)
-    assert screening.may_read_ledger(crew["mediator_a"], a)
-    assert not screening.may_run_meeting(crew["mediator_a"], a)
-    assert screening.may_run_meeting(crew["leader_a"], a)
-    assert screening.may_read_ledger(crew["city_leader"], b)
-    assert not screening.may_read_ledger(crew["liaison_a1"], a)
-    assert not screening.may_read_ledger(crew["analyst"], a)
+    assert screening.may_read_ledger(med["handler_a"], a)
+    assert not screening.may_read_ledger(med["handler_a"], b)
+    assert screening.may_read_ledger(med["centre_a"], a)
+    assert not screening.may_run_meeting(med["centre_a"], a)
+    assert screening.may_run_meeting(med["leader_a"], a)
+    assert screening.may_read_ledger(med["city_leader"], b)
+    assert not screening.may_read_ledger(med["liaison_a"], a)
+    assert not screening.may_read_ledger(med["analyst"], a)

@@ -53,8 +53,8 @@ def form_data(village, **over):
 
 
 @pytest.fixture
-def liaison(client, crew):
-    client.force_login(crew["liaison_a1"])
+def liaison(client, med):
+    client.force_login(med["liaison_a"])
     return client
 
 
@@ -139,29 +139,29 @@ def test_an_error_keeps_what_was_typed_next_to_the_field(liaison, demo_tree, tra
     assert 'data-bound="1"' in html
 
 
-def test_another_village_is_404_and_a_township_clerk_is_403(client, crew, demo_tree, travel):
+def test_another_village_is_404_and_a_township_clerk_is_403(client, med, demo_tree, travel):
     travel("2026-03-10")
-    client.force_login(crew["liaison_a1"])
+    client.force_login(med["liaison_a"])
     url = reverse("mediation:screening_report")
 
     assert client.get(url, {"village": demo_tree[VILLAGE_A2].pk}).status_code == 404
     assert client.post(url, form_data(demo_tree[VILLAGE_B1])).status_code == 404
-    client.force_login(crew["handler_a"])
+    client.force_login(med["handler_a"])
     assert client.get(url).status_code == 403
     assert client.post(url, form_data(demo_tree[VILLAGE_A1])).status_code == 403
     assert not ScreeningReport.objects.exists() and not Dispute.objects.exists()
 
 
 @pytest.fixture
-def ledger_data(crew, demo_tree, travel):
+def ledger_data(med, demo_tree, travel):
     travel("2026-03-09")
     screening.screening_report_submit(
-        actor=crew["liaison_a1"],
+        actor=med["liaison_a"],
         village=demo_tree[VILLAGE_A1],
         disputes=[passed_up_input(summary="八台的纠纷")],
     )
     screening.screening_report_submit(
-        actor=crew["liaison_b1"],
+        actor=med["liaison_b1"],
         village=demo_tree[VILLAGE_B1],
         disputes=[passed_up_input(summary="枣林的纠纷")],
     )
@@ -170,9 +170,9 @@ def ledger_data(crew, demo_tree, travel):
 
 
 def test_the_ledger_page_shows_the_townships_disputes_and_missing_villages(
-    client, crew, demo_tree, ledger_data
+    client, med, demo_tree, ledger_data
 ):
-    client.force_login(crew["handler_a"])
+    client.force_login(med["handler_a"])
 
     r = client.get(reverse("mediation:ledger"))
 
@@ -184,19 +184,19 @@ def test_the_ledger_page_shows_the_townships_disputes_and_missing_villages(
 
 
 def test_the_ledger_of_another_township_is_404_and_the_liaison_gets_403(
-    client, crew, demo_tree, ledger_data
+    client, med, demo_tree, ledger_data
 ):
-    client.force_login(crew["handler_b"])
+    client.force_login(med["handler_b"])
     a = demo_tree[TOWNSHIP_A].pk
 
     assert client.get(reverse("mediation:ledger"), {"township": a}).status_code == 404
     assert client.get(reverse("mediation:ledger_export"), {"township": a}).status_code == 404
-    client.force_login(crew["liaison_a1"])
+    client.force_login(med["liaison_a"])
     assert client.get(reverse("mediation:ledger")).status_code == 403
 
 
-def test_a_bad_filter_is_a_400_with_the_field_marked(client, crew, ledger_data):
-    client.force_login(crew["handler_a"])
+def test_a_bad_filter_is_a_400_with_the_field_marked(client, med, ledger_data):
+    client.force_login(med["handler_a"])
 
     r = client.get(reverse("mediation:ledger"), {"date_from": "yesterday"})
 
@@ -204,8 +204,8 @@ def test_a_bad_filter_is_a_400_with_the_field_marked(client, crew, ledger_data):
     assert r.context["filter_form"].errors["date_from"]
 
 
-def test_the_export_is_an_xlsx_of_the_users_ledger(client, crew, ledger_data):
-    client.force_login(crew["handler_b"])
+def test_the_export_is_an_xlsx_of_the_users_ledger(client, med, ledger_data):
+    client.force_login(med["handler_b"])
 
     r = client.get(reverse("mediation:ledger_export"))
 
@@ -216,8 +216,8 @@ def test_the_export_is_an_xlsx_of_the_users_ledger(client, crew, ledger_data):
     assert [row[7].value for row in ws.iter_rows(min_row=4)] == ["枣林的纠纷"]
 
 
-def test_the_city_filters_the_ledger_by_township(client, crew, demo_tree, ledger_data):
-    client.force_login(crew["city_leader"])
+def test_the_city_filters_the_ledger_by_township(client, med, demo_tree, ledger_data):
+    client.force_login(med["city_leader"])
 
     r = client.get(reverse("mediation:ledger"), {"township": demo_tree[TOWNSHIP_B].pk})
 
@@ -225,8 +225,8 @@ def test_the_city_filters_the_ledger_by_township(client, crew, demo_tree, ledger
     assert r.context["township"] == demo_tree[TOWNSHIP_B]
 
 
-def test_a_meeting_through_its_pages(client, crew, demo_tree, ledger_data):
-    client.force_login(crew["handler_a"])
+def test_a_meeting_through_its_pages(client, med, demo_tree, ledger_data):
+    client.force_login(med["handler_a"])
 
     r = client.post(
         reverse("mediation:meetings"),
@@ -248,7 +248,7 @@ def test_a_meeting_through_its_pages(client, crew, demo_tree, ledger_data):
         {
             f"{prefix}-classified_type": "labor",
             f"{prefix}-body": meetings.KEEP_WITH_TOWNSHIP,
-            f"{prefix}-responsible_leader": crew["leader_a"].pk,
+            f"{prefix}-responsible_leader": med["leader_a"].pk,
             f"{prefix}-responsible_person": "张伟",
             f"{prefix}-deadline": "2026-03-20",
         },
@@ -276,15 +276,15 @@ def test_a_meeting_through_its_pages(client, crew, demo_tree, ledger_data):
         {"held_on": "2026-03-10", "chair": "x", "attendees": "y", "minutes": "z"},
     )
     assert again.status_code == 409
-    client.force_login(crew["handler_b"])
+    client.force_login(med["handler_b"])
     assert client.get(reverse("mediation:meeting", args=[meeting.pk])).status_code == 404
     assert client.get(reverse("mediation:meeting_print", args=[meeting.pk])).status_code == 404
 
 
-def test_start_pages_show_the_screening_panels(client, crew, ledger_data):
-    client.force_login(crew["liaison_a2"])
+def test_start_pages_show_the_screening_panels(client, med, ledger_data):
+    client.force_login(med["liaison_a2"])
     liaison_page = client.get(reverse("start_role", args=["liaison"])).content.decode()
-    client.force_login(crew["handler_a"])
+    client.force_login(med["handler_a"])
     handler_page = client.get(reverse("start_role", args=["handler"])).content.decode()
 
     assert reverse("mediation:screening_report") in liaison_page
