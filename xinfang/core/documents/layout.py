@@ -107,6 +107,22 @@ def _document_class():
     return Document
 
 
+def draw_table_row(pdf, *, left: float, widths, cells, line_h: float, pad: float, height):
+    """One row of a label/value table at the current y: the label cell shaded,
+    both framed, each cell's wrapped lines; the cursor ends below the row. Shared
+    by the documents' tables and the receipt's facts."""
+    y = pdf.get_y()
+    label_w, value_w = widths
+    pdf.set_fill_color(244, 244, 244)
+    pdf.rect(left, y, label_w, height, style="DF")
+    pdf.rect(left + label_w, y, value_w, height, style="D")
+    for x, w, lines in ((left, label_w, cells[0]), (left + label_w, value_w, cells[1])):
+        for i, text in enumerate(lines):
+            pdf.set_xy(x + pad, y + pad + i * line_h)
+            pdf.cell(w - 2 * pad, line_h, text)
+    pdf.set_xy(left, y + height)
+
+
 class _Writer:
     """Draws the parts of a document in order, breaking lines and pages itself so
     that Chinese wraps by character, punctuation follows the rules, and lines are
@@ -223,17 +239,15 @@ class _Writer:
             height = max(len(label_lines), len(value_lines)) * row_line + 2 * pad
             last = n == len(rows) - 1
             self.ensure(height + (tail + 2 if last and tail else 0))
-            y = pdf.get_y()
-            pdf.set_fill_color(244, 244, 244)
-            pdf.rect(LEFT, y, label_w, height, style="DF")
-            pdf.rect(LEFT + label_w, y, value_w, height, style="D")
-            for i, text in enumerate(label_lines):
-                pdf.set_xy(LEFT + pad, y + pad + i * row_line)
-                pdf.cell(label_w - 2 * pad, row_line, text)
-            for i, text in enumerate(value_lines):
-                pdf.set_xy(LEFT + label_w + pad, y + pad + i * row_line)
-                pdf.cell(value_w - 2 * pad, row_line, text)
-            pdf.set_xy(LEFT, y + height)
+            draw_table_row(
+                pdf,
+                left=LEFT,
+                widths=(label_w, value_w),
+                cells=(label_lines, value_lines),
+                line_h=row_line,
+                pad=pad,
+                height=height,
+            )
         pdf.ln(2)
         pdf.set_font("body", "", BODY_PT)
 

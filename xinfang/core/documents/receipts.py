@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from .fonts import FontUnavailable, _bold_variant, chinese_date, cjk_font  # noqa: F401
-from .layout import INDENT, MM_PER_PT, RED, _Writer  # noqa: F401
+from .layout import INDENT, MM_PER_PT, RED, _Writer, draw_table_row  # noqa: F401
 
 # --- receipts (回执) ----------------------------------------------------------------------
 
@@ -143,17 +143,15 @@ def _receipt_part(
         label_lines = w.wrap(str(label), label_w - 2 * pad)
         value_lines = w.wrap(str(value or "—"), value_w - 2 * pad)
         height = max(len(label_lines), len(value_lines)) * line_h + 2 * pad
-        y = pdf.get_y()
-        pdf.set_fill_color(244, 244, 244)
-        pdf.rect(left, y, label_w, height, style="DF")
-        pdf.rect(left + label_w, y, value_w, height, style="D")
-        for i, text in enumerate(label_lines):
-            pdf.set_xy(left + pad, y + pad + i * line_h)
-            pdf.cell(label_w - 2 * pad, line_h, text)
-        for i, text in enumerate(value_lines):
-            pdf.set_xy(left + label_w + pad, y + pad + i * line_h)
-            pdf.cell(value_w - 2 * pad, line_h, text)
-        pdf.set_xy(left, y + height)
+        draw_table_row(
+            pdf,
+            left=left,
+            widths=(label_w, value_w),
+            cells=(label_lines, value_lines),
+            line_h=line_h,
+            pad=pad,
+            height=height,
+        )
 
     # The highlight (the query code): large, in a box, on one line.
     if part.highlight:

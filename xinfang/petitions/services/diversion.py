@@ -38,79 +38,48 @@ def _concluded(
     return _step(p, actor, actor_unit=actor_unit, note=note, data=data)
 
 
-def _run(name: str, body, *, actor, petition_id: int, actor_unit, note, data) -> PetitionEvent:
-    p = FRAME.act(
-        name,
-        actor=actor,
-        pk=petition_id,
-        version=None,
-        body=body,
-        fields={"actor_unit": actor_unit, "note": note, "data": data},
-    )
-    return p.last_event
+def _mediation_step(name: str, body, doc: str):
+    """The service of one diversion row: mediation's services call it with the
+    acting unit and the dispute in `data`; the frame checks and records as for
+    any transition, and the event is returned."""
+
+    @transaction.atomic
+    def service(
+        *,
+        actor,
+        petition_id: int,
+        actor_unit: Unit | None = None,
+        note: str = "",
+        data: dict | None = None,
+    ) -> PetitionEvent:
+        p = FRAME.act(
+            name,
+            actor=actor,
+            pk=petition_id,
+            version=None,
+            body=body,
+            fields={"actor_unit": actor_unit, "note": note, "data": data},
+        )
+        return p.last_event
+
+    service.__name__ = service.__qualname__ = f"petition_{name}"
+    service.__doc__ = doc
+    return service
 
 
-@transaction.atomic
-def petition_divert_to_mediation(
-    *,
-    actor,
-    petition_id: int,
-    actor_unit: Unit | None = None,
-    note: str = "",
-    data: dict | None = None,
-) -> PetitionEvent:
-    """The matter goes to mediation first (`data` names the dispute and its body)."""
-    return _run(
-        "divert_to_mediation",
-        _step,
-        actor=actor,
-        petition_id=petition_id,
-        actor_unit=actor_unit,
-        note=note,
-        data=data,
-    )
-
-
-@transaction.atomic
-def petition_resume_after_mediation(
-    *,
-    actor,
-    petition_id: int,
-    actor_unit: Unit | None = None,
-    note: str = "",
-    data: dict | None = None,
-) -> PetitionEvent:
-    """Mediation failed: the matter goes on where it stood."""
-    return _run(
-        "resume_after_mediation",
-        _step,
-        actor=actor,
-        petition_id=petition_id,
-        actor_unit=actor_unit,
-        note=note,
-        data=data,
-    )
-
-
-@transaction.atomic
-def petition_conclude_by_agreement(
-    *,
-    actor,
-    petition_id: int,
-    actor_unit: Unit | None = None,
-    note: str = "",
-    data: dict | None = None,
-) -> PetitionEvent:
-    """A mediation agreement settled the dispute: the matter is concluded."""
-    return _run(
-        "concluded_by_mediation",
-        _concluded,
-        actor=actor,
-        petition_id=petition_id,
-        actor_unit=actor_unit,
-        note=note,
-        data=data,
-    )
+petition_divert_to_mediation = _mediation_step(
+    "divert_to_mediation",
+    _step,
+    "The matter goes to mediation first (`data` names the dispute and its body).",
+)
+petition_resume_after_mediation = _mediation_step(
+    "resume_after_mediation", _step, "Mediation failed: the matter goes on where it stood."
+)
+petition_conclude_by_agreement = _mediation_step(
+    "concluded_by_mediation",
+    _concluded,
+    "A mediation agreement settled the dispute: the matter is concluded.",
+)
 
 
 # By the event's action, for the mediation area's one step function.
