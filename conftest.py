@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
+from xinfang.core.memo import forget_all
 from xinfang.orgs import services
 from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
 from xinfang.orgs.models import Unit
@@ -16,6 +17,14 @@ PASSWORD = "Test-Passw0rd-2026"
 
 # Personas and helpers for petition matters, shared by every area's tests.
 pytest_plugins = ["xinfang.petitions.tests.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _forget_kept_lists():
+    """A test's rollback removes units and categories without the signals that
+    make core.memo forget the lists built from them: each test starts afresh."""
+    forget_all()
+    yield
 
 
 @pytest.fixture

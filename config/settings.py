@@ -249,9 +249,12 @@ if TESTING:
     # Password hashing is deliberately slow; tests create many users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Idle sessions end after 30 minutes: each request pushes the expiry forward.
+# Idle sessions end after 30 minutes: activity pushes the expiry forward, the
+# session row written at most once a minute for it
+# (xinfang.core.middleware.SessionLifetimeMiddleware), not on every request.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # And every session ends this long after its login, busy or not
 # (xinfang.core.middleware.SessionLifetimeMiddleware); API tokens too.

@@ -181,6 +181,8 @@ class PrivateResponseMiddleware:
 
 
 SESSION_STARTED_KEY = "xinfang_login_at"
+# When the idle limit was last pushed forward (SessionLifetimeMiddleware._touch).
+SESSION_TOUCHED_KEY = "xinfang_touched_at"
 
 
 class SessionLifetimeMiddleware:
@@ -194,15 +196,33 @@ class SessionLifetimeMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        now = timezone.now().timestamp()
         if user is not None and user.is_authenticated:
-            now = timezone.now().timestamp()
             started = request.session.get(SESSION_STARTED_KEY)
             if started is None:
                 # A session from before this rule: its lifetime starts now.
                 request.session[SESSION_STARTED_KEY] = now
             elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
+        self._touch(request, now)
         return self.get_response(request)
+
+    @staticmethod
+    def _touch(request, now: float) -> None:
+        """The idle limit moves forward with activity, but the session row is
+        written at most once a minute for it (SESSION_TOUCH_SECONDS), not on every
+        request (SESSION_SAVE_EVERY_REQUEST is off): a citizen reading their matter
+        or a clerk paging a list costs no write. A session whose content changed is
+        saved as always. Only a session the browser sent is touched, so a first
+        visit stores nothing."""
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return
+        session = request.session
+        touched = session.get(SESSION_TOUCHED_KEY)
+        if session.is_empty() and touched is None:
+            return
+        if touched is None or now - touched >= settings.SESSION_TOUCH_SECONDS:
+            session[SESSION_TOUCHED_KEY] = now
 
 
 class LoginThrottleMiddleware:

@@ -7,6 +7,8 @@ import time_machine
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import PASSWORD
@@ -319,3 +321,24 @@ def test_a_busy_session_still_ends_10_hours_after_login(client, make_person, tow
         # Logging in again starts a new lifetime.
         assert login(client, "busy", PASSWORD).status_code == 302
         assert client.get(reverse("unit_index")).status_code == 200
+
+
+def test_the_session_row_is_written_at_most_once_a_minute_for_activity(
+    client, make_person, township_a
+):
+    """Pushing the idle limit forward wrote the session on every request (a write
+    per page a clerk or a citizen reads); once a minute keeps the 30 minutes."""
+
+    def writes() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("unit_index")).status_code == 200
+        return sum('"django_session"' in q["sql"] and "SELECT" not in q["sql"] for q in ctx)
+
+    user = make_person("handler", township_a)
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client.force_login(user)
+        assert writes() == 1  # the first request sets the idle clock
+        clock.shift(dt.timedelta(seconds=30))
+        assert writes() == 0
+        clock.shift(dt.timedelta(seconds=31))
+        assert writes() == 1
