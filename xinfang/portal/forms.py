@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.core import pii
 from xinfang.core.idempotency import FORM_SENT_BEFORE
+from xinfang.core.memo import memoized
 from xinfang.core.uploads import max_file_bytes, max_files, request_max_bytes
 from xinfang.orgs.models import ACCUSABLE_KINDS, Level, Unit, UnitKind, with_township
 from xinfang.petitions.models import Category, Purpose, Rating
@@ -19,6 +20,7 @@ from xinfang.petitions.models import Category, Purpose, Rating
 MAX_REPRESENTATIVES = 5
 
 
+@memoized()
 def place_choices():
     """The territorial tree as (township, [(id, village), ...]) groups for a select."""
     units = list(
@@ -41,6 +43,7 @@ def place_choices():
     return choices
 
 
+@memoized()
 def accused_unit_choices():
     """The organs a citizen may accuse, grouped by kind: governments of the city,
     townships and villages, departments, petition offices and reception centres."""
@@ -54,6 +57,7 @@ def accused_unit_choices():
     ]
 
 
+@memoized()
 def category_choices():
     cats = list(Category.objects.filter(is_active=True).order_by("sort_order", "code"))
     choices: list = [("", _("Choose what it is about"))]

@@ -56,6 +56,22 @@ def test_the_submit_page_offers_the_place_tree_and_a_one_time_token(anon, demo_t
     assert "10 MB" in page  # the limits are shown before upload
 
 
+def test_the_kept_place_and_category_lists_follow_a_change_at_once(anon, demo_tree, category):
+    """The form's lists are kept between requests (core.memo); a renamed village
+    or a retired category shows on the next form, in the language asked for."""
+    village = demo_tree["410481102001"]
+    assert village.name in anon.get(reverse("portal:submit")).content.decode()
+    village.name = "新名村"
+    village.save()
+    category.is_active = False
+    category.save()
+    page = anon.get(reverse("portal:submit")).content.decode()
+    categories = re.search(r'<select name="category".*?</select>', page, re.S).group(0)
+    assert "新名村" in page and f'value="{category.pk}"' not in categories
+    english(anon)
+    assert "the township itself" in anon.get(reverse("portal:submit")).content.decode()
+
+
 def test_a_submission_gives_number_and_code_in_large_print_and_an_sms(
     anon, demo_tree, category, village_a, django_capture_on_commit_callbacks
 ):
