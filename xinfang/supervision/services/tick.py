@@ -42,6 +42,20 @@ def _recipients(listing: Listing, step: str, unit_id: int) -> list:
     return users
 
 
+def _red_told_by_petitions(listing: Listing, step: str) -> bool:
+    """petitions_tick has told this red already (to a superset of the ladder's
+    people: the office, the owner and the acting unit): the step goes on the
+    record without telling them twice."""
+    p = listing.petition if listing.petition_id else None
+    return (
+        step == EscalationStep.RED
+        and p is not None
+        and p.red_notified_on is not None
+        and p.clock_started_on is not None
+        and p.red_notified_on >= p.clock_started_on
+    )
+
+
 def _message(listing: Listing, step: str) -> str:
     target = listing.target
     if step == EscalationStep.YELLOW:
@@ -69,7 +83,7 @@ def take_step(listing: Listing, step: str, today: dt.date) -> bool:
             )
     except IntegrityError:
         return False
-    users = _recipients(listing, step, unit_id)
+    users = [] if _red_told_by_petitions(listing, step) else _recipients(listing, step, unit_id)
     petition_services.notify_users(
         users,
         petition=listing.petition if listing.petition_id else None,
