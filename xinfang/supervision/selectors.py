@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from xinfang.core import calendar
-from xinfang.mediation.models import OPEN_DISPUTE_STATES
+from xinfang.mediation.models import OPEN_DISPUTE_STATES, Dispute
 from xinfang.orgs.models import Unit
 from xinfang.petitions import selectors as petition_selectors
 from xinfang.petitions.models import CLOSED_STATES
@@ -191,3 +191,18 @@ def board(*, user, filters: dict | None = None, today: dt.date | None = None) ->
 def counts(*, user, today: dt.date | None = None) -> dict[str, int]:
     """Listed matters per colour (the start panel)."""
     return board(user=user, today=today).totals
+
+
+def matter_by_number(*, user, number: str) -> tuple[str, int] | None:
+    """("petition", id) or ("dispute", id) of the matter with this number that the
+    user may see; None otherwise (no hint that it exists)."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    p = petition_selectors.visible_petitions(user).filter(number=number).values_list("pk", flat=True).first()
+    if p:
+        return "petition", p
+    d = Dispute.objects.filter(number=number).first()
+    if d is not None and permissions.may_see_dispute(user, d):
+        return "dispute", d.pk
+    return None
