@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from xinfang.core import calendar
+from xinfang.core.inputs import optional_id
 from xinfang.mediation.models import OPEN_DISPUTE_STATES, Dispute
 from xinfang.orgs.models import Unit
 from xinfang.petitions import selectors as petition_selectors
@@ -23,9 +24,23 @@ from .workflow import unit_now_id
 
 COLOURS = ("red", "yellow", "blue", "green")
 FILTERS = ("colour", "unit", "kind", "state")
+KINDS = ("petition", "dispute")
 # A dispute is yellow when its deadline is this close (the petition office's
 # default for matters, DOMAIN.md section 5).
 DISPUTE_YELLOW_DAYS = 3
+
+
+def read_filters(params) -> dict:
+    """The board's filters from a query string (page and API): an unknown value is
+    ignored, a malformed unit id is a 400 naming the field (core.inputs)."""
+    colour = params.get("colour")
+    kind = params.get("kind")
+    return {
+        "colour": colour if colour in COLOURS else "",
+        "unit": optional_id(params.get("unit"), "unit"),
+        "kind": kind if kind in KINDS else "",
+        "state": "delisted" if params.get("state") == "delisted" else "",
+    }
 
 
 def dispute_colour(dispute, listed: str, today: dt.date) -> str:
