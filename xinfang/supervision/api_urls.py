@@ -7,7 +7,9 @@ from .api import listings
 urlpatterns = [
     path("supervision/board", listings.BoardView.as_view(), name="api-supervision-board"),
     path(
-        "supervision/listings", listings.ListingCreateView.as_view(), name="api-supervision-listings"
+        "supervision/listings",
+        listings.ListingCreateView.as_view(),
+        name="api-supervision-listings",
     ),
     path(
         "supervision/listings/<int:pk>",

@@ -36,18 +36,14 @@ class _Versioned(forms.Form):
 
 class ChaseForm(_Versioned):
     kind = forms.ChoiceField(label=_("Letter"), choices=ChaseKind.choices)
-    demand = forms.CharField(
-        label=_("What is demanded"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    demand = forms.CharField(label=_("What is demanded"), widget=forms.Textarea(attrs={"rows": 3}))
     report_by = forms.DateField(
         label=_("Report by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
 class ReportForm(_Versioned):
-    text = forms.CharField(
-        label=_("What the unit did"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    text = forms.CharField(label=_("What the unit did"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RecolourForm(_Versioned):

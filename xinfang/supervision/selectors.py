@@ -148,8 +148,10 @@ def board(*, user, filters: dict | None = None, today: dt.date | None = None) ->
     today = today or calendar.today()
     f = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     state = ListingState.DELISTED if f.get("state") == "delisted" else ListingState.LISTED
-    qs = _base(user).filter(state=state).prefetch_related(
-        Prefetch("chases", queryset=Chase.objects.order_by("issued_on", "id"))
+    qs = (
+        _base(user)
+        .filter(state=state)
+        .prefetch_related(Prefetch("chases", queryset=Chase.objects.order_by("issued_on", "id")))
     )
     if f.get("kind") == "petition":
         qs = qs.filter(petition__isnull=False)
@@ -214,7 +216,12 @@ def matter_by_number(*, user, number: str) -> tuple[str, int] | None:
     number = (number or "").strip()
     if not number:
         return None
-    p = petition_selectors.visible_petitions(user).filter(number=number).values_list("pk", flat=True).first()
+    p = (
+        petition_selectors.visible_petitions(user)
+        .filter(number=number)
+        .values_list("pk", flat=True)
+        .first()
+    )
     if p:
         return "petition", p
     d = Dispute.objects.filter(number=number).first()

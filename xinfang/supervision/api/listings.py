@@ -96,7 +96,13 @@ def listing_json(user, x) -> dict:
         "chases": [chase_json(c) for c in selectors.chases_of(x)],
         "actions": [t.name for t in FRAME.allowed(user, x)],
         "timeline": [
-            {"at": e.at, "action": e.action, "label": str(e.label), "by": _user(e.actor), "note": e.note}
+            {
+                "at": e.at,
+                "action": e.action,
+                "label": str(e.label),
+                "by": _user(e.actor),
+                "note": e.note,
+            }
             for e in selectors.timeline(x)
         ],
     }
@@ -159,7 +165,9 @@ class BoardView(APIView):
         operation_id="supervision_board",
     )
     def get(self, request):
-        result = selectors.board(user=request.user, filters=selectors.read_filters(request.query_params))
+        result = selectors.board(
+            user=request.user, filters=selectors.read_filters(request.query_params)
+        )
         return Response(
             {
                 "totals": result.totals,

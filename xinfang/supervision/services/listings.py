@@ -104,7 +104,9 @@ def _replay(actor, key: str | None, fingerprint: str) -> Listing | None:
     if not idempotency.in_force(existing.listed_at):
         Listing.objects.filter(pk=existing.pk, idempotency_key=key).update(idempotency_key=None)
         return None
-    idempotency.check_replay(stored_fingerprint=existing.idempotency_fingerprint, fingerprint=fingerprint)
+    idempotency.check_replay(
+        stored_fingerprint=existing.idempotency_fingerprint, fingerprint=fingerprint
+    )
     if not permissions.may_see(actor, existing):
         raise NotFound()
     return existing
@@ -161,7 +163,9 @@ def listing_create(
             if target.township_id is None:
                 raise Conflict(_("Only a dispute on a township's ledger is listed."))
         if listed.exists():
-            raise Conflict(_("This matter is listed already; chase it or list it in another colour."))
+            raise Conflict(
+                _("This matter is listed already; chase it or list it in another colour.")
+            )
         may = (
             permissions.may_list_petition(actor, target)
             if is_petition
@@ -267,9 +271,7 @@ def chase(listing: Listing, actor, *, demand: str, kind: str = ChaseKind.CHASE, 
     if errors:
         raise InvalidInput(field_errors=errors)
     if listing.petition_id:
-        petition_services.petition_chase(
-            actor=actor, petition_id=listing.petition_id, note=demand
-        )
+        petition_services.petition_chase(actor=actor, petition_id=listing.petition_id, note=demand)
     else:
         d = listing.dispute
         petition_services.notify_users(

@@ -56,7 +56,9 @@ def matter(sv):
             actor=sv["dispatcher"], petition_id=p.pk, responsible_unit=sv["units"][TOWNSHIP_A]
         )
         if owned:
-            p = petition_services.petition_own(actor=sv["leader"], petition_id=p.pk, plan="一案一策：约访。")
+            p = petition_services.petition_own(
+                actor=sv["leader"], petition_id=p.pk, plan="一案一策：约访。"
+            )
         return p
 
     return make

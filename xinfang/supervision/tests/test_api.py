@@ -6,7 +6,9 @@ from xinfang.supervision.models import Listing
 
 def create(client, p, key="k-1", **over):
     body = {"petition": p.pk, "colour": "red", "reason": "涉及群体，久拖未决", **over}
-    return client.post("/api/v1/supervision/listings", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    return client.post(
+        "/api/v1/supervision/listings", body, format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
 
 
 def test_the_api_needs_a_token(api_for, sv):
@@ -42,7 +44,11 @@ def test_chase_report_delist_and_the_letter(api_for, sv, matter):
     listing = create(sup, p).json()
     url = f"/api/v1/supervision/listings/{listing['id']}"
     assert sup.post(url + "/chase", {"demand": "当日报告"}, format="json").status_code == 428
-    r = sup.post(url + "/chase", {"version": listing["version"], "demand": "当日报告", "kind": "press"}, format="json")
+    r = sup.post(
+        url + "/chase",
+        {"version": listing["version"], "demand": "当日报告", "kind": "press"},
+        format="json",
+    )
     assert r.status_code == 200, r.content
     listing = r.json()
     chase = listing["chases"][0]
@@ -50,8 +56,15 @@ def test_chase_report_delist_and_the_letter(api_for, sv, matter):
     stale = sup.post(url + "/chase", {"version": 1, "demand": "再催"}, format="json")
     assert stale.status_code == 409
     handler = api_for(sv["handler"])
-    assert handler.post(url + "/delist", {"version": listing["version"], "note": "x"}, format="json").status_code == 403
-    r = handler.post(url + "/report", {"version": listing["version"], "text": "已约谈"}, format="json")
+    assert (
+        handler.post(
+            url + "/delist", {"version": listing["version"], "note": "x"}, format="json"
+        ).status_code
+        == 403
+    )
+    r = handler.post(
+        url + "/report", {"version": listing["version"], "text": "已约谈"}, format="json"
+    )
     assert r.status_code == 200 and r.json()["chases"][0]["report"] == "已约谈"
     outsider = api_for(sv["outsider"])
     assert outsider.get(url).status_code == 404

@@ -82,7 +82,9 @@ def test_the_order_is_404_then_409_then_403_then_400(sv, matter):
 
 def test_a_stale_version_is_a_conflict(sv, matter):
     listing = list_it(sv, matter())
-    services.listing_chase(actor=sv["supervisor"], listing_id=listing.pk, demand="请加快", version=1)
+    services.listing_chase(
+        actor=sv["supervisor"], listing_id=listing.pk, demand="请加快", version=1
+    )
     with pytest.raises(Conflict):
         services.listing_chase(
             actor=sv["supervisor"], listing_id=listing.pk, demand="请加快", version=1
@@ -153,9 +155,7 @@ def test_a_dispute_past_its_deadline_is_listed_and_red(sv, ledger_dispute):
     with pytest.raises(NotFound):
         list_it(sv, d=d, actor=sv["outsider"])
     services.listing_chase(actor=sv["supervisor"], listing_id=listing.pk, demand="周五前调结")
-    assert Notification.objects.filter(
-        user=sv["leader"], petition=None, kind="chase"
-    ).exists()
+    assert Notification.objects.filter(user=sv["leader"], petition=None, kind="chase").exists()
     services.listing_report(actor=sv["handler"], listing_id=listing.pk, text="已组织调解")
 
 
@@ -168,14 +168,26 @@ def test_every_action_and_event_has_a_chinese_label():
 def test_an_idempotency_key_replays_the_listing(sv, matter):
     p = matter()
     first, created = services.listing_create(
-        actor=sv["supervisor"], petition_id=p.pk, colour="red", reason="涉众", idempotency_key="api:1:k"
+        actor=sv["supervisor"],
+        petition_id=p.pk,
+        colour="red",
+        reason="涉众",
+        idempotency_key="api:1:k",
     )
     again, created_again = services.listing_create(
-        actor=sv["supervisor"], petition_id=p.pk, colour="red", reason="涉众", idempotency_key="api:1:k"
+        actor=sv["supervisor"],
+        petition_id=p.pk,
+        colour="red",
+        reason="涉众",
+        idempotency_key="api:1:k",
     )
     assert created and not created_again and again.pk == first.pk
     with pytest.raises(Conflict):
         services.listing_create(
-            actor=sv["supervisor"], petition_id=p.pk, colour="blue", reason="涉众", idempotency_key="api:1:k"
+            actor=sv["supervisor"],
+            petition_id=p.pk,
+            colour="blue",
+            reason="涉众",
+            idempotency_key="api:1:k",
         )
     assert Listing.objects.count() == 1

@@ -11,8 +11,8 @@ from django.db import connection, connections
 
 from xinfang.orgs.demo import PETITION_OFFICE
 from xinfang.orgs.models import Unit
-from xinfang.petitions.categories import seed_categories
 from xinfang.petitions import services as petition_services
+from xinfang.petitions.categories import seed_categories
 from xinfang.petitions.models import Category, Notification
 from xinfang.supervision import services
 from xinfang.supervision.models import Escalation, ListingEvent, ListingState
@@ -45,7 +45,9 @@ def test_yellow_tells_the_units_head_once(sv, matter, travel):
     assert services.supervision_tick() == {"yellow": 1, "red": 0, "resolved": 0}
     assert services.supervision_tick() == {"yellow": 0, "red": 0, "resolved": 0}
     told = set(
-        Notification.objects.filter(kind="escalated_yellow").values_list("user__username", flat=True)
+        Notification.objects.filter(kind="escalated_yellow").values_list(
+            "user__username", flat=True
+        )
     )
     assert told == {"s-head", "unit_head"}  # township A's heads (the demo's and ours)
     step = Escalation.objects.get(listing=listing)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from .. import permissions as policy
 from .. import selectors
 
+
 @login_required
 def board(request):
     filters = selectors.read_filters(request.GET)

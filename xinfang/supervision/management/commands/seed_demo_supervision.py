@@ -50,7 +50,9 @@ def seed() -> int:
     dispute = (
         Dispute.objects.filter(
             state__in=OPEN_DISPUTE_STATES, township__isnull=False, deadline__lt=today
-        ).order_by("deadline", "pk").first()
+        )
+        .order_by("deadline", "pk")
+        .first()
         or Dispute.objects.filter(state__in=OPEN_DISPUTE_STATES, township__isnull=False)
         .order_by("received_on", "pk")
         .first()
