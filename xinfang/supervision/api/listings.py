@@ -108,39 +108,39 @@ def listing_json(user, x) -> dict:
     }
 
 
-class ListingIn(serializers.Serializer):
+class SupervisionListingIn(serializers.Serializer):
     petition = serializers.IntegerField(required=False, min_value=1)
     dispute = serializers.IntegerField(required=False, min_value=1)
-    colour = serializers.ChoiceField(choices=ListingColour.choices)
+    colour = serializers.ChoiceField(choices=ListingColour.values)
     reason = serializers.CharField(max_length=2000)
     demand = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     report_by = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ChaseIn(serializers.Serializer):
+class SupervisionChaseIn(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
     demand = serializers.CharField(max_length=2000)
     kind = serializers.ChoiceField(choices=ChaseKind.choices, default=ChaseKind.CHASE)
     report_by = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ReportIn(serializers.Serializer):
+class SupervisionReportIn(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
     text = serializers.CharField(max_length=4000)
 
 
-class RecolourIn(serializers.Serializer):
+class SupervisionRecolourIn(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
-    colour = serializers.ChoiceField(choices=ListingColour.choices)
+    colour = serializers.ChoiceField(choices=ListingColour.values)
     note = serializers.CharField(max_length=300)
 
 
-class DelistIn(serializers.Serializer):
+class SupervisionDelistIn(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
     note = serializers.CharField(max_length=2000)
 
 
-ACTION_INPUT = {"chase": ChaseIn, "report": ReportIn, "recolour": RecolourIn, "delist": DelistIn}
+ACTION_INPUT = {"chase": SupervisionChaseIn, "report": SupervisionReportIn, "recolour": SupervisionRecolourIn, "delist": SupervisionDelistIn}
 
 
 def _valid(serializer_class, request) -> dict:
@@ -183,7 +183,7 @@ class ListingCreateView(APIView):
     Idempotent-Replayed); the same key with another body is a 409."""
 
     @extend_schema(
-        request=ListingIn,
+        request=SupervisionListingIn,
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
         responses={
             201: inline_serializer("Listing", {"id": serializers.IntegerField()}),
@@ -192,7 +192,7 @@ class ListingCreateView(APIView):
         operation_id="supervision_listings_create",
     )
     def post(self, request):
-        v = _valid(ListingIn, request)
+        v = _valid(SupervisionListingIn, request)
         listing, created = services.listing_create(
             actor=request.user,
             petition_id=v.get("petition"),
@@ -237,23 +237,30 @@ class _ListingAct(APIView):
 
 
 def _act_view(name: str, serializer, doc: str):
-    cls = type(
+    """One view per action, each with its own schema (a function of its own: the
+    schema decorator marks the function it is given)."""
+
+    def post(self, request, pk):
+        return _ListingAct.post(self, request, pk)
+
+    post = extend_schema(
+        request=serializer,
+        responses=inline_serializer(
+            f"Listing{name.title()}Done", {"id": serializers.IntegerField()}
+        ),
+        operation_id=f"supervision_listings_{name}",
+    )(post)
+    return type(
         f"Listing{name.title()}View",
         (_ListingAct,),
-        {"action": name, "__doc__": doc},
+        {"action": name, "__doc__": doc, "post": post},
     )
-    cls.post = extend_schema(
-        request=serializer,
-        responses=inline_serializer(f"Listing{name.title()}ed", {"id": serializers.IntegerField()}),
-        operation_id=f"supervision_listings_{name}",
-    )(cls.post)
-    return cls
 
 
-ListingChaseView = _act_view("chase", ChaseIn, "催办 / 督办: a numbered letter, the unit told.")
-ListingReportView = _act_view("report", ReportIn, "What came back: the unit's report.")
-ListingRecolourView = _act_view("recolour", RecolourIn, "List the matter in another colour.")
-ListingDelistView = _act_view("delist", DelistIn, "摘牌: the listing ends.")
+ListingChaseView = _act_view("chase", SupervisionChaseIn, "催办 / 督办: a numbered letter, the unit told.")
+ListingReportView = _act_view("report", SupervisionReportIn, "What came back: the unit's report.")
+ListingRecolourView = _act_view("recolour", SupervisionRecolourIn, "List the matter in another colour.")
+ListingDelistView = _act_view("delist", SupervisionDelistIn, "摘牌: the listing ends.")
 
 
 class LetterView(APIView):
