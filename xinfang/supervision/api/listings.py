@@ -140,7 +140,12 @@ class SupervisionDelistIn(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
 
 
-ACTION_INPUT = {"chase": SupervisionChaseIn, "report": SupervisionReportIn, "recolour": SupervisionRecolourIn, "delist": SupervisionDelistIn}
+ACTION_INPUT = {
+    "chase": SupervisionChaseIn,
+    "report": SupervisionReportIn,
+    "recolour": SupervisionRecolourIn,
+    "delist": SupervisionDelistIn,
+}
 
 
 def _valid(serializer_class, request) -> dict:
@@ -257,9 +262,13 @@ def _act_view(name: str, serializer, doc: str):
     )
 
 
-ListingChaseView = _act_view("chase", SupervisionChaseIn, "催办 / 督办: a numbered letter, the unit told.")
+ListingChaseView = _act_view(
+    "chase", SupervisionChaseIn, "催办 / 督办: a numbered letter, the unit told."
+)
 ListingReportView = _act_view("report", SupervisionReportIn, "What came back: the unit's report.")
-ListingRecolourView = _act_view("recolour", SupervisionRecolourIn, "List the matter in another colour.")
+ListingRecolourView = _act_view(
+    "recolour", SupervisionRecolourIn, "List the matter in another colour."
+)
 ListingDelistView = _act_view("delist", SupervisionDelistIn, "摘牌: the listing ends.")
 
 
