@@ -309,7 +309,9 @@ XINFANG_SMS_SENDER = env("SMS_SENDER", "")
 
 # The management commands the scheduler runs every few minutes (`manage.py
 # run_periodic` runs them in a loop; `make run` starts it next to the server).
-XINFANG_PERIODIC_COMMANDS = ["petitions_tick"]
+# supervision_tick runs after petitions_tick, so a clock that just turned red is
+# escalated in the same round.
+XINFANG_PERIODIC_COMMANDS = ["petitions_tick", "supervision_tick"]
 
 # --- Uploads and request size ----------------------------------------------------
 # Each attachment at most UPLOAD_MAX_FILE_MB, at most UPLOAD_MAX_FILES of them, and a

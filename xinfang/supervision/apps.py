@@ -10,4 +10,9 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         # What supervision adds to the lower areas' pages and to the periodic tick,
         # through their registries; imports here run after the models load.
-        pass
+        from xinfang.orgs.roles import register_start_panel
+
+        from . import panels
+
+        # The supervisor's start page: listed matters by colour, the board.
+        register_start_panel(panels.start_panel)

@@ -39,7 +39,7 @@ from .diversion import (
     record_mediation_step,
 )
 from .frame import FRAME, PetitionFrame, action_fields, allowed_actions
-from .notify import notifications_mark_read
+from .notify import notifications_mark_read, notify_users, users_with
 from .public import (
     petition_ask_next_review,
     petition_evaluate,
@@ -164,6 +164,8 @@ __all__ = [
     "may_keep_window",
     "allowed_actions",
     "notifications_mark_read",
+    "notify_users",
+    "users_with",
     "office_colour_settings_update",
     "office_for",
     "office_is_accused",

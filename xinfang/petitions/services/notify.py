@@ -15,12 +15,16 @@ from ..models import Notification, Petition
 User = get_user_model()
 
 
-def notify_users(users, *, petition: Petition, kind: str, message: str) -> None:
-    """In-app notice now; the SMS/e-mail copy after the transaction commits."""
+def notify_users(users, *, petition: Petition | None, kind: str, message: str) -> None:
+    """In-app notice now; the SMS/e-mail copy after the transaction commits.
+    `petition` None: a notice about something else (a listed dispute, for the
+    supervision area), whose caller has chosen who may hear of it."""
     users = [u for u in {u.pk: u for u in users if u is not None}.values()]
     # Only those who may see the matter hear of it: never the accused of an
     # accusation, nor anyone its confidentiality keeps out (信访工作条例 Art. 30).
-    users = [u for u in users if selectors.may_see(u, petition)]
+    if petition is not None:
+        users = [u for u in users if selectors.may_see(u, petition)]
+    users = [u for u in users if u.is_active]
     Notification.objects.bulk_create(
         Notification(user=u, petition=petition, kind=kind, message=message[:300]) for u in users
     )

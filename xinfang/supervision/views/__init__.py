@@ -1,1 +1,7 @@
-"""Pages of the supervision area, one topic per module."""
+"""Pages of the supervision area, one topic per module: the board (board.py) and
+one listing with its chases, letters and actions (listing.py)."""
+
+from .board import board
+from .listing import act, detail, letter, new
+
+__all__ = ["act", "board", "detail", "letter", "new"]
