@@ -17,7 +17,8 @@ from django.db.models.functions import ExtractMonth
 
 from xinfang.core import calendar
 from xinfang.core.exceptions import NotFound
-from xinfang.orgs.models import Level
+from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
+from xinfang.orgs.selectors import unit_above
 
 from . import permissions as policy
 from .models import (
@@ -134,7 +135,7 @@ class Figures:
 def _figures(qs: QuerySet[Reception], group: list[str]):
     return qs.values(*group).annotate(
         person_times=Count("id", distinct=True),
-        batches=Count("batches"),
+        batch_n=Count("batches"),
         people=Sum("batches__people_count"),
     )
 
@@ -158,7 +159,7 @@ def reception_stats(
         qs = qs.filter(leader_unit_id=unit_id)
     total = qs.aggregate(
         person_times=Count("id", distinct=True),
-        batches=Count("batches"),
+        batch_n=Count("batches"),
         people=Sum("batches__people_count"),
     )
     labels = dict(ReceptionKind.choices)
@@ -170,7 +171,7 @@ def reception_stats(
                 label=label(row),
                 unit=unit(row) if unit else "",
                 person_times=row["person_times"],
-                batches=row["batches"],
+                batches=row["batch_n"],
                 people=row["people"] or 0,
             )
             for row in _figures(qs, group)
@@ -192,14 +193,14 @@ def reception_stats(
             key=row["month"],
             label=str(row["month"]),
             person_times=row["person_times"],
-            batches=row["batches"],
+            batches=row["batch_n"],
             people=row["people"] or 0,
         )
         for row in qs.annotate(month=ExtractMonth("on"))
         .values("month")
         .annotate(
             person_times=Count("id", distinct=True),
-            batches=Count("batches"),
+            batch_n=Count("batches"),
             people=Sum("batches__people_count"),
         )
         .order_by("month")
@@ -209,7 +210,7 @@ def reception_stats(
         "date_to": date_to,
         "total": {
             "person_times": total["person_times"] or 0,
-            "batches": total["batches"] or 0,
+            "batches": total["batch_n"] or 0,
             "people": total["people"] or 0,
         },
         "by_leader": by_leader,
@@ -305,4 +306,19 @@ def behind_this_month(user, *, year: int | None = None, month: int | None = None
 def may_read_receptions(user) -> bool:
     return policy.sees_all(user) or bool(
         policy.visible_receptions(user).exists() or policy.records_somewhere(user)
+    )
+
+
+def places_for(reception: Reception) -> QuerySet[Unit]:
+    """Where a matter raised at this reception may lie: the territorial units under
+    the territory the reception is held in (the whole city for its centre)."""
+    territory = unit_above(reception.unit, kind=UnitKind.TERRITORIAL) or reception.unit
+    return (
+        Unit.objects.filter(
+            kind=UnitKind.TERRITORIAL,
+            is_active=True,
+            pk__in=UnitLink.objects.filter(ancestor=territory).values("descendant_id"),
+        )
+        .select_related("parent")
+        .order_by("depth", "sort_order", "code")
     )

@@ -21,8 +21,7 @@ from xinfang.core.api import require_version
 from xinfang.core.exceptions import InvalidInput, NotFound
 from xinfang.orgs import permissions as org_permissions
 from xinfang.orgs.models import Unit
-from xinfang.petitions.choices import Purpose
-from xinfang.petitions.models import Category
+from xinfang.petitions.models import Category, Purpose
 
 from .. import permissions as policy
 from .. import selectors, services
@@ -306,12 +305,16 @@ class BatchRegisterView(APIView):
         },
     )
     def post(self, request, pk, batch):
-        selectors.reception_get(user=request.user, pk=pk)
+        r = selectors.reception_get(user=request.user, pk=pk)
         v = _valid(RegisterIn, request)
         category = Category.objects.filter(pk=v.pop("category"), is_active=True).first()
         if category is None:
             raise InvalidInput(field_errors={"category": [_("Choose a category.")]})
-        place = _unit(v.pop("place"), request.user)
+        place = selectors.places_for(r).filter(pk=v.pop("place")).first()
+        if place is None:
+            raise InvalidInput(
+                field_errors={"place": [_("Choose the township or village where the problem is.")]}
+            )
         p, created = services.reception_register_matter(
             actor=request.user,
             reception_id=pk,

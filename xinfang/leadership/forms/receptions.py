@@ -7,7 +7,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.petitions.choices import Purpose
+from xinfang.petitions.models import Purpose
 
 from ..models import ReceptionKind
 
@@ -67,7 +67,6 @@ class BatchForm(_Once):
 
 
 class RegisterForm(_Once):
-    batch = forms.IntegerField(widget=forms.HiddenInput)
     category = forms.TypedChoiceField(label=_("Category"), coerce=int)
     place = forms.TypedChoiceField(label=_("Place of the problem"), coerce=int)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices, initial="appeal")
@@ -82,5 +81,4 @@ class RegisterForm(_Once):
 
 
 class LinkForm(forms.Form):
-    batch = forms.IntegerField(widget=forms.HiddenInput)
     number = forms.CharField(label=_("Number of the matter"), max_length=40)

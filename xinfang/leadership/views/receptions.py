@@ -143,17 +143,16 @@ def reception_new(request):
     return render(request, "leadership/receptions_new.html", {"form": form}, status=status)
 
 
-def _register_form(user, batch, data=None):
+def _register_form(r, batch, data=None, *, places=None):
+    places = places if places is not None else list(selectors.places_for(r))
     return forms.RegisterForm(
         data,
         prefix=f"r{batch.pk}",
-        initial={"batch": batch.pk, "summary": batch.matters[:60]},
+        initial={"summary": batch.matters[:60]},
         categories=Category.objects.filter(is_active=True, parent__isnull=False).select_related(
             "parent"
         ),
-        places=org_permissions.visible_units(user)
-        .filter(kind=UnitKind.TERRITORIAL, is_active=True)
-        .select_related("parent"),
+        places=places,
     )
 
 
@@ -163,6 +162,7 @@ def _page(request, r, *, bound=None, status=200):
     user = request.user
     allowed = {t.name for t in RECEPTION.allowed(user, r)}
     bound = bound or {}
+    places = list(selectors.places_for(r)) if "batch_register" in allowed else []
     batches = []
     for b in r.batches.all():
         batches.append(
@@ -171,13 +171,9 @@ def _page(request, r, *, bound=None, status=200):
                 "phone": pii.mask_phone(b.phone),
                 "links": list(b.links.all()),
                 "register": bound.get(("register", b.pk))
-                or (_register_form(user, b) if "batch_register" in allowed else None),
+                or (_register_form(r, b, places=places) if "batch_register" in allowed else None),
                 "link": bound.get(("link", b.pk))
-                or (
-                    forms.LinkForm(prefix=f"l{b.pk}", initial={"batch": b.pk})
-                    if "batch_link" in allowed
-                    else None
-                ),
+                or (forms.LinkForm(prefix=f"l{b.pk}") if "batch_link" in allowed else None),
             }
         )
     totals = {"batches": len(batches), "people": sum(b["batch"].people_count for b in batches)}
@@ -240,7 +236,7 @@ def reception_act(request, pk, action):
         if batch is None:
             raise Http404
         if action == "register":
-            form = _register_form(user, batch, request.POST)
+            form = _register_form(r, batch, request.POST)
 
             def call():
                 c = form.cleaned_data
@@ -249,7 +245,7 @@ def reception_act(request, pk, action):
                     reception_id=r.pk,
                     batch_id=batch.pk,
                     category=Category.objects.get(pk=c["category"]),
-                    place=org_permissions.visible_units(user).get(pk=c["place"]),
+                    place=selectors.places_for(r).get(pk=c["place"]),
                     summary=c["summary"],
                     purpose=c["purpose"],
                     idempotency_key=idempotency.scoped(f"page:{user.pk}", c["idempotency_key"]),
