@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from xinfang.orgs import permissions
-from xinfang.orgs.models import Membership, Role, Unit
+from xinfang.orgs.models import Membership, Role, Unit, UnitLink
 
 from .models import Reception
 
@@ -70,11 +70,18 @@ def registering_unit(user, reception: Reception) -> Unit | None:
     return own[0] if own else None
 
 
-def leader_memberships(user) -> QuerySet[Membership]:
-    """Leader memberships of the units this user sees (who may be put on the calendar)."""
+def leader_memberships(user, *, above: bool = True) -> QuerySet[Membership]:
+    """Leader memberships that this user may put on the calendar: of the units they
+    reach, and of the units above their own (the city's reception centre receives
+    for the city's leaders). Leaders' names are on the public calendar anyway."""
     qs = Membership.objects.filter(role=Role.LEADER, user__is_active=True).select_related(
         "user", "unit"
     )
     if sees_all(user):
         return qs
-    return qs.filter(unit_id__in=permissions.reached_unit_ids(user))
+    if not above:
+        return qs.filter(unit_id__in=permissions.reached_unit_ids(user))
+    over = UnitLink.objects.filter(descendant_id__in=permissions.member_unit_ids(user)).values_list(
+        "ancestor_id", flat=True
+    )
+    return qs.filter(Q(unit_id__in=permissions.reached_unit_ids(user)) | Q(unit_id__in=over))

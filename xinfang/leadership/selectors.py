@@ -250,7 +250,7 @@ def county_leaders(user):
     """The county-level owners (Wugang is a county-level city: leaders of its
     city-level units) the user sees, one row per leader and unit."""
     return (
-        policy.leader_memberships(user)
+        policy.leader_memberships(user, above=False)
         .filter(unit__level=Level.CITY)
         .order_by("unit__sort_order", "unit__code", "user__username")
     )

@@ -221,7 +221,12 @@ class ReceptionListView(APIView):
         results = [reception_row(r) for r in rows]
         return Response({"count": len(results), "results": results})
 
-    @extend_schema(request=ReceptionIn, parameters=[IDEMPOTENCY], responses={201: DETAIL})
+    @extend_schema(
+        request=ReceptionIn,
+        parameters=[IDEMPOTENCY],
+        responses={201: DETAIL},
+        operation_id="receptions_create",
+    )
     def post(self, request):
         v = _valid(ReceptionIn, request)
         leader = next(
@@ -261,6 +266,7 @@ class ReceptionActionView(APIView):
             {"version": serializers.IntegerField(), "note": serializers.CharField(required=False)},
         ),
         responses=DETAIL,
+        operation_id="receptions_action",
     )
     def post(self, request, pk, action):
         selectors.reception_get(user=request.user, pk=pk)  # 404 before anything else
@@ -276,7 +282,12 @@ class ReceptionActionView(APIView):
 class BatchListView(APIView):
     """POST: record a batch on a held reception (Idempotency-Key)."""
 
-    @extend_schema(request=BatchIn, parameters=[IDEMPOTENCY], responses={201: DETAIL})
+    @extend_schema(
+        request=BatchIn,
+        parameters=[IDEMPOTENCY],
+        responses={201: DETAIL},
+        operation_id="receptions_batches_create",
+    )
     def post(self, request, pk):
         selectors.reception_get(user=request.user, pk=pk)
         v = _valid(BatchIn, request)
@@ -303,6 +314,7 @@ class BatchRegisterView(APIView):
                 {"id": serializers.IntegerField(), "number": serializers.CharField()},
             )
         },
+        operation_id="receptions_batch_register",
     )
     def post(self, request, pk, batch):
         r = selectors.reception_get(user=request.user, pk=pk)
@@ -334,7 +346,7 @@ class BatchRegisterView(APIView):
 class BatchLinkView(APIView):
     """POST: link an existing matter (one the user may see; else 404) to the batch."""
 
-    @extend_schema(request=LinkIn, responses={201: DETAIL})
+    @extend_schema(request=LinkIn, responses={201: DETAIL}, operation_id="receptions_batch_link")
     def post(self, request, pk, batch):
         selectors.reception_get(user=request.user, pk=pk)
         v = _valid(LinkIn, request)
