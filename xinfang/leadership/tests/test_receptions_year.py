@@ -2,9 +2,11 @@
 show 287 person-times, 469 batches and 3,900 people for 2016; and the rule "a
 county-level leader visits down one day a month and makes one appointment"."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -56,3 +58,20 @@ def test_a_leader_is_behind_until_a_visit_down_and_an_appointment_are_held(rec, 
         r.leader.username for r in selectors.behind_this_month(rec["leader"], year=2026,
                                                                month=10)["behind"]
     }  # fmt: skip
+
+
+def test_the_demo_seed_gives_the_demo_leader_a_calendar_and_a_record(rec):
+    call_command("seed_demo_leadership", allow_production=True, verbosity=0)
+    call_command("seed_demo_leadership", allow_production=True, verbosity=0)  # idempotent
+    c = Client()
+    c.force_login(get_user_model().objects.get(username="leader"))
+    html = c.get("/leadership/receptions/?month=2026-11").content.decode()
+    assert "领导接访日" in html and "下访" in html and "约访" in html
+    start = c.get("/start/", follow=True).content.decode()
+    assert "本月已接访" in start
+    held = selectors.reception_stats(
+        user=get_user_model().objects.get(username="leader"),
+        date_from=dt.date(2026, 11, 1),
+        date_to=dt.date(2026, 11, 30),
+    )
+    assert held["total"] == {"person_times": 1, "batches": 2, "people": 7}
