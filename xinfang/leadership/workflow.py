@@ -100,17 +100,12 @@ class ReceptionFrame(Frame):
 
 
 def acting_unit(actor, reception: Reception):
-    """The unit the actor records for: the leader's or the place's, whichever their
+    """The unit the actor records for: the place's or the leader's, whichever their
     recording membership reaches (None for an administrator or the system)."""
+    if actor is None or org_permissions.is_administrator(actor):
+        return None
     for unit in (reception.unit, reception.leader_unit):
-        if (
-            actor is not None
-            and org_permissions.member_unit_ids(actor, "record_reception")
-            and (
-                org_permissions.may(actor, "record_reception", unit)
-                and not org_permissions.is_administrator(actor)
-            )
-        ):
+        if org_permissions.may(actor, "record_reception", unit):
             return unit
     return None
 
