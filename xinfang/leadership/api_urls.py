@@ -1,5 +1,35 @@
 """/api/v1/ routes of the leadership area (included by xinfang.exchange.urls)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .api import receptions
+
+urlpatterns: list = [
+    # Leaders' receptions (领导接访、下访、约访).
+    path("receptions", receptions.ReceptionListView.as_view(), name="api-receptions"),
+    path("receptions/stats", receptions.ReceptionStatsView.as_view(), name="api-reception-stats"),
+    path(
+        "receptions/behind", receptions.ReceptionBehindView.as_view(), name="api-reception-behind"
+    ),
+    path("receptions/<int:pk>", receptions.ReceptionDetailView.as_view(), name="api-reception"),
+    path(
+        "receptions/<int:pk>/batches",
+        receptions.BatchListView.as_view(),
+        name="api-reception-batches",
+    ),
+    path(
+        "receptions/<int:pk>/batches/<int:batch>/register",
+        receptions.BatchRegisterView.as_view(),
+        name="api-reception-batch-register",
+    ),
+    path(
+        "receptions/<int:pk>/batches/<int:batch>/link",
+        receptions.BatchLinkView.as_view(),
+        name="api-reception-batch-link",
+    ),
+    path(
+        "receptions/<int:pk>/<str:action>",
+        receptions.ReceptionActionView.as_view(),
+        name="api-reception-action",
+    ),
+]

@@ -10,4 +10,9 @@ class LeadershipConfig(AppConfig):
     def ready(self) -> None:
         # What leadership adds to the lower areas' pages (start panels, a matter's
         # page), through their registries; imports here run after the models load.
-        pass
+        from xinfang.orgs.roles import register_start_panel
+
+        from . import receptions_panels
+
+        # The reception calendar on the leader's and the reception centre's start page.
+        register_start_panel(receptions_panels.start_panel)

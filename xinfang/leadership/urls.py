@@ -1,7 +1,22 @@
 """Pages of the leadership area (app "leadership")."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import receptions
 
 app_name = "leadership"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Leaders' receptions (领导接访、下访、约访).
+    path("leadership/receptions/", receptions.reception_calendar, name="receptions"),
+    path("leadership/receptions/new/", receptions.reception_new, name="reception_new"),
+    path("leadership/receptions/stats/", receptions.reception_stats, name="reception_stats"),
+    path("leadership/receptions/behind/", receptions.reception_behind, name="reception_behind"),
+    path("leadership/receptions/<int:pk>/", receptions.reception_detail, name="reception"),
+    path(
+        "leadership/receptions/<int:pk>/<slug:action>/",
+        receptions.reception_act,
+        name="reception_act",
+    ),
+    path("public/receptions/", receptions.public_receptions, name="public_receptions"),
+]

@@ -47,6 +47,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     ),
     "run_meeting": frozenset({Role.HANDLER, Role.DISPATCHER, Role.UNIT_HEAD, Role.LEADER}),
     "read_analytics": frozenset({Role.ANALYST, Role.LEADER, Role.SUPERVISOR}),
+    # Leaders' receptions (领导接访下访约访): the leader, the reception centre's
+    # clerk and the petition office put them on the calendar and record them.
+    "record_reception": frozenset({Role.LEADER, Role.CLERK, Role.DISPATCHER}),
     "view_personal_data": frozenset(
         {Role.CLERK, Role.DISPATCHER, Role.HANDLER, Role.UNIT_HEAD, Role.LEADER, Role.MEDIATOR}
     ),

@@ -1,1 +1,11 @@
 """The leadership area's models, one topic per module (re-exported here)."""
+
+from .receptions import (  # noqa: F401
+    MatterLink,
+    Reception,
+    ReceptionBatch,
+    ReceptionEvent,
+    ReceptionKind,
+    ReceptionMatter,
+    ReceptionState,
+)

@@ -1,1 +1,11 @@
 """Every write of the leadership area, one topic per module (re-exported here)."""
+
+from .receptions import (  # noqa: F401
+    leader_unit_of,
+    reception_add_batch,
+    reception_cancel,
+    reception_hold,
+    reception_link_matter,
+    reception_register_matter,
+    reception_schedule,
+)
