@@ -1,0 +1,106 @@
+"""Every read of the leadership area a user can see, through the policy's
+visibility (permissions.visible_plans: the plans of the matters they see)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+
+from xinfang.core import calendar
+from xinfang.core.exceptions import NotFound
+
+from . import permissions as policy
+from .models import OwnershipEvent, OwnershipPlan, PlanState
+
+# --- ownership plans ---------------------------------------------------------------------
+
+
+def plan_get(*, user, pk) -> OwnershipPlan:
+    """One plan the user may see, else NotFound (never a hint that it exists)."""
+    try:
+        plan = OwnershipPlan.objects.select_related("petition", "owner", "unit").get(pk=pk)
+    except (OwnershipPlan.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if not policy.may_see_plan(user, plan):
+        raise NotFound()
+    return plan
+
+
+def plan_of(*, user, petition) -> OwnershipPlan | None:
+    plan = OwnershipPlan.objects.select_related("owner", "unit").filter(petition=petition).first()
+    return plan if plan is not None and policy.may_see_plan(user, plan) else None
+
+
+def plans_visible(user) -> QuerySet[OwnershipPlan]:
+    return policy.visible_plans(user).select_related("petition", "owner", "unit")
+
+
+def plans_owned_by(owner, *, user=None, today: dt.date | None = None) -> list[OwnershipPlan]:
+    """A leader's plans: in hand first, overdue before the rest (by target date),
+    then the resolved ones, latest first. `user`: who reads (default the owner)."""
+    today = today or calendar.today()
+    plans = list(plans_visible(user or owner).filter(owner=owner))
+    for plan in plans:
+        plan.overdue = plan.is_overdue(today)
+    active = sorted(
+        (p for p in plans if p.state == PlanState.ACTIVE),
+        key=lambda p: (not p.overdue, p.target_date, p.pk),
+    )
+    resolved = sorted(
+        (p for p in plans if p.state != PlanState.ACTIVE),
+        key=lambda p: (p.resolved_on or dt.date.min, p.pk),
+        reverse=True,
+    )
+    return active + resolved
+
+
+def moved_since(owner, *, user=None, since: dt.datetime) -> list[OwnershipEvent]:
+    """What moved on the leader's plans since `since` (this week's events)."""
+    return list(
+        OwnershipEvent.objects.filter(
+            plan__in=policy.visible_plans(user or owner).filter(owner=owner), at__gte=since
+        )
+        .select_related("plan__petition", "actor")
+        .order_by("-at", "-id")[:50]
+    )
+
+
+def timeline(plan: OwnershipPlan) -> list[OwnershipEvent]:
+    return list(plan.events.select_related("actor", "actor_unit").order_by("at", "id"))
+
+
+# --- counts -------------------------------------------------------------------------------
+
+
+def ownership_counts(*, user, date_from: dt.date, date_to: dt.date) -> dict:
+    """Owned and resolved, in total, per leader and per responsible unit: the plans
+    owned in the period (owned_on) and, of those, the ones resolved now."""
+    plans = policy.visible_plans(user).filter(owned_on__gte=date_from, owned_on__lte=date_to)
+    figures = {
+        "owned": Count("id"),
+        "resolved": Count("id", filter=Q(state=PlanState.RESOLVED)),
+        "overdue": Count("id", filter=Q(state=PlanState.ACTIVE, target_date__lt=calendar.today())),
+    }
+    total = plans.aggregate(**figures)
+    by_leader = [
+        {
+            "id": r["owner"],
+            "name": r["owner__first_name"] or r["owner__username"],
+            **{k: r[k] for k in figures},
+        }
+        for r in plans.values("owner", "owner__first_name", "owner__username")
+        .annotate(**figures)
+        .order_by("-owned", "owner")
+    ]
+    by_unit = [
+        {"id": r["unit"], "name": r["unit__name"], **{k: r[k] for k in figures}}
+        for r in plans.values("unit", "unit__name").annotate(**figures).order_by("-owned", "unit")
+    ]
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "total": total,
+        "by_leader": by_leader,
+        "by_unit": by_unit,
+    }
