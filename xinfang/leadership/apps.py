@@ -10,4 +10,11 @@ class LeadershipConfig(AppConfig):
     def ready(self) -> None:
         # What leadership adds to the lower areas' pages (start panels, a matter's
         # page), through their registries; imports here run after the models load.
-        pass
+        from xinfang.orgs.roles import register_start_panel
+        from xinfang.petitions.registry import MATTER_PANELS
+
+        from . import ownership_panels
+
+        # 领导包案: the leader's owned matters; the plan on a matter's page.
+        register_start_panel(ownership_panels.start_panel)
+        MATTER_PANELS.register(ownership_panels.matter_panel, key="ownership")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 
 from xinfang.core import calendar
 from xinfang.core.exceptions import NotFound
@@ -104,3 +106,42 @@ def ownership_counts(*, user, date_from: dt.date, date_to: dt.date) -> dict:
         "by_leader": by_leader,
         "by_unit": by_unit,
     }
+
+
+def read_period(params) -> tuple[dt.date, dt.date, dict]:
+    """The period of a count from a query (?year=2016, or ?from=&to=; default this
+    year): (from, to, field errors). A malformed value is an error, not a default."""
+    errors: dict[str, list[str]] = {}
+    year = (params.get("year") or "").strip()
+    this_year = calendar.today().year
+    if year:
+        if not year.isdigit() or not 1990 <= int(year) <= 2100:
+            errors["year"] = [_("Give a year such as 2016.")]
+            y = this_year
+        else:
+            y = int(year)
+    else:
+        y = this_year
+    start, end = dt.date(y, 1, 1), dt.date(y, 12, 31)
+    for name in ("from", "to"):
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            value = parse_date(raw)
+        except ValueError:
+            value = None
+        if value is None:
+            errors[name] = [_("Give a date as YYYY-MM-DD.")]
+        elif name == "from":
+            start = value
+        else:
+            end = value
+    if not errors and start > end:
+        errors["to"] = [_("The end of the period is before its start.")]
+    return start, end, errors
+
+
+def hearings_of(*, user, petition) -> list:
+    """The hearings held on a matter the user sees (filled in with the hearings)."""
+    return []

@@ -1,0 +1,1 @@
+"""Forms of the leadership area, one topic per module."""
