@@ -83,3 +83,14 @@ def test_the_stats_page_counts_owned_and_resolved(client, make_plan, register, l
     assert "data-owned>3<" in html and "data-resolved>1<" in html
     r = client.get(reverse("leadership:ownership_stats") + "?from=bad")
     assert r.status_code == 400
+
+
+def test_the_demo_seed_owns_a_matter_for_the_demo_leader(demo_tree):
+    from django.core.management import call_command
+
+    from xinfang.leadership.models import OwnershipPlan
+
+    call_command("seed_demo_ownership", allow_production=True, verbosity=0)
+    call_command("seed_demo_ownership", allow_production=True, verbosity=0)  # idempotent
+    plan = OwnershipPlan.objects.get()
+    assert plan.owner.username == "leader" and plan.events.count() == 2
