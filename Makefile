@@ -31,6 +31,7 @@ run: $(VENV)/.installed messages
 	$(PY) manage.py seed_demo_mediation
 	$(PY) manage.py seed_demo_screening
 	$(PY) manage.py seed_demo_leadership
+	$(PY) manage.py seed_demo_ownership
 	$(PY) manage.py seed_demo_supervision
 	$(PY) manage.py collectstatic --no-input -v 0
 	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .api import receptions
+from .api import ownership, receptions
 
 urlpatterns: list = [
     # Leaders' receptions (领导接访、下访、约访).
@@ -32,4 +32,13 @@ urlpatterns: list = [
         receptions.ReceptionActionView.as_view(),
         name="api-reception-action",
     ),
+    # 领导包案 (api.ownership)
+    path("ownership/plans", ownership.PlanListView.as_view(), name="api-ownership-plans"),
+    path("ownership/plans/<int:pk>", ownership.PlanDetailView.as_view(), name="api-ownership-plan"),
+    path(
+        "ownership/plans/<int:pk>/<str:action>",
+        ownership.PlanActionView.as_view(),
+        name="api-ownership-plan-action",
+    ),
+    path("ownership/stats", ownership.OwnershipStatsView.as_view(), name="api-ownership-stats"),
 ]

@@ -11,8 +11,13 @@ class LeadershipConfig(AppConfig):
         # What leadership adds to the lower areas' pages (start panels, a matter's
         # page), through their registries; imports here run after the models load.
         from xinfang.orgs.roles import register_start_panel
+        from xinfang.petitions.registry import MATTER_PANELS
 
-        from . import receptions_panels
+        from . import ownership_panels, receptions_panels
 
         # The reception calendar on the leader's and the reception centre's start page.
         register_start_panel(receptions_panels.start_panel)
+
+        # 领导包案: the leader's owned matters; the plan on a matter's page.
+        register_start_panel(ownership_panels.start_panel)
+        MATTER_PANELS.register(ownership_panels.matter_panel, key="ownership")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import receptions
+from .views import ownership, receptions
 
 app_name = "leadership"
 
@@ -19,4 +19,10 @@ urlpatterns: list = [
         name="reception_act",
     ),
     path("public/receptions/", receptions.public_receptions, name="public_receptions"),
+    # 领导包案 (views.ownership)
+    path("leadership/ownership/", ownership.my_plans, name="my_plans"),
+    path("leadership/ownership/stats/", ownership.ownership_stats, name="ownership_stats"),
+    path("leadership/plans/<int:pk>/", ownership.plan_detail, name="plan"),
+    path("leadership/plans/<int:pk>/<str:action>/", ownership.plan_act, name="plan_act"),
+    path("leadership/matters/<int:petition_pk>/own/", ownership.plan_new, name="plan_new"),
 ]

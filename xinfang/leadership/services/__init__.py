@@ -1,5 +1,14 @@
 """Every write of the leadership area, one topic per module (re-exported here)."""
 
+from .ownership import (  # noqa: F401
+    plan_create,
+    plan_handover,
+    plan_progress,
+    plan_reopen,
+    plan_replay,
+    plan_resolve,
+    plan_revise,
+)
 from .receptions import (  # noqa: F401
     leader_unit_of,
     reception_add_batch,

@@ -9,7 +9,8 @@ from xinfang.leadership.demo_year import LOADERS
 class Command(BaseCommand):
     help = (
         "Load a year of leadership work shaped like Wugang's 2016 (receptions: 287 "
-        "person-times, 469 batches, 3,900 people) for the statistics page. Runs each "
+        "person-times, 469 batches, 3,900 people; 294 owned matters, 260 resolved) for "
+        "the statistics pages. Runs each "
         "loader of xinfang.leadership.demo_year.LOADERS in order."
     )
 

@@ -20,11 +20,10 @@ from xinfang.core.exceptions import NotFound
 from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
 from xinfang.orgs.selectors import unit_above
 
-from . import permissions as policy
-from .models import (
+from .. import permissions as policy
+from ..models import (
     Reception,
     ReceptionBatch,
-    ReceptionEvent,
     ReceptionKind,
     ReceptionMatter,
     ReceptionState,
@@ -90,10 +89,6 @@ def reception_get(*, user, pk) -> Reception:
     if r is None:
         raise NotFound()
     return r
-
-
-def timeline(reception: Reception) -> QuerySet[ReceptionEvent]:
-    return reception.events.select_related("actor", "actor_unit").order_by("at", "id")
 
 
 def public_calendar(*, year: int, month: int) -> QuerySet[Reception]:

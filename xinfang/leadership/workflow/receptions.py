@@ -16,8 +16,8 @@ from xinfang.core.exceptions import Conflict, NotFound, PermissionDenied
 from xinfang.core.transitions import Frame, Table, Transition, row
 from xinfang.orgs import permissions as org_permissions
 
-from . import permissions as policy
-from .models import Reception, ReceptionEvent, ReceptionState
+from .. import permissions as policy
+from ..models import Reception, ReceptionEvent, ReceptionState
 
 # --- receptions ---------------------------------------------------------------------------
 

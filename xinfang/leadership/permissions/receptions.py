@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from xinfang.orgs import permissions
 from xinfang.orgs.models import Membership, Role, Unit, UnitLink
 
-from .models import Reception
+from ..models import Reception
 
 
 def sees_all(user) -> bool:
