@@ -31,7 +31,11 @@ def navigation(request):
         nav.append({"url_name": "petitions:register", "arg": None, "label": _("Register")})
         nav.append({"url_name": "petitions:window", "arg": None, "label": _("Reception window")})
     if Role.SUPERVISOR in roles:
-        nav.append({"url_name": "petitions:supervision", "arg": None, "label": _("Supervision")})
+        nav.append({"url_name": "supervision:board", "arg": None, "label": _("Supervision")})
+    if Role.LEADER in roles:
+        nav.append({"url_name": "leadership:my_plans", "arg": None, "label": _("My cases")})
+    if set(roles) & ACTIONS["record_reception"]:
+        nav.append({"url_name": "leadership:receptions", "arg": None, "label": _("Receptions")})
     if Role.LIAISON in roles:
         nav.append(
             {"url_name": "mediation:screening_report", "arg": None, "label": _("Daily screening")}

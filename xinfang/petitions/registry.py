@@ -78,6 +78,14 @@ WORKLIST_SOURCES
     A source filters by visibility itself and must not run a query per row
     (the worklist has query-count tests): answer from one or two queries.
 
+ACTIONS_ELSEWHERE
+    By action name (a row of workflow.TABLE), the page of a higher area where
+    that action is done with what it adds: a callable `page(petition) -> url`,
+    registered with `ACTIONS_ELSEWHERE.register(page, key="list")`. The matter's
+    page shows a link to it instead of its own form (the supervision area keeps
+    the listing record, its chases and letters, and drives the matter's `list`
+    and `chase` rows itself). The API and the services are unchanged.
+
 Until the mediation area registers, the matter page shows no mediation panel and
 `?from_dispute=` answers 404.
 """
@@ -87,6 +95,7 @@ from xinfang.core.registry import Registry
 MATTER_PANELS = Registry("petitions.matter_panels")
 REGISTRATION_SOURCES = Registry("petitions.registration_sources")
 WORKLIST_SOURCES = Registry("petitions.worklist_sources")
+ACTIONS_ELSEWHERE = Registry("petitions.actions_elsewhere")
 
 
 def worklist_sources(user) -> list[dict]:

@@ -31,3 +31,9 @@ def start_panel(request, role):
             (_("List a matter"), reverse("supervision:new")),
         ],
     }
+
+
+def listing_page(petition) -> str:
+    """Where a matter is listed and chased: its listing in force, or the form to
+    list it (views.for_matter decides, for the user who follows the link)."""
+    return reverse("supervision:for_matter", args=[petition.pk])

@@ -99,6 +99,16 @@ def listing_get(*, user, pk) -> Listing:
     return listing
 
 
+def open_listing_of_petition(*, user, petition_id: int) -> Listing | None:
+    """The matter's listing still in force, if the user may see it."""
+    return (
+        _base(user)
+        .filter(petition_id=petition_id, state=ListingState.LISTED)
+        .order_by("-id")
+        .first()
+    )
+
+
 def chases_of(listing: Listing) -> list[Chase]:
     return list(listing.chases.select_related("issued_by", "issued_unit", "reported_by"))
 
@@ -208,6 +218,16 @@ def board(*, user, filters: dict | None = None, today: dt.date | None = None) ->
 def counts(*, user, today: dt.date | None = None) -> dict[str, int]:
     """Listed matters per colour (the start panel)."""
     return board(user=user, today=today).totals
+
+
+def petition_number(*, user, petition_id: int) -> str | None:
+    """The number of a matter the user may see; None otherwise."""
+    return (
+        petition_selectors.visible_petitions(user)
+        .filter(pk=petition_id)
+        .values_list("number", flat=True)
+        .first()
+    )
 
 
 def matter_by_number(*, user, number: str) -> tuple[str, int] | None:

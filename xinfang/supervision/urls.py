@@ -9,6 +9,7 @@ app_name = "supervision"
 urlpatterns = [
     path("supervision/", views.board, name="board"),
     path("supervision/listings/new/", views.new, name="new"),
+    path("supervision/matters/<int:petition_pk>/", views.for_matter, name="for_matter"),
     path("supervision/listings/<int:pk>/", views.detail, name="listing"),
     path("supervision/listings/<int:pk>/actions/<slug:action>/", views.act, name="act"),
     path(

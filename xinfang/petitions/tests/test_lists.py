@@ -323,10 +323,14 @@ def test_red_notices_reach_the_dispatcher_and_the_responsible_unit(people, day, 
 
 
 def test_the_board_explains_green_and_listing_offers_every_colour(people, day, as_user):
-    page = as_user(people["supervisor"]).get(reverse("petitions:supervision")).content.decode()
-    options = re.findall(r'<option value="(\w*)"', page.split('name="list-colour"', 1)[1])
-    assert {"red", "yellow", "blue"} <= set(options)
+    client = as_user(people["supervisor"])
+    page = client.get(reverse("petitions:supervision")).content.decode()
     assert "scope=all&amp;colour=green" in page  # green: concluded, in the concluded list
+    # Listing is done where its record, chases and letters are kept (supervision).
+    link = re.search(r'href="(/supervision/matters/\d+/)"', page).group(1)
+    form = client.get(link, follow=True).content.decode()
+    options = re.findall(r'<option value="(\w*)"', form.split('name="colour"', 1)[1])
+    assert {"red", "yellow", "blue"} <= set(options)
 
 
 # --- start pages ----------------------------------------------------------------------

@@ -394,21 +394,26 @@ def test_the_supervisor_lists_and_chases_from_the_supervision_page(people, as_us
     url = reverse("petitions:supervision")
     page = text(client.get(url))
     assert forwarded.number in page
-
+    # The page (and the matter's page) leads to the listing in the supervision area.
+    go = reverse("supervision:for_matter", args=[forwarded.pk])
+    assert go in client.get(url).content.decode()
+    assert go in client.get(reverse("petitions:detail", args=[forwarded.pk])).content.decode()
+    new = client.get(go)
+    assert new.status_code == 302 and f"matter={forwarded.number}" in new["Location"]
     response = client.post(
-        reverse("petitions:act", args=[forwarded.pk, "list"]),
-        {"list-version": forwarded.version, "list-colour": "red", "next": url},
-    )
-    assert response.status_code == 302 and response["Location"] == url
-    forwarded.refresh_from_db()
-    response = client.post(
-        reverse("petitions:act", args=[forwarded.pk, "chase"]),
-        {"chase-version": forwarded.version, "chase-note": "请三日内报送进展", "next": url},
+        reverse("supervision:new"),
+        {
+            "matter": forwarded.number,
+            "colour": "red",
+            "reason": "群众反映强烈",
+            "idempotency_key": "k",
+        },
     )
     assert response.status_code == 302
+    listing = client.get(go)
+    assert listing.status_code == 302 and listing["Location"] == response["Location"]
     forwarded.refresh_from_db()
     assert forwarded.listing == "red"
-    assert PetitionEvent.objects.filter(petition=forwarded, action="chase").exists()
     assert '<span class="badge badge-red">' in text(client.get(url))
 
 

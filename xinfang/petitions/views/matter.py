@@ -132,6 +132,10 @@ def _render_matter(
     user = request.user
     actions = []
     for t in services.allowed_actions(user, p):
+        elsewhere = registry.ACTIONS_ELSEWHERE.get(t.name)
+        if elsewhere is not None:
+            actions.append({"t": t, "link": elsewhere(p), "more": t.name in MORE_ACTIONS})
+            continue
         form_class = forms.ACTION_FORMS.get(t.name)
         if form_class is None:
             continue

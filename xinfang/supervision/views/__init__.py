@@ -2,6 +2,6 @@
 one listing with its chases, letters and actions (listing.py)."""
 
 from .board import board
-from .listing import act, detail, letter, new
+from .listing import act, detail, for_matter, letter, new
 
-__all__ = ["act", "board", "detail", "letter", "new"]
+__all__ = ["act", "board", "detail", "for_matter", "letter", "new"]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,6 +64,22 @@ def new(request):
                     return redirect("supervision:listing", pk=outcome.result.pk)
                 status = outcome.status
     return render(request, "supervision/new.html", {"form": form}, status=status)
+
+
+@login_required
+def for_matter(request, petition_pk: int):
+    """From a matter (the colour overview of petitions, a matter's page): its listing
+    in force, or the form to list it with its number filled in. 404 for a matter
+    the user may not see, as everywhere."""
+    if not policy.is_supervisor(request.user):
+        raise PermissionDenied()
+    listing = selectors.open_listing_of_petition(user=request.user, petition_id=petition_pk)
+    if listing is not None:
+        return redirect("supervision:listing", pk=listing.pk)
+    number = selectors.petition_number(user=request.user, petition_id=petition_pk)
+    if number is None:
+        raise Http404
+    return redirect(f"{reverse('supervision:new')}?matter={number}")
 
 
 def _page(request, listing, *, bound=None, status=200):
