@@ -14,8 +14,8 @@ DATE = {"type": "date"}
 
 
 class HearingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
-    place = forms.CharField(label=_("Place"), max_length=120)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    place = forms.CharField(label=_("Venue"), max_length=120)
     host = forms.CharField(label=_("Host"), max_length=60)
     topic = forms.CharField(
         label=_("Question put to the hearing"),
@@ -56,8 +56,10 @@ class InviteForm(ParticipantForm):
 
 
 class RescheduleForm(forms.Form):
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs=DATE))
-    place = forms.CharField(label=_("Place"), max_length=120, required=False)
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
+    place = forms.CharField(label=_("Venue"), max_length=120, required=False)
     host = forms.CharField(label=_("Host"), max_length=60, required=False)
     note = forms.CharField(label=_("Note"), required=False)
 
@@ -66,7 +68,9 @@ class HoldForm(forms.Form):
     """Who came and what each said (one checkbox and one view per participant), the
     conclusion and the day it was held."""
 
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs=DATE))
+    held_on = forms.DateField(
+        label=_("Held on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
     conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, participants=(), **kwargs):
