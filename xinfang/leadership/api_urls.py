@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .api import ownership, receptions
+from .api import hearings, ownership, receptions
 
 urlpatterns: list = [
     # Leaders' receptions (领导接访、下访、约访).
@@ -41,4 +41,17 @@ urlpatterns: list = [
         name="api-ownership-plan-action",
     ),
     path("ownership/stats", ownership.OwnershipStatsView.as_view(), name="api-ownership-stats"),
+    # 群众评议 / 听证 (api.hearings)
+    path("hearings", hearings.HearingListView.as_view(), name="api-hearings"),
+    path("hearings/<int:pk>", hearings.HearingDetailView.as_view(), name="api-hearing"),
+    path(
+        "hearings/<int:pk>/minutes.pdf",
+        hearings.HearingMinutesView.as_view(),
+        name="api-hearing-minutes",
+    ),
+    path(
+        "hearings/<int:pk>/<str:action>",
+        hearings.HearingActionView.as_view(),
+        name="api-hearing-action",
+    ),
 ]

@@ -13,7 +13,7 @@ class LeadershipConfig(AppConfig):
         from xinfang.orgs.roles import register_start_panel
         from xinfang.petitions.registry import MATTER_PANELS
 
-        from . import ownership_panels, receptions_panels
+        from . import hearings_panels, ownership_panels, receptions_panels
 
         # The reception calendar on the leader's and the reception centre's start page.
         register_start_panel(receptions_panels.start_panel)
@@ -21,3 +21,5 @@ class LeadershipConfig(AppConfig):
         # 领导包案: the leader's owned matters; the plan on a matter's page.
         register_start_panel(ownership_panels.start_panel)
         MATTER_PANELS.register(ownership_panels.matter_panel, key="ownership")
+        # 群众评议 / 听证: a matter's hearings and the way to schedule one.
+        MATTER_PANELS.register(hearings_panels.matter_panel, key="hearings")

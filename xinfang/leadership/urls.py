@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import ownership, receptions
+from .views import hearings, ownership, receptions
 
 app_name = "leadership"
 
@@ -25,4 +25,16 @@ urlpatterns: list = [
     path("leadership/plans/<int:pk>/", ownership.plan_detail, name="plan"),
     path("leadership/plans/<int:pk>/<str:action>/", ownership.plan_act, name="plan_act"),
     path("leadership/matters/<int:petition_pk>/own/", ownership.plan_new, name="plan_new"),
+    # 群众评议 / 听证 (views.hearings)
+    path("leadership/matters/<int:petition_pk>/hearing/", hearings.hearing_new, name="hearing_new"),
+    path("leadership/hearings/<int:pk>/", hearings.hearing_detail, name="hearing"),
+    path(
+        "leadership/hearings/<int:pk>/minutes.pdf", hearings.hearing_minutes, name="hearing_minutes"
+    ),
+    path(
+        "leadership/hearings/<int:pk>/reveal/<int:person_pk>/",
+        hearings.hearing_reveal,
+        name="hearing_reveal",
+    ),
+    path("leadership/hearings/<int:pk>/<str:action>/", hearings.hearing_act, name="hearing_act"),
 ]

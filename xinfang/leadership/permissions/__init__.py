@@ -1,14 +1,24 @@
-"""The leadership area's permissions, one topic per module: `receptions`
-(leaders' receptions) and `ownership` (case ownership). Re-exported here."""
+"""The leadership area's permissions, one topic per module (ownership, receptions),
+re-exported here."""
 
 from .ownership import (  # noqa: F401
     OWNING_ACTIONS,
     acting_unit,
+    acting_unit_on_matter,
+    clock_paused_by,
+    hearing_unit,
+    may_act_on_hearing,
     may_act_on_plan,
     may_assign_owner,
+    may_hold_hearing,
+    may_pause_for_hearing,
+    may_see,
+    may_see_hearing,
     may_see_plan,
+    visible_hearings,
     visible_plans,
 )
+
 from .receptions import (  # noqa: F401
     leader_memberships,
     may,

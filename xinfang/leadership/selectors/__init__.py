@@ -1,16 +1,21 @@
-"""The leadership area's selectors, one topic per module: `receptions`
-(leaders' receptions) and `ownership` (case ownership). Re-exported here."""
+"""The leadership area's selectors, one topic per module (ownership, receptions),
+re-exported here."""
 
 from .ownership import (  # noqa: F401
+    hearing_get,
+    hearing_timeline,
     hearings_of,
+    hearings_visible,
     moved_since,
     ownership_counts,
+    participants,
     plan_get,
     plan_of,
     plans_owned_by,
     plans_visible,
     read_period,
 )
+
 from .receptions import (  # noqa: F401
     Figures,
     LeaderMonth,
@@ -29,5 +34,6 @@ from .receptions import (  # noqa: F401
 
 
 def timeline(subject) -> list:
-    """The events of a reception or a plan (any aggregate of this area), in order."""
+    """The events of a reception, a plan, a hearing, a campaign (any aggregate of
+    this area), in order."""
     return list(subject.events.select_related("actor", "actor_unit").order_by("at", "id"))

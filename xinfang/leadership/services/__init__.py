@@ -1,5 +1,14 @@
 """Every write of the leadership area, one topic per module (re-exported here)."""
 
+from .hearings import (  # noqa: F401
+    hearing_cancel,
+    hearing_hold,
+    hearing_invite,
+    hearing_issue,
+    hearing_replay,
+    hearing_reschedule,
+    hearing_schedule,
+)
 from .ownership import (  # noqa: F401
     plan_create,
     plan_handover,

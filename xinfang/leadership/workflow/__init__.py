@@ -1,16 +1,21 @@
-"""The leadership area's workflow, one topic per module: `receptions`
-(leaders' receptions) and `ownership` (case ownership). Re-exported here."""
+"""The leadership area's workflow, one topic per module (ownership, receptions),
+re-exported here."""
 
 from .ownership import (  # noqa: F401
+    H,
+    HEARING,
+    HEARINGS,
+    HearingFrame,
+    P,
     PLAN,
     PLANS,
-    P,
     PlanFrame,
 )
+
 from .receptions import (  # noqa: F401
+    R,
     RECEPTION,
     RECEPTIONS,
-    R,
     ReceptionFrame,
     acting_unit,
 )
