@@ -18,3 +18,8 @@ class LeadershipConfig(AppConfig):
         # 领导包案: the leader's owned matters; the plan on a matter's page.
         register_start_panel(ownership_panels.start_panel)
         MATTER_PANELS.register(ownership_panels.matter_panel, key="ownership")
+
+        # 信访积案攻坚: the running campaigns on the start page.
+        from . import campaigns_panels
+
+        register_start_panel(campaigns_panels.start_panel)
