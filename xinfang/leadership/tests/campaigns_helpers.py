@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from xinfang.leadership import services
-from xinfang.orgs.demo import PETITION_OFFICE
 from xinfang.orgs import services as org_services
+from xinfang.orgs.demo import PETITION_OFFICE
 from xinfang.orgs.models import Level, Unit, UnitKind
 from xinfang.petitions import services as petition_services
 

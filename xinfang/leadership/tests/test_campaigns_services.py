@@ -45,9 +45,7 @@ def matters(day, register):
     return the_matters(register, received_long_ago=dt.date(2026, 6, 1))
 
 
-def test_it_proposes_a_matter_for_each_rule_and_none_that_matches_no_rule(
-    supervisor, matters
-):
+def test_it_proposes_a_matter_for_each_rule_and_none_that_matches_no_rule(supervisor, matters):
     c = make_campaign(supervisor)
     c = services.campaign_propose(actor=supervisor, campaign_id=c.pk)
     assert c.state == CampaignState.PROPOSED
@@ -76,9 +74,7 @@ def test_a_collective_matter_of_fewer_people_is_a_group_petition(supervisor, reg
 
 def test_a_matter_open_exactly_n_days_is_not_longer_than_n(supervisor, register, day):
     register(summary="刚满九十天", received_on=day - dt.timedelta(days=90), flags=flagged())
-    longer = register(
-        summary="九十一天", received_on=day - dt.timedelta(days=91), flags=flagged()
-    )
+    longer = register(summary="九十一天", received_on=day - dt.timedelta(days=91), flags=flagged())
     c = make_campaign(supervisor, open_days=90, repeat=False, group=False, cross=False)
     c = services.campaign_propose(actor=supervisor, campaign_id=c.pk)
     assert [m.petition_id for m in c.matters.all()] == [longer.pk]
@@ -241,9 +237,7 @@ def test_a_dispatcher_proposes_and_confirms_but_the_supervisor_names_owners(
     c = make_campaign(dispatcher)
     c = services.campaign_propose(actor=dispatcher, campaign_id=c.pk)
     m = c.matters.first()
-    c = services.campaign_confirm(
-        actor=dispatcher, campaign_id=c.pk, keep=[m.pk], confirmed=True
-    )
+    c = services.campaign_confirm(actor=dispatcher, campaign_id=c.pk, keep=[m.pk], confirmed=True)
     with pytest.raises(PermissionDenied):
         services.campaign_assign(
             actor=dispatcher,
