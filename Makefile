@@ -30,6 +30,7 @@ run: $(VENV)/.installed messages
 	$(PY) manage.py seed_demo_petitions
 	$(PY) manage.py seed_demo_mediation
 	$(PY) manage.py seed_demo_screening
+	$(PY) manage.py seed_demo_campaigns
 	$(PY) manage.py collectstatic --no-input -v 0
 	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	@# The periodic tick (petitions_tick: red clocks, lapsed review windows) runs

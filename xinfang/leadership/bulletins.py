@@ -186,7 +186,7 @@ def progress_svg(progress_rows: list[dict]) -> SafeString:
         return top + plot_h - plot_h * v / top_value
 
     parts = [
-        f'<svg class="progress-chart" viewBox="0 0 {w} {h}" role="img" '
+        f'<svg class="progress-chart" viewBox="0 0 {w} {h}" width="100%" role="img" '
         f'aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="chart-title">{escape(title)}</title>',
         f'<rect x="0" y="0" width="{w}" height="{h}" fill="#fff"/>',
@@ -228,9 +228,16 @@ def progress_svg(progress_rows: list[dict]) -> SafeString:
                     f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4.5" fill="#fff" stroke="#000" '
                     f'stroke-width="2"/>'
                 )
-            dy = -9 if key == "listed" else 18
+            # Listed's number above its point, resolved's below (or, near the axis,
+            # beside it), so that neither covers the other nor the week's label.
+            if key == "listed":
+                tx, ty, anchor = cx, cy - 9, "middle"
+            elif cy > top + plot_h - 20:
+                tx, ty, anchor = cx + 9, cy - 6, "start"
+            else:
+                tx, ty, anchor = cx, cy + 18, "middle"
             parts.append(
-                f'<text x="{cx:.1f}" y="{cy + dy:.1f}" font-size="11" text-anchor="middle" '
+                f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="11" text-anchor="{anchor}" '
                 f'fill="#000">{r[key]}</text>'
             )
     # The legend, in words, with the line and the marker of each series.
@@ -293,7 +300,7 @@ def pdf(bulletin: Bulletin) -> bytes:
                 Section(
                     heading=r["name"],
                     fields=[
-                        (_("Listed"), str(r["listed"])),
+                        (_("Listed in the campaign"), str(r["listed"])),
                         (_("Owned with a plan"), str(r["owned"])),
                         (_("Resolved this week"), str(r["resolved_week"])),
                         (_("Resolved to date"), str(r["resolved_total"])),
@@ -331,7 +338,7 @@ def pdf(bulletin: Bulletin) -> bytes:
 
 UNIT_COLUMNS = (
     ("name", gettext_lazy("Responsible unit"), 28),
-    ("listed", gettext_lazy("Listed"), 10),
+    ("listed", gettext_lazy("Listed in the campaign"), 10),
     ("owned", gettext_lazy("Owned with a plan"), 12),
     ("resolved_week", gettext_lazy("Resolved this week"), 12),
     ("resolved_total", gettext_lazy("Resolved to date"), 12),

@@ -169,11 +169,25 @@ def campaign_propose(campaign, actor, *, note: str = ""):
 
 
 @CAMPAIGN.action("confirm")
-def campaign_confirm(campaign, actor, *, keep, confirmed: bool = False, note: str = ""):
+def campaign_confirm(
+    campaign,
+    actor,
+    *,
+    keep,
+    confirmed: bool = False,
+    note: str = "",
+    listed_on: dt.date | None = None,
+):
     """The office confirms the list: the proposed matters in `keep` (campaign matter
     ids) are listed, the others dropped, in one step; `confirmed` must be ticked. A
-    kept matter that is already owned (case ownership) is linked to its plan."""
+    kept matter that is already owned (case ownership) is linked to its plan.
+    `listed_on`: the day the list was confirmed, for a record entered afterwards
+    (default today)."""
     errors: dict[str, list[str]] = {}
+    today = calendar.today()
+    listed_on = listed_on or today
+    if listed_on > today:
+        errors["listed_on"] = [_("The list cannot be confirmed on a day still to come.")]
     proposed = {m.pk: m for m in campaign.matters.filter(status=MatterStatus.PROPOSED)}
     try:
         kept = {int(k) for k in keep or ()}
@@ -187,7 +201,6 @@ def campaign_confirm(campaign, actor, *, keep, confirmed: bool = False, note: st
         errors["confirmed"] = [_("Tick to confirm the list.")]
     if errors:
         raise InvalidInput(field_errors=errors)
-    today = calendar.today()
     plans = dict(
         OwnershipPlan.objects.filter(
             petition_id__in=[proposed[k].petition_id for k in kept]
@@ -196,12 +209,12 @@ def campaign_confirm(campaign, actor, *, keep, confirmed: bool = False, note: st
     for pk, m in proposed.items():
         if pk in kept:
             m.status = MatterStatus.KEPT
-            m.listed_on = today
+            m.listed_on = listed_on
             m.plan_id = plans.get(m.petition_id)
         else:
             m.status = MatterStatus.DROPPED
     CampaignMatter.objects.bulk_update(proposed.values(), ["status", "listed_on", "plan"])
-    campaign.confirmed_on = today
+    campaign.confirmed_on = listed_on
     return {
         "note": note,
         "data": {"kept": len(kept), "dropped": len(proposed) - len(kept)},
@@ -221,11 +234,13 @@ def campaign_assign(
     standard: str,
     target_date: dt.date,
     note: str = "",
+    owned_on: dt.date | None = None,
 ):
     """Give a listed matter its owning leader and plan (一案一策) through case
     ownership (plan_create: the matter's `own` step, the plan, its event) and link
     the plan to the campaign's matter. 400 when `matter` is not a listed matter of
-    this campaign; 409 when it is owned already."""
+    this campaign; 409 when it is owned already. `owned_on`: as plan_create's (the
+    day the plan was made, default today)."""
     m = (
         CampaignMatter.objects.select_for_update()
         .filter(campaign=campaign, pk=getattr(matter, "pk", matter), status=MatterStatus.KEPT)
@@ -244,6 +259,7 @@ def campaign_assign(
         measures=measures,
         standard=standard,
         target_date=target_date,
+        owned_on=owned_on,
     )
     m.plan = plan
     m.save(update_fields=["plan"])
