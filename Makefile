@@ -32,6 +32,7 @@ run: $(VENV)/.installed messages
 	$(PY) manage.py seed_demo_screening
 	$(PY) manage.py seed_demo_leadership
 	$(PY) manage.py seed_demo_ownership
+	$(PY) manage.py seed_demo_campaigns
 	$(PY) manage.py seed_demo_supervision
 	$(PY) manage.py collectstatic --no-input -v 0
 	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/

@@ -13,7 +13,7 @@ class LeadershipConfig(AppConfig):
         from xinfang.orgs.roles import register_start_panel
         from xinfang.petitions.registry import MATTER_PANELS
 
-        from . import hearings_panels, ownership_panels, receptions_panels
+        from . import campaigns_panels, hearings_panels, ownership_panels, receptions_panels
 
         # The reception calendar on the leader's and the reception centre's start page.
         register_start_panel(receptions_panels.start_panel)
@@ -23,3 +23,5 @@ class LeadershipConfig(AppConfig):
         MATTER_PANELS.register(ownership_panels.matter_panel, key="ownership")
         # 群众评议 / 听证: a matter's hearings and the way to schedule one.
         MATTER_PANELS.register(hearings_panels.matter_panel, key="hearings")
+        # 信访积案攻坚: the running campaigns on the start page.
+        register_start_panel(campaigns_panels.start_panel)

@@ -38,3 +38,23 @@ urlpatterns: list = [
     ),
     path("leadership/hearings/<int:pk>/<str:action>/", hearings.hearing_act, name="hearing_act"),
 ]
+
+# 信访积案攻坚 and 每周通报 (views.campaigns)
+from .views import campaigns  # noqa: E402
+
+urlpatterns += [
+    path("leadership/campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("leadership/campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("leadership/campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign"),
+    path(
+        "leadership/campaigns/<int:pk>/matters/<int:matter_pk>/assign/",
+        campaigns.campaign_assign,
+        name="campaign_assign",
+    ),
+    path(
+        "leadership/campaigns/<int:pk>/<str:action>/", campaigns.campaign_act, name="campaign_act"
+    ),
+    path("leadership/bulletins/<int:pk>/", campaigns.bulletin_detail, name="bulletin"),
+    path("leadership/bulletins/<int:pk>/pdf/", campaigns.bulletin_pdf, name="bulletin_pdf"),
+    path("leadership/bulletins/<int:pk>/xlsx/", campaigns.bulletin_xlsx, name="bulletin_xlsx"),
+]

@@ -35,6 +35,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "approve_opinion": frozenset({Role.UNIT_HEAD}),
     "supervise": frozenset({Role.SUPERVISOR}),
     "own_case": frozenset({Role.LEADER}),
+    # 信访积案攻坚: the petition office's supervisors and dispatchers run its backlog
+    # campaigns (xinfang.leadership.permissions.campaigns).
+    "run_campaign": frozenset({Role.SUPERVISOR, Role.DISPATCHER}),
     "report_screening": frozenset({Role.LIAISON}),
     "mediate": frozenset({Role.MEDIATOR}),
     # Mediation network (docs/architecture.md, "Mediation: disputes and cases").

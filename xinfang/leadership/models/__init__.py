@@ -1,5 +1,14 @@
 """The leadership area's models, one topic per module (re-exported here)."""
 
+from .campaigns import (  # noqa: F401
+    Bulletin,
+    Campaign,
+    CampaignEvent,
+    CampaignMatter,
+    CampaignState,
+    MatterStatus,
+    Rule,
+)
 from .hearings import (  # noqa: F401
     Hearing,
     HearingEvent,

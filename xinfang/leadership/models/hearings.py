@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xinfang.core.crypto import BlindIndexField, EncryptedTextField
 from xinfang.core.timeline import Event
@@ -24,7 +25,7 @@ from .ownership import _Table
 
 class HearingState(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
-    HELD = "held", _("Held")
+    HELD = "held", pgettext_lazy("hearing", "Held")
     ISSUED = "issued", _("Minutes issued")
     CANCELLED = "cancelled", _("Cancelled")
 

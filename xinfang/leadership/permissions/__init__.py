@@ -1,6 +1,18 @@
-"""The leadership area's permissions, one topic per module (ownership, receptions),
+"""The leadership area's permissions, one topic per module (campaigns, ownership, receptions),
 re-exported here."""
 
+from .campaigns import (  # noqa: F401
+    READ_ACTIONS,
+    RUN,
+    acting_unit_on_campaign,
+    may_create_for,
+    may_name_owners,
+    may_run,
+    may_see_campaign,
+    offices_to_run,
+    visible_bulletins,
+    visible_campaigns,
+)
 from .ownership import (  # noqa: F401
     OWNING_ACTIONS,
     acting_unit,
@@ -18,7 +30,6 @@ from .ownership import (  # noqa: F401
     visible_hearings,
     visible_plans,
 )
-
 from .receptions import (  # noqa: F401
     leader_memberships,
     may,

@@ -1,6 +1,18 @@
-"""The leadership area's selectors, one topic per module (ownership, receptions),
+"""The leadership area's selectors, one topic per module (campaigns, ownership, receptions),
 re-exported here."""
 
+from .campaigns import (  # noqa: F401
+    GROUP_FROM,
+    bulletin_get,
+    bulletins_of,
+    campaign_get,
+    campaigns_visible,
+    listed_count,
+    matching_matters,
+    matters_of,
+    rules_matched,
+    scope_office_ids,
+)
 from .ownership import (  # noqa: F401
     hearing_get,
     hearing_timeline,
@@ -15,7 +27,6 @@ from .ownership import (  # noqa: F401
     plans_visible,
     read_period,
 )
-
 from .receptions import (  # noqa: F401
     Figures,
     LeaderMonth,
