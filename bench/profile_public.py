@@ -153,7 +153,9 @@ def count_queries(fn) -> list:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--rounds", type=int, default=200)
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--only", choices=["submit", "track"])

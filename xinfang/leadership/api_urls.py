@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .api import hearings, ownership, receptions
+from .api import campaigns, hearings, ownership, receptions
 
 urlpatterns: list = [
     # Leaders' receptions (领导接访、下访、约访).
@@ -57,7 +57,6 @@ urlpatterns: list = [
 ]
 
 # 信访积案攻坚 and 每周通报 (api.campaigns)
-from .api import campaigns  # noqa: E402
 
 urlpatterns += [
     path("campaigns", campaigns.CampaignListView.as_view(), name="api-campaigns"),

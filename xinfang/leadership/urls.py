@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import hearings, ownership, receptions
+from .views import campaigns, hearings, ownership, receptions
 
 app_name = "leadership"
 
@@ -40,7 +40,6 @@ urlpatterns: list = [
 ]
 
 # 信访积案攻坚 and 每周通报 (views.campaigns)
-from .views import campaigns  # noqa: E402
 
 urlpatterns += [
     path("leadership/campaigns/", campaigns.campaign_list, name="campaigns"),

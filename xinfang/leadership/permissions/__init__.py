@@ -1,4 +1,4 @@
-"""The leadership area's permissions, one topic per module (campaigns, ownership, receptions),
+"""The leadership area's permissions, one topic per module (campaigns, hearings, ownership, receptions),
 re-exported here."""
 
 from .campaigns import (  # noqa: F401
@@ -13,21 +13,23 @@ from .campaigns import (  # noqa: F401
     visible_bulletins,
     visible_campaigns,
 )
-from .ownership import (  # noqa: F401
-    OWNING_ACTIONS,
-    acting_unit,
+from .hearings import (  # noqa: F401
     acting_unit_on_matter,
     clock_paused_by,
     hearing_unit,
     may_act_on_hearing,
-    may_act_on_plan,
-    may_assign_owner,
     may_hold_hearing,
     may_pause_for_hearing,
     may_see,
     may_see_hearing,
-    may_see_plan,
     visible_hearings,
+)
+from .ownership import (  # noqa: F401
+    OWNING_ACTIONS,
+    acting_unit,
+    may_act_on_plan,
+    may_assign_owner,
+    may_see_plan,
     visible_plans,
 )
 from .receptions import (  # noqa: F401

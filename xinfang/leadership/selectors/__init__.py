@@ -1,4 +1,4 @@
-"""The leadership area's selectors, one topic per module (campaigns, ownership, receptions),
+"""The leadership area's selectors, one topic per module (campaigns, hearings, ownership, receptions),
 re-exported here."""
 
 from .campaigns import (  # noqa: F401
@@ -13,14 +13,16 @@ from .campaigns import (  # noqa: F401
     rules_matched,
     scope_office_ids,
 )
-from .ownership import (  # noqa: F401
+from .hearings import (  # noqa: F401
     hearing_get,
     hearing_timeline,
     hearings_of,
     hearings_visible,
+    participants,
+)
+from .ownership import (  # noqa: F401
     moved_since,
     ownership_counts,
-    participants,
     plan_get,
     plan_of,
     plans_owned_by,

@@ -1,4 +1,4 @@
-"""The leadership area's workflow, one topic per module (campaigns, ownership, receptions),
+"""The leadership area's workflow, one topic per module (campaigns, hearings, ownership, receptions),
 re-exported here."""
 
 from .campaigns import (  # noqa: F401
@@ -7,13 +7,15 @@ from .campaigns import (  # noqa: F401
     C,
     CampaignFrame,
 )
-from .ownership import (  # noqa: F401
+from .hearings import (  # noqa: F401
     HEARING,
     HEARINGS,
-    PLAN,
-    PLANS,
     H,
     HearingFrame,
+)
+from .ownership import (  # noqa: F401
+    PLAN,
+    PLANS,
     P,
     PlanFrame,
 )
