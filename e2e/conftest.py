@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 # Playwright's sync API runs an asyncio event loop in the main thread, so Django's
 # async-safety check sees a "running loop" and refuses every ORM call the test makes
@@ -121,6 +122,27 @@ def save_screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / (re.sub(r"[^\w.-]+", "_", name) + ".png")
     page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def zh(text: str) -> str:
+    """The Chinese of an English msgid, as the pages show it."""
+    with translation.override("zh-hans"):
+        return translation.gettext(text)
+
+
+def shoot(page, name: str, *, full_page: bool = False) -> Path:
+    """A screenshot for the docs (docs/screenshots/ with UPDATE_SCREENSHOTS=1, else
+    e2e/artifacts/), in 256 colours and under 200 kB."""
+    DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = DOC_SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    # 256 colours are plenty for a form and keep the committed file small.
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=256).save(path, optimize=True)
+    assert path.stat().st_size < 200_000, f"{path.name} is {path.stat().st_size} bytes"
     return path
 
 

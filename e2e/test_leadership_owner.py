@@ -17,7 +17,8 @@ from playwright.sync_api import expect
 from xinfang.core import calendar
 from xinfang.core.documents import FontUnavailable, cjk_font
 from xinfang.leadership.models import Hearing, OwnershipPlan
-from xinfang.petitions.models import OPEN_STATES, Petition
+from xinfang.petitions.categories import seed_categories
+from xinfang.petitions.models import OPEN_STATES, Category, Petition
 
 from .conftest import DOC_SCREENSHOTS
 
@@ -39,6 +40,7 @@ def _stat(page, base_url, name: str) -> int:
 def demo(demo_tree):
     # A live-server test empties the database after it: seed what this one needs.
     call_command("seed_demo", allow_production=True, verbosity=0)
+    seed_categories(Category)
     call_command("seed_demo_petitions", allow_production=True, verbosity=0)
     call_command("seed_demo_ownership", allow_production=True, verbosity=0)
 

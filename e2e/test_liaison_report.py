@@ -4,39 +4,18 @@ return on another day, an error that keeps what was typed, a reload that restore
 the draft; and the township's ledger on a phone."""
 
 import datetime as dt
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.utils import translation
 from playwright.sync_api import expect
 
 from xinfang.core import calendar
 from xinfang.mediation.models import Dispute, DisputeState, ScreeningReport
 from xinfang.orgs.demo import TOWNSHIP_A
 
-from .conftest import DOC_SCREENSHOTS
+from .conftest import shoot, zh
 
-SCREENSHOTS = DOC_SCREENSHOTS
 REPORT_URL = "/mediation/screening/report/"
-
-
-def zh(text: str) -> str:
-    with translation.override("zh-hans"):
-        return translation.gettext(text)
-
-
-def shoot(page, name: str, *, full_page: bool = False) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    # 256 colours are plenty for a form and keep the committed file small.
-    from PIL import Image
-
-    with Image.open(path) as image:
-        image.convert("RGB").quantize(colors=256).save(path, optimize=True)
-    assert path.stat().st_size < 200_000, f"{path.name} is {path.stat().st_size} bytes"
-    return path
 
 
 def fill_dispute(page, i: int, *, summary, kind, applicants, respondents, outcome, how=""):

@@ -19,7 +19,7 @@ from xinfang.orgs.models import Unit
 
 # The Chinese of a message, and a screenshot quantized into docs/screenshots/ (with
 # UPDATE_SCREENSHOTS=1), as the liaison's test makes them.
-from .test_liaison_report import shoot, zh
+from .conftest import shoot, zh
 
 
 def _dispute_at_the_city_centre():

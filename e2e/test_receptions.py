@@ -16,7 +16,7 @@ from xinfang.orgs.models import Unit
 from xinfang.petitions import services as petition_services
 from xinfang.petitions.models import Category
 
-from .test_liaison_report import shoot, zh
+from .conftest import shoot, zh
 
 
 def _existing_matter():

@@ -82,8 +82,8 @@ def _resolve(module: str, node: ast.ImportFrom) -> list[str]:
     return targets
 
 
-def _imports(module: str, path: Path):
-    """(target module, lineno, local) for every xinfang import in the file."""
+def _imports(module: str, path: Path, roots=("xinfang",)):
+    """(target module, lineno, local) for every import of `roots` in the file."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     local_nodes = set()
     for fn in ast.walk(tree):
@@ -99,7 +99,7 @@ def _imports(module: str, path: Path):
         else:
             continue
         for name in names:
-            if name == "xinfang" or name.startswith("xinfang."):
+            if any(name == root or name.startswith(f"{root}.") for root in roots):
                 yield name, node.lineno, id(node) in local_nodes
 
 
@@ -204,11 +204,13 @@ def test_it_has_no_import_circle():
 
 
 def test_test_modules_do_not_import_test_modules():
+    """Nor do the browser tests (e2e/): what they share is in e2e/conftest.py."""
     found = []
-    for module, path in MODULES.items():
-        if not _is_test(module):
+    e2e = {f"e2e.{p.stem}": p for p in (ROOT.parent / "e2e").glob("*.py")}
+    for module, path in {**MODULES, **e2e}.items():
+        if not (_is_test(module) or module in e2e):
             continue
-        for target, line, _local in _imports(module, path):
+        for target, line, _local in _imports(module, path, roots=("xinfang", "e2e")):
             if target.rsplit(".", 1)[-1].startswith("test_"):
                 found.append(f"{path.relative_to(ROOT.parent)}:{line} imports {target}")
     assert found == []
