@@ -14,6 +14,7 @@ from xinfang.core import pii
 from xinfang.core.idempotency import FORM_SENT_BEFORE
 from xinfang.core.memo import memoized
 from xinfang.core.uploads import max_file_bytes, max_files, request_max_bytes
+from xinfang.core.widgets import FastSelect
 from xinfang.orgs.models import ACCUSABLE_KINDS, Level, Unit, UnitKind, with_township
 from xinfang.petitions.models import Category, Purpose, Rating
 
@@ -108,12 +109,17 @@ class SubmitForm(forms.Form):
             "unit (kept confidential); or an appeal or request about your own affairs."
         ),
     )
-    category = forms.TypedChoiceField(label=_("What it is about"), coerce=int, choices=[])
-    place = forms.TypedChoiceField(label=_("Where the problem is"), coerce=int, choices=[])
+    category = forms.TypedChoiceField(
+        label=_("What it is about"), coerce=int, choices=[], widget=FastSelect
+    )
+    place = forms.TypedChoiceField(
+        label=_("Where the problem is"), coerce=int, choices=[], widget=FastSelect
+    )
     # An accusation (检举控告): whom it accuses. It never reaches them (Art. 30).
     accused_unit = forms.TypedChoiceField(
         label=_("Which unit you accuse (if any)"),
         coerce=int,
+        widget=FastSelect,
         required=False,
         empty_value=None,
         choices=[],

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.core import calendar, pii
 from xinfang.core.pii import validate_id_number, validate_phone
 from xinfang.core.uploads import limits_text
+from xinfang.core.widgets import FastSelect
 from xinfang.orgs.models import Unit
 
 from ..models import (
@@ -61,8 +62,8 @@ class RegistrationForm(PageForm):
     purpose = forms.ChoiceField(
         label=_("Purpose"), choices=Purpose.choices, widget=forms.RadioSelect
     )
-    category = forms.TypedChoiceField(label=_("Category"), coerce=int)
-    place = forms.TypedChoiceField(label=_("Place of the problem"), coerce=int)
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, widget=FastSelect)
+    place = forms.TypedChoiceField(label=_("Place of the problem"), coerce=int, widget=FastSelect)
     received_on = forms.DateField(
         label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -85,6 +86,7 @@ class RegistrationForm(PageForm):
     repeat = forms.BooleanField(label=_("Repeat"), required=False)
     accusation = forms.BooleanField(label=_("Accusation"), required=False)
     accused_unit = forms.TypedChoiceField(
+        widget=FastSelect,
         label=_("Accused unit"),
         coerce=int,
         required=False,
