@@ -204,20 +204,27 @@ class SessionLifetimeMiddleware:
                 request.session[SESSION_STARTED_KEY] = now
             elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
+        response = self.get_response(request)
         self._touch(request, now)
-        return self.get_response(request)
+        return response
 
     @staticmethod
     def _touch(request, now: float) -> None:
         """The idle limit moves forward with activity, but the session row is
         written at most once a minute for it (SESSION_TOUCH_SECONDS), not on every
         request (SESSION_SAVE_EVERY_REQUEST is off): a citizen reading their matter
-        or a clerk paging a list costs no write. A session whose content changed is
-        saved as always. Only a session the browser sent is touched, so a first
-        visit stores nothing."""
+        or a clerk paging a list costs no write. A session the request changed is
+        saved anyway, and notes the time for free. A session neither sent nor
+        started by this request is left alone, so a first visit stores nothing."""
+        session = getattr(request, "session", None)
+        if session is None:
+            return
+        if session.modified:
+            if not session.is_empty():
+                session[SESSION_TOUCHED_KEY] = now
+            return
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return
-        session = request.session
         touched = session.get(SESSION_TOUCHED_KEY)
         if session.is_empty() and touched is None:
             return

@@ -145,20 +145,32 @@ def _people_key(petition_id: int) -> set[tuple[str, str]]:
     return set(Petitioner.objects.filter(petition_id=petition_id).values_list("name", "id_number"))
 
 
-def _events(petition: Petition, *, public: bool, user) -> list[PetitionEvent]:
-    """The deciding events, by the timeline selectors' rules: a matter merged into
-    this one brings its events along (for staff, only where they may see it)."""
-    if public:
-        qs = selectors.public_timeline(petition).defer(None)
-    elif user is not None:
-        qs = selectors.timeline(user=user, petition=petition)
-    else:
-        qs = PetitionEvent.objects.filter(petition=petition)
-    events = list(
-        qs.filter(action__in=list(NOTICE_ACTIONS))
-        .select_related("petition", "actor_unit")
-        .order_by("at", "pk")
+def public_events(petition: Petition) -> list[PetitionEvent]:
+    """The petitioner's timeline (selectors.public_timeline) with what a notice
+    needs of each event, read once for the timeline and the notices alike."""
+    return list(
+        selectors.public_timeline(petition).defer(None).select_related("petition", "actor_unit")
     )
+
+
+def _events(petition: Petition, *, public: bool, user, timeline=None) -> list[PetitionEvent]:
+    """The deciding events, by the timeline selectors' rules: a matter merged into
+    this one brings its events along (for staff, only where they may see it).
+    `timeline`: the public events already read (public_events), filtered here."""
+    if public and timeline is not None:
+        events = [e for e in timeline if e.action in NOTICE_ACTIONS]
+    else:
+        if public:
+            qs = selectors.public_timeline(petition).defer(None)
+        elif user is not None:
+            qs = selectors.timeline(user=user, petition=petition)
+        else:
+            qs = PetitionEvent.objects.filter(petition=petition)
+        events = list(
+            qs.filter(action__in=list(NOTICE_ACTIONS))
+            .select_related("petition", "actor_unit")
+            .order_by("at", "pk")
+        )
     if public:
         # A notice names its own matter's petitioner: through this query code only
         # the notices addressed to the same people (no other petitioner's name).
@@ -178,11 +190,12 @@ def _templates(kinds) -> dict[str, NoticeTemplate]:
     return {t.kind: t for t in NoticeTemplate.objects.filter(kind__in=list(kinds), is_active=True)}
 
 
-def notices_for(petition: Petition, *, public: bool, user=None) -> list[Notice]:
+def notices_for(petition: Petition, *, public: bool, user=None, timeline=None) -> list[Notice]:
     """The written notices of the matter, oldest first. `public`: what the petitioner
     may download with the query code; otherwise what `user` (staff) sees on the
-    matter page. A kind whose template is inactive is not offered."""
-    events = _events(petition, public=public, user=user)
+    matter page. A kind whose template is inactive is not offered. `timeline`: the
+    public events when the caller has read them already (public_events)."""
+    events = _events(petition, public=public, user=user, timeline=timeline)
     templates = _templates({NOTICE_ACTIONS[e.action] for e in events})
     found = []
     with translation.override(settings.LANGUAGE_CODE):

@@ -328,7 +328,8 @@ def staff_rows(user, p) -> list[dict]:
 def public_matter(p) -> dict:
     """What the petitioner sees: no staff names, no internal notes, no colour."""
     events = []
-    for e in selectors.public_timeline(p):
+    timeline = notices.public_events(p)
+    for e in timeline:
         events.append(
             {
                 "at": e.at,
@@ -402,6 +403,6 @@ def public_matter(p) -> dict:
                 # Fetched with the code in the X-Query-Code header, never in the URL.
                 "url": reverse("api-public-notice", kwargs={"event_id": n.event_id}),
             }
-            for n in notices.notices_for(p, public=True)
+            for n in notices.notices_for(p, public=True, timeline=timeline)
         ],
     }

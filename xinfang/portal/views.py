@@ -344,7 +344,7 @@ def matter(request):
     p = _tracked(request)
     if p is None:
         return redirect("portal:track")
-    if services.petition_opened_by_petitioner(petition_id=p.pk):
+    if services.petition_opened_by_petitioner(petition_id=p.pk, seen=p):
         p = _tracked(request)  # served electronically just now: the window runs
     return render(request, "portal/matter.html", _matter_context(request, p))
 

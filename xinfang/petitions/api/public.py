@@ -133,7 +133,7 @@ class PublicTrackView(PublicView):
     def get(self, request):
         code = _query_code(request)
         p = _public_get(code)
-        if services.petition_opened_by_petitioner(petition_id=p.pk):
+        if services.petition_opened_by_petitioner(petition_id=p.pk, seen=p):
             p = _public_get(code)  # served electronically just now
         return Response(public_json(p))
 

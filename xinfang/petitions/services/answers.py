@@ -171,13 +171,26 @@ def petition_record_service(
     return _serve(p, method=method, served_on=served_on, actor=actor, note=note)
 
 
-@transaction.atomic
-def petition_opened_by_petitioner(*, petition_id: int) -> bool:
+def _served_on_opening(p: Petition) -> bool:
+    """Would opening the matter now serve its written answer electronically?"""
+    return bool(p.electronic_service and not p.served_on and p.state in workflow.ANSWER_ACTIONS)
+
+
+def petition_opened_by_petitioner(*, petition_id: int, seen: Petition | None = None) -> bool:
     """The petitioner opened the matter with the query code (portal, API). Where
     they chose electronic service, an unserved written answer counts as received
-    today (电子送达). Returns whether a service was recorded."""
+    today (电子送达). Returns whether a service was recorded. `seen`: the row as the
+    caller just read it; when it has nothing to serve, no lock is taken (every
+    look-up of a matter would otherwise be a write transaction)."""
+    if seen is not None and not _served_on_opening(seen):
+        return False
+    return _serve_on_opening(petition_id)
+
+
+@transaction.atomic
+def _serve_on_opening(petition_id: int) -> bool:
     p = Petition.objects.select_for_update().get(pk=petition_id)
-    if not p.electronic_service or p.served_on or p.state not in workflow.ANSWER_ACTIONS:
+    if not _served_on_opening(p):
         return False
     t = workflow.TABLE["record_service"]
     from_state = p.state

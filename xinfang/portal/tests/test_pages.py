@@ -6,7 +6,9 @@ import re
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from xinfang.core.documents import FontUnavailable, cjk_font
@@ -162,6 +164,20 @@ def test_tracking_tolerates_spaces_case_and_keeps_the_code_out_of_urls(anon, dem
     page = anon.get(r.url).content.decode()
     assert p.number in page and p.summary in page
     assert "timeline" in page
+
+
+def test_reading_the_tracked_matter_writes_nothing_and_asks_little(anon, demo_tree, register):
+    """Each look at the matter was a write transaction (the electronic-service
+    check locked the row) and a session write, and read the timeline twice."""
+    p = register()
+    track(anon, p.query_code)
+    anon.get(reverse("portal:matter"))
+    with CaptureQueriesContext(connection) as ctx:
+        page = anon.get(reverse("portal:matter")).content.decode()
+    assert p.number in page
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not [q for q in sql if q.startswith(("INSERT", "UPDATE", "BEGIN", "SAVEPOINT"))], sql
+    assert len(sql) <= 6, sql
 
 
 def test_a_wrong_code_gets_a_clear_message(anon, demo_tree, register):
