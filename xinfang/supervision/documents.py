@@ -56,7 +56,7 @@ def letter_pdf(chase: Chase) -> bytes:
             title=TITLES[chase.kind],
             issuer=listing.office.name,
             number=chase.number,
-            recipient=f"{unit.name}：",
+            recipient=unit.name,
             sections=[
                 Section(paragraphs=[opening, demand, deadline]),
                 Section(heading="事项情况", fields=rows),

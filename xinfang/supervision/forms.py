@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import ChaseKind, ListingColour
 
@@ -35,7 +36,7 @@ class _Versioned(forms.Form):
 
 
 class ChaseForm(_Versioned):
-    kind = forms.ChoiceField(label=_("Letter"), choices=ChaseKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("chase", "Letter"), choices=ChaseKind.choices)
     demand = forms.CharField(label=_("What is demanded"), widget=forms.Textarea(attrs={"rows": 3}))
     report_by = forms.DateField(
         label=_("Report by"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -11,6 +11,7 @@ from xinfang.core import calendar
 from xinfang.orgs.models import Unit
 
 from ..permissions import campaigns as policy
+from ..services.campaigns import MAX_OPEN_DAYS
 from .ownership import PlanForm
 
 
@@ -25,6 +26,7 @@ class CampaignForm(forms.Form):
         label=_("Open longer than (days)"),
         required=False,
         min_value=1,
+        max_value=MAX_OPEN_DAYS,
         help_text=_("Counted from the day the matter was received. Empty: not a rule."),
     )
     rule_repeat = forms.BooleanField(label=_("Repeat petitions"), required=False)

@@ -42,6 +42,11 @@ def default_prefix(office: Unit) -> str:
     return f"{territory.name[:1]}信督"
 
 
+# A rule "open longer than N days" beyond ten years selects nothing a campaign can
+# work on; the cap also keeps the number inside what the database stores.
+MAX_OPEN_DAYS = 3650
+
+
 def _check_fields(*, name, starts_on, ends_on, open_days, rules_ticked, prefix) -> dict:
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
@@ -53,8 +58,12 @@ def _check_fields(*, name, starts_on, ends_on, open_days, rules_ticked, prefix) 
         errors["ends_on"] = [_("Give the last day of the campaign.")]
     elif isinstance(starts_on, dt.date) and ends_on < starts_on:
         errors["ends_on"] = [_("The campaign cannot end before it starts.")]
-    if open_days is not None and (not isinstance(open_days, int) or open_days < 1):
-        errors["open_days"] = [_("Give a number of days of at least 1.")]
+    if open_days is not None and (
+        not isinstance(open_days, int) or not 1 <= open_days <= MAX_OPEN_DAYS
+    ):
+        errors["open_days"] = [
+            _("Give a number of days from 1 to %(max)s.") % {"max": MAX_OPEN_DAYS}
+        ]
     if open_days is None and not rules_ticked:
         errors["open_days"] = [_("Tick at least one selection rule.")]
     if len(prefix) > 12:

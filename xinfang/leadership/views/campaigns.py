@@ -20,6 +20,7 @@ from ..models import CampaignState, MatterStatus
 from ..permissions import campaigns as policy
 from ..selectors import campaigns as selectors
 from ..workflow import CAMPAIGN, CAMPAIGNS
+from . import posted_version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -133,7 +134,7 @@ def campaign_act(request, pk, action):
             action,
             actor=request.user,
             campaign_id=campaign.pk,
-            version=int(request.POST.get("version") or campaign.version),
+            version=posted_version(request, campaign.version),
             **fields,
         ),
     )
@@ -163,7 +164,7 @@ def campaign_assign(request, pk, matter_pk):
                 lambda: services.campaign_assign(
                     actor=request.user,
                     campaign_id=campaign.pk,
-                    version=int(request.POST.get("version") or campaign.version),
+                    version=posted_version(request, campaign.version),
                     matter=m.pk,
                     **form.cleaned_data,
                 ),

@@ -30,6 +30,7 @@ from ..forms.hearings import (
 from ..hearings_minutes import minutes_pdf
 from ..models import HearingParticipant, HearingState
 from ..workflow import HEARING, HEARINGS
+from . import posted_version
 
 
 def _move_form(name, hearing, people, data=None):
@@ -155,7 +156,7 @@ def hearing_act(request, pk, action):
             action,
             actor=request.user,
             hearing_id=hearing.pk,
-            version=int(request.POST.get("version") or hearing.version),
+            version=posted_version(request, hearing.version),
             **fields,
         ),
     )

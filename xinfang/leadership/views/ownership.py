@@ -22,6 +22,7 @@ from .. import selectors, services
 from ..forms.ownership import MOVE_FORMS, HandoverForm, PlanForm
 from ..models import PlanState
 from ..workflow import PLAN, PLANS
+from . import posted_version
 
 
 @login_required
@@ -91,7 +92,7 @@ def plan_act(request, pk, action):
             action,
             actor=request.user,
             plan_id=plan.pk,
-            version=int(request.POST.get("version") or plan.version),
+            version=posted_version(request, plan.version),
             **fields,
         ),
     )

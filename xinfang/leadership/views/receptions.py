@@ -26,6 +26,7 @@ from .. import selectors, services
 from ..forms import receptions as forms
 from ..models import ReceptionKind, ReceptionState
 from ..workflow import RECEPTION
+from . import posted_version
 
 PLACE_KINDS = (UnitKind.RECEPTION_CENTRE, UnitKind.PETITION_OFFICE, UnitKind.TERRITORIAL)
 
@@ -204,7 +205,7 @@ def reception_detail(request, pk):
 def reception_act(request, pk, action):
     user = request.user
     r = selectors.reception_get(user=user, pk=pk)  # 404 before anything else
-    version = request.POST.get("version") or None
+    version = posted_version(request, r.version)
     if action == "hold":
         form = forms.HoldForm(request.POST, prefix="hold")
         call = lambda: services.reception_hold(  # noqa: E731
