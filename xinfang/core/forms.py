@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import messages as page_messages
+
 from . import idempotency
 from .exceptions import Conflict, InvalidInput
 
@@ -75,3 +77,14 @@ def submit_once(form, call: Callable[[], Any], *, token_field: str, placer=None)
             raise Conflict(idempotency.FORM_SENT_BEFORE) from None
 
     return submit(form, once, placer=placer)
+
+
+def say_why_if_hidden(request, bound, shown) -> None:
+    """A bound form whose step is no longer offered (someone else acted first: the
+    plan was resolved, the listing delisted) is not shown again, and its error would
+    be lost with it: its errors go to the page's messages instead. `shown`: the
+    prefixes of the forms the page shows."""
+    if bound is None or not hasattr(bound, "errors") or bound.prefix in set(shown):
+        return
+    for error in bound.non_field_errors():
+        page_messages.error(request, error)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,8 @@ class CampaignForm(forms.Form):
     rule_repeat = forms.BooleanField(label=_("Repeat petitions"), required=False)
     rule_group = forms.BooleanField(label=_("Group petitions (5 or more people)"), required=False)
     rule_cross_level = forms.BooleanField(label=_("Petitions that skipped a level"), required=False)
+    # The form's one-time token: a double submit sets up one campaign.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, initial=uuid.uuid4, max_length=64)
     bulletin_prefix = forms.CharField(
         label=_("Bulletin number prefix"),
         max_length=12,

@@ -20,10 +20,11 @@ def matters(travel, register, people, demo_tree):
     return m
 
 
-def _set_up(client):
+def _set_up(client, key="k-2026-1"):
     return client.post(
         "/leadership/campaigns/new/",
         {
+            "idempotency_key": key,
             "name": "2026年信访积案攻坚",
             "office": office().pk,
             "starts_on": "2026-10-26",
@@ -33,6 +34,20 @@ def _set_up(client):
             "rule_group": "on",
         },
     )
+
+
+def test_a_double_submit_sets_up_one_campaign(client, people, matters):
+    client.force_login(people["supervisor"])
+    first, again = _set_up(client), _set_up(client)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] and Campaign.objects.count() == 1
+    # The same token with other content is not a resend: refused, nothing made.
+    other = client.post(
+        "/leadership/campaigns/new/",
+        {"idempotency_key": "k-2026-1", "name": "另一场攻坚", "office": office().pk,
+         "starts_on": "2026-10-26", "ends_on": "2026-12-31", "rule_repeat": "on"},
+    )  # fmt: skip
+    assert other.status_code == 409 and Campaign.objects.count() == 1
 
 
 def test_the_office_runs_a_campaign_from_its_pages(client, people, matters, demo_tree):

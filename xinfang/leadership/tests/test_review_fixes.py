@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from xinfang.leadership import services
 from xinfang.leadership.models import Campaign
 
 from .campaigns_helpers import office
@@ -32,6 +33,7 @@ def test_it_answers_400_to_a_reception_move_with_a_bad_version(client, rec, rece
 def test_it_refuses_a_campaign_rule_of_more_days_than_it_can_store(client, people, demo_tree):
     client.force_login(people["supervisor"])
     fields = {
+        "idempotency_key": "k-1",
         "name": "积案攻坚",
         "office": office().pk,
         "starts_on": "2026-10-26",
@@ -42,3 +44,19 @@ def test_it_refuses_a_campaign_rule_of_more_days_than_it_can_store(client, peopl
     assert r.status_code == 400
     assert "open_days" in r.context["form"].errors
     assert not Campaign.objects.exists()
+
+
+def test_a_step_taken_meanwhile_is_said_not_lost(client, leader, matter, make_plan):
+    """Two tabs: the plan was resolved in one; recording progress in the other is a
+    409 whose reason the page says, though the form is no longer offered."""
+    plan = make_plan(matter)
+    stale = plan.version
+    services.plan_resolve(actor=leader, plan_id=plan.pk, version=stale, resolution="stopped")
+    client.force_login(leader)
+    r = client.post(
+        f"/leadership/plans/{plan.pk}/progress/",
+        {"version": stale, "progress-note": "约见信访人"},
+    )
+    assert r.status_code == 409
+    said = [str(m) for m in r.context["messages"]]
+    assert said and "progress-note" not in r.content.decode()

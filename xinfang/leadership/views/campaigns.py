@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from xinfang.core import calendar
+from xinfang.core import calendar, idempotency
 from xinfang.core.exceptions import NotFound, PermissionDenied
-from xinfang.core.forms import submit
+from xinfang.core.forms import say_why_if_hidden, submit, submit_once
 
 from .. import bulletins, services
 from ..forms.campaigns import ACTION_FORMS, AssignForm, CampaignForm, ConfirmForm
@@ -45,10 +45,23 @@ def campaign_new(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            outcome = submit(
-                form,
-                lambda: services.campaign_create(actor=request.user, **form.cleaned_data),
+            fields = dict(form.cleaned_data)
+            key = idempotency.scoped(
+                idempotency.user_scope(request.user), fields.pop("idempotency_key")
             )
+            fingerprint = idempotency.fingerprint({**fields, "office": fields["office"].pk})
+
+            def create():
+                return services.campaign_replay(
+                    actor=request.user, idempotency_key=key, fingerprint=fingerprint
+                ) or services.campaign_create(
+                    actor=request.user,
+                    idempotency_key=key,
+                    idempotency_fingerprint=fingerprint,
+                    **fields,
+                )
+
+            outcome = submit_once(form, create, token_field="idempotency_key")
             if outcome.ok:
                 return redirect("leadership:campaign", outcome.result.pk)
             status = outcome.status
@@ -68,6 +81,7 @@ def _week_figures(campaign):
 
 def _render(request, campaign, *, bound=None, status=200):
     allowed = {t.name for t in CAMPAIGN.allowed(request.user, campaign)}
+    say_why_if_hidden(request, bound, allowed)
     matters = selectors.matters_of(campaign)
     proposed = [m for m in matters if m.status == MatterStatus.PROPOSED]
     forms = {}

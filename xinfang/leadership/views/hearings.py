@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from xinfang.core import pii
 from xinfang.core.exceptions import Conflict, NotFound, PermissionDenied
-from xinfang.core.forms import submit
+from xinfang.core.forms import say_why_if_hidden, submit
 from xinfang.petitions import permissions as petition_policy
 from xinfang.petitions import selectors as petition_selectors
 from xinfang.petitions.models import OPEN_STATES, State
@@ -42,6 +42,7 @@ def _move_form(name, hearing, people, data=None):
 def _render(request, hearing, *, bound=None, status=200, revealed=None):
     people = selectors.participants(hearing)
     allowed = [t.name for t in HEARING.allowed(request.user, hearing)]
+    say_why_if_hidden(request, bound, allowed)
     forms = {
         n: bound if bound is not None and bound.prefix == n else _move_form(n, hearing, people)
         for n in allowed

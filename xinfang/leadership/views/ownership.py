@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from xinfang.core import calendar
 from xinfang.core.exceptions import NotFound, PermissionDenied
-from xinfang.core.forms import submit
+from xinfang.core.forms import say_why_if_hidden, submit
 from xinfang.petitions import selectors as petition_selectors
 
 from .. import permissions as policy
@@ -53,6 +53,7 @@ def _move_form(name, plan, data=None):
 
 def _render_plan(request, plan, *, bound=None, status=200):
     allowed = [t.name for t in PLAN.allowed(request.user, plan)]
+    say_why_if_hidden(request, bound, allowed)
     forms = {
         name: bound if bound is not None and bound.prefix == name else _move_form(name, plan)
         for name in allowed

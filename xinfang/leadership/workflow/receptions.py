@@ -61,9 +61,16 @@ class ReceptionFrame(Frame):
         return policy.may_see_reception(actor, obj)
 
     def may(self, actor, obj, t: Transition) -> bool:
-        return policy.may(actor, t.permission, obj)
+        if not policy.may(actor, t.permission, obj):
+            return False
+        # Raising a matter from a batch is a registration: only who registers
+        # petitions for a unit here (a leader records batches, the clerk registers).
+        return t.name != "batch_register" or policy.registering_unit(actor, obj) is not None
 
     def check_may(self, actor, obj, t: Transition) -> None:
+        if t.name == "batch_register" and policy.may(actor, t.permission, obj):
+            if policy.registering_unit(actor, obj) is None:
+                raise PermissionDenied(_("Only a clerk who registers petitions may do this."))
         if not self.may(actor, obj, t):
             raise PermissionDenied(
                 _("Only the leader, the reception centre or the petition office records this.")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from xinfang.core import idempotency
 from xinfang.core.exceptions import PermissionDenied
-from xinfang.core.forms import submit, submit_once
+from xinfang.core.forms import say_why_if_hidden, submit, submit_once
 
 from .. import permissions as policy
 from .. import selectors, services
@@ -84,6 +84,7 @@ def for_matter(request, petition_pk: int):
 
 def _page(request, listing, *, bound=None, status=200):
     allowed = FRAME.allowed(request.user, listing)
+    say_why_if_hidden(request, bound, [t.name for t in allowed])
     action_forms = []
     for t in allowed:
         if bound is not None and bound.prefix == t.name:
