@@ -26,7 +26,7 @@ from . import selectors
 from .selectors import NONE, Query
 
 BASELINE_WEEKS = 8
-K = 3.0
+K = 4.0
 MIN_COUNT = 5
 MIN_SD = 1.0
 WEEK = 7

@@ -111,12 +111,13 @@ def dimension_q(by: str, key: str) -> Q:
     if by in ("channel", "purpose"):
         return Q(**{by: key})
     if by == "flag":
-        return {
+        flags = {
             "group": Q(people_count__gte=GROUP_FROM) | Q(collective=True),
             "cross_level": Q(cross_level=True),
             "repeat": Q(repeat=True),
             "all": Q(),
-        }.get(key) or _bad("key")
+        }
+        return flags[key] if key in flags else _bad("key")
     if by == "township" and key == NONE:
         return ~Q(
             place_id__in=UnitLink.objects.filter(
