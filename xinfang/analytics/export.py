@@ -41,10 +41,7 @@ def workbook(report: indicators.Report, ranking: list, hotspots: list) -> bytes:
         wb,
         _("Three declines"),
         [_("Indicator"), _("This period"), _("A year before"), _("Change (%)"), _("Direction")],
-        [
-            [d.label, d.current, d.previous, _num(d.change_pct), d.arrow]
-            for d in report.declines
-        ],
+        [[d.label, d.current, d.previous, _num(d.change_pct), d.arrow] for d in report.declines],
     )
     for by, rows in report.volumes.items():
         _sheet(

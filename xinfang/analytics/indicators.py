@@ -31,7 +31,7 @@ from xinfang.petitions.models import (
 
 from . import selectors
 from .periods import Period
-from .selectors import GROUP_FROM, NONE, Query
+from .selectors import NONE, Query
 
 GOOD_RATINGS = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 
@@ -211,9 +211,7 @@ def _due_dates():
 
     def due(clock: str, start: dt.date, extension: int = 0) -> dt.date:
         if (clock, start, extension) not in memo:
-            memo[clock, start, extension] = deadline_for(
-                clock, start, extension_days=extension
-            ).due
+            memo[clock, start, extension] = deadline_for(clock, start, extension_days=extension).due
         return memo[clock, start, extension]
 
     return due
@@ -285,12 +283,8 @@ def _grouped(qs, expr) -> list[tuple[object, int]]:
 
 def volumes(qs: QuerySet[Petition]) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = {}
-    out["channel"] = [
-        Row(k, str(Channel(k).label), n) for k, n in _grouped(qs, F("channel"))
-    ]
-    out["purpose"] = [
-        Row(k, str(Purpose(k).label), n) for k, n in _grouped(qs, F("purpose"))
-    ]
+    out["channel"] = [Row(k, str(Channel(k).label), n) for k, n in _grouped(qs, F("channel"))]
+    out["purpose"] = [Row(k, str(Purpose(k).label), n) for k, n in _grouped(qs, F("purpose"))]
     cat1 = _grouped(qs, Coalesce("category__parent_id", "category_id"))
     cat2 = _grouped(qs, F("category_id"))
     names = dict(

@@ -63,6 +63,8 @@ def bounds(kind: str, on: dt.date) -> Period:
 
 
 def _next_month(first: dt.date) -> dt.date:
-    return first.replace(year=first.year + 1, month=1) if first.month == 12 else first.replace(
-        month=first.month + 1
+    return (
+        first.replace(year=first.year + 1, month=1)
+        if first.month == 12
+        else first.replace(month=first.month + 1)
     )

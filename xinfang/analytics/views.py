@@ -45,9 +45,8 @@ def dashboard(request):
             "chart_data": charts.data(report, places),
             "charted": charts.CHARTED,
             "parent": query.unit.parent
-            if query.unit.parent_id and readable_units(request.user).filter(
-                pk=query.unit.parent_id
-            ).exists()
+            if query.unit.parent_id
+            and readable_units(request.user).filter(pk=query.unit.parent_id).exists()
             else None,
         },
     )

@@ -5,8 +5,8 @@ import math
 import random
 
 from xinfang.analytics import hotspots
-from xinfang.analytics.selectors import Query
 from xinfang.analytics.periods import Period
+from xinfang.analytics.selectors import Query
 
 
 def poisson(rng: random.Random, mean: float) -> int:
@@ -55,8 +55,12 @@ def test_the_dashboard_flags_a_spiking_category_and_not_a_steady_one(
     flagged = {(s.by, s.key) for s in series if s.flagged}
     assert ("category1", str(cat_labor.parent_id)) in flagged
     assert ("category1", str(cat_air.parent_id)) not in flagged
-    body = api_for(city_leader).get(
-        "/api/v1/analytics/hotspots", {"unit": city.pk, "period": "week", "on": end.isoformat()}
-    ).json()
+    body = (
+        api_for(city_leader)
+        .get(
+            "/api/v1/analytics/hotspots", {"unit": city.pk, "period": "week", "on": end.isoformat()}
+        )
+        .json()
+    )
     labor = next(s for s in body["series"] if s["key"] == str(cat_labor.parent_id))
     assert labor["count"] == 12 and labor["baseline"] == [2] * 8 and labor["flagged"]

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from xinfang.analytics import indicators
-from xinfang.analytics.selectors import Query
 from xinfang.analytics.periods import Period
+from xinfang.analytics.selectors import Query
 
 D = dt.date
 
