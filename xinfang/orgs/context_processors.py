@@ -47,5 +47,7 @@ def navigation(request):
     if roles or is_administrator(user):
         nav.append({"url_name": "mediation:disputes", "arg": None, "label": _("Disputes")})
         nav.append({"url_name": "mediation:stats", "arg": None, "label": _("Mediation statistics")})
+    if set(roles) & ACTIONS["read_analytics"] or is_administrator(user):
+        nav.append({"url_name": "analytics:dashboard", "arg": None, "label": _("Situation")})
     nav.append({"url_name": "unit_index", "arg": None, "label": _("Units")})
     return {"nav_items": nav, "my_memberships": memberships}

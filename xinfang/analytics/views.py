@@ -1,0 +1,86 @@
+"""The dashboard (形势网上判), the matters behind a figure, and the .xlsx export."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from . import charts, export, hotspots, indicators, ranking, selectors
+from .periods import KINDS
+from .permissions import readable_units
+
+
+def _all(user, query, by=""):
+    report = indicators.report(user, query)
+    return report, ranking.ranking(user, query, by=by), hotspots.series(user, query)
+
+
+@login_required
+def dashboard(request):
+    query = selectors.read_query(request.user, request.GET)
+    by = request.GET.get("by") or ""
+    report, places, spots = _all(request.user, query, by)
+    units = readable_units(request.user).filter(kind__in=ranking.RANKED_KINDS)
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {
+            "r": report,
+            "q": query.params(),
+            "kinds": KINDS.items(),
+            "kind": request.GET.get("period") or "",
+            "on": request.GET.get("on") or "",
+            "units": units.order_by("depth", "code")[:300],
+            "places": places,
+            "by": by or ranking.DEFAULT_BY,
+            "rank_keys": [("total", indicators.COUNTS["total"]), *indicators.RATES.items()],
+            "rate_keys": list(indicators.RATES),
+            "spots": [s for s in spots if s.flagged],
+            "series": spots[:20],
+            "dimensions": [
+                (by_, indicators.DIMENSIONS[by_], rows) for by_, rows in report.volumes.items()
+            ],
+            "chart_data": charts.data(report, places),
+            "charted": charts.CHARTED,
+            "parent": query.unit.parent
+            if query.unit.parent_id
+            and readable_units(request.user).filter(pk=query.unit.parent_id).exists()
+            else None,
+        },
+    )
+
+
+@login_required
+def matters(request):
+    query = selectors.read_query(request.user, request.GET)
+    by, key = request.GET.get("by") or "flag", request.GET.get("key") or "all"
+    qs = selectors.matters_behind(request.user, query, by=by, key=key)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "analytics/matters.html",
+        {
+            "q": query.params(),
+            "unit": query.unit,
+            "period": query.period,
+            "by": by,
+            "key": key,
+            "page": page,
+            "count": page.paginator.count,
+        },
+    )
+
+
+@login_required
+def export_xlsx(request):
+    query = selectors.read_query(request.user, request.GET)
+    report, places, spots = _all(request.user, query, request.GET.get("by") or "")
+    response = HttpResponse(
+        export.workbook(report, places, spots),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"indicators-{query.unit.code}-{query.period.start}-{query.period.end}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
