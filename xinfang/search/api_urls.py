@@ -1,0 +1,3 @@
+"""/api/v1/ routes of the search area (included by xinfang.exchange.urls)."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages of the search area (app "search")."""
+
+app_name = "search"
+
+urlpatterns: list = []
