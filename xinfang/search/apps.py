@@ -12,7 +12,7 @@ class SearchConfig(AppConfig):
         # transaction (post_save runs inside the service's atomic block); see index.py.
         from django.db.models.signals import post_save
 
-        from xinfang.petitions.registry import MATTER_PANELS
+        from xinfang.petitions.registry import MATTER_PANELS, REGISTRATION_PANELS
 
         from . import index, panels
 
@@ -20,3 +20,5 @@ class SearchConfig(AppConfig):
             post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}")
         # Earlier matters of the same person and similar matters, on a matter's page.
         MATTER_PANELS.register(panels.matter_panel, key="related")
+        # Before a registration is saved: this person's earlier matters, similar ones.
+        REGISTRATION_PANELS.register(panels.registration_panel, key="related")

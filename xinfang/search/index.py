@@ -123,7 +123,7 @@ SOURCES = {
 }
 
 
-def rebuild(*, kinds=None, chunk: int = 500, stdout=None) -> dict[str, int]:
+def rebuild(*, kinds=None, chunk: int = 500) -> dict[str, int]:
     """Index every object again (the management command `search_rebuild`): a new
     user dictionary re-segments everything; entries of deleted objects go."""
     counts: dict[str, int] = {}
@@ -136,6 +136,4 @@ def rebuild(*, kinds=None, chunk: int = 500, stdout=None) -> dict[str, int]:
         ids = SOURCES[kind]().values("pk")
         SearchEntry.objects.filter(Q(kind=kind) & ~Q(object_id__in=ids)).delete()
         counts[str(kind)] = n
-        if stdout is not None:
-            stdout.write(f"{kind}: {n}")
     return counts
