@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "xinfang.mediation",
     "xinfang.leadership",
     "xinfang.supervision",
+    "xinfang.search",
     "xinfang.analytics",
     "xinfang.portal",
     "xinfang.exchange",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("xinfang.mediation.urls")),
     path("", include("xinfang.leadership.urls")),
     path("", include("xinfang.supervision.urls")),
+    path("", include("xinfang.search.urls")),
     path("", include("xinfang.analytics.urls")),
     path("", include("xinfang.orgs.urls")),
 ]

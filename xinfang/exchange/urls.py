@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("xinfang.mediation.api_urls")),
     path("", include("xinfang.leadership.api_urls")),
     path("", include("xinfang.supervision.api_urls")),
+    path("", include("xinfang.search.api_urls")),
     path("", include("xinfang.analytics.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("auth/token", TokenView.as_view(), name="api-token"),

@@ -27,6 +27,7 @@ def navigation(request):
         ]
     if roles or is_administrator(user):
         nav.append({"url_name": "petitions:worklist", "arg": None, "label": _("Worklist")})
+        nav.append({"url_name": "search:search", "arg": None, "label": _("Search")})
     if Role.CLERK in roles:
         nav.append({"url_name": "petitions:register", "arg": None, "label": _("Register")})
         nav.append({"url_name": "petitions:window", "arg": None, "label": _("Reception window")})

@@ -86,6 +86,12 @@ ACTIONS_ELSEWHERE
     the listing record, its chases and letters, and drives the matter's `list`
     and `chase` rows itself). The API and the services are unchanged.
 
+REGISTRATION_PANELS
+    Callables `panel(request) -> dict | None` shown on the clerk's registration
+    page (petitions:register) above its buttons, rendered as MATTER_PANELS are
+    (the "template" key, the rest as context, with the request). The search
+    area's "earlier and similar matters" check registers here.
+
 Until the mediation area registers, the matter page shows no mediation panel and
 `?from_dispute=` answers 404.
 """
@@ -96,6 +102,7 @@ MATTER_PANELS = Registry("petitions.matter_panels")
 REGISTRATION_SOURCES = Registry("petitions.registration_sources")
 WORKLIST_SOURCES = Registry("petitions.worklist_sources")
 ACTIONS_ELSEWHERE = Registry("petitions.actions_elsewhere")
+REGISTRATION_PANELS = Registry("petitions.registration_panels")
 
 
 def worklist_sources(user) -> list[dict]:
@@ -106,6 +113,11 @@ def worklist_sources(user) -> list[dict]:
 def matter_panels(request, petition) -> list[dict]:
     """The registered panels' answers for this matter, in order (none: [])."""
     return [panel for panel in MATTER_PANELS.collect(request, petition) if panel]
+
+
+def registration_panels(request) -> list[dict]:
+    """The registered panels' answers for the registration page, in order."""
+    return [panel for panel in REGISTRATION_PANELS.collect(request) if panel]
 
 
 def registration_source(key: str):

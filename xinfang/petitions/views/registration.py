@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from xinfang.core import idempotency, notify, pii
@@ -159,12 +161,25 @@ def register(request):
             "petitioner_errors": loose_errors,
             "has_errors": status != 200,
             "source": source,
+            "panels": _registration_panels(request),
         },
         status=status,
     )
     if source is not None:
         response["Cache-Control"] = "no-store"  # personal data in full
     return response
+
+
+def _registration_panels(request) -> list[str]:
+    """What other areas show on this page (petitions.registry.REGISTRATION_PANELS)."""
+    return [
+        mark_safe(  # noqa: S308 - a template the registering area owns, autoescaped
+            render_to_string(
+                panel["template"], {k: v for k, v in panel.items() if k != "template"}, request
+            )
+        )
+        for panel in registry.registration_panels(request)
+    ]
 
 
 def _register_posted(request, form, formset, source):

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "xinfang.search"
+    label = "search"
+    verbose_name = _("Search")
+
+    def ready(self) -> None:
+        # The index follows every save of the lower areas' rows in the same
+        # transaction (post_save runs inside the service's atomic block); see index.py.
+        from django.db.models.signals import post_save
+
+        from xinfang.petitions.registry import MATTER_PANELS, REGISTRATION_PANELS
+
+        from . import index, panels
+
+        for model, receiver in index.RECEIVERS:
+            post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}")
+        # Earlier matters of the same person and similar matters, on a matter's page.
+        MATTER_PANELS.register(panels.matter_panel, key="related")
+        # Before a registration is saved: this person's earlier matters, similar ones.
+        REGISTRATION_PANELS.register(panels.registration_panel, key="related")

@@ -1,0 +1,113 @@
+"""Running a match against the index, restricted to what the user may see.
+
+One SQL statement finds, ranks and pages the entries; its WHERE holds, for each
+kind, "the object is in the user's visible queryset" as a sub-select built by
+the lower areas' selectors (petitions' `petition_list` with the lists' filters
+and its visibility: scoping, the accusation guard; mediation's `dispute_list`
+and `visible(user, "case")`). The count is taken with the same WHERE, so it
+never counts what the user may not see.
+
+SQLite: `search_fts MATCH ?` ranked by bm25 (lower is better). PostgreSQL:
+`tsv @@ to_tsquery('simple', ?)` ranked by ts_rank, over the GIN index.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from xinfang.core.inputs import optional_id
+from xinfang.mediation import permissions as mediation_permissions
+from xinfang.mediation import selectors as mediation_selectors
+from xinfang.orgs.models import UnitLink
+from xinfang.petitions import selectors as petition_selectors
+
+from . import query as q
+from .models import Kind
+
+TABLE = "search_searchentry"
+
+
+def visible_ids(user, kind: str, filters: dict) -> QuerySet:
+    """The ids of the objects of `kind` the user may see, with the lists' filters
+    (state, unit: the place or responsible unit under it, received from/to; for
+    matters also category, channel and colour, as the matter list takes them)."""
+    unit = optional_id(filters.get("unit"), "unit")
+    below = UnitLink.objects.filter(ancestor_id=unit).values("descendant_id") if unit else None
+    start, end = filters.get("date_from"), filters.get("date_to")
+    if kind == Kind.PETITION:
+        return petition_selectors.petition_list(user=user, filters=filters).order_by().values("pk")
+    if kind == Kind.DISPUTE:
+        qs, place, day = (
+            mediation_selectors.dispute_list(user=user, filters={}),
+            "place",
+            "received_on",
+        )
+    else:
+        qs, place, day = mediation_permissions.visible(user, "case"), "dispute__place", "opened_on"
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if below is not None:
+        qs = qs.filter(**{f"{place}__in": below})
+    if start:
+        qs = qs.filter(**{f"{day}__gte": start})
+    if end:
+        qs = qs.filter(**{f"{day}__lte": end})
+    return qs.order_by().values("pk")
+
+
+def _where(user, kinds, filters: dict, match: str) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        parts, params = ["e.tsv @@ to_tsquery('simple', %s)"], [match]
+    else:
+        parts, params = ["search_fts MATCH %s"], [match]
+    scoped = []
+    for kind in kinds:
+        sql, sub = visible_ids(user, kind, filters).query.sql_with_params()
+        scoped.append(f"(e.kind = %s AND e.object_id IN ({sql}))")
+        params += [str(kind), *sub]
+    parts.append("(" + " OR ".join(scoped) + ")")
+    return " AND ".join(parts), params
+
+
+def _from() -> str:
+    if connection.vendor == "postgresql":
+        return f"{TABLE} e"
+    return f"search_fts JOIN {TABLE} e ON e.id = search_fts.rowid"
+
+
+def _rank() -> tuple[str, str]:
+    """The score expression and its order."""
+    if connection.vendor == "postgresql":
+        return "ts_rank(e.tsv, to_tsquery('simple', %s))", "score DESC, e.id DESC"
+    return "bm25(search_fts)", "score ASC, e.id DESC"
+
+
+def render(expr: q.Expr) -> str:
+    return q.tsquery(expr) if connection.vendor == "postgresql" else q.fts5(expr)
+
+
+def run(
+    user, expr: q.Expr, *, kinds, filters: dict, limit: int, offset: int = 0, count: bool = True
+) -> tuple[list[dict], int]:
+    """The page of ranked hits (dicts of the entry's columns and `score`) and the
+    number of all hits the user may see (None when count=False)."""
+    if not expr or not kinds:
+        return [], 0
+    match = render(expr)
+    where, params = _where(user, kinds, filters, match)
+    score, order = _rank()
+    score_params = [match] if "%s" in score else []
+    sql = (
+        f"SELECT e.id, e.kind, e.object_id, e.body, "
+        f"{score} AS score FROM {_from()} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*score_params, *params, limit, offset])
+        names = [c[0] for c in cur.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        total = None
+        if count:
+            cur.execute(f"SELECT COUNT(*) FROM {_from()} WHERE {where}", params)
+            total = cur.fetchone()[0]
+    return rows, total

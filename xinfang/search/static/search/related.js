@@ -1,0 +1,60 @@
+// The registration page's check for earlier and similar matters (search area):
+// posts the form's fields (not the files) to search:related and lists what comes
+// back, built with textContent (nothing the server sends is read as HTML).
+(function () {
+  "use strict";
+  function init() {
+    var box = document.getElementById("related-check");
+    var button = document.getElementById("related-check-button");
+    var out = document.getElementById("related-results");
+    if (!box || !button || !out) return;
+    var form = box.closest("form");
+    function el(tag, text, cls) {
+      var node = document.createElement(tag);
+      if (text) node.textContent = text;
+      if (cls) node.className = cls;
+      return node;
+    }
+    function show(data) {
+      out.replaceChildren();
+      var any = false;
+      ["person", "content"].forEach(function (why) {
+        var groups = data[why] || {};
+        ["open", "concluded", "ended"].forEach(function (group) {
+          var items = groups[group] || [];
+          if (!items.length) return;
+          any = true;
+          out.appendChild(el("h3", out.dataset[why] + " · " + out.dataset[group], "related-group"));
+          var list = el("ul", "", "related-list");
+          items.forEach(function (r) {
+            var li = el("li");
+            var a = el("a", r.number);
+            a.href = r.url;
+            a.target = "_blank";
+            a.rel = "noopener";
+            li.appendChild(a);
+            li.appendChild(document.createTextNode(" " + r.summary + " "));
+            li.appendChild(el("span", r.state + " · " + r.received_on, "muted small"));
+            list.appendChild(li);
+          });
+          out.appendChild(list);
+        });
+      });
+      if (!any) out.appendChild(el("p", out.dataset.none, "note"));
+    }
+    button.addEventListener("click", function () {
+      var body = new FormData();
+      new FormData(form).forEach(function (value, key) {
+        if (typeof value === "string") body.append(key, value);
+      });
+      button.disabled = true;
+      fetch(box.dataset.url, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(show)
+        .catch(function () { out.replaceChildren(el("p", out.dataset.failed, "error")); })
+        .finally(function () { button.disabled = false; });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,12 @@
+"""Pages of the search area (app "search")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "search"
+
+urlpatterns: list = [
+    path("search/", views.search, name="search"),
+    path("search/related/", views.related_check, name="related"),
+]
