@@ -376,6 +376,8 @@ SPECTACULAR_SETTINGS = {
         "DisputeTypeEnum": "xinfang.mediation.models.DisputeType.choices",
         "ColourEnum": ["red", "yellow", "blue", "green"],
         "ListingColourEnum": ["red", "yellow", "blue"],
+        # A matter's state, named as such beside the states of the other aggregates.
+        "PetitionStateEnum": "xinfang.petitions.choices.State.choices",
     },
 }
 

@@ -39,6 +39,9 @@ NO_CHROMIUM = (
     "Debian's chromium is not installed: apt-get install chromium (the CI script installs it)"
 )
 TIMEOUT_MS = 10_000
+# A PDF is rendered on request (a Chinese font embedded): on a loaded CI machine that
+# takes longer than a page; downloads wait this long.
+PDF_MS = 60_000
 
 
 def pytest_collection_modifyitems(items):

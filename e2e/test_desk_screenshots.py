@@ -19,7 +19,7 @@ from xinfang.orgs.models import Unit
 from xinfang.petitions.categories import seed_categories
 from xinfang.petitions.models import Category, Petition
 
-from .conftest import DOC_SCREENSHOTS, _page
+from .conftest import DOC_SCREENSHOTS, PDF_MS, _page
 
 SIZES = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
@@ -97,8 +97,8 @@ def test_the_clerks_receipt(browser, request, base_url, demo, login, size):
         _fits(page)
         _shot(page, f"registered-{size}")
         if size == "desktop":
-            with page.expect_download() as a5:
-                page.locator("[data-receipt-a5]").click()
+            with page.expect_download(timeout=PDF_MS) as a5:
+                page.locator("[data-receipt-a5]").click(timeout=PDF_MS)
             pdf = pypdfium2.PdfDocument(str(a5.value.path()))
             assert len(pdf) == 1
             text = pdf[0].get_textpage().get_text_range().replace("\r", "").replace("\n", "")

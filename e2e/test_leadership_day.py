@@ -29,7 +29,7 @@ from xinfang.petitions import services as petition_services
 from xinfang.petitions.categories import seed_categories
 from xinfang.petitions.models import Category
 
-from .conftest import DOC_SCREENSHOTS, shoot, zh
+from .conftest import DOC_SCREENSHOTS, PDF_MS, shoot, zh
 
 PEOPLE = [
     ("赵人大", "deputy", "13800001111"),
@@ -206,8 +206,8 @@ def test_a_leaders_day_reception_ownership_evaluation_resolution(
         cjk_font()
     except FontUnavailable as exc:
         pytest.skip(str(exc))
-    with page.expect_download() as info:
-        page.locator("[data-minutes]").click()
+    with page.expect_download(timeout=PDF_MS) as info:
+        page.locator("[data-minutes]").click(timeout=PDF_MS)
     path = tmp_path / "minutes.pdf"
     info.value.save_as(path)
     pdf = pypdfium2.PdfDocument(str(path))

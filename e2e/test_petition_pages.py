@@ -132,15 +132,20 @@ def test_register_forward_sign_accept_reply(
     page.goto(f"{base_url}/petitions/")
     save_screenshot(page, "laptop-worklist")
 
-    # The supervisor lists it yellow from the supervision page.
+    # The supervisor lists it yellow: from the board to the open matters by colour,
+    # to the listing form with the matter's number filled in.
     page.context.clear_cookies()
     login(page, base_url, "supervisor", settings.DEMO_PASSWORD)
     page.locator("#site-nav").get_by_role("link", name=zh("Supervision"), exact=True).click()
+    page.locator("[data-by-colour]").click()
     row = page.locator("table.matters tbody tr", has_text=p.number)
-    row.locator("summary").click()
-    row.locator("select[name=list-colour]").select_option("yellow")
     with page.expect_navigation():
-        row.locator("form[action$='/list/'] button[type=submit]").click()
-    expect(page.locator("h1")).to_have_text(zh("Supervision"))
+        row.get_by_role("link", name=zh("List for supervision")).click()
+    expect(page.locator("#id_matter")).to_have_value(p.number)
+    page.select_option("#id_colour", "yellow")
+    page.fill("#id_reason", "群众反映强烈，需加快办理。")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.goto(f"{base_url}/petitions/supervision/")
     expect(row.locator(".badge")).to_have_text(zh(Colour.YELLOW.label))
     save_screenshot(page, "laptop-supervision")

@@ -15,7 +15,7 @@ from xinfang.petitions import services
 from xinfang.petitions.categories import seed_categories
 from xinfang.petitions.models import Category, Petition, State
 
-from .conftest import DOC_SCREENSHOTS, _page
+from .conftest import DOC_SCREENSHOTS, PDF_MS, _page
 
 DOCS = DOC_SCREENSHOTS
 PNG = (
@@ -129,8 +129,8 @@ def test_submit_track_notice_evaluate_review_at_phone_size(
     expect(page.locator("main")).to_contain_text(p.due_date.isoformat())
     notices = page.locator(".notices a")
     if notices.count():  # the written notices' PDF
-        with page.expect_download() as download:
-            notices.first.click()
+        with page.expect_download(timeout=PDF_MS) as download:
+            notices.first.click(timeout=PDF_MS)
         assert download.value.suggested_filename.endswith(".pdf")
 
     # The answer comes (签发: the unit head approved it); the petitioner rates it and

@@ -14,7 +14,7 @@ from xinfang.petitions.categories import seed_categories
 from xinfang.petitions.models import CLOSED_STATES, Category, Petition
 from xinfang.supervision.models import Listing
 
-from .conftest import DOC_SCREENSHOTS, _page
+from .conftest import DOC_SCREENSHOTS, PDF_MS, _page
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_the_supervisor_lists_red_chases_and_downloads_the_letter(
         chase = page.locator("[data-chase]").first
         expect(chase).to_contain_text("催〔")
         href = chase.locator("a[data-letter]").get_attribute("href")
-        response = page.request.get(base_url + href)
+        response = page.request.get(base_url + href, timeout=PDF_MS)
         assert response.status == 200
         assert response.headers["content-type"] == "application/pdf"
         doc = pypdfium2.PdfDocument(response.body())

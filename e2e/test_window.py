@@ -17,6 +17,8 @@ from xinfang.orgs.models import Unit
 from xinfang.petitions.categories import seed_categories
 from xinfang.petitions.models import Category, Petition
 
+from .conftest import PDF_MS
+
 ELDER_ID = "410481195503150027"
 
 
@@ -73,13 +75,13 @@ def test_the_window_registers_prints_finds_and_issues_the_code_again(
     save_screenshot(page, "window-registered")
 
     # The receipt is printed: A5 (the receipt) and A4 (with the stub), both PDFs.
-    with page.expect_download() as a5:
-        page.locator("[data-receipt-a5]").click()
+    with page.expect_download(timeout=PDF_MS) as a5:
+        page.locator("[data-receipt-a5]").click(timeout=PDF_MS)
     text = pdf_text(a5.value.path())
     assert first_code in text and p.number in text
     assert "2026" in text and "查询终端" in text and "15日内" in text
-    with page.expect_download() as a4:
-        page.locator("[data-receipt-a4]").click()
+    with page.expect_download(timeout=PDF_MS) as a4:
+        page.locator("[data-receipt-a4]").click(timeout=PDF_MS)
     assert first_code in pdf_text(a4.value.path()) and "存根" in pdf_text(a4.value.path())
 
     # Later (a new session), the visitor is back without the code: found by name.
@@ -106,8 +108,8 @@ def test_the_window_registers_prints_finds_and_issues_the_code_again(
     expect(page.locator("[data-query-code]")).to_have_text(new_code)
     assert SecurityRecord.objects.filter(kind=SecurityRecord.Kind.CODE_REISSUED).count() == 1
     save_screenshot(page, "window-reissued")
-    with page.expect_download() as again:
-        page.locator("[data-receipt-a5]").click()
+    with page.expect_download(timeout=PDF_MS) as again:
+        page.locator("[data-receipt-a5]").click(timeout=PDF_MS)
     reprinted = pdf_text(again.value.path())
     assert new_code in reprinted and first_code not in reprinted
 
