@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.orgs.models import Membership, Role, Unit
+from xinfang.orgs.models import Membership, Role, Unit, UnitKind
 from xinfang.petitions import permissions as petition_policy
 
 from ..models import Resolution
@@ -26,9 +26,21 @@ def leaders_for(petition):
     return [u.pk for u in users if petition_policy.may_see(u, petition)]
 
 
+class UnitChoice(forms.ModelChoiceField):
+    """A unit by the name people know it by: a village with its township (四个孙寨村)."""
+
+    def label_from_instance(self, obj):
+        return obj.name_with_township
+
+
+# The units that answer for resolving a matter: governments and their departments,
+# petition offices; not the mediation bodies or the reception centres.
+RESPONSIBLE_KINDS = (UnitKind.TERRITORIAL, UnitKind.DEPARTMENT, UnitKind.PETITION_OFFICE)
+
+
 class PlanForm(forms.Form):
     owner = LeaderChoice(label=_("Owning leader"), queryset=User.objects.none())
-    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
+    unit = UnitChoice(label=_("Responsible unit"), queryset=Unit.objects.none())
     person = forms.CharField(label=_("Responsible person"), max_length=60)
     measures = forms.CharField(
         label=_("Measures (化解措施)"), widget=forms.Textarea(attrs={"rows": 4})
@@ -44,7 +56,11 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(pk__in=leaders_for(petition))
         units = [u for u in (petition.responsible_unit_id, petition.office_id) if u]
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("code")
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(is_active=True, kind__in=RESPONSIBLE_KINDS)
+            .select_related("parent")
+            .order_by("depth", "sort_order", "code")
+        )
         if not self.is_bound:
             self.initial.setdefault("owner", user.pk)
             if units:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.petitions.models import Purpose
 
 from ..models import ReceptionKind
+from ..services.receptions import MAX_PEOPLE
 
 
 class _Once(forms.Form):
@@ -58,7 +59,9 @@ class CancelForm(forms.Form):
 
 
 class BatchForm(_Once):
-    people_count = forms.IntegerField(label=_("People"), min_value=1, initial=1)
+    people_count = forms.IntegerField(
+        label=_("People"), min_value=1, max_value=MAX_PEOPLE, initial=1
+    )
     name = forms.CharField(label=_("Petitioner or representative"), max_length=60, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     matters = forms.CharField(

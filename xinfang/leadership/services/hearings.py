@@ -62,9 +62,22 @@ def _participant(errors: dict, key: str, row: dict) -> dict:
     }
 
 
-def _check_when_where(errors: dict, *, date, place, host) -> dict:
+def _date_error(date, received_on: dt.date) -> str | None:
+    """A hearing is held on the matter, so not before the matter was received, and
+    within the years the calendar knows."""
     if not isinstance(date, dt.date):
-        errors["date"] = [_("Give the date of the hearing.")]
+        return _("Give the date of the hearing.")
+    if date < received_on:
+        return _("A hearing on a matter is not held before the matter was received.")
+    if date.year > calendar.today().year + 1:
+        return _("Give a date within the coming year.")
+    return None
+
+
+def _check_when_where(errors: dict, *, date, place, host, received_on: dt.date) -> dict:
+    problem = _date_error(date, received_on)
+    if problem:
+        errors["date"] = [problem]
     return {
         "place": _text(errors, "place", place, _("Give the place of the hearing.")),
         "host": _text(errors, "host", host, _("Name who hosts the hearing.")),
@@ -107,7 +120,7 @@ def hearing_schedule(
               "this.")
         )  # fmt: skip
     errors: dict[str, list[str]] = {}
-    clean = _check_when_where(errors, date=date, place=place, host=host)
+    clean = _check_when_where(errors, date=date, place=place, host=host, received_on=p.received_on)
     if len(participants) > MAX_PARTICIPANTS:
         errors["participants"] = [_("Too many participants.")]
     rows = [_participant(errors, f"participants.{i}.", r) for i, r in enumerate(participants)]
@@ -196,6 +209,9 @@ def hearing_reschedule(hearing, actor, *, date=None, place: str = "", host: str 
     """Another date, place or host (what is not given stays); the old ones on the event."""
     before = {}
     if date is not None and date != hearing.date:
+        problem = _date_error(date, hearing.petition.received_on)
+        if problem:
+            raise InvalidInput(field_errors={"date": [problem]})
         before["date"] = hearing.date.isoformat()
         hearing.date = date
     for field, value in (("place", place), ("host", host)):

@@ -218,8 +218,13 @@ def _batch(
     fingerprint: str = "",
 ) -> dict:
     errors: dict[str, list] = {}
-    if not isinstance(people_count, int) or not 1 <= people_count <= MAX_PEOPLE:
+    if not isinstance(people_count, int) or people_count < 1:
         errors["people_count"] = [_("At least one person.")]
+    elif people_count > MAX_PEOPLE:
+        errors["people_count"] = [
+            _("At most %(n)s people in one batch; record a larger group as several.")
+            % {"n": MAX_PEOPLE}
+        ]
     matters = (matters or "").strip()
     if not matters:
         errors["matters"] = [_("Say what they raised.")]

@@ -83,6 +83,15 @@ def test_a_clerk_may_not_schedule_and_fields_are_checked(schedule, matter, peopl
             "participants.0.phone"} <= set(e.value.field_errors)  # fmt: skip
 
 
+def test_a_hearing_is_not_dated_before_its_matter_nor_years_ahead(schedule, matter):
+    for day in (matter.received_on - dt.timedelta(days=1), dt.date(1999, 1, 1),
+                calendar.today().replace(year=calendar.today().year + 3)):  # fmt: skip
+        with pytest.raises(InvalidInput) as e:
+            schedule(matter, date=day)
+        assert set(e.value.field_errors) == {"date"}
+    assert not matter.hearings.exists()
+
+
 def test_the_handling_units_handler_and_the_dispatcher_may_schedule(
     schedule, register, people, demo_tree
 ):
