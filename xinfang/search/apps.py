@@ -10,11 +10,22 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # The index follows every save of the lower areas' rows in the same
         # transaction (post_save runs inside the service's atomic block); see index.py.
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
+        from xinfang.core.memo import forget_all
+        from xinfang.orgs.models import Unit
+        from xinfang.petitions.models import Category
         from xinfang.petitions.registry import MATTER_PANELS, REGISTRATION_PANELS
 
         from . import index, panels
+        from .models import Synonym
+
+        # The user dictionary (segment.py) is rebuilt when its words change.
+        for model in (Unit, Category, Synonym):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_all, sender=model, dispatch_uid=f"search-memo-{model.__name__}"
+                )
 
         for model, receiver in index.RECEIVERS:
             post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}")

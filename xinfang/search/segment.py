@@ -20,6 +20,7 @@ import threading
 import jieba
 from django.db.models import Count, Max
 
+from xinfang.core.memo import memoized
 from xinfang.orgs.models import Unit
 from xinfang.petitions.models import Category
 
@@ -41,8 +42,11 @@ _lock = threading.Lock()
 _state: dict = {"tokenizer": None, "signature": None}
 
 
+@memoized(seconds=60)
 def dictionary_signature() -> tuple:
-    """What the user dictionary is built from, cheaply: counts and last ids."""
+    """What the user dictionary is built from, cheaply: counts and last ids. Read
+    at most once a minute (core.memo), not on every save: a change of a unit, a
+    category or a synonym forgets it at once in this process (apps.py)."""
     units = Unit.objects.aggregate(n=Count("pk"), m=Max("pk"))
     cats = Category.objects.aggregate(n=Count("pk"), m=Max("pk"))
     syns = Synonym.objects.aggregate(n=Count("pk"), m=Max("pk"))
