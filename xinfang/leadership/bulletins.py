@@ -37,6 +37,7 @@ from xinfang.core.exceptions import InvalidInput
 from xinfang.petitions import selectors as petition_selectors
 from xinfang.petitions.models import Petition
 
+from . import registry
 from .models import Bulletin, Campaign, CampaignMatter, MatterStatus, OwnershipPlan, PlanState
 
 MAX_WEEKS = 104  # the chart's weeks, at most (two years)
@@ -130,6 +131,9 @@ def figures(campaign: Campaign, *, year: int, week: int, today: dt.date | None =
         "units": rows,
         "totals": totals,
         "red_units": [r["name"] for r in rows if r["red"]],
+        # The units whose listed matters the escalation ladder turned red this week
+        # (挂牌督办, through registry.BULLETIN_ESCALATIONS).
+        "escalated_units": registry.escalated_units(campaign.office, start=start, end=end),
         "progress": progress(campaign, listed=listed, plans=plans, until=end),
     }
 
@@ -285,8 +289,15 @@ def _summary(f: dict) -> str:
 
 def _red_line(f: dict) -> str:
     if not f["red_units"]:
-        return _("No unit has a red matter.")
-    return _("Units with red matters: %(units)s.") % {"units": "、".join(f["red_units"])}
+        line = _("No unit has a red matter.")
+    else:
+        line = _("Units with red matters: %(units)s.") % {"units": "、".join(f["red_units"])}
+    escalated = f.get("escalated_units") or []
+    if escalated:
+        line += _("Listed matters escalated red this week: %(units)s.") % {
+            "units": "、".join(escalated)
+        }
+    return line
 
 
 def pdf(bulletin: Bulletin) -> bytes:

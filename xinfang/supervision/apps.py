@@ -10,6 +10,7 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         # What supervision adds to the lower areas' pages and to the periodic tick,
         # through their registries; imports here run after the models load.
+        from xinfang.leadership.registry import BULLETIN_ESCALATIONS
         from xinfang.orgs.roles import register_start_panel
         from xinfang.petitions.registry import ACTIONS_ELSEWHERE
 
@@ -21,3 +22,6 @@ class SupervisionConfig(AppConfig):
         # the escalation ladder), not by the matter page's own forms.
         ACTIONS_ELSEWHERE.register(panels.listing_page, key="list")
         ACTIONS_ELSEWHERE.register(panels.listing_page, key="chase")
+        # A unit whose listed matter turned red this week is named in the weekly
+        # bulletin of the office's backlog campaigns.
+        BULLETIN_ESCALATIONS.register(panels.escalated_red_units, key="supervision")

@@ -37,3 +37,9 @@ def listing_page(petition) -> str:
     """Where a matter is listed and chased: its listing in force, or the form to
     list it (views.for_matter decides, for the user who follows the link)."""
     return reverse("supervision:for_matter", args=[petition.pk])
+
+
+def escalated_red_units(office, *, start, end) -> list[str]:
+    """For the weekly bulletin (leadership.registry.BULLETIN_ESCALATIONS): the units
+    whose listings under `office` the ladder turned red between `start` and `end`."""
+    return selectors.escalated_red_units(office=office, start=start, end=end)

@@ -19,7 +19,7 @@ from xinfang.petitions import selectors as petition_selectors
 from xinfang.petitions.models import CLOSED_STATES
 
 from . import permissions
-from .models import Chase, Listing, ListingEvent, ListingState
+from .models import Chase, Escalation, EscalationStep, Listing, ListingEvent, ListingState
 from .workflow import unit_now_id
 
 COLOURS = ("red", "yellow", "blue", "green")
@@ -248,3 +248,19 @@ def matter_by_number(*, user, number: str) -> tuple[str, int] | None:
     if d is not None and permissions.may_see_dispute(user, d):
         return "dispute", d.pk
     return None
+
+
+def escalated_red_units(*, office, start: dt.date, end: dt.date) -> list[str]:
+    """The names of the units whose listings supervised by `office` (or a unit below
+    it) took the red step of the escalation ladder in the week, by name."""
+    names = (
+        Escalation.objects.filter(
+            step=EscalationStep.RED,
+            at__date__gte=start,  # Beijing dates (TIME_ZONE)
+            at__date__lte=end,
+            listing__office__in=Unit.objects.filter(ancestor_links__ancestor=office),
+        )
+        .values_list("unit__name", flat=True)
+        .distinct()
+    )
+    return sorted(set(names))

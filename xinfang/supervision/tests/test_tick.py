@@ -2,6 +2,7 @@
 red the owning leader and the petition office, each step once and on the record,
 even when two ticks run at the same moment."""
 
+import datetime as dt
 import threading
 
 import pytest
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 
+from xinfang.leadership.registry import escalated_units
 from xinfang.orgs.demo import PETITION_OFFICE
 from xinfang.orgs.models import Unit
 from xinfang.petitions import services as petition_services
@@ -70,6 +72,17 @@ def test_red_tells_the_owner_and_the_office_and_records_the_unit(sv, matter, tra
     assert sv["handler"].pk not in step.notified
     services.supervision_tick()
     assert Notification.objects.filter(kind="escalated_red", user=sv["leader"]).count() == 1
+
+
+def test_a_unit_escalated_red_is_named_in_the_weekly_bulletin(sv, matter, travel):
+    """Red: "the unit appears in the weekly bulletin" (leadership's registry)."""
+    p, listing = turned_red(sv, matter, travel)
+    office = Unit.objects.get(code=PETITION_OFFICE[0])
+    week = {"start": dt.date(2026, 11, 30), "end": dt.date(2026, 12, 6)}
+    assert escalated_units(office, **week) == []
+    services.supervision_tick()
+    assert escalated_units(office, **week) == ["八台镇"]
+    assert escalated_units(office, start=dt.date(2026, 11, 23), end=dt.date(2026, 11, 29)) == []
 
 
 def test_a_red_petitions_tick_told_already_is_recorded_not_told_again(sv, matter, travel):
