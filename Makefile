@@ -36,11 +36,13 @@ run: $(VENV)/.installed messages
 	$(PY) manage.py seed_demo_supervision
 	$(PY) manage.py collectstatic --no-input -v 0
 	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
-	@# The periodic tick (petitions_tick: red clocks, lapsed review windows) runs
-	@# every TICK_EVERY seconds beside the server, and stops with it.
-	@$(PY) manage.py run_periodic --every $(TICK_EVERY) & tick=$$!; \
-	  trap 'kill $$tick 2>/dev/null; wait $$tick 2>/dev/null' EXIT; \
-	  echo "  The periodic tick runs every $(TICK_EVERY) s (manage.py run_periodic)."; \
+	@# The background worker (notifications, the periodic commands) and the
+	@# schedule (petitions_tick: red clocks, lapsed review windows, every
+	@# TICK_EVERY seconds) run beside the server, and stop with it.
+	@$(PY) manage.py run_worker -v 0 & worker=$$!; \
+	  $(PY) manage.py run_periodic --every $(TICK_EVERY) & tick=$$!; \
+	  trap 'kill $$tick $$worker 2>/dev/null; wait $$tick $$worker 2>/dev/null' EXIT; \
+	  echo "  The background worker runs (manage.py run_worker), and the periodic tick every $(TICK_EVERY) s (manage.py run_periodic)."; \
 	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 test: $(VENV)/.installed messages

@@ -5,6 +5,7 @@ production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL
 """
 
 import ipaddress
+import json
 import os
 import sys
 from datetime import timedelta
@@ -116,6 +117,7 @@ INSTALLED_APPS = [
     "xinfang.analytics",
     "xinfang.portal",
     "xinfang.exchange",
+    "django_tasks_db",  # the database queue of Django's tasks framework (core.tasks)
 ]
 
 MIDDLEWARE = [
@@ -308,12 +310,68 @@ STORAGES = {
 # real gateway carries it.
 XINFANG_NOTIFY_SENDER = env("NOTIFY_SENDER", "log")
 XINFANG_SMS_SENDER = env("SMS_SENDER", "")
+# E-mail through an SMTP server (NOTIFY_SENDER=xinfang.core.gateways.EmailSender),
+# Django's mailers.
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env("EMAIL_HOST", "localhost"),
+            "port": int(env("EMAIL_PORT", "25")),
+            "username": env("EMAIL_HOST_USER", ""),
+            "password": env("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+            "use_ssl": env_bool("EMAIL_USE_SSL"),
+            "timeout": 20,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "xinfang@localhost")
+# SMS through Tencent Cloud (SMS_SENDER=xinfang.core.gateways.TencentSmsSender):
+# the account, the application, the approved signature, and for each kind of
+# message the approved template's id and the values it takes, in order, e.g.
+# SMS_TEMPLATES='{"receipt": {"id": "1234567", "params": ["number", "code"]}}'.
+XINFANG_TENCENT_SMS = {
+    "secret_id": env("TENCENT_SECRET_ID", ""),
+    "secret_key": env("TENCENT_SECRET_KEY", ""),
+    "region": env("TENCENT_SMS_REGION", "ap-guangzhou"),
+    "sdk_app_id": env("TENCENT_SMS_APP_ID", ""),
+    "sign_name": env("TENCENT_SMS_SIGN", ""),
+    "endpoint": env("TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com"),
+    "protocol": env("TENCENT_SMS_PROTOCOL", "https"),
+}
+XINFANG_SMS_TEMPLATES = json.loads(env("SMS_TEMPLATES", "{}") or "{}")
 
 # The management commands the scheduler runs every few minutes (`manage.py
 # run_periodic` runs them in a loop; `make run` starts it next to the server).
 # supervision_tick runs after petitions_tick, so a clock that just turned red is
 # escalated in the same round.
 XINFANG_PERIODIC_COMMANDS = ["petitions_tick", "supervision_tick"]
+# How often the scheduler (run_periodic) enqueues them, in seconds.
+XINFANG_PERIODIC_EVERY = int(env("PERIODIC_EVERY", "300"))
+
+# --- Background work ---------------------------------------------------------------
+# Django's tasks framework (django.tasks). "database" keeps the queue in the app's own
+# database (django-tasks-db: SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL), served
+# by `manage.py run_worker`; `make run` starts one. The tests run tasks at once, after
+# the commit ("immediate"); the worker's own tests use "database".
+# XINFANG_TASK_BACKEND names the backend our code enqueues on (core.tasks).
+TASKS = {
+    "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+TASKS["default"] = TASKS["immediate" if TESTING else "database"]
+XINFANG_TASK_BACKEND = env("TASK_BACKEND", "default")
+# A worker says it is alive every BEAT seconds; a task left running by a worker
+# silent for STALE seconds (killed, machine lost) goes back to the queue.
+XINFANG_WORKER_BEAT_SECONDS = float(env("WORKER_BEAT_SECONDS", "5"))
+XINFANG_WORKER_STALE_SECONDS = float(env("WORKER_STALE_SECONDS", "60"))
+# A message that failed is tried again after 30 s, 1, 2, 4 ... minutes (at most an
+# hour apart), MAX_ATTEMPTS times in all; then it is failed for good and shown to
+# the administrator.
+XINFANG_NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "8"))
+XINFANG_RETRY_BASE_SECONDS = float(env("RETRY_BASE_SECONDS", "30"))
+XINFANG_RETRY_MAX_SECONDS = float(env("RETRY_MAX_SECONDS", "3600"))
 
 # --- Uploads and request size ----------------------------------------------------
 # Each attachment at most UPLOAD_MAX_FILE_MB, at most UPLOAD_MAX_FILES of them, and a

@@ -1,6 +1,10 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .crypto import BlindIndexField, EncryptedTextField
 
 
 class SecurityRecord(models.Model):
@@ -221,3 +225,106 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}:{self.last}"
+
+
+# --- Background work ------------------------------------------------------------
+
+
+class OutboxMessage(models.Model):
+    """One SMS or e-mail to send, written in the same transaction as what it
+    tells (core.notify.send) and carried by a background task (core.notify.deliver).
+
+    The id is the stable message id: a gateway or receiver that sees it twice
+    (a worker killed between sending and recording it) knows it is the same
+    message. The recipient and the body are stored encrypted (a receipt carries
+    the query code, a credential); `topic` says whose record it belongs to
+    ("petition:12"), so a matter's page can list what was sent about it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        RETRYING = "retrying", _("Failed, will be tried again")
+        SENT = "sent", _("Sent")
+        LOGGED = "logged", _("Written to the log only (no gateway configured)")
+        FAILED = "failed", _("Failed for good")
+        OPTED_OUT = "opted_out", _("Not sent: the recipient opted out")
+
+    OPEN_STATES = (State.PENDING, State.SENDING, State.RETRYING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.CharField(_("channel"), max_length=8)
+    recipient = EncryptedTextField(_("recipient"))
+    recipient_hash = BlindIndexField(source="recipient")
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = EncryptedTextField(_("text"))
+    params = EncryptedTextField(_("template values"), blank=True)  # JSON
+    topic = models.CharField(_("about"), max_length=64, blank=True, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+
+    def __str__(self):
+        return f"{self.channel} {self.subject} ({self.get_state_display()})"
+
+
+class OptOut(models.Model):
+    """A phone number or address that asked to receive no more notifications
+    (回复TD退订, or the page of a matter): only its keyed hash is kept."""
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(_("channel"), max_length=8)
+    at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
+
+    def __str__(self):
+        return f"{self.channel} {self.address_hash[:8]}"
+
+
+class WorkerBeat(models.Model):
+    """A background worker says it is alive every few seconds; a task left
+    running by a worker that stopped beating (killed, machine lost) is put back
+    in the queue (core.tasks.recover_stalled)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("background worker")
+        verbose_name_plural = _("background workers")
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.host}:{self.pid})"
+
+
+class PeriodicJob(models.Model):
+    """When a periodic command (settings.XINFANG_PERIODIC_COMMANDS) is next due:
+    the scheduler enqueues it once per period however many schedulers run."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    next_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    last_task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self):
+        return self.name

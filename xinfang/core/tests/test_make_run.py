@@ -7,6 +7,7 @@ import io
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -56,7 +57,11 @@ def test_make_run_starts_the_periodic_tick_beside_the_server_and_stops_it():
     # shell ends (the server stopped by Ctrl-C or failing to start).
     start = re.search(r"manage\.py run_periodic --every \$\(TICK_EVERY\) & (\w+)=\$\$!;", recipe)
     assert start, recipe
-    assert re.search(rf"trap '[^']*kill \$\${start[1]}[^']*' EXIT", recipe), recipe
+    assert re.search(rf"trap '[^']*kill [^']*\$\${start[1]}[^']*' EXIT", recipe), recipe
+    # ...and so does the background worker that runs what the schedule enqueues.
+    worker = re.search(r"manage\.py run_worker[^&]*& (\w+)=\$\$!;", recipe)
+    assert worker, recipe
+    assert re.search(rf"trap '[^']*kill [^']*\$\${worker[1]}[^']*' EXIT", recipe), recipe
     # ...in the same shell as the server, which runs in the foreground after it.
     shell = recipe[start.start() :]
     before_server = shell.split("runserver")[0]
@@ -78,27 +83,56 @@ def test_a_failing_periodic_command_is_logged_and_the_others_still_run(db, caplo
     assert "no_such_command failed" in caplog.text
 
 
-def test_run_periodic_repeats_until_it_is_told_to_stop(tmp_path):
+def test_the_schedule_and_the_worker_run_the_tick_until_told_to_stop(tmp_path):
+    """`run_periodic` enqueues the periodic commands, `run_worker` runs them; both
+    stop at the SIGTERM make's trap sends."""
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
     env.update(DEBUG="1", DATA_DIR=str(tmp_path))
     env = {k: v for k, v in env.items() if not k.startswith("DJANGO_")}
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "run_periodic", "check", "--every", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, capture_output=True
     )
+    assert migrate.returncode == 0, migrate.stderr
+
+    def start(*args):
+        return subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    procs = [start("run_periodic", "--every", "2"), start("run_worker", "--no-startup-delay")]
+    outs = []
+    db = sqlite3.connect(tmp_path / "xinfang.sqlite3", timeout=30)
+
+    def runs() -> int:
+        return db.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+            "WHERE task_path LIKE '%run_command' AND status = 'SUCCESSFUL'"
+        ).fetchone()[0]
+
     try:
-        time.sleep(6)
-        proc.send_signal(signal.SIGTERM)  # what make's trap sends
-        out, _ = proc.communicate(timeout=15)
+        # Two periods of the tick enqueued and run (the start of two Django
+        # processes takes long on a busy machine: wait for it, not a fixed time).
+        end = time.monotonic() + 180
+        while runs() < 4 and time.monotonic() < end:
+            time.sleep(0.5)
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)  # what make's trap sends
+        outs = [proc.communicate(timeout=30)[0] for proc in procs]
     finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, out
-    assert out.count("System check identified no issues") >= 2, out
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    db.close()
+    assert [proc.returncode for proc in procs] == [0, 0], outs
+    scheduler, worker = outs
+    # Enqueued in more than one period, and run each time by the worker.
+    assert scheduler.count("Enqueued petitions_tick.") >= 2, scheduler
+    assert worker.count("path=xinfang.core.tasks.run_command state=SUCCESSFUL") >= 2, worker
 
 
 def readme() -> str:

@@ -3,6 +3,7 @@ import logging
 import pytest
 
 from xinfang.core import notify
+from xinfang.core.models import OutboxMessage
 from xinfang.core.notify import LogSender, Message, get_sender, send
 
 
@@ -11,14 +12,15 @@ class RecordingSender:
 
     sent: list[dict] = []
 
-    def send(self, *, channel, to, subject, body):
+    def send(self, message):
+        channel, to, subject, body = message.channel, message.to, message.subject, message.body
         RecordingSender.sent.append(
             {"channel": channel, "to": to, "subject": subject, "body": body}
         )
 
 
 class BrokenSender:
-    def send(self, *, channel, to, subject, body):
+    def send(self, message):
         raise ConnectionError("SMS gateway unreachable")
 
 
@@ -26,7 +28,9 @@ HERE = __name__
 
 
 @pytest.fixture(autouse=True)
-def empty_outboxes():
+def empty_outboxes(transactional_db):
+    # Each send() is its own transaction here, so its message goes at its commit
+    # (the tests run tasks at once, after the commit: settings.TASKS).
     LogSender.outbox.clear()
     RecordingSender.sent.clear()
     yield
@@ -36,9 +40,17 @@ def empty_outboxes():
 def test_the_default_sender_logs_and_keeps_the_message(caplog):
     caplog.set_level(logging.INFO, logger="xinfang.notify")
     assert send(channel="sms", to="13812345678", subject="受理告知", body="您的信访事项已受理。")
-    assert LogSender.outbox == [
-        Message(channel="sms", to="13812345678", subject="受理告知", body="您的信访事项已受理。")
-    ]
+    [message] = LogSender.outbox
+    assert (message.channel, message.to, message.subject, message.body) == (
+        "sms",
+        "13812345678",
+        "受理告知",
+        "您的信访事项已受理。",
+    )
+    # It went through the outbox: one row, "logged" (no gateway), with its id.
+    row = OutboxMessage.objects.get()
+    assert str(row.pk) == message.message_id and row.state == OutboxMessage.State.LOGGED
+    assert row.attempts == 1 and row.sent_at is not None
     [record] = [r for r in caplog.records if r.name == "xinfang.notify"]
     assert record.levelno == logging.INFO
     assert "受理告知" in record.getMessage()
@@ -86,8 +98,8 @@ def test_log_lines_mask_query_codes_and_id_numbers(given, logged):
 
 
 def test_a_failed_message_does_not_log_a_code_in_its_subject(settings, caplog):
-    settings.XINFANG_NOTIFY_SENDER = f"{HERE}.BrokenSender"
-    send(channel="sms", to="13812345678", subject="查询码 ABCD-EFGH-JKMNP", body="…")
+    settings.XINFANG_NOTIFY_SENDER = "xinfang.nowhere.Sender"
+    send(channel="fax", to="13812345678", subject="查询码 ABCD-EFGH-JKMNP", body="…")
     assert "ABCD-EFGH-JKMNP" not in caplog.text and "AB**-****-***NP" in caplog.text
 
 
@@ -148,17 +160,22 @@ def test_the_sender_is_built_once_per_setting(settings):
 def test_a_failing_sender_is_logged_and_does_not_raise(settings, caplog):
     settings.XINFANG_NOTIFY_SENDER = f"{HERE}.BrokenSender"
     delivery = send(channel="sms", to="13812345678", subject="受理告知", body="…")
-    assert delivery.accepted is False and delivery.sent is False
+    # Queued (the caller's change stands); the gateway's failure is the worker's.
+    assert delivery.accepted is True and delivery.sent is True
+    row = OutboxMessage.objects.get()
+    assert row.state == OutboxMessage.State.RETRYING and row.attempts == 1
+    assert row.last_error == "ConnectionError: SMS gateway unreachable"
     [record] = [r for r in caplog.records if r.name == "xinfang.notify"]
-    assert record.levelno == logging.ERROR
-    assert record.exc_info[0] is ConnectionError
+    assert record.levelno == logging.WARNING and "try 2 again" in record.getMessage()
     assert "13812345678" not in caplog.text
 
 
 def test_a_misconfigured_sender_is_logged_and_does_not_raise(settings, caplog):
     settings.XINFANG_NOTIFY_SENDER = "xinfang.nowhere.Sender"
-    assert send(channel="sms", to="13812345678", subject="受理告知", body="…").accepted is False
-    assert any(r.levelno == logging.ERROR for r in caplog.records if r.name == "xinfang.notify")
+    delivery = send(channel="sms", to="13812345678", subject="受理告知", body="…")
+    assert delivery.accepted is True and delivery.sent is False  # promises nothing
+    assert OutboxMessage.objects.get().state == OutboxMessage.State.RETRYING
+    assert any(r.levelno == logging.WARNING for r in caplog.records if r.name == "xinfang.notify")
 
 
 def test_an_unknown_channel_is_logged_and_nothing_is_sent(caplog):
@@ -174,5 +191,5 @@ def test_a_message_without_a_recipient_is_not_sent():
 
 def test_a_log_sender_satisfies_the_sender_protocol():
     sender: notify.Sender = LogSender()
-    sender.send(channel="sms", to="13812345678", subject="s", body="b")
+    sender.send(Message(channel="sms", to="13812345678", subject="s", body="b"))
     assert LogSender.outbox[-1].to == "13812345678"

@@ -476,8 +476,9 @@ def petition_submit_public(*, idempotency_key: str | None, **fields) -> tuple[Pe
 
 
 def _send_receipt_sms(p: Petition, phones: list[str]) -> None:
-    """The number and the query code by SMS to each of `phones`, after the commit
-    (a rolled-back registration sends nothing)."""
+    """The number and the query code by SMS to each of `phones`, queued in the
+    registration's transaction (a rolled-back registration sends nothing; a
+    committed one cannot lose its SMS)."""
     if not phones:
         return
     body = _(
@@ -485,8 +486,12 @@ def _send_receipt_sms(p: Petition, phones: list[str]) -> None:
         "with it you can follow the matter online or at a query terminal."
     ) % {"number": p.number, "code": querycode.format_query_code(p.query_code)}
 
-    def send():
-        for phone in dict.fromkeys(phones):
-            notify.send(channel="sms", to=phone, subject="receipt", body=body)
-
-    transaction.on_commit(send)
+    for phone in dict.fromkeys(phones):
+        notify.send(
+            channel="sms",
+            to=phone,
+            subject="receipt",
+            body=body,
+            topic=f"petition:{p.pk}",
+            params={"number": p.number, "code": querycode.format_query_code(p.query_code)},
+        )

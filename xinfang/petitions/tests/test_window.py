@@ -45,8 +45,8 @@ class DeliveringSender:
     delivers = True
     sent: list = []
 
-    def send(self, *, channel, to, subject, body):
-        DeliveringSender.sent.append((channel, to, body))
+    def send(self, message):
+        DeliveringSender.sent.append((message.channel, message.to, message.body))
 
 
 # --- the receipt ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ ELDER_ID = "410481195503150027"
 class DeliveringSender:
     delivers = True
 
-    def send(self, *, channel, to, subject, body):
+    def send(self, message):
         pass
 
 
