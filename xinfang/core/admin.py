@@ -1,3 +1,5 @@
+import datetime as dt
+
 from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
@@ -6,17 +8,26 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from knox.admin import AuthTokenAdmin
 from knox.models import AuthToken
 
-from . import documents, logins, services
+from . import documents, logins, notify, services
 from .calendar import CalendarEntry
 from .exceptions import DomainError
-from .models import CalendarDay, CalendarFingerprint, CalendarYear, NoticeTemplate, SecurityRecord
+from .models import (
+    CalendarDay,
+    CalendarFingerprint,
+    CalendarYear,
+    NoticeTemplate,
+    OutboxMessage,
+    PeriodicJob,
+    SecurityRecord,
+    WorkerBeat,
+)
 
 # The admin site speaks the reader's language (Chinese first): Django's defaults
 # ("Django administration") and a bare "Xinfang" were English on every page.
@@ -372,3 +383,110 @@ class ApiTokenAdmin(AuthTokenAdmin):
     @admin.display(description=_("expires"), ordering="expiry")
     def token_expiry(self, token):
         return token.expiry or "—"
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """The notifications queued, sent, retried and failed (core.notify). The
+    recipient and the text are shown masked: a receipt carries a query code.
+    "Send again" queues a failed message from its first try."""
+
+    list_display = [
+        "created_at",
+        "channel",
+        "masked_recipient",
+        "subject",
+        "topic",
+        "state",
+        "attempts",
+        "lag",
+        "last_error",
+    ]
+    list_filter = ["state", "channel"]
+    search_fields = ["topic", "subject"]
+    date_hierarchy = "created_at"
+    fields = [
+        "id",
+        "channel",
+        "masked_recipient",
+        "subject",
+        "masked_body",
+        "topic",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "lag",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.display(description=_("recipient"))
+    def masked_recipient(self, message):
+        return notify._mask_recipient(message.recipient)
+
+    @admin.display(description=_("text"))
+    def masked_body(self, message):
+        return notify.mask_secrets(message.body)
+
+    @admin.display(description=_("delivery lag"))
+    def lag(self, message):
+        if not message.sent_at:
+            return "-"
+        return f"{(message.sent_at - message.created_at).total_seconds():.1f} s"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_send_again_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Send the selected messages again"), permissions=["send_again"])
+    def send_again(self, request, queryset):
+        done = 0
+        for message in queryset.exclude(state__in=OutboxMessage.OPEN_STATES):
+            notify.send_again(message)
+            done += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", done)
+            % {"count": done},
+        )
+
+
+@admin.register(WorkerBeat)
+class WorkerBeatAdmin(admin.ModelAdmin):
+    """The background workers and when each last said it was alive."""
+
+    list_display = ["worker_id", "host", "pid", "started_at", "seen_at", "alive"]
+    readonly_fields = list_display[:-1]
+
+    @admin.display(boolean=True, description=_("alive"))
+    def alive(self, worker):
+        stale = timezone.now() - dt.timedelta(seconds=settings.XINFANG_WORKER_STALE_SECONDS)
+        return worker.seen_at >= stale
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PeriodicJob)
+class PeriodicJobAdmin(admin.ModelAdmin):
+    """The periodic commands: when each was last queued and is next due."""
+
+    list_display = ["name", "last_enqueued_at", "next_at", "last_task_id"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

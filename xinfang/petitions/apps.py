@@ -22,6 +22,12 @@ class PetitionsConfig(AppConfig):
 
         register_start_panel(start_panel)
 
+        from .panels import messages_panel
+        from .registry import MATTER_PANELS
+
+        # The SMS and e-mails sent about the matter (core.notify's outbox).
+        MATTER_PANELS.register(messages_panel, key="messages")
+
         from .notices import register_kinds
 
         # The six written notices become kinds of core.NoticeTemplate.

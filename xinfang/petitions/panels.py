@@ -5,6 +5,7 @@ dashboards arrive): red and yellow counts, owned matters, recent notices."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from xinfang.core import calendar
 from xinfang.orgs.models import Role
@@ -114,3 +115,36 @@ def start_panel(request, role):
             )
         )
     return {"title": _("Waiting for you"), "lines": lines, "links": links}
+
+
+MESSAGE_KINDS = {"receipt": _lazy("Registration receipt (number and query code)")}
+
+
+def messages_panel(request, petition):
+    """petitions.registry.MATTER_PANELS: the SMS and e-mails sent about this
+    matter, with their state (sent, tried again, failed, opted out), for those who
+    may see who the petitioner is; the recipient masked, no text."""
+    from xinfang.core.models import OutboxMessage
+    from xinfang.core.notify import _mask_recipient
+
+    if not permissions.may_see_identity(request.user, petition):
+        return None
+    rows = list(OutboxMessage.objects.filter(topic=f"petition:{petition.pk}")[:50])
+    if not rows:
+        return None
+    return {
+        "template": "petitions/_messages.html",
+        "messages_sent": [
+            {
+                "at": m.created_at,
+                "channel": _("SMS") if m.channel == "sms" else _("E-mail"),
+                "to": _mask_recipient(m.recipient),
+                "kind": MESSAGE_KINDS.get(m.subject, _("Notice to the staff")),
+                "state": m.get_state_display(),
+                "failed": m.state in (OutboxMessage.State.FAILED, OutboxMessage.State.RETRYING),
+                "attempts": m.attempts,
+                "sent_at": m.sent_at,
+            }
+            for m in rows
+        ],
+    }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("public/track/matter/evaluate/", views.evaluate, name="evaluate"),
     path("public/track/matter/review/", views.ask_review, name="review"),
     path("public/track/matter/notices/<int:event_id>.pdf", views.notice, name="notice"),
+    path("public/track/matter/sms/", views.sms, name="sms"),
     path("public/track/leave/", views.leave, name="leave"),
     path("public/text-size/", views.text_size, name="text_size"),
     path("kiosk/", views.kiosk, name="kiosk"),

@@ -476,3 +476,32 @@ def text_size(request):
     response = redirect(target)
     response.set_cookie("xf_text", size, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+@never_cache
+def sms(request):
+    """The SMS about the tracked matter: the petitioner stops them (退订) or takes
+    them again. The numbers are the matter's petitioners' (shown masked)."""
+    p = _tracked(request)
+    if p is None:
+        return redirect("portal:track")
+    phones = list(dict.fromkeys(x.phone for x in p.petitioners.all() if x.phone))
+    if request.method == "POST":
+        wait = throttles.check(request, "public_lookup")
+        if wait:
+            return _slow_down(request, wait)
+        stop = request.POST.get("sms") == "stop"
+        for phone in phones:
+            if stop:
+                notify.opt_out(channel="sms", address=phone)
+            else:
+                notify.opt_in(address=phone)
+        messages.success(
+            request,
+            _("You will receive no more SMS about your matters.")
+            if stop
+            else _("You will receive SMS about your matters again."),
+        )
+        return redirect("portal:sms")
+    rows = [{"phone": mask_phone(x), "stopped": notify.opted_out(x)} for x in phones]
+    return render(request, "portal/sms.html", {"p": p, "phones": rows})
