@@ -373,6 +373,10 @@ XINFANG_NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "8"))
 XINFANG_RETRY_BASE_SECONDS = float(env("RETRY_BASE_SECONDS", "30"))
 XINFANG_RETRY_MAX_SECONDS = float(env("RETRY_MAX_SECONDS", "3600"))
 
+# Open311 GeoReport v2 (exchange.open311): the jurisdiction_id this server
+# answers for (clients may leave it out).
+XINFANG_OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", "wugang.gov.cn")
+
 # --- Uploads and request size ----------------------------------------------------
 # Each attachment at most UPLOAD_MAX_FILE_MB, at most UPLOAD_MAX_FILES of them, and a
 # whole request (files and fields) at most REQUEST_MAX_MB: larger bodies are refused

@@ -31,6 +31,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("xinfang.exchange.urls")),
+    # Open311 GeoReport v2 over the public categories and published matters.
+    path("open311/v2/", include("xinfang.exchange.open311.urls")),
     path("", include("xinfang.portal.urls")),
     path("", include("xinfang.petitions.urls")),
     path("", include("xinfang.mediation.urls")),
