@@ -48,8 +48,9 @@ class _Page:
         if self.pdf.will_page_break(height):
             self.pdf.add_page()
 
-    def heading(self, text: str) -> None:
-        self.room(30)
+    def heading(self, text: str, keep: float = 64) -> None:
+        """A section's heading, with `keep` mm of what follows on its page."""
+        self.room(keep)
         self.pdf.ln(2)
         self.w.heading(text)
 
@@ -305,7 +306,7 @@ def _pdf(report: MonthlyReport, f: dict) -> bytes:
         [3, 1],
     )
 
-    page.heading(_("2. The three declines"))
+    page.heading(_("2. The three declines"), keep=92)
     page.pairs(
         _("This month against the same month a year before"),
         [(d["label"], d["current"], d["previous"]) for d in f["declines"]],
@@ -376,7 +377,7 @@ def _pdf(report: MonthlyReport, f: dict) -> bytes:
                 [m["number"], m["category"], m["unit"], m["due_date"], m["days_over"]]
                 for m in o["red_matters"]
             ],
-            [2.6, 2.2, 2.6, 1.6, 1],
+            [2.2, 3.2, 2.2, 1.6, 1.2],
         )
 
     lead = f["leadership"]
@@ -408,7 +409,7 @@ def _pdf(report: MonthlyReport, f: dict) -> bytes:
         [4, 1],
     )
 
-    page.heading(_("9. The last twelve months"))
+    page.heading(_("9. The last twelve months"), keep=84)
     page.line(
         _("Matters received per month"),
         [(p["month"][2:].replace("-", "/"), p["count"]) for p in f["trend"]],
