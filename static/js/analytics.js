@@ -71,8 +71,10 @@
         data: pts.map(function (p) { return { value: [p.lng, p.lat, p.count], name: p.name, url: p.url }; }),
         symbolSize: function (v) { return 10 + 40 * Math.sqrt(v[2] / largest); },
         itemStyle: { color: "rgba(80,80,80,0.35)", borderColor: ink, borderWidth: 1.5 },
-        label: { show: true, position: "right", color: ink,
-                 formatter: function (p) { return p.name + " " + p.value[2]; } }
+        label: { show: true, position: "right", color: ink, backgroundColor: "rgba(255,255,255,0.8)",
+                 formatter: function (p) { return p.name + " " + p.value[2]; } },
+        labelLayout: { moveOverlap: "shiftY" },
+        labelLine: { show: true, lineStyle: { color: "#888" } }
       }]
     });
     var chart = window.echarts.init(el);

@@ -137,7 +137,10 @@ def _overdue(user, unit: Unit, as_of: dt.date, subtree: set[int]) -> dict:
                 "category": str(p.category) if p.category_id else "",
                 "unit": p.responsible_unit.name if p.responsible_unit_id else "",
                 "due_date": p.due_date.isoformat() if p.due_date else "",
-                "days_over": (as_of - p.due_date).days if p.due_date else None,
+                # Red by its listing before its due date: not over, nothing to count.
+                "days_over": (as_of - p.due_date).days
+                if p.due_date and p.due_date < as_of
+                else None,
             }
             for p in red[:LISTED_MATTERS]
         ],

@@ -377,7 +377,7 @@ def _pdf(report: MonthlyReport, f: dict) -> bytes:
                 [m["number"], m["category"], m["unit"], m["due_date"], m["days_over"]]
                 for m in o["red_matters"]
             ],
-            [2.2, 3.2, 2.2, 1.6, 1.2],
+            [3.0, 2.9, 1.9, 1.6, 1.1],
         )
 
     lead = f["leadership"]
@@ -415,10 +415,10 @@ def _pdf(report: MonthlyReport, f: dict) -> bytes:
         [(p["month"][2:].replace("-", "/"), p["count"]) for p in f["trend"]],
     )
 
-    page.heading(_("10. Main problems"))
+    page.heading(_("10. Main problems"), keep=30)
     for text in _paragraphs(report.problems) or ["—"]:
         page.paragraph(text)
-    page.heading(_("11. Next steps"))
+    page.heading(_("11. Next steps"), keep=30)
     for text in _paragraphs(report.measures) or ["—"]:
         page.paragraph(text)
 
