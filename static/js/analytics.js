@@ -59,7 +59,7 @@
     var pad = 0.03;
     var largest = Math.max.apply(null, pts.map(function (p) { return p.count; }).concat([1]));
     var option = Object.assign({}, base, {
-      grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 80, top: 16, bottom: 8, containLabel: true },
       xAxis: { type: "value", min: Math.min.apply(null, lngs) - pad, max: Math.max.apply(null, lngs) + pad,
                axisLabel: { color: ink, formatter: function (v) { return v.toFixed(2) + "°E"; } },
                splitLine: { lineStyle: { color: "#ddd", type: "dashed" } } },

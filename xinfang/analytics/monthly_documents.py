@@ -418,13 +418,18 @@ def _pdf(report: MonthlyReport, f: dict) -> bytes:
     page.heading(_("10. Main problems"), keep=30)
     for text in _paragraphs(report.problems) or ["—"]:
         page.paragraph(text)
-    page.heading(_("11. Next steps"), keep=30)
+    # The last section goes over with the issuer and the date (never those alone).
+    doc.set_font("body", "", 13)
+    last = _paragraphs(report.measures) or ["—"]
+    lines = sum(len(w.wrap("\u3000\u3000" + t, TEXT_W)) for t in last)
+    tail = 12 + lines * w.line_h + 26
+    page.heading(_("11. Next steps"), keep=tail if tail < 120 else 30)
     for text in _paragraphs(report.measures) or ["—"]:
         page.paragraph(text)
 
     # The issuer and the date, bottom right.
-    page.room(24)
-    doc.ln(6)
+    page.room(22)
+    doc.ln(4)
     doc.set_font("body", "", 13)
     for text in (report.unit.name, chinese_date(issued_on) if report.issued else ""):
         if text:
