@@ -16,6 +16,7 @@ from xinfang.analytics.models import MonthlyReport
 from xinfang.analytics.periods import bounds
 from xinfang.core.documents import cjk_font
 from xinfang.mediation.models import Dispute
+from xinfang.orgs import services as org_services
 
 MARCH = dt.date(2025, 3, 1)
 
@@ -300,3 +301,15 @@ def test_the_pdf_reads_back_in_chinese(month, city_leader, township_a, client):
     _pages, text = _pdf_text(client.get(f"/analytics/reports/{report.pk}/report.pdf").content)
     assert report.number in text.replace("\r\n", "") and "草稿" not in text
     assert Dispute.objects.count() == 3
+
+
+def test_an_administrator_reads_but_does_not_draw_up(month, city_leader, township_a, client):
+    admin = org_services.user_create(
+        username="an-admin", password="x-Long-Passw0rd!", full_name="管理员", administrator=True
+    )
+    report = services.report_generate(actor=city_leader, unit=township_a, month=MARCH)
+    client.force_login(admin)
+    assert client.get(f"/analytics/reports/{report.pk}/").status_code == 200
+    assert 'id="monthly-generate"' not in client.get("/analytics/reports/").content.decode()
+    denied = client.post(f"/analytics/reports/{report.pk}/issue/", {"version": report.version})
+    assert denied.status_code == 403
