@@ -49,6 +49,42 @@
     window.echarts.init(el).setOption(option);
   }
 
+  // The map of matters by township: bubbles at each township's longitude and
+  // latitude on plain value axes (no tiles, no outline from elsewhere), sized by
+  // the matters, each named with its number; a click drills down to the township.
+  function map(el, m) {
+    var pts = m.points;
+    var lngs = pts.map(function (p) { return p.lng; });
+    var lats = pts.map(function (p) { return p.lat; });
+    var pad = 0.03;
+    var largest = Math.max.apply(null, pts.map(function (p) { return p.count; }).concat([1]));
+    var option = Object.assign({}, base, {
+      grid: { left: 8, right: 80, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: "value", min: Math.min.apply(null, lngs) - pad, max: Math.max.apply(null, lngs) + pad,
+               axisLabel: { color: ink, formatter: function (v) { return v.toFixed(2) + "°E"; } },
+               splitLine: { lineStyle: { color: "#ddd", type: "dashed" } } },
+      yAxis: { type: "value", min: Math.min.apply(null, lats) - pad, max: Math.max.apply(null, lats) + pad,
+               axisLabel: { color: ink, formatter: function (v) { return v.toFixed(2) + "°N"; } },
+               splitLine: { lineStyle: { color: "#ddd", type: "dashed" } } },
+      series: [{
+        type: "scatter", cursor: "pointer",
+        data: pts.map(function (p) { return { value: [p.lng, p.lat, p.count], name: p.name, url: p.url }; }),
+        symbolSize: function (v) { return 10 + 40 * Math.sqrt(v[2] / largest); },
+        itemStyle: { color: "rgba(80,80,80,0.35)", borderColor: ink, borderWidth: 1.5 },
+        label: { show: true, position: "right", color: ink, backgroundColor: "rgba(255,255,255,0.8)",
+                 formatter: function (p) { return p.name + " " + p.value[2]; } },
+        labelLayout: { moveOverlap: "shiftY" },
+        labelLine: { show: true, lineStyle: { color: "#888" } }
+      }]
+    });
+    var chart = window.echarts.init(el);
+    chart.setOption(option);
+    chart.on("click", function (p) { if (p.data && p.data.url) { window.location.href = p.data.url; } });
+  }
+  var mapSource = document.getElementById("analytics-map");
+  var mapEl = document.querySelector("[data-map]");
+  if (mapSource && mapEl) { map(mapEl, JSON.parse(mapSource.textContent)); }
+
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var name = el.getAttribute("data-chart");
     if (name === "declines") { declines(el, data.declines); }

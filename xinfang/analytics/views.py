@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from . import charts, export, hotspots, indicators, ranking, selectors
+from . import charts, export, geo, hotspots, indicators, ranking, selectors
 from .periods import KINDS
 from .permissions import readable_units
 
@@ -43,6 +43,7 @@ def dashboard(request):
                 (by_, indicators.DIMENSIONS[by_], rows) for by_, rows in report.volumes.items()
             ],
             "chart_data": charts.data(report, places),
+            "map": geo.points(report, query),
             "charted": charts.CHARTED,
             "parent": query.unit.parent
             if query.unit.parent_id

@@ -50,5 +50,8 @@ def navigation(request):
         nav.append({"url_name": "mediation:stats", "arg": None, "label": _("Mediation statistics")})
     if set(roles) & ACTIONS["read_analytics"] or is_administrator(user):
         nav.append({"url_name": "analytics:dashboard", "arg": None, "label": _("Situation")})
+        nav.append(
+            {"url_name": "analytics:monthly_list", "arg": None, "label": _("Monthly reports")}
+        )
     nav.append({"url_name": "unit_index", "arg": None, "label": _("Units")})
     return {"nav_items": nav, "my_memberships": memberships}

@@ -28,6 +28,26 @@ TOWNSHIPS = [
     ("204", "铁山乡", "town"),
 ]
 
+# Approximate centres (latitude, longitude; WGS-84) of the townships, for the map of
+# matters by place: read off a general map of 舞钢市 to about a kilometre, not
+# surveyed boundaries. The map needs only where each township lies relative to
+# the others.
+TOWNSHIP_CENTRES = {
+    "001": (33.307, 113.527),  # 垭口街道
+    "002": (33.293, 113.552),  # 寺坡街道
+    "003": (33.318, 113.503),  # 院岭街道
+    "004": (33.272, 113.545),  # 矿建街道
+    "005": (33.330, 113.570),  # 朱兰街道
+    "101": (33.250, 113.615),  # 枣林镇
+    "102": (33.372, 113.600),  # 八台镇
+    "103": (33.345, 113.462),  # 尹集镇
+    "104": (33.215, 113.485),  # 尚店镇
+    "201": (33.405, 113.405),  # 武功乡
+    "202": (33.185, 113.560),  # 杨庄乡
+    "203": (33.225, 113.385),  # 庙街乡
+    "204": (33.262, 113.440),  # 铁山乡
+}
+
 COMMUNITY_NAMES = ["建设路社区", "人民路社区", "钢城社区", "新华社区", "朝阳社区", "湖滨社区"]
 VILLAGE_NAMES = ["张庄村", "李湾村", "王沟村", "刘楼村", "陈岗村", "赵庄村", "孙寨村", "杨店村"]
 PLACES_PER_TOWNSHIP = 4

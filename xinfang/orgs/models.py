@@ -119,6 +119,15 @@ class Unit(models.Model):
         help_text=_("Takes part in the petition information system (接入系统)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Where the place lies (WGS-84 degrees), for the map of matters by place: a
+    # township's approximate centre is enough. Optional: a unit without them is
+    # left off the map (its figures stay in the tables).
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("unit")

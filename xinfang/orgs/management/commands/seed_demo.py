@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from xinfang.orgs import services
-from xinfang.orgs.demo import CITY, CITY_SUPERIOR, DEMO_USERS, demo_units
+from xinfang.orgs.demo import CITY, CITY_SUPERIOR, DEMO_USERS, TOWNSHIP_CENTRES, demo_units
 from xinfang.orgs.models import Unit
 
 
@@ -50,6 +50,12 @@ class Command(BaseCommand):
                 superior_organ_name=CITY_SUPERIOR if code == CITY[0] else "",
             )
             made += 1
+        # The townships' approximate centres (the map of matters by place), where
+        # none is set yet: a centre an administrator corrected stays.
+        for suffix, (lat, lng) in TOWNSHIP_CENTRES.items():
+            Unit.objects.filter(code=CITY[0] + suffix, latitude__isnull=True).update(
+                latitude=lat, longitude=lng
+            )
         return made
 
     def _users(self) -> int:
