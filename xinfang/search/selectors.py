@@ -138,3 +138,14 @@ def search(*, user, text: str, kind: str | None = None, filters=None, page=1) ->
         )
     pages = max(1, -(-total // PAGE_SIZE))
     return Results(query=text, hits=hits, total=total, page=page, pages=pages, words=words)
+
+
+def visible_petition(user, pk) -> Petition:
+    """The matter `pk` if the user may see it (the lists' visibility), else 404."""
+    from xinfang.core.exceptions import NotFound
+    from xinfang.petitions import permissions as petition_permissions
+
+    found = petition_permissions.visible(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found

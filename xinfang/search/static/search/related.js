@@ -35,6 +35,19 @@
             li.appendChild(a);
             li.appendChild(document.createTextNode(" " + r.summary + " "));
             li.appendChild(el("span", r.state + " · " + r.received_on, "muted small"));
+            // The clerk's mark, applied once the matter is registered (search.panels).
+            var label = el("label", out.dataset.mark + " ", "related-mark");
+            var select = el("select");
+            select.name = "relate-" + r.id;
+            [["", out.dataset.markNone], ["repeat", out.dataset.markRepeat],
+             ["related", out.dataset.markRelated]].forEach(function (o) {
+              var option = el("option", o[1]);
+              option.value = o[0];
+              select.appendChild(option);
+            });
+            label.appendChild(select);
+            li.appendChild(document.createTextNode(" "));
+            li.appendChild(label);
             list.appendChild(li);
           });
           out.appendChild(list);
