@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from xinfang.core.inputs import optional_id
 
-from . import related, selectors
+from . import clusters, related, selectors
 
 
 def hit_out(**kwargs):
@@ -127,3 +127,31 @@ class RelatedView(APIView):
             exclude=optional_id(d.get("exclude"), "exclude"),
         )
         return Response(related.as_json(found))
+
+
+class ClustersView(APIView):
+    """Group signals (集体访 early warning): matters about the same employer,
+    project or place (with the same category) in the last XINFANG_CLUSTER_DAYS
+    days, at least XINFANG_CLUSTER_MIN_MATTERS of them, among the matters the user
+    may see (the lists' visibility)."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Clusters",
+            {
+                "days": serializers.IntegerField(),
+                "min_matters": serializers.IntegerField(),
+                "clusters": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+        operation_id="search_clusters",
+    )
+    def get(self, request):
+        found = clusters.clusters(request.user)
+        return Response(
+            {
+                "days": clusters.days(),
+                "min_matters": clusters.min_matters(),
+                "clusters": clusters.as_json(found),
+            }
+        )

@@ -124,3 +124,16 @@ def unmark(request, pk: int, link_pk: int):
             return redirect("petitions:detail", pk=pk)
     _errors_to_messages(request, form)
     return redirect("petitions:detail", pk=pk)
+
+
+@login_required
+def group_signals(request):
+    """集体访 early warning: the clusters among the matters the user may see."""
+    from . import clusters
+
+    found = clusters.clusters(request.user)
+    return render(
+        request,
+        "search/clusters.html",
+        {"clusters": found, "days": clusters.days(), "min_matters": clusters.min_matters()},
+    )
