@@ -313,7 +313,12 @@ XINFANG_SMS_SENDER = env("SMS_SENDER", "")
 # run_periodic` runs them in a loop; `make run` starts it next to the server).
 # supervision_tick runs after petitions_tick, so a clock that just turned red is
 # escalated in the same round.
-XINFANG_PERIODIC_COMMANDS = ["petitions_tick", "supervision_tick"]
+XINFANG_PERIODIC_COMMANDS = ["petitions_tick", "supervision_tick", "search_train_routing"]
+# Search (issue 16): group signals and routing suggestions (docs/search.md).
+XINFANG_CLUSTER_DAYS = int(env("CLUSTER_DAYS", "30"))
+XINFANG_CLUSTER_MIN_MATTERS = int(env("CLUSTER_MIN_MATTERS", "3"))
+XINFANG_ROUTING_MIN_HISTORY = int(env("ROUTING_MIN_HISTORY", "200"))
+XINFANG_ROUTING_RETRAIN_HOURS = int(env("ROUTING_RETRAIN_HOURS", "24"))
 
 # --- Uploads and request size ----------------------------------------------------
 # Each attachment at most UPLOAD_MAX_FILE_MB, at most UPLOAD_MAX_FILES of them, and a

@@ -35,6 +35,8 @@ class SearchConfig(AppConfig):
             post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}")
         # Earlier matters of the same person and similar matters, on a matter's page.
         MATTER_PANELS.register(panels.matter_panel, key="related")
+        # The likely category and responsible unit, for the dispatcher (a suggestion).
+        MATTER_PANELS.register(panels.routing_panel, key="routing")
         # Before a registration is saved: this person's earlier matters, similar ones.
         REGISTRATION_PANELS.register(panels.registration_panel, key="related")
         # The marks chosen in that check, applied once the matter is registered.

@@ -39,6 +39,25 @@ def matter_panel(request, petition):
     }
 
 
+def routing_panel(request, petition):
+    """The likely category and responsible unit of a newly registered matter, for
+    whoever may forward it (the office's dispatcher): a suggestion to accept or
+    change in the forward form, never applied by itself."""
+    from xinfang.petitions import permissions as petition_permissions
+
+    from . import routing
+
+    if petition.state != "registered" or not petition_permissions.may(
+        request.user, "forward", petition
+    ):
+        return None
+    text = "\n".join([petition.summary, petition.content, petition.request])
+    found = routing.suggest(office=petition.office, text=text)
+    if not found:
+        return None
+    return {"template": "search/_routing_panel.html", "suggestions": found}
+
+
 def registration_panel(request):
     """The "check for earlier matters" panel (its script posts the form's fields)."""
     if not petition_services.may_keep_window(request.user):

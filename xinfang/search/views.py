@@ -14,7 +14,7 @@ from xinfang.core import idempotency
 from xinfang.core.forms import submit, submit_once
 from xinfang.petitions import services as petition_services
 
-from . import related, selectors
+from . import related, routing, selectors
 from .forms import MarkForm, SearchForm, UnmarkForm
 
 
@@ -56,10 +56,12 @@ def related_check(request):
         "id_number": request.POST.get("petitioners-0-id_number", ""),
         "phone": request.POST.get("petitioners-0-phone", ""),
     }
-    found = related.check(
-        user=request.user, request=request, text=_post_text(request.POST), person=person
-    )
-    response = JsonResponse(related.as_json(found))
+    text = _post_text(request.POST)
+    found = related.check(user=request.user, request=request, text=text, person=person)
+    answer = related.as_json(found)
+    # Routing suggestions (the clerk picks the category; never applied by itself).
+    answer["suggestions"] = routing.suggest(office=routing.office_of_user(request.user), text=text)
+    response = JsonResponse(answer)
     response["Cache-Control"] = "no-store"
     return response
 
