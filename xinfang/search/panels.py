@@ -7,12 +7,14 @@ page, whose marks are applied once the matter is registered."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xinfang.core.exceptions import DomainError
+from xinfang.petitions import permissions as petition_permissions
 from xinfang.petitions import services as petition_services
 
-from . import related
+from . import related, routing
 from .forms import MarkForm, UnmarkForm
 
 
@@ -43,10 +45,6 @@ def routing_panel(request, petition):
     """The likely category and responsible unit of a newly registered matter, for
     whoever may forward it (the office's dispatcher): a suggestion to accept or
     change in the forward form, never applied by itself."""
-    from xinfang.petitions import permissions as petition_permissions
-
-    from . import routing
-
     if petition.state != "registered" or not petition_permissions.may(
         request.user, "forward", petition
     ):
@@ -73,8 +71,6 @@ def after_registration(request, petition) -> None:
     repeat or related), applied to the new matter. A mark that cannot be made
     (the other matter not visible, an accusation) is skipped with a warning: the
     registration itself is never lost for it."""
-    from django.db import transaction
-
     for key, value in request.POST.items():
         if not key.startswith(MARK_PREFIX) or value not in ("repeat", "related"):
             continue

@@ -27,8 +27,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.core.exceptions import InvalidInput
-from xinfang.orgs.models import Unit
+from xinfang.orgs.models import Membership, Unit, UnitKind
 from xinfang.petitions.models import Category, Petition, State
+from xinfang.petitions.services import office_for
 
 from . import related, segment
 from .models import RoutingModel
@@ -120,8 +121,6 @@ def train(office: Unit) -> RoutingModel:
 
 
 def train_all() -> dict[str, int]:
-    from xinfang.orgs.models import UnitKind
-
     return {
         office.name: train(office).matters
         for office in Unit.objects.filter(kind=UnitKind.PETITION_OFFICE, is_active=True)
@@ -166,9 +165,6 @@ def suggest(*, office: Unit | None, text: str) -> dict | None:
 def office_of_user(user) -> Unit | None:
     """The petition office a clerk or dispatcher registers and routes for: the
     office of their first membership's territory."""
-    from xinfang.orgs.models import Membership
-    from xinfang.petitions.services import office_for
-
     m = Membership.objects.filter(user=user).select_related("unit").order_by("pk").first()
     if m is None:
         return None

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from xinfang.core.exceptions import NotFound
 from xinfang.core.inputs import optional_date
 from xinfang.mediation.models import Dispute, MediationCase
+from xinfang.petitions import permissions as petition_permissions
 from xinfang.petitions.models import Petition
 
 from . import engine, highlight
@@ -142,9 +144,6 @@ def search(*, user, text: str, kind: str | None = None, filters=None, page=1) ->
 
 def visible_petition(user, pk) -> Petition:
     """The matter `pk` if the user may see it (the lists' visibility), else 404."""
-    from xinfang.core.exceptions import NotFound
-    from xinfang.petitions import permissions as petition_permissions
-
     found = petition_permissions.visible(user).filter(pk=pk).first()
     if found is None:
         raise NotFound()

@@ -14,7 +14,7 @@ from xinfang.core import idempotency
 from xinfang.core.forms import submit, submit_once
 from xinfang.petitions import services as petition_services
 
-from . import related, routing, selectors
+from . import clusters, related, routing, selectors
 from .forms import MarkForm, SearchForm, UnmarkForm
 
 
@@ -131,8 +131,6 @@ def unmark(request, pk: int, link_pk: int):
 @login_required
 def group_signals(request):
     """集体访 early warning: the clusters among the matters the user may see."""
-    from . import clusters
-
     found = clusters.clusters(request.user)
     return render(
         request,

@@ -6,6 +6,8 @@ import datetime as dt
 from django.test import override_settings
 from django.urls import reverse
 
+from xinfang.orgs.demo import CITY_RECEPTION
+from xinfang.petitions import services
 from xinfang.search import clusters
 
 TEXTS = [
@@ -50,9 +52,6 @@ def test_another_township_sees_no_cluster_of_ours(client, register, people):
 def test_an_accusation_is_neither_shown_nor_counted_to_the_accused(
     register, people, demo_tree, category, village_a
 ):
-    from xinfang.orgs.demo import CITY_RECEPTION
-    from xinfang.petitions import services
-
     register(summary=TEXTS[0][0], content=TEXTS[0][1])
     register(summary=TEXTS[1][0], content=TEXTS[1][1])
     accusation = services.petition_register(
