@@ -100,18 +100,18 @@ def index_all(batch: int) -> dict:
             said: dict[int, list[str]] = {}
             for pid, text, facts in read.fetchall():
                 said.setdefault(pid, []).append(_join(text, facts))
-            with (
-                raw.cursor() as w,
-                w.copy(
-                    "COPY search_searchentry (kind, object_id, body, tokens, digest, updated_at) "
-                    "FROM STDIN"
-                ) as copy,
-            ):
-                for pid, summary, content, request in rows:
-                    body = _join(summary, content, request, *said.get(pid, []))
-                    toks = " ".join(t for line in body.split("\n") if (t := tokens(line)))
-                    digest = hashlib.sha256(body.encode()).hexdigest()
-                    copy.write_row(("petition", pid, body, toks, digest, now))
+            # Segment first: the tokenizer reads its dictionary's signature through
+            # the same connection, which must not be inside a COPY then.
+            out = []
+            for pid, summary, content, request in rows:
+                body = _join(summary, content, request, *said.get(pid, []))
+                toks = " ".join(t for line in body.split("\n") if (t := tokens(line)))
+                digest = hashlib.sha256(body.encode()).hexdigest()
+                out.append(("petition", pid, body, toks, digest, now))
+            sql = "COPY search_searchentry (kind, object_id, body, tokens, digest, updated_at) FROM STDIN"
+            with raw.cursor() as w, w.copy(sql) as copy:
+                for row in out:
+                    copy.write_row(row)
             raw.commit()
             done += len(rows)
             last = ids[-1]
