@@ -172,6 +172,7 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -200,6 +201,16 @@ def main(argv=None) -> int:
         )
         if m is not None:
             users[f"{role} ({m.unit.name})"] = m.user
+    # The pages name their static files; without a collectstatic manifest here,
+    # plain static storage (the same URLs but for the hash; no effect on the SQL).
+    from django.test import override_settings
+
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
     client = Client(SERVER_NAME="127.0.0.1", REMOTE_ADDR="127.0.0.1")
     print(f"before measuring: {load()}")
     print(
