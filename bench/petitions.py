@@ -721,7 +721,7 @@ def build(n: int, batch: int = 10000, db_url: str = "") -> dict:
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
-    from xinfang.petitions.models import NumberSequence
+    from xinfang.core.models import NumberSequence
 
     started = time.perf_counter()
     b = Builder()

@@ -346,7 +346,7 @@ XINFANG_SMS_TEMPLATES = json.loads(env("SMS_TEMPLATES", "{}") or "{}")
 # run_periodic` runs them in a loop; `make run` starts it next to the server).
 # supervision_tick runs after petitions_tick, so a clock that just turned red is
 # escalated in the same round.
-XINFANG_PERIODIC_COMMANDS = ["petitions_tick", "supervision_tick"]
+XINFANG_PERIODIC_COMMANDS = ["petitions_tick", "supervision_tick", "search_train_routing"]
 # How often the scheduler (run_periodic) enqueues them, in seconds.
 XINFANG_PERIODIC_EVERY = int(env("PERIODIC_EVERY", "300"))
 
@@ -376,6 +376,11 @@ XINFANG_RETRY_MAX_SECONDS = float(env("RETRY_MAX_SECONDS", "3600"))
 # Open311 GeoReport v2 (exchange.open311): the jurisdiction_id this server
 # answers for (clients may leave it out).
 XINFANG_OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", "wugang.gov.cn")
+# Search (issue 16): group signals and routing suggestions (docs/search.md).
+XINFANG_CLUSTER_DAYS = int(env("CLUSTER_DAYS", "30"))
+XINFANG_CLUSTER_MIN_MATTERS = int(env("CLUSTER_MIN_MATTERS", "3"))
+XINFANG_ROUTING_MIN_HISTORY = int(env("ROUTING_MIN_HISTORY", "200"))
+XINFANG_ROUTING_RETRAIN_HOURS = int(env("ROUTING_RETRAIN_HOURS", "24"))
 
 # --- Uploads and request size ----------------------------------------------------
 # Each attachment at most UPLOAD_MAX_FILE_MB, at most UPLOAD_MAX_FILES of them, and a

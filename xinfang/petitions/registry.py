@@ -92,6 +92,14 @@ REGISTRATION_PANELS
     (the "template" key, the rest as context, with the request). The search
     area's "earlier and similar matters" check registers here.
 
+REGISTERED_HOOKS
+    Callables `hook(request, petition) -> None` called once a matter is newly
+    registered from the clerk's page (not on a replayed double submit), after
+    the registration's own transaction. The search area applies the marks chosen
+    in its check (repeat, related) here; a refusal of a hook's own write never
+    undoes the registration (the hook runs each write in its own transaction
+    and warns).
+
 Until the mediation area registers, the matter page shows no mediation panel and
 `?from_dispute=` answers 404.
 """
@@ -103,6 +111,7 @@ REGISTRATION_SOURCES = Registry("petitions.registration_sources")
 WORKLIST_SOURCES = Registry("petitions.worklist_sources")
 ACTIONS_ELSEWHERE = Registry("petitions.actions_elsewhere")
 REGISTRATION_PANELS = Registry("petitions.registration_panels")
+REGISTERED_HOOKS = Registry("petitions.registered_hooks")
 
 
 def worklist_sources(user) -> list[dict]:
@@ -118,6 +127,12 @@ def matter_panels(request, petition) -> list[dict]:
 def registration_panels(request) -> list[dict]:
     """The registered panels' answers for the registration page, in order."""
     return [panel for panel in REGISTRATION_PANELS.collect(request) if panel]
+
+
+def after_registration(request, petition) -> None:
+    """Call every registered REGISTERED_HOOKS hook for a newly registered matter."""
+    for hook in REGISTERED_HOOKS:
+        hook(request, petition)
 
 
 def registration_source(key: str):

@@ -232,12 +232,25 @@ def describe(event: PetitionEvent) -> str:
         return _deadline_recomputed(d)
     if a == "merged_in":
         return _("Matter %(number)s was merged into this one.") % {"number": d.get("number", "")}
+    if a in ("linked", "unlinked"):
+        return _link_sentence(a, d)
     if a == "query_code_reissued":
         return _(
             "A new query code was issued at the reception window after an identity check; "
             "the earlier code no longer works."
         )
     return ""
+
+
+def _link_sentence(action: str, d: dict) -> str:
+    number = {"number": d.get("number", "")}
+    if action == "unlinked":
+        return _("The mark with matter %(number)s was undone.") % number
+    if d.get("kind") == "repeat":
+        if d.get("role") == "earlier":
+            return _("Matter %(number)s was marked as a repeat of this one.") % number
+        return _("Marked as a repeat of matter %(number)s.") % number
+    return _("Marked as related to matter %(number)s.") % number
 
 
 def public_line(event: PetitionEvent) -> str:

@@ -342,6 +342,9 @@ DRIVEN_ELSEWHERE = frozenset(
 EVENTS = {
     "register": _("Registered"),
     "merged_in": _("Another matter merged into this one"),
+    # Marks between matters found alike (services/links.py): repeat or related.
+    "linked": _("Marked as a repeat or related"),
+    "unlinked": _("Mark between matters undone"),
     "turned_red": _("Turned red (overdue)"),
     "window_lapsed": _("Concluded: no request within the window"),
     "deadline_recomputed": _("Due date recomputed (holiday schedule)"),

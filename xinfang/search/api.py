@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from xinfang.core.inputs import optional_id
 
-from . import related, selectors
+from . import clusters, related, routing, selectors
 
 
 def hit_out(**kwargs):
@@ -127,3 +127,65 @@ class RelatedView(APIView):
             exclude=optional_id(d.get("exclude"), "exclude"),
         )
         return Response(related.as_json(found))
+
+
+class ClustersView(APIView):
+    """Group signals (集体访 early warning): matters about the same employer,
+    project or place (with the same category) in the last XINFANG_CLUSTER_DAYS
+    days, at least XINFANG_CLUSTER_MIN_MATTERS of them, among the matters the user
+    may see (the lists' visibility)."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Clusters",
+            {
+                "days": serializers.IntegerField(),
+                "min_matters": serializers.IntegerField(),
+                "clusters": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+        operation_id="search_clusters",
+    )
+    def get(self, request):
+        found = clusters.clusters(request.user)
+        return Response(
+            {
+                "days": clusters.days(),
+                "min_matters": clusters.min_matters(),
+                "clusters": clusters.as_json(found),
+            }
+        )
+
+
+class SuggestIn(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+
+
+class SuggestView(APIView):
+    """Routing suggestions for a new matter's text: the likely category and
+    responsible unit (top 3 each, with a confidence and the words that weighed
+    most), learned from the user's petition office's concluded matters.
+    `shown` is false (and nothing else is said) while the office has too little
+    history. A suggestion is for the user to accept or change."""
+
+    @extend_schema(
+        request=SuggestIn,
+        responses=inline_serializer(
+            "Suggestions",
+            {
+                "shown": serializers.BooleanField(),
+                "category": serializers.ListField(child=serializers.DictField(), required=False),
+                "unit": serializers.ListField(child=serializers.DictField(), required=False),
+                "matters": serializers.IntegerField(required=False),
+                "trained_at": serializers.DateTimeField(required=False),
+            },
+        ),
+        operation_id="search_suggest",
+    )
+    def post(self, request):
+        s = SuggestIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        found = routing.suggest(
+            office=routing.office_of_user(request.user), text=s.validated_data["text"]
+        )
+        return Response({"shown": False} if not found else {"shown": True, **found})

@@ -15,7 +15,11 @@ class SearchConfig(AppConfig):
         from xinfang.core.memo import forget_all
         from xinfang.orgs.models import Unit
         from xinfang.petitions.models import Category
-        from xinfang.petitions.registry import MATTER_PANELS, REGISTRATION_PANELS
+        from xinfang.petitions.registry import (
+            MATTER_PANELS,
+            REGISTERED_HOOKS,
+            REGISTRATION_PANELS,
+        )
 
         from . import index, panels
         from .models import Synonym
@@ -31,5 +35,9 @@ class SearchConfig(AppConfig):
             post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}")
         # Earlier matters of the same person and similar matters, on a matter's page.
         MATTER_PANELS.register(panels.matter_panel, key="related")
+        # The likely category and responsible unit, for the dispatcher (a suggestion).
+        MATTER_PANELS.register(panels.routing_panel, key="routing")
         # Before a registration is saved: this person's earlier matters, similar ones.
         REGISTRATION_PANELS.register(panels.registration_panel, key="related")
+        # The marks chosen in that check, applied once the matter is registered.
+        REGISTERED_HOOKS.register(panels.after_registration, key="related")

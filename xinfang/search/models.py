@@ -63,3 +63,23 @@ class Synonym(models.Model):
     @staticmethod
     def split(words: str) -> list[str]:
         return [w for w in re.split(r"[\s,，、/]+", words or "") if w]
+
+
+class RoutingModel(models.Model):
+    """The routing suggestions' model of one petition office (search.routing):
+    retrained by `manage.py search_train_routing` (a periodic command). `model`
+    holds the word counts per category and per responsible unit (JSON)."""
+
+    office = models.OneToOneField(
+        "orgs.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("petition office")
+    )
+    trained_at = models.DateTimeField()
+    matters = models.PositiveIntegerField(_("concluded matters learned from"))
+    model = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("routing model")
+        verbose_name_plural = _("routing models")
+
+    def __str__(self) -> str:
+        return f"{self.office_id}: {self.matters}"

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from xinfang.core.exceptions import NotFound
 from xinfang.core.inputs import optional_date
 from xinfang.mediation.models import Dispute, MediationCase
+from xinfang.petitions import permissions as petition_permissions
 from xinfang.petitions.models import Petition
 
 from . import engine, highlight
@@ -138,3 +140,11 @@ def search(*, user, text: str, kind: str | None = None, filters=None, page=1) ->
         )
     pages = max(1, -(-total // PAGE_SIZE))
     return Results(query=text, hits=hits, total=total, page=page, pages=pages, words=words)
+
+
+def visible_petition(user, pk) -> Petition:
+    """The matter `pk` if the user may see it (the lists' visibility), else 404."""
+    found = petition_permissions.visible(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found

@@ -29,4 +29,5 @@ from .answers import NoticeService, OpinionDraft  # noqa: F401
 from .categories import Category  # noqa: F401
 from .colours import OfficeColourSettings  # noqa: F401
 from .feedback import Evaluation, Notification, Recusal  # noqa: F401
+from .links import LinkKind, MatterLink  # noqa: F401
 from .matter import Attachment, Petition, Petitioner, PetitionEvent  # noqa: F401

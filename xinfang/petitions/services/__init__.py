@@ -39,6 +39,7 @@ from .diversion import (
     record_mediation_step,
 )
 from .frame import FRAME, PetitionFrame, action_fields, allowed_actions
+from .links import links_of, petition_link, petition_unlink
 from .notify import notifications_mark_read, notify_users, users_with
 from .public import (
     petition_ask_next_review,
@@ -189,6 +190,9 @@ __all__ = [
     "petition_hearing_start",
     "petition_list",
     "petition_merge",
+    "petition_link",
+    "petition_unlink",
+    "links_of",
     "petition_no_longer_accepted",
     "petition_not_the_same",
     "petition_opened_by_petitioner",

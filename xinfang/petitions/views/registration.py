@@ -229,8 +229,11 @@ def _register_posted(request, form, formset, source):
 def _register_new(request, *, source, registration: dict):
     """Register the matter: raised from its source (the source's service), or plain."""
     if source is None:
-        return services.petition_register(actor=request.user, **registration)
-    provider = registry.registration_source(SOURCE_KEY)
-    return provider.raise_petition(
-        actor=request.user, source_id=source["object"].pk, registration=registration
-    )
+        p = services.petition_register(actor=request.user, **registration)
+    else:
+        provider = registry.registration_source(SOURCE_KEY)
+        p = provider.raise_petition(
+            actor=request.user, source_id=source["object"].pk, registration=registration
+        )
+    registry.after_registration(request, p)
+    return p

@@ -35,12 +35,47 @@
             li.appendChild(a);
             li.appendChild(document.createTextNode(" " + r.summary + " "));
             li.appendChild(el("span", r.state + " · " + r.received_on, "muted small"));
+            // The clerk's mark, applied once the matter is registered (search.panels).
+            var label = el("label", out.dataset.mark + " ", "related-mark");
+            var select = el("select");
+            select.name = "relate-" + r.id;
+            [["", out.dataset.markNone], ["repeat", out.dataset.markRepeat],
+             ["related", out.dataset.markRelated]].forEach(function (o) {
+              var option = el("option", o[1]);
+              option.value = o[0];
+              select.appendChild(option);
+            });
+            label.appendChild(select);
+            li.appendChild(document.createTextNode(" "));
+            li.appendChild(label);
             list.appendChild(li);
           });
           out.appendChild(list);
         });
       });
       if (!any) out.appendChild(el("p", out.dataset.none, "note"));
+      // Routing suggestions: the clerk clicks one to put it in the form (or not).
+      var s = data.suggestions;
+      if (s && s.category && s.category.length) {
+        out.appendChild(el("h3", out.dataset.suggested, "related-group"));
+        var p = el("p", "", "routing-suggestions");
+        var select = form.querySelector("select[name=category]");
+        s.category.forEach(function (c) {
+          var b = el("button", c.name + " " + Math.round(c.confidence * 100) + "%", "button button-quiet");
+          b.type = "button";
+          b.dataset.category = c.id;
+          b.title = (c.why || []).join("、");
+          b.addEventListener("click", function () { if (select) select.value = String(c.id); });
+          p.appendChild(b);
+          p.appendChild(document.createTextNode(" "));
+        });
+        out.appendChild(p);
+        if (s.unit && s.unit.length) {
+          out.appendChild(el("p", out.dataset.units + " " + s.unit.map(function (u) {
+            return u.name + " " + Math.round(u.confidence * 100) + "%";
+          }).join("；"), "note small"));
+        }
+      }
     }
     button.addEventListener("click", function () {
       var body = new FormData();
