@@ -313,7 +313,7 @@ XINFANG_SMS_SENDER = env("SMS_SENDER", "")
 # run_periodic` runs them in a loop; `make run` starts it next to the server).
 # supervision_tick runs after petitions_tick, so a clock that just turned red is
 # escalated in the same round.
-XINFANG_PERIODIC_COMMANDS = ["petitions_tick", "supervision_tick"]
+XINFANG_PERIODIC_COMMANDS = ["petitions_tick", "supervision_tick", "analytics_tick"]
 
 # --- Uploads and request size ----------------------------------------------------
 # Each attachment at most UPLOAD_MAX_FILE_MB, at most UPLOAD_MAX_FILES of them, and a
