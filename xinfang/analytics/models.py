@@ -48,7 +48,7 @@ def _measures(cls):
 @_measures
 class MatterFact(models.Model):
     petition = models.OneToOneField(
-        Petition, primary_key=True, on_delete=models.CASCADE, related_name="+"
+        Petition, primary_key=True, on_delete=models.CASCADE, related_name="analytics_fact"
     )
     received_on = models.DateField()
     place = models.IntegerField()
