@@ -162,9 +162,9 @@ def fact_of(row: dict, evals: list[tuple[str, str, str]], tree: Tree) -> MatterF
     )
 
 
-def _evaluations(ids) -> dict[int, list]:
+def _evaluations(where: Q) -> dict[int, list]:
     out: dict[int, list] = defaultdict(list)
-    for pid, r, u, o in Evaluation.objects.filter(petition_id__in=ids).values_list(
+    for pid, r, u, o in Evaluation.objects.filter(where).values_list(
         "petition_id", "round", "unit_rating", "office_rating"
     ):
         out[pid].append((r, u, o))
@@ -174,9 +174,16 @@ def _evaluations(ids) -> dict[int, list]:
 def compute_facts(ids, tree: Tree | None = None) -> list[MatterFact]:
     ids = list(ids)
     tree = tree or Tree()
-    evals = _evaluations(ids)
+    evals = _evaluations(Q(petition_id__in=ids))
     rows = Petition.objects.filter(pk__in=ids).values(*FACT_FIELDS)
     return [fact_of(r, evals.get(r["pk"], []), tree) for r in rows]
+
+
+def _facts_between(lo: int, hi: int, tree: Tree) -> list[MatterFact]:
+    """The facts of the matters lo <= pk < hi (a rebuild reads by ranges)."""
+    evals = _evaluations(Q(petition_id__gte=lo, petition_id__lt=hi))
+    rows = Petition.objects.filter(pk__gte=lo, pk__lt=hi).values(*FACT_FIELDS)
+    return [fact_of(r, evals.get(r["pk"], []), tree) for r in rows.iterator(chunk_size=5000)]
 
 
 # --- the summary rows of a fact -----------------------------------------------------
@@ -272,11 +279,12 @@ def rebuild(batch: int = 20000, progress=None) -> dict[str, int]:
     with transaction.atomic():
         MatterFact.objects.all().delete()
         Summary.objects.all().delete()
-        ids = list(Petition.objects.order_by("pk").values_list("pk", flat=True))
-        for i in range(0, len(ids), batch):
-            MatterFact.objects.bulk_create(compute_facts(ids[i : i + batch], tree), batch)
+        first = Petition.objects.order_by("pk").values_list("pk", flat=True).first() or 0
+        last = Petition.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        for lo in range(first, last + 1, batch):
+            MatterFact.objects.bulk_create(_facts_between(lo, lo + batch, tree), 5000)
             if progress:
-                progress(min(i + batch, len(ids)), len(ids))
+                progress(min(lo + batch, last + 1) - first, last + 1 - first)
         summarize_facts()
     return {"facts": MatterFact.objects.count(), "summary_rows": Summary.objects.count()}
 
@@ -415,7 +423,20 @@ def gather(
     user, unit, start: dt.date, end: dt.date, *, by_day=False, dims=True, exact=False
 ) -> Sums:
     """The sums of the matters `selectors.scope(user, unit, start, end)` gives;
-    `exact`: every one from the facts of those very matters (no summary row)."""
+    `exact`: every one from the facts of those very matters (no summary row).
+    Kept on the user object for the request: the dashboard's figures and its
+    league table read the same sums."""
+    memo = user.__dict__.setdefault("_xinfang_analytics_sums", {})
+    key = (unit.pk, start, end, by_day, exact)
+    found = memo.get(key)
+    if found is not None and (found[0] or not dims):
+        return found[1]
+    sums = _gather(user, unit, start, end, by_day=by_day, dims=dims, exact=exact)
+    memo[key] = (dims, sums)
+    return sums
+
+
+def _gather(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) -> Sums:
     sums = Sums()
     ids = selectors.subtree(unit)
     whole = covers(user, unit.pk) and not exact

@@ -192,6 +192,26 @@ def test_the_ranking_orders_the_townships(year, city_leader, city, township_a, t
     ranked = [(p["rank"], p["unit"]["id"]) for p in body["ranking"] if p["rank"]]
     # Township A accepted all 10 in time (100%), township B none of 6 (0%).
     assert ranked[:2] == [(1, township_a.pk), (2, township_b.pk)]
+    # Only the units with figures: the two townships (and the city's departments,
+    # which received nothing, are left out) ...
+    listed = {p["unit"]["id"] for p in body["ranking"]}
+    assert listed == {township_a.pk, township_b.pk}
+    # ... every unit one step below with all=1, the ones without figures unranked.
+    every = api.get("/api/v1/analytics/ranking", {"unit": city.pk, **YEAR, "all": "1"}).json()
+    assert len(every["ranking"]) > 2
+    assert all(p["rank"] is None for p in every["ranking"][2:])
+
+
+def test_the_page_lists_units_with_figures_and_links_to_all(year, city_leader, city, client):
+    client.force_login(city_leader)
+    html = client.get("/analytics/", {"unit": city.pk, **YEAR}).content.decode()
+    table = re.search(r'<table[^>]*id="ranking">(.*?)</table>', html, re.S).group(1)
+    assert len(re.findall(r"<tr data-unit=", table)) == 2
+    assert 'data-ranking-toggle="all"' in html
+    html = client.get("/analytics/", {"unit": city.pk, **YEAR, "all": "1"}).content.decode()
+    table = re.search(r'<table[^>]*id="ranking">(.*?)</table>', html, re.S).group(1)
+    assert len(re.findall(r"<tr data-unit=", table)) > 2
+    assert 'data-ranking-toggle="some"' in html
 
 
 def test_a_period_is_a_week_month_quarter_or_year(year, city_leader, city, api_for):
