@@ -20,8 +20,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 
 from xinfang.core.calendar import Clock, deadline_for
 from xinfang.orgs.models import Level, UnitKind, UnitLink
@@ -211,20 +211,54 @@ def contributions(f: MatterFact) -> list[tuple[tuple, dict[str, int]]]:
 KEY = ("grain", "start", "place", "unit", "dim", "key")
 
 
-def _add(key: tuple, measures: dict[str, int], sign: int) -> None:
-    where = dict(zip(KEY, key, strict=True))
-    changes = {m: F(m) + sign * n for m, n in measures.items() if n}
-    if not changes:
+def _apply(deltas: dict[tuple, dict[str, int]]) -> None:
+    """Add the deltas to the summary rows in one statement (INSERT … ON CONFLICT DO
+    UPDATE: the row is created or its sums moved, atomically under concurrent
+    writers), then delete the rows that count nothing any more."""
+    deltas = {k: d for k, d in deltas.items() if any(d.values())}
+    if not deltas:
         return
-    if Summary.objects.filter(**where).update(**changes):
-        if sign < 0:
-            Summary.objects.filter(**where, total__lte=0).delete()
-        return
-    try:
-        with transaction.atomic():
-            Summary.objects.create(**where, **{m: sign * n for m, n in measures.items()})
-    except IntegrityError:  # another transaction created the row meanwhile
-        Summary.objects.filter(**where).update(**changes)
+    qn = connection.ops.quote_name
+    table = qn(Summary._meta.db_table)
+    keys = ", ".join(qn(k) for k in KEY)
+    cols = ", ".join([keys, *(qn(m) for m in MEASURES)])
+    deltas = {_adapt(k): d for k, d in deltas.items()}
+    marks = "(" + ", ".join(["%s"] * (len(KEY) + len(MEASURES))) + ")"
+    params: list = []
+    for key, d in sorted(deltas.items(), key=lambda kv: repr(kv[0])):
+        params.extend(key)
+        params.extend(d.get(m, 0) for m in MEASURES)
+    sets = ", ".join(f"{qn(m)} = {table}.{qn(m)} + EXCLUDED.{qn(m)}" for m in MEASURES)
+    shrunk = [k for k, d in deltas.items() if d.get("total", 0) < 0]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} ({cols}) VALUES {', '.join([marks] * len(deltas))} "
+            f"ON CONFLICT ({keys}) DO UPDATE SET {sets}",
+            params,
+        )
+        if shrunk:
+            rows = ", ".join(["(" + ", ".join(["%s"] * len(KEY)) + ")"] * len(shrunk))
+            cur.execute(
+                f"DELETE FROM {table} WHERE total <= 0 AND ({keys}) IN ({rows})",
+                [v for k in shrunk for v in k],
+            )
+
+
+def _adapt(key: tuple) -> tuple:
+    grain, start, *rest = key
+    return (grain, connection.ops.adapt_datefield_value(start), *rest)
+
+
+def _deltas(before: MatterFact | None, after: MatterFact | None) -> dict[tuple, dict[str, int]]:
+    out: dict[tuple, dict[str, int]] = {}
+    for fact, sign in ((before, -1), (after, +1)):
+        if fact is None:
+            continue
+        for key, measures in contributions(fact):
+            row = out.setdefault(key, {})
+            for m, n in measures.items():
+                row[m] = row.get(m, 0) + sign * n
+    return out
 
 
 def _same(a: MatterFact, b: MatterFact) -> bool:
@@ -247,12 +281,8 @@ def refresh(petition_ids, tree: Tree | None = None) -> int:
             if before is not None and after is not None and _same(before, after):
                 continue
             changed += 1
-            if before is not None:
-                for key, measures in contributions(before):
-                    _add(key, measures, -1)
+            _apply(_deltas(before, after))
             if after is not None:
-                for key, measures in contributions(after):
-                    _add(key, measures, +1)
                 after.save()
             else:
                 MatterFact.objects.filter(pk=pid).delete()
@@ -264,8 +294,7 @@ def forget(petition_id: int) -> None:
     with transaction.atomic():
         fact = MatterFact.objects.select_for_update().filter(pk=petition_id).first()
         if fact is not None:
-            for key, measures in contributions(fact):
-                _add(key, measures, -1)
+            _apply(_deltas(fact, None))
             fact.delete()
 
 
