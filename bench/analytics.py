@@ -152,6 +152,7 @@ def main(argv=None) -> int:
     from xinfang.petitions.models import Petition
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)  # DEBUG=0: the manifest
     report: dict = {"code": base.code_version(), "machine": base.machine(), "db": db_url}
     with connection.cursor() as cur:
         cur.execute("SELECT version()")
