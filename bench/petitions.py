@@ -206,6 +206,9 @@ def server_env(db_url: str, data_dir: str) -> dict[str, str]:
         SECURE_HSTS_SECONDS="0",
         LOG_LEVEL="ERROR",
     )
+    # DEBUG=0 needs the keys of personal data at rest: the bench's own (not secret).
+    env.setdefault("FIELD_ENCRYPTION_KEYS", "eGluZmFuZy1kZXYtZmllbGQta2V5LW5vdC1zZWNyZXQ=")
+    env.setdefault("FIELD_HASH_KEY", "bench-hash-key-not-secret-0123456789abcdef")
     return env
 
 

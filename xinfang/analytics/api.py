@@ -93,10 +93,15 @@ class HotspotsView(APIView):
 
 
 class RankingView(APIView):
-    """The league table of the units one step below, ranked on `by`."""
+    """The league table of the units one step below, ranked on `by`: those with
+    figures in the period (`all=1`: every unit)."""
 
     @extend_schema(
-        parameters=[*QUERY, OpenApiParameter("by", str, enum=["total", *indicators.RATES])],
+        parameters=[
+            *QUERY,
+            OpenApiParameter("by", str, enum=["total", *indicators.RATES]),
+            OpenApiParameter("all", str, description="1: every unit, those without figures too"),
+        ],
         responses=inline_serializer(
             "AnalyticsRanking", {"ranking": serializers.ListField(child=serializers.DictField())}
         ),
@@ -104,7 +109,8 @@ class RankingView(APIView):
     def get(self, request):
         query = _query(request)
         by = request.query_params.get("by") or ""
-        places = ranking.ranking(request.user, query, by=by)
+        everyone = request.query_params.get("all") == "1"
+        places = ranking.ranking(request.user, query, by=by, everyone=everyone)
         return Response(
             {
                 "unit": {"id": query.unit.pk, "name": query.unit.name},

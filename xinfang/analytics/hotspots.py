@@ -16,13 +16,10 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, F
-from django.db.models.functions import Coalesce
-
 from xinfang.orgs.models import Unit
 from xinfang.petitions.models import Category
 
-from . import selectors
+from . import selectors, summaries
 from .selectors import NONE, Query
 
 BASELINE_WEEKS = 8
@@ -84,34 +81,33 @@ def window(end: dt.date) -> tuple[dt.date, dt.date]:
 
 def series(user, query: Query) -> list[Series]:
     """Every category (first level) and township of the unit, over the week ending
-    on the period's last day and the BASELINE_WEEKS weeks before; flagged first."""
+    on the period's last day and the BASELINE_WEEKS weeks before; flagged first.
+    Counted from the summaries by day (summaries.gather: the matters of
+    selectors.scope)."""
     start, end = window(query.period.end)
-    qs = selectors.scope(user, query.unit, start, end).order_by()
+    sums = summaries.gather(user, query.unit, start, end, by_day=True)
     weeks = BASELINE_WEEKS + 1
 
     def week_of(day: dt.date) -> int:
         return weeks - 1 - (end - day).days // WEEK
 
     out: list[Series] = []
-    by_cat: dict[object, list[int]] = {}
-    for day, key, n in (
-        qs.annotate(k=Coalesce("category__parent_id", "category_id"))
-        .values("received_on", "k")
-        .annotate(n=Count("pk"))
-        .values_list("received_on", "k", "n")
-    ):
-        by_cat.setdefault(key, [0] * weeks)[week_of(day)] += n
+    by_leaf: dict[int, list[int]] = {}
+    for (day, dim, key), n in sums.dims.items():
+        if dim == "category" and n:
+            by_leaf.setdefault(int(key), [0] * weeks)[week_of(day)] += n
+    parent = dict(Category.objects.filter(pk__in=list(by_leaf)).values_list("pk", "parent_id"))
+    by_cat: dict[int, list[int]] = {}
+    for leaf, counts in by_leaf.items():
+        row = by_cat.setdefault(parent.get(leaf) or leaf, [0] * weeks)
+        for i, n in enumerate(counts):
+            row[i] += n
     names = dict(Category.objects.filter(pk__in=list(by_cat)).values_list("pk", "name"))
     for key, counts in by_cat.items():
         out.append(Series("category1", str(key), names.get(key, ""), counts[:-1], counts[-1]))
     by_place: dict[object, list[int]] = {}
-    rows = list(
-        qs.annotate(k=F("place_id"))
-        .values("received_on", "k")
-        .annotate(n=Count("pk"))
-        .values_list("received_on", "k", "n")
-    )
-    township = selectors.township_of({k for _d, k, _n in rows})
+    rows = [(day, place, r[0]) for (day, place, _unit), r in sums.core.items() if r[0]]
+    township = selectors.township_of({place for _d, place, _n in rows})
     for day, place, n in rows:
         by_place.setdefault(township.get(place, NONE), [0] * weeks)[week_of(day)] += n
     units = dict(

@@ -6,30 +6,19 @@ names here are the keys there.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.core.calendar import Clock, deadline_for
 from xinfang.leadership import selectors as leadership
 from xinfang.mediation.models import DisputeState
 from xinfang.mediation.selectors import visible_disputes
 from xinfang.orgs.models import Unit
-from xinfang.petitions.models import (
-    Category,
-    Channel,
-    Evaluation,
-    Petition,
-    Purpose,
-    Rating,
-    Round,
-)
+from xinfang.petitions.models import Category, Channel, Petition, Purpose, Rating
 
-from . import selectors
+from . import selectors, summaries
 from .periods import Period
 from .selectors import NONE, Query
 
@@ -48,6 +37,8 @@ RATES = {
     "satisfaction_unit": _("Satisfaction with the responsible unit (满意率)"),
     "satisfaction_office": _("Satisfaction with the petition office (满意率)"),
     "repeat_rate": _("Repeat rate (重复信访率)"),
+    "first_instance": _("Resolved at first instance (一次性化解率)"),
+    "settled_locally": _("Settled where it arose (就地化解率)"),
     "mediation_success": _("Mediation success (调成率)"),
 }
 # A lower figure is better for these (the league table sorts them upwards).
@@ -197,63 +188,73 @@ def counts(qs: QuerySet[Petition]) -> dict[str, int]:
 def declines(user, unit: Unit, period: Period, current: dict[str, int]) -> list[Decline]:
     """三下降: this period against the same days a year before."""
     before = period.year_before()
-    previous = counts(selectors.scope(user, unit, before.start, before.end))
+    sums = summaries.gather(user, unit, before.start, before.end, dims=False)
+    previous = counts_of(sums.totals())
     return [Decline(key, current[key], previous[key]) for key in DECLINES]
+
+
+def counts_of(t: dict[str, int]) -> dict[str, int]:
+    """The counts from summed measures (summaries.Sums.totals())."""
+    return {
+        "total": t["total"],
+        "group": t["grp"],
+        "cross_level": t["cross_level"],
+        "repeat": t["repeat"],
+    }
 
 
 # --- rates --------------------------------------------------------------------------
 
 
-def _due_dates():
-    """The due date of a clock from a start (the calendar's holidays decide; kept
-    for one report, not longer: the holiday data may change)."""
-    memo: dict = {}
+def rates_of(t: dict[str, int], mediation: dict[str, int]) -> list[Ratio]:
+    """The rates from summed measures and the mediation counts (settled, failed)."""
+    return [
+        Ratio("on_time_acceptance", t["acc_ok"], t["acc_n"]),
+        Ratio("on_time_reply", t["rep_ok"], t["rep_n"]),
+        Ratio("evaluation_participation", t["evaluated"], t["answered"]),
+        Ratio("satisfaction_unit", t["evals_unit"], t["evals"]),
+        Ratio("satisfaction_office", t["evals_office"], t["evals"]),
+        Ratio("repeat_rate", t["repeat"], t["total"]),
+        Ratio("first_instance", t["first_ok"], t["first_n"]),
+        Ratio("settled_locally", t["local_ok"], t["local_n"]),
+        Ratio(
+            "mediation_success", mediation["settled"], mediation["settled"] + mediation["failed"]
+        ),
+    ]
 
-    def due(clock: str, start: dt.date, extension: int = 0) -> dt.date:
-        if (clock, start, extension) not in memo:
-            memo[clock, start, extension] = deadline_for(clock, start, extension_days=extension).due
-        return memo[clock, start, extension]
 
-    return due
+def mediation_by_place(user, unit: Unit, period: Period) -> dict[int, dict[str, int]]:
+    """Disputes settled and failed by place, of the unit's subtree, received in the
+    period, that the user may see (one grouped query)."""
+    out: dict[int, dict[str, int]] = {}
+    rows = (
+        visible_disputes(user)
+        .filter(
+            place_id__in=selectors.subtree(unit),
+            received_on__gte=period.start,
+            received_on__lte=period.end,
+            state__in=(DisputeState.SETTLED, DisputeState.FAILED),
+        )
+        .order_by()
+        .values_list("place_id", "state")
+        .annotate(n=Count("pk"))
+    )
+    for place, state, n in rows:
+        row = out.setdefault(place, {"settled": 0, "failed": 0})
+        row["settled" if state == DisputeState.SETTLED else "failed"] += n
+    return out
+
+
+def mediation(by_place: dict[int, dict[str, int]], keep=None) -> dict[str, int]:
+    rows = [r for p, r in by_place.items() if keep is None or p in keep]
+    return {k: sum(r[k] for r in rows) for k in ("settled", "failed")}
 
 
 def rates(user, unit: Unit, period: Period, qs: QuerySet[Petition], total: int, repeat: int):
-    _due = _due_dates()
-    accepted = qs.filter(accepted_on__isnull=False, forwarded_on__isnull=False)
-    acc = list(accepted.values_list("forwarded_on", "accepted_on"))
-    acc_on_time = sum(1 for fwd, on in acc if on <= _due(Clock.ACCEPT, fwd))
-    replied = qs.filter(
-        purpose=Purpose.APPEAL, accepted_on__isnull=False, opinion_issued_on__isnull=False
-    )
-    rep = list(replied.values_list("accepted_on", "opinion_issued_on", "extension_days"))
-    rep_on_time = sum(1 for a, o, ext in rep if o <= _due(Clock.HANDLE, a, ext))
-    answered = qs.filter(opinion_issued_on__isnull=False)
-    evaluated = answered.filter(
-        Exists(Evaluation.objects.filter(petition=OuterRef("pk"), round=Round.OPINION))
-    )
-    ev = Evaluation.objects.filter(petition__in=qs.values("pk")).aggregate(
-        n=Count("pk"),
-        unit=Count("pk", filter=Q(unit_rating__in=GOOD_RATINGS)),
-        office=Count("pk", filter=Q(office_rating__in=GOOD_RATINGS)),
-    )
-    disputes = visible_disputes(user).filter(
-        place_id__in=selectors.subtree(unit),
-        received_on__gte=period.start,
-        received_on__lte=period.end,
-    )
-    med = disputes.aggregate(
-        settled=Count("pk", filter=Q(state=DisputeState.SETTLED)),
-        failed=Count("pk", filter=Q(state=DisputeState.FAILED)),
-    )
-    return [
-        Ratio("on_time_acceptance", acc_on_time, len(acc)),
-        Ratio("on_time_reply", rep_on_time, len(rep)),
-        Ratio("evaluation_participation", evaluated.count(), answered.count()),
-        Ratio("satisfaction_unit", ev["unit"], ev["n"]),
-        Ratio("satisfaction_office", ev["office"], ev["n"]),
-        Ratio("repeat_rate", repeat, total),
-        Ratio("mediation_success", med["settled"], med["settled"] + med["failed"]),
-    ]
+    """The rates of exactly the matters of `qs` (read from their facts; the
+    dashboard reads the summaries, summaries.gather)."""
+    t = summaries.totals_of(qs)
+    return rates_of(t, mediation(mediation_by_place(user, unit, period)))
 
 
 def leadership_figures(user, unit: Unit, period: Period) -> dict[str, int]:
@@ -276,38 +277,46 @@ def leadership_figures(user, unit: Unit, period: Period) -> dict[str, int]:
 # --- volumes ------------------------------------------------------------------------
 
 
-def _grouped(qs, expr) -> list[tuple[object, int]]:
-    rows = qs.order_by().annotate(k=expr).values("k").annotate(n=Count("pk")).values_list("k", "n")
-    return list(rows)
-
-
-def volumes(qs: QuerySet[Petition]) -> dict[str, list[Row]]:
+def volumes(sums: summaries.Sums) -> dict[str, list[Row]]:
+    """The volume tables from the sums (summaries.gather)."""
+    dims: dict[str, dict] = {"channel": {}, "purpose": {}, "category": {}}
+    for (_day, dim, key), n in sums.dims.items():
+        if n:
+            dims[dim][key] = dims[dim].get(key, 0) + n
+    by_place: dict[int, int] = {}
+    by_unit: dict[int, int] = {}
+    for (_day, place, unit), row in sums.core.items():
+        if row[0]:
+            by_place[place] = by_place.get(place, 0) + row[0]
+            by_unit[unit] = by_unit.get(unit, 0) + row[0]
     out: dict[str, list[Row]] = {}
-    out["channel"] = [Row(k, str(Channel(k).label), n) for k, n in _grouped(qs, F("channel"))]
-    out["purpose"] = [Row(k, str(Purpose(k).label), n) for k, n in _grouped(qs, F("purpose"))]
-    cat1 = _grouped(qs, Coalesce("category__parent_id", "category_id"))
-    cat2 = _grouped(qs, F("category_id"))
-    names = dict(
-        Category.objects.filter(pk__in=[k for k, _n in cat1 + cat2]).values_list("pk", "name")
+    out["channel"] = [Row(k, str(Channel(k).label), n) for k, n in dims["channel"].items()]
+    out["purpose"] = [Row(k, str(Purpose(k).label), n) for k, n in dims["purpose"].items()]
+    cats = {int(k): n for k, n in dims["category"].items()}
+    known = dict(
+        (pk, (name, parent_id, parent_name))
+        for pk, name, parent_id, parent_name in Category.objects.filter(
+            pk__in=list(cats)
+        ).values_list("pk", "name", "parent_id", "parent__name")
     )
-    parents = dict(
-        Category.objects.filter(pk__in=[k for k, _n in cat2]).values_list("pk", "parent__name")
-    )
-    out["category1"] = [Row(str(k), names.get(k, ""), n) for k, n in cat1]
-    out["category"] = [
-        Row(str(k), f"{parents[k]} / {names[k]}" if parents.get(k) else names.get(k, ""), n)
-        for k, n in cat2
-    ]
-    by_place = _grouped(qs, F("place_id"))
-    township = selectors.township_of(k for k, _n in by_place)
+    cat1: dict[int, int] = {}
+    for k, n in cats.items():
+        top = known.get(k, ("", None, None))[1] or k
+        cat1[top] = cat1.get(top, 0) + n
+    names = dict(Category.objects.filter(pk__in=list(cat1)).values_list("pk", "name"))
+    out["category1"] = [Row(str(k), names.get(k, ""), n) for k, n in cat1.items()]
+    out["category"] = []
+    for k, n in cats.items():
+        name, _parent, parent_name = known.get(k, ("", None, None))
+        out["category"].append(Row(str(k), f"{parent_name} / {name}" if parent_name else name, n))
+    township = selectors.township_of(by_place)
     tally: dict[object, int] = {}
-    for place, n in by_place:
+    for place, n in by_place.items():
         key = township.get(place, NONE)
         tally[key] = tally.get(key, 0) + n
-    by_unit = _grouped(qs, F("responsible_unit_id"))
     units = dict(
         Unit.objects.filter(
-            pk__in=[k for k in tally if k != NONE] + [k for k, _n in by_unit if k]
+            pk__in=[k for k in tally if k != NONE] + [k for k in by_unit if k]
         ).values_list("pk", "name")
     )
     out["township"] = [
@@ -316,7 +325,7 @@ def volumes(qs: QuerySet[Petition]) -> dict[str, list[Row]]:
     ]
     out["unit"] = [
         Row(str(k) if k else NONE, units[k] if k else str(_("Not yet sent to a unit")), n)
-        for k, n in by_unit
+        for k, n in by_unit.items()
     ]
     for rows in out.values():
         rows.sort(key=lambda r: (-r.count, r.label))
@@ -327,16 +336,18 @@ def volumes(qs: QuerySet[Petition]) -> dict[str, list[Row]]:
 
 
 def report(user, query: Query, *, with_volumes: bool = True) -> Report:
-    """Every indicator for the unit (and everything below it) and the period."""
+    """Every indicator for the unit (and everything below it) and the period, read
+    from the summaries (summaries.gather: the same matters as selectors.scope)."""
     unit, period = query.unit, query.period
-    qs = selectors.scope(user, unit, period.start, period.end)
-    c = counts(qs)
+    sums = summaries.gather(user, unit, period.start, period.end, dims=with_volumes)
+    t = sums.totals()
+    c = counts_of(t)
     return Report(
         unit=unit,
         period=period,
         counts=c,
-        rates=rates(user, unit, period, qs, c["total"], c["repeat"]),
+        rates=rates_of(t, mediation(mediation_by_place(user, unit, period))),
         declines=declines(user, unit, period, c),
-        volumes=volumes(qs) if with_volumes else {},
+        volumes=volumes(sums) if with_volumes else {},
         leadership=leadership_figures(user, unit, period),
     )

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from xinfang.core.exceptions import InvalidInput
-from xinfang.orgs.models import Unit, UnitKind
+from xinfang.orgs.models import Unit, UnitKind, UnitLink
 
-from . import indicators, selectors
+from . import indicators, selectors, summaries
 from .permissions import readable_units
 from .selectors import Query
 
@@ -34,22 +34,37 @@ class Place:
         }
 
 
-def ranking(user, query: Query, *, by: str = "") -> list[Place]:
+def ranked_units(user, query: Query):
+    """The units the league table may list: one step below, that the user reads."""
+    return selectors.child_units(query.unit).filter(
+        kind__in=RANKED_KINDS, pk__in=readable_units(user).values("pk")
+    )
+
+
+def ranking(user, query: Query, *, by: str = "", everyone: bool = False) -> list[Place]:
     """Ranked on `by` (a rate's key, or "total"); best first: the highest rate, or
     the lowest for a rate where less is better (the repeat rate) and for the total.
-    A unit with nothing to count for `by` comes last, unranked."""
+    Only the units with figures (a matter counted, or something to count for `by`)
+    unless `everyone`; then a unit with nothing to count for `by` comes last,
+    unranked. One reading of the summaries for the chosen unit, shared out."""
     by = by or DEFAULT_BY
     if by != "total" and by not in indicators.RATES:
         raise InvalidInput(field_errors={"by": [_("Unknown indicator.")]})
-    units = selectors.child_units(query.unit).filter(
-        kind__in=RANKED_KINDS, pk__in=readable_units(user).values("pk")
-    )
+    units = list(ranked_units(user, query))
     period = query.period
+    sums = summaries.gather(user, query.unit, period.start, period.end, dims=False)
+    disputes = indicators.mediation_by_place(user, query.unit, period)
+    below: dict[int, set[int]] = {u.pk: set() for u in units}
+    for ancestor, descendant in UnitLink.objects.filter(ancestor__in=units).values_list(
+        "ancestor_id", "descendant_id"
+    ):
+        below[ancestor].add(descendant)
     places = []
     for unit in units:
-        qs = selectors.scope(user, unit, period.start, period.end)
-        counts = indicators.counts(qs)
-        rates = indicators.rates(user, unit, period, qs, counts["total"], counts["repeat"])
+        ids = below[unit.pk]
+        t = sums.totals(lambda place, u, ids=ids: place in ids or u in ids)
+        counts = indicators.counts_of(t)
+        rates = indicators.rates_of(t, indicators.mediation(disputes, ids))
         places.append(Place(None, unit, counts, rates))
 
     def value(p: Place):
@@ -57,6 +72,8 @@ def ranking(user, query: Query, *, by: str = "") -> list[Place]:
             return p.counts["total"]
         return next(r.pct for r in p.rates if r.key == by)
 
+    if not everyone:
+        places = [p for p in places if p.counts["total"] or value(p) is not None]
     lower = by == "total" or by in indicators.LOWER_IS_BETTER
     ranked = [p for p in places if value(p) is not None]
     ranked.sort(key=lambda p: (value(p) if lower else -value(p), p.unit.code))

@@ -12,17 +12,20 @@ from .periods import KINDS
 from .permissions import readable_units
 
 
-def _all(user, query, by=""):
+def _all(user, query, by="", everyone=False):
     report = indicators.report(user, query)
-    return report, ranking.ranking(user, query, by=by), hotspots.series(user, query)
+    places = ranking.ranking(user, query, by=by, everyone=everyone)
+    return report, places, hotspots.series(user, query)
 
 
 @login_required
 def dashboard(request):
     query = selectors.read_query(request.user, request.GET)
     by = request.GET.get("by") or ""
-    report, places, spots = _all(request.user, query, by)
+    everyone = request.GET.get("all") == "1"
+    report, places, spots = _all(request.user, query, by, everyone)
     units = readable_units(request.user).filter(kind__in=ranking.RANKED_KINDS)
+    hidden = 0 if everyone else ranking.ranked_units(request.user, query).count() - len(places)
     return render(
         request,
         "analytics/dashboard.html",
@@ -34,6 +37,8 @@ def dashboard(request):
             "on": request.GET.get("on") or "",
             "units": units.order_by("depth", "code")[:300],
             "places": places,
+            "all_units": everyone,
+            "hidden_units": hidden,
             "by": by or ranking.DEFAULT_BY,
             "rank_keys": [("total", indicators.COUNTS["total"]), *indicators.RATES.items()],
             "rate_keys": list(indicators.RATES),
@@ -77,7 +82,9 @@ def matters(request):
 @login_required
 def export_xlsx(request):
     query = selectors.read_query(request.user, request.GET)
-    report, places, spots = _all(request.user, query, request.GET.get("by") or "")
+    report, places, spots = _all(
+        request.user, query, request.GET.get("by") or "", everyone=request.GET.get("all") == "1"
+    )
     response = HttpResponse(
         export.workbook(report, places, spots),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -24,6 +24,8 @@ RATES = {
     "satisfaction_unit": (7, 9, "77.8"),
     "satisfaction_office": (8, 9, "88.9"),
     "repeat_rate": (4, 20, "20.0"),
+    "first_instance": (5, 7, "71.4"),
+    "settled_locally": (5, 7, "71.4"),
     "mediation_success": (3, 4, "75.0"),
 }
 DECLINES = {
@@ -34,12 +36,14 @@ DECLINES = {
 
 
 @pytest.fixture
-def year(make_matters, evaluate, make_dispute, township_a, township_b, village_b, cat_air):
+def year(make_matters, evaluate, make_dispute, city, township_a, township_b, village_b, cat_air):
     """2025: A) 10 appeals by visit in village A (township A), accepted in 4 days and
     answered in 36; B) 6 appeals by letter in township B's village, of a category
     of another first level, 4 of them skipped-level, accepted after 59 days and
     answered after 141; C) 4 online suggestions at township A itself, repeats of
-    six people each, not yet sent anywhere. 2024: 25 matters, 2 skipped-level,
+    six people each, not yet sent anywhere. Concluded: six of A (two after a
+    request for review) and one of B: five of seven on the first answer, and at
+    the township where they arose. 2024: 25 matters, 2 skipped-level,
     4 repeats."""
     a = make_matters(
         10,
@@ -65,6 +69,12 @@ def year(make_matters, evaluate, make_dispute, township_a, township_b, village_b
     for p in b[:4]:
         p.cross_level = True
         p.save(update_fields=["cross_level"])
+    for p in [*a[:6], b[5]]:
+        p.state = "concluded"
+        p.save(update_fields=["state"])
+    for p in a[4:6]:
+        p.review_unit = city
+        p.save(update_fields=["review_unit"])
     make_matters(
         4,
         channel="online",
@@ -182,6 +192,26 @@ def test_the_ranking_orders_the_townships(year, city_leader, city, township_a, t
     ranked = [(p["rank"], p["unit"]["id"]) for p in body["ranking"] if p["rank"]]
     # Township A accepted all 10 in time (100%), township B none of 6 (0%).
     assert ranked[:2] == [(1, township_a.pk), (2, township_b.pk)]
+    # Only the units with figures: the two townships (and the city's departments,
+    # which received nothing, are left out) ...
+    listed = {p["unit"]["id"] for p in body["ranking"]}
+    assert listed == {township_a.pk, township_b.pk}
+    # ... every unit one step below with all=1, the ones without figures unranked.
+    every = api.get("/api/v1/analytics/ranking", {"unit": city.pk, **YEAR, "all": "1"}).json()
+    assert len(every["ranking"]) > 2
+    assert all(p["rank"] is None for p in every["ranking"][2:])
+
+
+def test_the_page_lists_units_with_figures_and_links_to_all(year, city_leader, city, client):
+    client.force_login(city_leader)
+    html = client.get("/analytics/", {"unit": city.pk, **YEAR}).content.decode()
+    table = re.search(r'<table[^>]*id="ranking">(.*?)</table>', html, re.S).group(1)
+    assert len(re.findall(r"<tr data-unit=", table)) == 2
+    assert 'data-ranking-toggle="all"' in html
+    html = client.get("/analytics/", {"unit": city.pk, **YEAR, "all": "1"}).content.decode()
+    table = re.search(r'<table[^>]*id="ranking">(.*?)</table>', html, re.S).group(1)
+    assert len(re.findall(r"<tr data-unit=", table)) > 2
+    assert 'data-ranking-toggle="some"' in html
 
 
 def test_a_period_is_a_week_month_quarter_or_year(year, city_leader, city, api_for):

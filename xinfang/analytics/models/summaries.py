@@ -1,0 +1,96 @@
+"""The summaries the figures are read from (docs/indicators.md, "Summaries").
+
+MatterFact: one row per matter, what it contributes to the figures (its keys and
+its 0/1 measures, the on-time flags worked out with the calendar when it changed).
+Summary: the facts of the counted matters that are not accusations, summed by day
+and by month (`grain`), place and responsible unit (`dim` = ""), and by channel,
+purpose and category (`dim` = that name, `key` = its value) with the place and the
+unit taken to the township they lie in. Both are kept up to date in the matter's
+own transaction (summaries.refresh, from the petitions' post_save) and rebuilt by
+`manage.py analytics_rebuild`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from xinfang.petitions.models import Petition
+
+# The measures of one matter (each 0 or 1, but the evaluation counts); a Summary
+# row holds their sums. Their meaning: docs/indicators.md.
+MEASURES = (
+    "total",
+    "grp",
+    "cross_level",
+    "repeat",
+    "acc_n",
+    "acc_ok",
+    "rep_n",
+    "rep_ok",
+    "answered",
+    "evaluated",
+    "evals",
+    "evals_unit",
+    "evals_office",
+    "first_n",
+    "first_ok",
+    "local_n",
+    "local_ok",
+)
+
+
+def _measures(cls):
+    for name in MEASURES:
+        cls.add_to_class(name, models.IntegerField(default=0))
+    return cls
+
+
+@_measures
+class MatterFact(models.Model):
+    petition = models.OneToOneField(
+        Petition, primary_key=True, on_delete=models.CASCADE, related_name="analytics_fact"
+    )
+    received_on = models.DateField()
+    place = models.IntegerField()
+    unit = models.IntegerField(help_text="responsible unit; 0: none yet")
+    place_t = models.IntegerField(help_text="the township the place lies in (or the place)")
+    unit_t = models.IntegerField(help_text="the township the unit lies in (or the unit); 0")
+    category = models.IntegerField()
+    channel = models.CharField(max_length=10)
+    purpose = models.CharField(max_length=12)
+    accusation = models.BooleanField()
+    counted = models.BooleanField(help_text="not merged into another matter")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["received_on"], name="fact_received"),
+            models.Index(
+                fields=["received_on"],
+                name="fact_accusation_received",
+                condition=models.Q(accusation=True, counted=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"fact of matter {self.petition_id}"
+
+
+@_measures
+class Summary(models.Model):
+    grain = models.CharField(max_length=1)  # "d": the day `start`; "m": the month from `start`
+    start = models.DateField()
+    place = models.IntegerField()
+    unit = models.IntegerField()
+    dim = models.CharField(max_length=10, blank=True)
+    key = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "start", "place", "unit", "dim", "key"], name="summary_key"
+            )
+        ]
+        indexes = [models.Index(fields=["dim", "grain", "start"], name="summary_dim_start")]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.start} {self.place}/{self.unit} {self.dim}={self.key}"

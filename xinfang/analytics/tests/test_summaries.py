@@ -1,0 +1,188 @@
+"""The summaries equal a full recount after a random series of workflow actions
+(issue 14, "Speed"), and the figures read from them equal the figures of exactly
+the matters each user may see (the accused unit's users included)."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.management import call_command
+
+from xinfang.analytics import summaries
+from xinfang.analytics.models import MatterFact, Summary
+from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from xinfang.orgs.models import Unit
+from xinfang.petitions import services
+from xinfang.petitions.models import Petition
+
+D = dt.date
+REFUSED = (Conflict, InvalidInput, NotFound, PermissionDenied)
+REPLY = {
+    "outcome": "support",
+    "text": "责令公司在30日内支付。",
+    "facts": "经调查核实，情况属实。",
+    "legal_basis": "《保障农民工工资支付条例》第三条",
+}
+
+
+NEXT = {
+    "registered": ["forward"],
+    "forwarded": ["sign"],
+    "pending_acceptance": ["accept"],
+    "accepted": ["reply", "extend"],
+    "opinion_issued": ["serve", "evaluate", "review", "conclude"],
+    "under_review": ["conclude"],
+}
+ACTIONS = sorted({a for actions in NEXT.values() for a in actions})
+
+
+def _act(actor, p, action, **fields):
+    return services.petition_act(actor=actor, petition_id=p.pk, action=action, **fields)
+
+
+def _compare(users_units, start, end):
+    for user, unit in users_units:
+        fast = summaries.gather(user, unit, start, end)
+        exact = summaries.gather(user, unit, start, end, exact=True)
+        assert fast.totals() == exact.totals(), (user.username, unit.code)
+        nonzero = {k: v for k, v in fast.dims.items() if v}
+        assert nonzero == {k: v for k, v in exact.dims.items() if v}, (user.username, unit.code)
+        day = summaries.gather(user, unit, start, end, by_day=True)
+        assert day.totals() == exact.totals()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_summary_equals_a_full_recount_after_random_actions(
+    seed, people, register, travel, demo_tree, township_a, township_b, city, make_person
+):
+    rng = random.Random(seed)
+    travel("2026-03-02")
+    town_a, town_b = township_a, township_b
+    places = [demo_tree["410481102001"], town_a, town_b]
+    head_b = make_person("unit_head", town_b, username="t-head-b")
+    matters: list[Petition] = []
+
+    def new_matter():
+        accusation = rng.random() < 0.3
+        return register(
+            channel=rng.choice(["visit", "letter", "phone"]),
+            purpose="accusation" if accusation else rng.choice(["appeal", "suggestion"]),
+            place=rng.choice(places),
+            people_count=rng.choice([1, 1, 6]),
+            flags={"accusation": accusation, "repeat": rng.random() < 0.3},
+            accused_unit=town_a if accusation and rng.random() < 0.5 else None,
+        )
+
+    def step():
+        p = rng.choice(matters)
+        p.refresh_from_db()
+        handler, head = (
+            (people["handler"], people["unit_head"])
+            if p.responsible_unit_id == town_a.pk
+            else (people["handler_b"], head_b)
+        )
+        # Mostly the actions the state allows; now and then any (then refused:
+        # nothing may change) or a new matter, a merge, a flag changed.
+        action = rng.choice(
+            [*NEXT.get(p.state, []) * 3, "register", "merge", "flag", rng.choice(ACTIONS)]
+        )
+        if action == "register":
+            matters.append(new_matter())
+        elif action == "forward":
+            _act(people["dispatcher"], p, "forward", responsible_unit=rng.choice([town_a, town_b]))
+        elif action in ("sign", "accept"):
+            _act(handler, p, action)
+        elif action == "extend":
+            _act(head, p, "extend", days=10, reason="情况复杂，需要调查取证。")
+        elif action == "reply":
+            services.opinion_sign_off(author=handler, approver=head, petition_id=p.pk, **REPLY)
+        elif action == "serve":
+            _act(handler, p, "record_service", method="direct", served_on=p.opinion_issued_on)
+        elif action == "evaluate":
+            services.petition_evaluate(
+                query_code=p.query_code,
+                unit_rating=rng.choice(["satisfied", "dissatisfied"]),
+                office_rating=rng.choice(["satisfied", "basically_satisfied"]),
+            )
+        elif action == "review":
+            services.petition_request_review(query_code=p.query_code, reasons="不服处理意见。")
+        elif action == "conclude":
+            _act(people["dispatcher"], p, "conclude")
+        elif action == "merge":
+            other = rng.choice(matters)
+            _act(people["dispatcher"], p, "merge", into=other)
+        elif action == "flag":
+            p.cross_level = not p.cross_level
+            p.save()
+
+    for _i in range(6):
+        matters.append(new_matter())
+    day = D(2026, 3, 2)
+    done = 0
+    for i in range(70):
+        if i % 7 == 6:
+            day += dt.timedelta(days=rng.randint(1, 20))
+            travel(day.isoformat())
+        try:
+            step()
+            done += 1
+        except REFUSED:
+            pass
+    assert done >= 30  # the series did things, not only refusals
+    assert summaries.summary_rows() == summaries.recount()
+    assert MatterFact.objects.count() == Petition.objects.count()
+    # The figures read from the summary equal those of exactly the matters seen.
+    township_a_leader = make_person("leader", town_a, username="t-leader-a")
+    _compare(
+        [
+            (people["leader"], city),
+            (people["leader"], town_a),
+            (township_a_leader, town_a),
+            (people["dispatcher"], city),
+        ],
+        D(2026, 1, 1),
+        day,
+    )
+    # A rebuild from scratch gives the same rows.
+    before = summaries.summary_rows()
+    call_command("analytics_rebuild", verbosity=0)
+    assert summaries.summary_rows() == before
+
+
+def test_the_tick_rebuilds_what_was_loaded_around_the_services(make_matters, city):
+    made = make_matters(3, received_on=D(2025, 5, 5))
+    MatterFact.objects.all().delete()
+    Summary.objects.all().delete()
+    call_command("analytics_tick", verbosity=0)
+    assert MatterFact.objects.count() == 3
+    assert summaries.summary_rows() == summaries.recount()
+    assert sum(
+        r["total"] for k, r in summaries.summary_rows().items() if k[0] == "m" and not k[4]
+    ) == len(made)
+
+
+def test_the_accused_unit_never_counts_the_accusation(
+    make_matters, township_a, township_b, city, city_leader, township_leader
+):
+    """Acceptance 5 through the summaries: an accusation against township A, handled
+    by the city, counts for the city and never for township A's leader; whatever
+    the summary holds, township A's figures equal its visible matters."""
+    make_matters(
+        2, place=Unit.objects.filter(parent=township_a).first(), responsible_unit=township_a
+    )
+    make_matters(
+        1,
+        purpose="accusation",
+        accusation=True,
+        accused_unit=township_a,
+        place=township_a,
+        responsible_unit=city,
+    )
+    year = (D(2025, 1, 1), D(2025, 12, 31))
+    assert summaries.gather(city_leader, city, *year).totals()["total"] == 3
+    mine = summaries.gather(township_leader, township_a, *year)
+    assert mine.totals()["total"] == 2
+    assert "accusation" not in {
+        k for (_d, dim, k), n in mine.dims.items() if n and dim == "purpose"
+    }
+    _compare([(township_leader, township_a), (city_leader, township_a)], *year)
