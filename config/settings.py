@@ -346,7 +346,12 @@ XINFANG_SMS_TEMPLATES = json.loads(env("SMS_TEMPLATES", "{}") or "{}")
 # run_periodic` runs them in a loop; `make run` starts it next to the server).
 # supervision_tick runs after petitions_tick, so a clock that just turned red is
 # escalated in the same round.
-XINFANG_PERIODIC_COMMANDS = ["petitions_tick", "supervision_tick", "search_train_routing", "analytics_tick"]
+XINFANG_PERIODIC_COMMANDS = [
+    "petitions_tick",
+    "supervision_tick",
+    "search_train_routing",
+    "analytics_tick",
+]
 # How often the scheduler (run_periodic) enqueues them, in seconds.
 XINFANG_PERIODIC_EVERY = int(env("PERIODIC_EVERY", "300"))
 

@@ -74,6 +74,9 @@ def _as_read_in(user, unit: Unit):
         UnitLink.objects.filter(descendant_id__in=list(own)).values_list("ancestor_id", flat=True)
     ) | set(ancestors_or_self(unit))
     reader.__dict__["_xinfang_inside_ids"] = {"inside": sorted(inside)}
+    # The sums kept for the request (analytics.summaries.gather) are the user's,
+    # not the reader's: the copy starts without them.
+    reader.__dict__.pop("_xinfang_analytics_sums", None)
     return reader
 
 

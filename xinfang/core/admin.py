@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from knox.admin import AuthTokenAdmin
 from knox.models import AuthToken
 
-from . import documents, logins, notify, services
+from . import documents, logins, notify, permissions, services
 from .calendar import CalendarEntry
 from .exceptions import DomainError
 from .models import (
@@ -425,7 +425,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("recipient"))
     def masked_recipient(self, message):
-        return notify._mask_recipient(message.recipient)
+        return notify.mask_recipient(message.recipient)
 
     @admin.display(description=_("text"))
     def masked_body(self, message):
@@ -444,7 +444,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return False
 
     def has_send_again_permission(self, request):
-        return request.user.is_superuser
+        return permissions.is_administrator(request.user)
 
     @admin.action(description=_("Send the selected messages again"), permissions=["send_again"])
     def send_again(self, request, queryset):

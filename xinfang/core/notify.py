@@ -108,7 +108,7 @@ class LogSender:
             logger.info(
                 "%s to %s: %s | %s",
                 channel,
-                _mask_recipient(to),
+                mask_recipient(to),
                 mask_secrets(subject),
                 mask_secrets(body),
             )
@@ -116,7 +116,7 @@ class LogSender:
             logger.info(
                 "%s to %s: %s (%d characters)",
                 channel,
-                _mask_recipient(to),
+                mask_recipient(to),
                 mask_secrets(subject),
                 len(body),
             )
@@ -177,7 +177,7 @@ def send(
         logger.exception(
             "Not queued: %s to %s (subject %r).",
             channel,
-            _mask_recipient(to),
+            mask_recipient(to),
             mask_secrets(subject),
         )
         return refused
@@ -344,7 +344,7 @@ def mask_secrets(text: str) -> str:
     return redact.MOBILE_RE.sub(lambda m: mask_phone(m[0]), text)
 
 
-def _mask_recipient(to: str) -> str:
+def mask_recipient(to: str) -> str:
     if "@" in to:
         local, _at, domain = to.rpartition("@")
         return f"{local[:1]}***@{domain}"

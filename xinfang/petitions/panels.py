@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from xinfang.core import calendar
+from xinfang.core.models import OutboxMessage
+from xinfang.core.notify import mask_recipient
 from xinfang.orgs.models import Role
 
 from . import permissions, selectors
@@ -124,9 +126,6 @@ def messages_panel(request, petition):
     """petitions.registry.MATTER_PANELS: the SMS and e-mails sent about this
     matter, with their state (sent, tried again, failed, opted out), for those who
     may see who the petitioner is; the recipient masked, no text."""
-    from xinfang.core.models import OutboxMessage
-    from xinfang.core.notify import _mask_recipient
-
     if not permissions.may_see_identity(request.user, petition):
         return None
     rows = list(OutboxMessage.objects.filter(topic=f"petition:{petition.pk}")[:50])
@@ -138,7 +137,7 @@ def messages_panel(request, petition):
             {
                 "at": m.created_at,
                 "channel": _("SMS") if m.channel == "sms" else _("E-mail"),
-                "to": _mask_recipient(m.recipient),
+                "to": mask_recipient(m.recipient),
                 "kind": MESSAGE_KINDS.get(m.subject, _("Notice to the staff")),
                 "state": m.get_state_display(),
                 "failed": m.state in (OutboxMessage.State.FAILED, OutboxMessage.State.RETRYING),

@@ -19,7 +19,7 @@ app_name = "open311"
 
 urlpatterns = [
     path("services.<fmt:fmt>", views.service_list, name="services"),
-    path("services/<str:code>.<fmt:fmt>", views.service_definition, name="service"),
+    path("services/<str:service>.<fmt:fmt>", views.service_definition, name="service"),
     path("requests.<fmt:fmt>", views.requests_, name="requests"),
     path("requests/<str:number>.<fmt:fmt>", views.request_detail, name="request"),
     path("tokens/<str:token>.<fmt:fmt>", views.token, name="token"),

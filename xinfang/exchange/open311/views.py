@@ -56,13 +56,13 @@ def service_list(request, fmt):
 
 @never_cache
 @require_GET
-def service_definition(request, code, fmt):
+def service_definition(request, service, fmt):
     wait = ratelimit.check_request(request, "public_lookup")
     if wait:
         return _throttled(fmt, wait)
     if bad := _jurisdiction_error(request, fmt):
         return bad
-    category = services.service(code)
+    category = services.service(service)
     if category is None:
         return error(fmt, 404, _("No such service."))
     return respond_one(fmt, "service_definition", services.definition(category))
