@@ -206,6 +206,10 @@ def server_env(db_url: str, data_dir: str) -> dict[str, str]:
         SECURE_HSTS_SECONDS="0",
         LOG_LEVEL="ERROR",
     )
+    # Production settings refuse to start without the field keys (docs/deployment.md):
+    # scratch keys for scratch data, unless the caller gives its own.
+    env.setdefault("FIELD_ENCRYPTION_KEYS", "bSQ0tFYQw3lKk2TBSAHyxKcW5Lq3vhv5mD2x2Qm4n8Q=")
+    env.setdefault("FIELD_HASH_KEY", "bench-hash-key-" + "y" * 32)
     return env
 
 
@@ -721,7 +725,7 @@ def build(n: int, batch: int = 10000, db_url: str = "") -> dict:
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
-    from xinfang.petitions.models import NumberSequence
+    from xinfang.core.models import NumberSequence
 
     started = time.perf_counter()
     b = Builder()
