@@ -447,6 +447,21 @@ def public_view(query_code: str) -> Petition | None:
             "re_review_unit",
         )
         .filter(query_code=code)
+        .order_by()  # the code is unique: no ORDER BY to build or run
+        .first()
+    )
+
+
+def public_code(query_code: str) -> str | None:
+    """The canonical code of an existing matter, or None: what the lookup form
+    needs to know before keeping the code, without reading the matter."""
+    code = querycode.normalise_query_code(query_code or "")
+    if not code:
+        return None
+    return (
+        Petition.objects.filter(query_code=code)
+        .order_by()
+        .values_list("query_code", flat=True)
         .first()
     )
 

@@ -248,9 +248,9 @@ def track(request):
         return _slow_down(request, wait)
     form = TrackForm(request.POST)
     if form.is_valid():
-        petition = _lookup(form.cleaned_data["code"])
-        if petition is not None:
-            request.session[SESSION_TRACK] = petition.query_code
+        code = selectors.public_code(form.cleaned_data["code"])
+        if code is not None:
+            request.session[SESSION_TRACK] = code
             return redirect("portal:matter")
         form.add_error("code", NOT_FOUND_MESSAGE)
     return render(request, "portal/track.html", {"form": form}, status=404)
