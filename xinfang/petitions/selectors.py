@@ -437,7 +437,7 @@ def public_view(query_code: str) -> Petition | None:
     code = querycode.normalise_query_code(query_code or "")
     if not code:
         return None
-    return (
+    rows = list(
         Petition.objects.select_related(
             "category",
             "category__parent",
@@ -447,9 +447,9 @@ def public_view(query_code: str) -> Petition | None:
             "re_review_unit",
         )
         .filter(query_code=code)
-        .order_by()  # the code is unique: no ORDER BY to build or run
-        .first()
+        .order_by()[:1]  # the code is unique: no ORDER BY to build or run
     )
+    return rows[0] if rows else None
 
 
 def public_code(query_code: str) -> str | None:
@@ -458,12 +458,10 @@ def public_code(query_code: str) -> str | None:
     code = querycode.normalise_query_code(query_code or "")
     if not code:
         return None
-    return (
-        Petition.objects.filter(query_code=code)
-        .order_by()
-        .values_list("query_code", flat=True)
-        .first()
+    rows = list(
+        Petition.objects.filter(query_code=code).order_by().values_list("query_code", flat=True)[:1]
     )
+    return rows[0] if rows else None
 
 
 def public_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
