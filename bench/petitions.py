@@ -206,9 +206,10 @@ def server_env(db_url: str, data_dir: str) -> dict[str, str]:
         SECURE_HSTS_SECONDS="0",
         LOG_LEVEL="ERROR",
     )
-    # DEBUG=0 needs the keys of personal data at rest: the bench's own (not secret).
-    env.setdefault("FIELD_ENCRYPTION_KEYS", "eGluZmFuZy1kZXYtZmllbGQta2V5LW5vdC1zZWNyZXQ=")
-    env.setdefault("FIELD_HASH_KEY", "bench-hash-key-not-secret-0123456789abcdef")
+    # Production settings refuse to start without the field keys (docs/deployment.md):
+    # scratch keys for scratch data, unless the caller gives its own.
+    env.setdefault("FIELD_ENCRYPTION_KEYS", "bSQ0tFYQw3lKk2TBSAHyxKcW5Lq3vhv5mD2x2Qm4n8Q=")
+    env.setdefault("FIELD_HASH_KEY", "bench-hash-key-" + "y" * 32)
     return env
 
 
@@ -286,6 +287,7 @@ class Builder:
         from django.contrib.auth import get_user_model
 
         from xinfang.core import calendar
+        from xinfang.core.crypto import blind_index, encrypt
         from xinfang.orgs.demo import CITY, CITY_RECEPTION, PETITION_OFFICE, TOWNSHIP_A, TOWNSHIPS
         from xinfang.orgs.models import Unit, UnitKind
         from xinfang.petitions.models import (
@@ -298,6 +300,7 @@ class Builder:
         from xinfang.petitions.workflow import STATE_CLOCK, TRANSITIONS
 
         self.calendar = calendar
+        self.encrypt, self.blind_index = encrypt, blind_index
         self.rng = random.Random(seed)
         self.today = calendar.today()
         self.state_clock = STATE_CLOCK
@@ -539,13 +542,19 @@ class Builder:
             else:
                 idn = id_number(r)
             row = dict(self.defaults["petitioner"])
+            phone = f"1{r.choice('3456789')}{r.randrange(10**9):09d}"
+            address = f"河南省舞钢市{township.name}{place.name if place != township else ''}"
+            # Stored as the model stores them: encrypted, with the keyed hashes
+            # (core.crypto); clear text would not decrypt when a page reads it.
             row.update(
                 id=self.next_id["petitioner"],
                 petition_id=pid,
                 name=r.choice(SURNAMES) + "".join(r.choices(GIVEN, k=r.randint(1, 2))),
-                id_number=idn,
-                phone=f"1{r.choice('3456789')}{r.randrange(10**9):09d}",
-                address=f"河南省舞钢市{township.name}{place.name if place != township else ''}",
+                id_number=self.encrypt(idn),
+                id_number_hash=self.blind_index("id_number", idn),
+                phone=self.encrypt(phone),
+                phone_hash=self.blind_index("phone", phone),
+                address=self.encrypt(address),
                 is_representative=people >= 5,
                 position=pos,
             )

@@ -148,9 +148,15 @@ def _people_key(petition_id: int) -> set[tuple[str, str]]:
 def public_events(petition: Petition) -> list[PetitionEvent]:
     """The petitioner's timeline (selectors.public_timeline) with what a notice
     needs of each event, read once for the timeline and the notices alike."""
-    return list(
-        selectors.public_timeline(petition).defer(None).select_related("petition", "actor_unit")
-    )
+    events = list(selectors.public_timeline(petition).defer(None).select_related("actor_unit"))
+    # Each event's matter, without joining the wide matter row to every event:
+    # the matter itself, and any merged into it read once.
+    others = {e.petition_id for e in events} - {petition.pk}
+    matters = Petition.objects.in_bulk(others) if others else {}
+    matters[petition.pk] = petition
+    for e in events:
+        e.petition = matters[e.petition_id]
+    return events
 
 
 def _events(petition: Petition, *, public: bool, user, timeline=None) -> list[PetitionEvent]:
@@ -174,11 +180,14 @@ def _events(petition: Petition, *, public: bool, user, timeline=None) -> list[Pe
     if public:
         # A notice names its own matter's petitioner: through this query code only
         # the notices addressed to the same people (no other petitioner's name).
-        own = _people_key(petition.pk)
+        # Read (and decrypted) only when a merged matter brings events.
+        own = None
         same = {petition.pk: True}
         kept = []
         for e in events:
             if e.petition_id not in same:
+                if own is None:
+                    own = _people_key(petition.pk)
                 same[e.petition_id] = _people_key(e.petition_id) == own
             if same[e.petition_id]:
                 kept.append(e)

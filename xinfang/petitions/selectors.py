@@ -437,7 +437,7 @@ def public_view(query_code: str) -> Petition | None:
     code = querycode.normalise_query_code(query_code or "")
     if not code:
         return None
-    return (
+    rows = list(
         Petition.objects.select_related(
             "category",
             "category__parent",
@@ -447,8 +447,21 @@ def public_view(query_code: str) -> Petition | None:
             "re_review_unit",
         )
         .filter(query_code=code)
-        .first()
+        .order_by()[:1]  # the code is unique: no ORDER BY to build or run
     )
+    return rows[0] if rows else None
+
+
+def public_code(query_code: str) -> str | None:
+    """The canonical code of an existing matter, or None: what the lookup form
+    needs to know before keeping the code, without reading the matter."""
+    code = querycode.normalise_query_code(query_code or "")
+    if not code:
+        return None
+    rows = list(
+        Petition.objects.filter(query_code=code).order_by().values_list("query_code", flat=True)[:1]
+    )
+    return rows[0] if rows else None
 
 
 def public_timeline(petition: Petition) -> QuerySet[PetitionEvent]:

@@ -13,9 +13,12 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -23,8 +26,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xinfang.core import calendar, law, notify
 from xinfang.core.forms import submit as submit_form
+from xinfang.core.memo import memoized
 from xinfang.core.pii import mask_phone
 from xinfang.core.querycode import ALPHABET, format_query_code, normalise_query_code
+from xinfang.core.uploads import max_file_bytes, max_files, request_max_bytes
 from xinfang.orgs.models import Unit
 from xinfang.petitions import notices, selectors, services, workflow
 from xinfang.petitions.models import Category, Channel, Evaluation, Petition, Purpose, State
@@ -100,13 +105,38 @@ def _petitioners(form, formset) -> list[dict]:
     ]
 
 
+# Stand-ins for the two tokens of the blank form in its kept HTML.
+_CSRF_MARK = "xf-csrf-token-mark"
+_TOKEN_MARK = "xf-submission-token-mark"
+
+
+@memoized()
+def _blank_form_html(limits: tuple[int, int, int]) -> str:
+    """The blank submission form, rendered once per language (and upload limits)
+    and kept with the lists it shows (core.memo: forgotten when a unit or a
+    category changes): rendering its 40 fields through their templates was most
+    of the page's time (docs/benchmarks.md)."""
+    form = SubmitForm(initial={"submission_token": _TOKEN_MARK})
+    formset = PetitionerFormSet(prefix="p")
+    return render_to_string(
+        "portal/_submit_form.html",
+        {"form": form, "formset": formset, "csrf_token": _CSRF_MARK},
+    )
+
+
+def blank_form(request) -> str:
+    """The blank form's HTML with this visitor's CSRF token and a new one-time
+    submission token (both [0-9A-Za-z], nothing to escape)."""
+    html = _blank_form_html((max_file_bytes(), max_files(), request_max_bytes()))
+    html = html.replace(_CSRF_MARK, get_token(request), 1)
+    return mark_safe(html.replace(_TOKEN_MARK, uuid.uuid4().hex, 1))  # noqa: S308
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request):
     if request.method == "GET":
-        form = SubmitForm(initial={"submission_token": uuid.uuid4().hex})
-        formset = PetitionerFormSet(prefix="p")
-        return render(request, "portal/submit.html", {"form": form, "formset": formset})
+        return render(request, "portal/submit.html", {"blank_form": blank_form(request)})
 
     wait = throttles.check(request, "public_submit")
     if wait:
@@ -218,9 +248,9 @@ def track(request):
         return _slow_down(request, wait)
     form = TrackForm(request.POST)
     if form.is_valid():
-        petition = _lookup(form.cleaned_data["code"])
-        if petition is not None:
-            request.session[SESSION_TRACK] = petition.query_code
+        code = selectors.public_code(form.cleaned_data["code"])
+        if code is not None:
+            request.session[SESSION_TRACK] = code
             return redirect("portal:matter")
         form.add_error("code", NOT_FOUND_MESSAGE)
     return render(request, "portal/track.html", {"form": form}, status=404)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.calendar import Colour
+from xinfang.core.widgets import FastSelect
 from xinfang.orgs import selectors as org_selectors
 
 from ..models import (
@@ -23,19 +24,28 @@ class ListFilterForm(PageForm):
     """The filters of the worklist and the supervision list (selectors.FILTERS)."""
 
     colour = forms.ChoiceField(
-        label=_("Colour"), required=False, choices=blank(_("All")) + list(Colour.choices)
+        label=_("Colour"),
+        required=False,
+        choices=blank(_("All")) + list(Colour.choices),
+        widget=FastSelect,
     )
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=blank(_("All")) + list(State.choices)
+        label=_("State"),
+        required=False,
+        choices=blank(_("All")) + list(State.choices),
+        widget=FastSelect,
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), required=False, choices=blank(_("All")) + list(Channel.choices)
+        label=_("Channel"),
+        required=False,
+        choices=blank(_("All")) + list(Channel.choices),
+        widget=FastSelect,
     )
     category = forms.TypedChoiceField(
-        label=_("Category"), required=False, coerce=int, empty_value=None
+        label=_("Category"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
     unit = forms.TypedChoiceField(
-        label=_("Unit or place"), required=False, coerce=int, empty_value=None
+        label=_("Unit or place"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
     date_from = forms.DateField(
         label=_("Received from"),

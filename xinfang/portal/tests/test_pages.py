@@ -58,6 +58,40 @@ def test_the_submit_page_offers_the_place_tree_and_a_one_time_token(anon, demo_t
     assert "10 MB" in page  # the limits are shown before upload
 
 
+def test_the_kept_blank_form_is_the_form_rendered_afresh_with_its_own_tokens(
+    demo_tree, category, village_a
+):
+    """The blank form's HTML is kept (portal.views._blank_form_html); each visitor
+    still gets the page Django would render, with their own CSRF token (which
+    the POST passes) and a one-time submission token of their own."""
+    from django.template.loader import render_to_string
+    from django.test import Client
+
+    from xinfang.portal.forms import PetitionerFormSet, SubmitForm
+
+    client = Client(enforce_csrf_checks=True)
+    pages = [client.get(reverse("portal:submit")).content.decode() for _ in range(2)]
+    tokens = [re.search(r'name="submission_token" value="([0-9a-f]{32})"', p)[1] for p in pages]
+    assert tokens[0] != tokens[1]
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pages[1])[1]
+    afresh = render_to_string(
+        "portal/_submit_form.html",
+        {
+            "form": SubmitForm(initial={"submission_token": tokens[1]}),
+            "formset": PetitionerFormSet(prefix="p"),
+            "csrf_token": re.search(
+                r'<form method="post" enctype.*?name="csrfmiddlewaretoken" value="([^"]+)"',
+                pages[1],
+                re.S,
+            )[1],
+        },
+    )
+    assert afresh in pages[1]
+    data = form_data(category, village_a, submission_token=tokens[1], csrfmiddlewaretoken=csrf)
+    response = client.post(reverse("portal:submit"), data)
+    assert response.status_code == 302 and Petition.objects.count() == 1
+
+
 def test_the_kept_place_and_category_lists_follow_a_change_at_once(anon, demo_tree, category):
     """The form's lists are kept between requests (core.memo); a renamed village
     or a retired category shows on the next form, in the language asked for."""
