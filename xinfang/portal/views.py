@@ -535,6 +535,4 @@ def sms(request):
         return redirect("portal:sms")
     rows = [{"phone": mask_phone(x), "stopped": notify.opted_out(x)} for x in phones]
     all_stopped = bool(rows) and all(r["stopped"] for r in rows)
-    return render(
-        request, "portal/sms.html", {"p": p, "phones": rows, "all_stopped": all_stopped}
-    )
+    return render(request, "portal/sms.html", {"p": p, "phones": rows, "all_stopped": all_stopped})
