@@ -5,6 +5,8 @@ api_key a 403, too many requests a 429 with Retry-After."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -43,25 +45,31 @@ def _invalid(fmt, exc: InvalidInput):
     return error(fmt, 400, "; ".join(parts) or str(exc))
 
 
-@never_cache
-@require_GET
+def _read(view):
+    """A read: not cached, GET only, limited per address like the public pages,
+    for this server's jurisdiction."""
+
+    @never_cache
+    @require_GET
+    @wraps(view)
+    def wrapper(request, *args, fmt, **kwargs):
+        wait = ratelimit.check_request(request, "public_lookup")
+        if wait:
+            return _throttled(fmt, wait)
+        return _jurisdiction_error(request, fmt) or view(request, *args, fmt=fmt, **kwargs)
+
+    return wrapper
+
+
+@_read
 def service_list(request, fmt):
-    wait = ratelimit.check_request(request, "public_lookup")
-    if wait:
-        return _throttled(fmt, wait)
-    return _jurisdiction_error(request, fmt) or respond(
+    return respond(
         fmt, "services", "service", [services.service_row(c) for c in services.services()]
     )
 
 
-@never_cache
-@require_GET
+@_read
 def service_definition(request, service, fmt):
-    wait = ratelimit.check_request(request, "public_lookup")
-    if wait:
-        return _throttled(fmt, wait)
-    if bad := _jurisdiction_error(request, fmt):
-        return bad
     category = services.service(service)
     if category is None:
         return error(fmt, 404, _("No such service."))
@@ -116,26 +124,16 @@ def _post(request, fmt):
     return respond(fmt, "service_requests", "request", [answer], 201 if created else 200)
 
 
-@never_cache
-@require_GET
+@_read
 def request_detail(request, number, fmt):
-    wait = ratelimit.check_request(request, "public_lookup")
-    if wait:
-        return _throttled(fmt, wait)
-    if bad := _jurisdiction_error(request, fmt):
-        return bad
     row = services.by_number(number)
     if row is None:
         return error(fmt, 404, _("No such published request."))
     return respond(fmt, "service_requests", "request", [services.request_row(row)])
 
 
-@never_cache
-@require_GET
+@_read
 def token(request, token, fmt):
-    wait = ratelimit.check_request(request, "public_lookup")
-    if wait:
-        return _throttled(fmt, wait)
     row = services.by_token(token)
     if row is None:
         return error(fmt, 404, _("No such token."))
