@@ -28,7 +28,8 @@ def test_placeholders_survive_translation():
 
     with open(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po", "rb") as f:
         catalog = read_po(f, locale="zh_Hans")
-    pattern = re.compile(r"%\((\w+)\)[sd]")
+    # Any conversion with its flags and width: %(n)s, %(count)d, %(month)02d, %(pct).1f.
+    pattern = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[sdif]")
     for m in catalog:
         if not m.id:
             continue
