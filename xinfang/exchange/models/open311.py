@@ -1,5 +1,5 @@
-"""The exchange's own records: the client applications of the Open311 API and
-the requests they brought (exchange.open311)."""
+"""The Open311 API's own records: the client applications and the requests
+they brought (exchange.open311)."""
 
 import hashlib
 import secrets
