@@ -8,7 +8,19 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petition matters")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from xinfang.core.calendar import register_recompute
+        from xinfang.core.memo import forget_all
+        from xinfang.orgs.models import Unit
+
+        from .models import Category
+
+        # The lists' filter choices are kept (core.memo): a unit or a category
+        # changed forgets them (the same receivers as the portal's form: one each).
+        for model in (Unit, Category):
+            post_save.connect(forget_all, sender=model, dispatch_uid=f"memo-{model.__name__}")
+            post_delete.connect(forget_all, sender=model, dispatch_uid=f"memo-d-{model.__name__}")
 
         from .services import recompute_deadlines
 

@@ -499,6 +499,28 @@ def _open_drafts(user) -> QuerySet[OpinionDraft]:
     )
 
 
+def draft_groups(user) -> set[str]:
+    """Which of the worklist's sign-off groups may have rows for this user
+    ("awaiting", "sent_back", "to_issue"): one small query on the drafts' own
+    columns, so the worklist of a user with none (nearly everyone, nearly
+    always) does not build the visibility subquery three times. A group named
+    here is then read with the visibility rule (it may still turn out empty)."""
+    mine = Q(drafted_by=user, state__in=[DraftState.SENT_BACK, DraftState.APPROVED])
+    submitted = Q(state=DraftState.SUBMITTED) & ~Q(drafted_by=user)
+    if not sees_everything(user):
+        units = sorted(org_permissions.member_unit_ids(user, "approve_opinion"))
+        submitted &= Q(unit__in=units) if units else Q(pk__in=[])
+    states = set(
+        OpinionDraft.objects.filter(mine | submitted).values_list("state", flat=True).distinct()
+    )
+    names = {
+        DraftState.SUBMITTED: "awaiting",
+        DraftState.SENT_BACK: "sent_back",
+        DraftState.APPROVED: "to_issue",
+    }
+    return {names[s] for s in states if s in names}
+
+
 def drafts_awaiting_approval(user) -> QuerySet[OpinionDraft]:
     """待签发: the drafts submitted to this user for approval: those of the units
     where they hold `approve_opinion` (the unit head), not their own."""

@@ -352,6 +352,9 @@ EVENTS = {
     "re_review_outside": _("Re-review asked for: the organ is outside this system"),
     "dossier_exported": _("File exported for the organ outside this system"),
     "query_code_reissued": _("Query code issued again"),
+    # The petitioner's choice on the SMS about their matters (portal, 退订).
+    "sms_stopped": _("The petitioner stopped the SMS"),
+    "sms_resumed": _("The petitioner takes the SMS again"),
     # The sign-off of a written opinion (签发, DRAFT_TABLE below): internal steps.
     "opinion_drafted": _("Opinion drafted"),
     "opinion_revised": _("Opinion draft revised"),

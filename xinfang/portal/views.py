@@ -521,11 +521,7 @@ def sms(request):
         if wait:
             return _slow_down(request, wait)
         stop = request.POST.get("sms") == "stop"
-        for phone in phones:
-            if stop:
-                notify.opt_out(channel="sms", address=phone)
-            else:
-                notify.opt_in(address=phone)
+        services.petition_sms_choice(p, stop=stop)
         messages.success(
             request,
             _("You will receive no more SMS about your matters.")

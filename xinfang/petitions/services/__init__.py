@@ -47,6 +47,7 @@ from .public import (
     petition_record_dossier_export,
     petition_request_re_review,
     petition_request_review,
+    petition_sms_choice,
 )
 from .registration import (
     COLLECTIVE_FROM,
@@ -205,6 +206,7 @@ __all__ = [
     "petition_report_back",
     "petition_request_re_review",
     "petition_request_review",
+    "petition_sms_choice",
     "petition_resume_after_mediation",
     "petition_return",
     "petition_return_agree",

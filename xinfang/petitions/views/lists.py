@@ -116,16 +116,18 @@ def _drafts(user) -> list[dict]:
         ("sent_back", _("Your drafts sent back for revision"), "sent_back"),
         ("to_issue", _("Your drafts approved: issue them"), "to_issue"),
     ]
-    found = {
-        "awaiting": selectors.drafts_awaiting_approval(user),
-        "sent_back": selectors.drafts_sent_back(user),
-        "to_issue": selectors.drafts_to_issue(user),
+    readers = {
+        "awaiting": selectors.drafts_awaiting_approval,
+        "sent_back": selectors.drafts_sent_back,
+        "to_issue": selectors.drafts_to_issue,
     }
-    return [
-        {"key": key, "title": title, "rows": list(found[key][:50])}
-        for key, title, _name in groups
-        if found[key].exists()
-    ]
+    present = selectors.draft_groups(user)
+    out = []
+    for key, title, _name in groups:
+        rows = list(readers[key](user)[:50]) if key in present else []
+        if rows:
+            out.append({"key": key, "title": title, "rows": rows})
+    return out
 
 
 @login_required

@@ -38,6 +38,12 @@ def test_the_petitioner_stops_and_resumes_the_sms(client, tracked):
 
     client.post(reverse("portal:sms"), {"sms": "start"})
     assert not notify.opted_out("13812345678")
+    # Both choices are on the matter's timeline (the clerk sees why no SMS went
+    # out); pressing stop twice records it once.
+    client.post(reverse("portal:sms"), {"sms": "stop"})
+    client.post(reverse("portal:sms"), {"sms": "stop"})
+    actions = list(tracked.events.order_by("at", "id").values_list("action", flat=True))
+    assert actions[-3:] == ["sms_stopped", "sms_resumed", "sms_stopped"]
 
 
 def test_the_sms_page_needs_a_tracked_matter(client, db):

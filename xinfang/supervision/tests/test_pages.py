@@ -141,7 +141,7 @@ def test_the_letter_reads_back_with_office_number_date_matter_demand_deadline_an
         "立即约谈用工企业并报告措施",
         "2026年11月2日",
         "红色挂牌督办",
-        "《信访工作条例》第四十二条",
+        "《信访工作条例》第四十条",
     ]:
         assert expected in text, expected
     d_listing = listed(sv, d=ledger_dispute(), colour="yellow")
