@@ -377,6 +377,9 @@ XINFANG_WORKER_STALE_SECONDS = float(env("WORKER_STALE_SECONDS", "60"))
 XINFANG_NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "8"))
 XINFANG_RETRY_BASE_SECONDS = float(env("RETRY_BASE_SECONDS", "30"))
 XINFANG_RETRY_MAX_SECONDS = float(env("RETRY_MAX_SECONDS", "3600"))
+# The other background tasks (the periodic commands, ...) are tried this many
+# times in all, with the same backoff (core.tasks.retry).
+XINFANG_TASK_MAX_ATTEMPTS = int(env("TASK_MAX_ATTEMPTS", "3"))
 
 # Open311 GeoReport v2 (exchange.open311): the jurisdiction_id this server
 # answers for (clients may leave it out).

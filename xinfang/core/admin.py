@@ -7,15 +7,18 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.tasks.base import TaskResultStatus
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 from knox.admin import AuthTokenAdmin
 from knox.models import AuthToken
 
-from . import documents, logins, notify, permissions, services
+from . import documents, logins, notify, permissions, services, tasks
 from .calendar import CalendarEntry
 from .exceptions import DomainError
 from .models import (
@@ -490,3 +493,38 @@ class PeriodicJobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- the background tasks (django-tasks-db's list, with "run again") ---------------
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    """Every background task: queued, running, done and failed with its traceback
+    (django-tasks-db's page), and "run again" for the failed ones: a task that
+    failed all its tries is queued once more with the same arguments."""
+
+    list_display = [*DBTaskResultAdmin.list_display[:4], "attempt", "finished_at"]
+    actions = ["run_again"]
+
+    @admin.display(description=_("try"))
+    def attempt(self, result):
+        return (result.args_kwargs or {}).get("kwargs", {}).get("attempt", 1)
+
+    def has_run_again_permission(self, request):
+        return permissions.is_administrator(request.user)
+
+    @admin.action(description=_("Run the selected failed tasks again"), permissions=["run_again"])
+    def run_again(self, request, queryset):
+        done = 0
+        for result in queryset.filter(status=TaskResultStatus.FAILED):
+            tasks.run_again(result.pk)
+            done += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d task queued again.", "%(count)d tasks queued again.", done)
+            % {"count": done},
+            messages.SUCCESS if done else messages.WARNING,
+        )

@@ -74,6 +74,36 @@ def later(t, seconds: float, *args, **kwargs) -> bool:
     return True
 
 
+def retry(t, attempt: int, *args, max_attempts: int | None = None, **kwargs) -> bool:
+    """After try number `attempt` of task `t` failed: queue try `attempt + 1`
+    after the backoff, unless that was the last allowed. The caller raises after
+    this, so the failed try stays on the record with its traceback (the
+    administrator's task list) and the next one carries on. True when queued."""
+    limit = max_attempts or settings.XINFANG_TASK_MAX_ATTEMPTS
+    if attempt >= limit:
+        logger.error("%s failed %d times: given up", t.name, attempt)
+        return False
+    queued = later(t, backoff(attempt), *args, attempt=attempt + 1, **kwargs)
+    if queued:
+        logger.warning("%s failed (try %d of %d): tried again later", t.name, attempt, limit)
+    return queued
+
+
+def run_again(result_id) -> str:
+    """Queue a finished task again with its arguments (the administrator's
+    "run again" on a failed task). Answers the new task's id. Our tasks are
+    written to be run again safely."""
+    from django.utils.module_loading import import_string
+    from django_tasks_db.models import DBTaskResult
+
+    row = DBTaskResult.objects.get(pk=result_id)
+    t = import_string(row.task_path)
+    args = row.args_kwargs.get("args", [])
+    kwargs = {k: v for k, v in row.args_kwargs.get("kwargs", {}).items() if k != "attempt"}
+    result = t.using(backend=settings.XINFANG_TASK_BACKEND).enqueue(*args, **kwargs)
+    return str(result.id)
+
+
 # --- liveness ---------------------------------------------------------------------
 
 
@@ -145,12 +175,17 @@ class Heart(threading.Thread):
 
 
 @task()
-def run_command(name: str) -> str:
+def run_command(name: str, attempt: int = 1) -> str:
     """A periodic management command, on a worker. A failure fails the task (the
-    administrator sees it with its traceback) and the next period runs it again."""
+    administrator sees it with its traceback), and it is tried again with backoff
+    (core.tasks.retry) as well as in the next period."""
     if name not in settings.XINFANG_PERIODIC_COMMANDS:
         raise ValueError(f"{name} is not a periodic command")
-    call_command(name, verbosity=0)
+    try:
+        call_command(name, verbosity=0)
+    except Exception:
+        retry(run_command, attempt, name)
+        raise
     return name
 
 

@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.tasks.base import TaskResultStatus
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -177,6 +178,43 @@ def test_the_schedule_enqueues_each_command_once_per_period(settings):
         "supervision_tick",
     ]
     assert PeriodicJob.objects.get(name="petitions_tick").last_enqueued_at is not None
+
+
+def test_a_failing_periodic_command_is_tried_again_with_backoff_then_run_again_by_hand(
+    settings, admin_client
+):
+    """A task other than a notification: the periodic command fails, is tried
+    again after 30 s and 60 s, then given up; each failed try stays on the
+    administrator's task list with its traceback, and "run again" queues it."""
+    settings.XINFANG_PERIODIC_COMMANDS = ["no_such_command"]
+    settings.XINFANG_TASK_MAX_ATTEMPTS = 3
+    settings.XINFANG_RETRY_BASE_SECONDS = 30
+    start = timezone.now()
+    tasks.schedule_due(now=start, every=3600)
+    work()
+    first = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
+    assert "no_such_command" in first.traceback
+    retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    assert retry.args_kwargs == {"args": ["no_such_command"], "kwargs": {"attempt": 2}}
+    assert 29 <= (retry.run_after - start).total_seconds() <= 40
+    for seconds in (45, 120):
+        with time_machine.travel(start + dt.timedelta(seconds=seconds)):
+            work()
+    failed = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED)
+    assert failed.count() == 3
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
+
+    # The administrator's list shows the tries; "run again" queues the last one.
+    url = reverse(f"admin:{DBTaskResult._meta.app_label}_dbtaskresult_changelist")
+    page = admin_client.get(url).content.decode()
+    assert page.count('name="_selected_action"') == 3  # the three failed tries
+    last = failed.order_by("-enqueued_at").first()
+    admin_client.post(
+        url,
+        {"action": "run_again", "_selected_action": [str(last.pk)]},
+    )
+    again = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    assert again.args_kwargs == {"args": ["no_such_command"], "kwargs": {}}
 
 
 def test_a_command_that_is_not_periodic_is_not_run_by_a_worker():
