@@ -47,6 +47,9 @@ class SearchView(APIView):
             {
                 "count": serializers.IntegerField(),
                 "page": serializers.IntegerField(),
+                "more": serializers.BooleanField(
+                    help_text="True when more matches exist than `count` (the count stops at 1,000)"
+                ),
                 "pages": serializers.IntegerField(),
                 "words": serializers.ListField(child=serializers.CharField()),
                 "results": hit_out(many=True),
@@ -66,6 +69,7 @@ class SearchView(APIView):
         return Response(
             {
                 "count": r.total,
+                "more": r.more,
                 "page": r.page,
                 "pages": r.pages,
                 "words": r.words,

@@ -87,27 +87,52 @@ def render(expr: q.Expr) -> str:
     return q.tsquery(expr) if connection.vendor == "postgresql" else q.fts5(expr)
 
 
+# At most this many matches are ranked (the newest entries), and the count stops
+# at COUNT_CAP ("more than 1,000"): a two-word query matching a tenth of a
+# million matters would otherwise read and rank every match (seconds at 1M,
+# docs/benchmarks.md); nobody pages through more than the first hundreds.
+CANDIDATES = 2000
+COUNT_CAP = 1000
+
+
 def run(
-    user, expr: q.Expr, *, kinds, filters: dict, limit: int, offset: int = 0, count: bool = True
+    user,
+    expr: q.Expr,
+    *,
+    kinds,
+    filters: dict,
+    limit: int,
+    offset: int = 0,
+    count: bool = True,
+    candidates: int | None = None,
 ) -> tuple[list[dict], int]:
     """The page of ranked hits (dicts of the entry's columns and `score`) and the
-    number of all hits the user may see (None when count=False)."""
+    number of all hits the user may see, up to COUNT_CAP + 1 (None when
+    count=False). The hits are ranked among the `candidates` newest matches."""
     if not expr or not kinds:
         return [], 0
+    candidates = candidates or CANDIDATES
     match = render(expr)
     where, params = _where(user, kinds, filters, match)
     score, order = _rank()
     score_params = [match] if "%s" in score else []
-    sql = (
-        f"SELECT e.id, e.kind, e.object_id, e.body, "
-        f"{score} AS score FROM {_from()} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+    # The newest `candidates` matches first (PostgreSQL walks the primary key
+    # backwards for a common word and takes the GIN index for a rare one), then
+    # ranked among themselves.
+    newest = (
+        f"SELECT e.id, e.kind, e.object_id, e.body, {score} AS score "
+        f"FROM {_from()} WHERE {where} ORDER BY e.id DESC LIMIT %s"
     )
+    sql = f"SELECT * FROM ({newest}) e ORDER BY {order} LIMIT %s OFFSET %s"
     with connection.cursor() as cur:
-        cur.execute(sql, [*score_params, *params, limit, offset])
+        cur.execute(sql, [*score_params, *params, candidates, limit, offset])
         names = [c[0] for c in cur.description]
         rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
         total = None
         if count:
-            cur.execute(f"SELECT COUNT(*) FROM {_from()} WHERE {where}", params)
+            cur.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {_from()} WHERE {where} LIMIT %s) c",
+                [*params, COUNT_CAP + 1],
+            )
             total = cur.fetchone()[0]
     return rows, total

@@ -50,6 +50,7 @@ class Results:
     page: int
     pages: int
     words: list[str]
+    more: bool = False  # more matches than `total` (the count stops at engine.COUNT_CAP)
 
     @property
     def has_next(self) -> bool:
@@ -138,8 +139,14 @@ def search(*, user, text: str, kind: str | None = None, filters=None, page=1) ->
                 url=reverse(DETAIL_URLS[r["kind"]], args=[r["object_id"]]),
             )
         )
-    pages = max(1, -(-total // PAGE_SIZE))
-    return Results(query=text, hits=hits, total=total, page=page, pages=pages, words=words)
+    more = total > engine.COUNT_CAP
+    if more:  # "more than 1,000": as many pages as the ranked candidates fill
+        total, pages = engine.COUNT_CAP, engine.CANDIDATES // PAGE_SIZE
+    else:
+        pages = max(1, -(-total // PAGE_SIZE))
+    return Results(
+        query=text, hits=hits, total=total, page=page, pages=pages, words=words, more=more
+    )
 
 
 def visible_petition(user, pk) -> Petition:

@@ -61,6 +61,36 @@ def test_it_pages_and_counts(register, people):
     assert not set(numbers(first)) & set(numbers(second))
 
 
+def test_a_common_word_counts_up_to_the_cap_and_ranks_the_newest_matches(
+    register, people, monkeypatch, client
+):
+    """At a million matters a common word matches tens of thousands: the count
+    stops at the cap ("more than ...") and only the newest candidates are ranked
+    (engine.COUNT_CAP, engine.CANDIDATES; here 3 and 4)."""
+    from xinfang.search import engine
+
+    monkeypatch.setattr(engine, "COUNT_CAP", 3)
+    monkeypatch.setattr(engine, "CANDIDATES", 4)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    oldest_and_closest = register(summary="物业电梯", content="物业 电梯 物业 电梯 物业 电梯。")
+    newer = [register(summary=f"物业问题{i}", content=f"物业收费问题第{i}件。") for i in range(5)]
+    r = selectors.search(user=people["dispatcher"], text="物业")
+    assert (r.total, r.more, r.pages) == (3, True, 2)
+    # The best-ranked of all is the oldest: outside the 4 newest, so not ranked.
+    first_two = numbers(r)
+    later = numbers(selectors.search(user=people["dispatcher"], text="物业", page=2))
+    assert oldest_and_closest.number not in first_two + later
+    assert set(first_two + later) == {p.number for p in newer[1:]}
+    client.force_login(people["dispatcher"])
+    page = client.get("/search/", {"q": "物业"}).content.decode()
+    assert "结果超过 3 条" in page
+    api = client.get("/api/v1/search", {"q": "物业"}).json()
+    assert (api["count"], api["more"]) == (3, True)
+    # A narrower query counts exactly.
+    r = selectors.search(user=people["dispatcher"], text="物业 电梯")
+    assert (numbers(r), r.total, r.more) == ([oldest_and_closest.number], 1, False)
+
+
 def test_it_filters_like_the_lists(register, people):
     p = register(summary="拖欠工资", content="拖欠工资")
     assert numbers(selectors.search(user=people["dispatcher"], text="工资", kind="dispute")) == []
