@@ -511,7 +511,10 @@ def draft_groups(user) -> set[str]:
         units = sorted(org_permissions.member_unit_ids(user, "approve_opinion"))
         submitted &= Q(unit__in=units) if units else Q(pk__in=[])
     states = set(
-        OpinionDraft.objects.filter(mine | submitted).values_list("state", flat=True).distinct()
+        OpinionDraft.objects.filter(mine | submitted)
+        .order_by()
+        .values_list("state", flat=True)
+        .distinct()
     )
     names = {
         DraftState.SUBMITTED: "awaiting",

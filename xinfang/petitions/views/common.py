@@ -31,10 +31,16 @@ def with_days_left(rows) -> list:
 
 
 def page_of(request, qs, total: int | None = None):
-    paginator = Paginator(qs, PER_PAGE)
+    """One page of `qs` in its order. The page's ids are sorted first, alone (a
+    narrow sort of the waiting rows, no joins), then its 25 rows read whole with
+    their joins: at 1M matters the city's list sorted 2,000 wide joined rows."""
+    paginator = Paginator(qs.values_list("pk", flat=True), PER_PAGE)
     if total is not None:
         paginator.count = total  # known from the colour counts: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    found = {p.pk: p for p in qs.filter(pk__in=ids).order_by()} if ids else {}
+    page.object_list = [found[pk] for pk in ids if pk in found]
     page.rows = with_days_left(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
