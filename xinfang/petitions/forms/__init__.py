@@ -21,7 +21,7 @@ from .choices import (
     responsible_unit_choices,
     territory_of,
 )
-from .lists import ColourSettingsForm, ListFilterForm
+from .lists import ColourSettingsForm, ListFilterForm, filter_unit_ids
 from .registration import (
     PageForm,
     PetitionerForm,
@@ -41,6 +41,7 @@ __all__ = [
     "DraftForm",
     "DraftStepForm",
     "ListFilterForm",
+    "filter_unit_ids",
     "ListForm",
     "PageForm",
     "PetitionerForm",

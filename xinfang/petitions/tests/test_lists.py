@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -13,8 +14,8 @@ from xinfang.core import calendar
 from xinfang.core.exceptions import PermissionDenied
 from xinfang.core.models import SecurityRecord
 from xinfang.orgs.demo import PETITION_OFFICE
-from xinfang.orgs.models import Membership
-from xinfang.petitions import registry, selectors, services
+from xinfang.orgs.models import Membership, Unit, UnitKind
+from xinfang.petitions import forms, registry, selectors, services
 from xinfang.petitions.models import Category, Notification, OfficeColourSettings, State
 
 from .fixtures import TODAY, VALID_ID_2, answer, unit
@@ -345,3 +346,28 @@ def test_the_leader_and_the_analyst_have_a_real_start_page(
     page = as_user(user).get(reverse("start_role", args=[persona])).content.decode()
     assert re.search(r"红[^<]*</th><td>1</td>", page)
     assert "scope=all&amp;colour=red" in page
+
+
+def test_the_kept_blank_filter_box_is_the_fresh_one_and_follows_a_new_unit(people, day, as_user):
+    """The worklist's blank filter box is rendered once per set of units (views
+    lists._blank_filters): the same HTML as the form renders, and a unit added
+    to the tree is offered at once (core.memo forgets on the unit's save)."""
+    client = as_user(people["dispatcher"])
+    page = client.get(reverse("petitions:worklist")).content.decode()
+    fresh = render_to_string(
+        "petitions/_filters.html",
+        {
+            "filter_form": forms.ListFilterForm(None, user=people["dispatcher"]),
+            "filtered": False,
+            "scope_all": False,
+            "role": None,
+        },
+    )
+    assert fresh in page
+    city = Unit.objects.get(code=CITY)
+    Unit.objects.create(code="410481199", name="新设镇", kind=UnitKind.TERRITORIAL, parent=city)
+    page = client.get(reverse("petitions:worklist")).content.decode()
+    assert "新设镇" in page
+    # With a filter, the box is the bound form (the value kept, not the blank box).
+    page = client.get(reverse("petitions:worklist"), {"q": "王五"}).content.decode()
+    assert 'value="王五"' in page
