@@ -320,6 +320,30 @@ def test_a_forward_into_a_lower_peers_territory_is_sent_down_as_an_assignment(
     )
     p = register()
     assert not ExchangeMessage.objects.exists()  # a registration is not the lower's
+    assign_down(people, p)
+    m = ExchangeMessage.objects.get()
+    assert (m.kind, m.seq) == ("assignment", 1)
+    assert outbound.deliver.call(str(m.pk)) == State.DELIVERED
+    data = FakeTransport.sent[0][2]["event"]["data"]
+    assert data["requirement"] == "十日内核实并报告" and data["report_back_due"] == "2026-11-20"
+
+
+def test_the_sweep_sends_what_was_left_behind(register, travel, django_capture_on_commit_callbacks):
+    travel("2026-11-02")
+    up_peer()
+    register()
+    m = ExchangeMessage.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbound.sweep() == 0  # not late yet
+    later = timezone.now() + dt.timedelta(minutes=3)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert outbound.sweep() == 1
+    m.refresh_from_db()
+    assert m.state == State.DELIVERED and len(FakeTransport.sent) == 1
+
+
+def assign_down(people, p):
+    """The dispatcher assigns (交办) the matter to 八台镇 with a report back."""
     services.petition_act(
         actor=people["dispatcher"],
         petition_id=p.pk,
@@ -329,11 +353,6 @@ def test_a_forward_into_a_lower_peers_territory_is_sent_down_as_an_assignment(
         handling_requirement="十日内核实并报告",
         report_back_due="2026-11-20",
     )
-    m = ExchangeMessage.objects.get()
-    assert (m.kind, m.seq) == ("assignment", 1)
-    assert outbound.deliver.call(str(m.pk)) == State.DELIVERED
-    data = FakeTransport.sent[0][2]["event"]["data"]
-    assert data["requirement"] == "十日内核实并报告" and data["report_back_due"] == "2026-11-20"
 
 
 # --- the batch file ---------------------------------------------------------------
@@ -351,15 +370,7 @@ def test_a_batch_file_round_trip_is_idempotent_and_a_tampered_file_is_refused(
         unit=unit(TOWNSHIP),
     )[0]
     p = register()
-    services.petition_act(
-        actor=people["dispatcher"],
-        petition_id=p.pk,
-        action="forward",
-        responsible_unit=unit(TOWNSHIP),
-        kind="assign",
-        handling_requirement="十日内核实并报告",
-        report_back_due="2026-11-20",
-    )
+    assign_down(people, p)
     m = ExchangeMessage.objects.get()
     assert outbound.deliver.call(str(m.pk)) == "held"  # waits for the clerk
     path = tmp_path / "to-county.zip"

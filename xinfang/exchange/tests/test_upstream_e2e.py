@@ -67,6 +67,8 @@ class Instance:
             RETRY_MAX_SECONDS="2",
             EXCHANGE_MAX_ATTEMPTS="200",
             EXCHANGE_TIMEOUT="5",
+            NO_PROXY="127.0.0.1,localhost",
+            no_proxy="127.0.0.1,localhost",
         )
         return env
 

@@ -151,7 +151,8 @@ def import_file(path) -> Imported:
         try:
             outcome = inbound.receive(peer=peer, message=message, via="batch")
         except DomainError as exc:
-            result.refused.append((str(message.get("message_id")), str(exc.message)))
+            fields = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.field_errors.items())
+            result.refused.append((str(message.get("message_id")), fields or str(exc.message)))
             continue
         if outcome.status == "duplicate":
             result.duplicate += 1
