@@ -9,6 +9,7 @@ message id the receiver deduplicates on (InboundMessage is unique per peer and
 message id); `seq` orders the messages of one matter to one peer, and the
 delivery task never sends message n+1 before n is delivered."""
 
+import hashlib
 import secrets
 import uuid
 
@@ -74,6 +75,12 @@ class Peer(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def key_fingerprint(self) -> str:
+        """The first 12 hex digits of the key's SHA-256: the two administrators
+        compare it to see they hold the same key, without showing the key."""
+        return hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:12] if self.key else ""
 
 
 class ExchangeMessage(models.Model):

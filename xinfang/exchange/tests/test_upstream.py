@@ -451,7 +451,7 @@ def test_the_administrators_page_shows_peers_messages_and_the_lag(
     client, register, travel, people, django_user_model
 ):
     travel("2026-11-02")
-    up_peer()
+    peer = up_peer()
     register()
     register()
     first, second = ExchangeMessage.objects.order_by("created_at")
@@ -466,6 +466,7 @@ def test_the_administrators_page_shows_peers_messages_and_the_lag(
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=5), tick=False):
         page = client.get(url).content.decode()
     assert "city" in page and "boom" in page and "0:00:40" in page
+    assert peer.key_fingerprint in page and peer.key not in page
     assert f'action="{reverse("exchange_upstream:retry", args=[second.pk])}"' in page
     client.logout()
     assert client.get(url).status_code == 302  # to the login page

@@ -67,7 +67,7 @@ class Command(BaseCommand):
             raise CommandError(errors or str(exc.message)) from None
         self.stdout.write(
             f"Peer {peer.name}: {peer.direction}, {peer.transport}, {peer.base_url or '-'}; "
-            f"we are {peer.identity!r} to it."
+            f"we are {peer.identity!r} to it; key fingerprint {peer.key_fingerprint}."
         )
         if key:
             self.stdout.write(f"shared key: {key}")
