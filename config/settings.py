@@ -351,6 +351,7 @@ XINFANG_PERIODIC_COMMANDS = [
     "supervision_tick",
     "search_train_routing",
     "analytics_tick",
+    "exchange_tick",
 ]
 # How often the scheduler (run_periodic) enqueues them, in seconds.
 XINFANG_PERIODIC_EVERY = int(env("PERIODIC_EVERY", "300"))
@@ -380,6 +381,20 @@ XINFANG_RETRY_MAX_SECONDS = float(env("RETRY_MAX_SECONDS", "3600"))
 # The other background tasks (the periodic commands, ...) are tried this many
 # times in all, with the same backoff (core.tasks.retry).
 XINFANG_TASK_MAX_ATTEMPTS = int(env("TASK_MAX_ATTEMPTS", "3"))
+
+# The exchange with the systems above and below (exchange.upstream, docs/deployment.md):
+# a signed request is taken within REPLAY_SECONDS of the receiver's clock; a message
+# is tried MAX_ATTEMPTS times (backoff as above) before it fails for good; http://
+# peers only with EXCHANGE_ALLOW_HTTP (default: in development); CA_FILE trusts a
+# government CA for the peers' certificates. TRANSPORTS adds a deployment's own
+# (JSON: {"national": "dotted.path.Transport"}).
+XINFANG_EXCHANGE_REPLAY_SECONDS = int(env("EXCHANGE_REPLAY_SECONDS", "300"))
+XINFANG_EXCHANGE_MAX_ATTEMPTS = int(env("EXCHANGE_MAX_ATTEMPTS", "12"))
+XINFANG_EXCHANGE_TIMEOUT = float(env("EXCHANGE_TIMEOUT", "15"))
+XINFANG_EXCHANGE_ALLOW_HTTP = env_bool("EXCHANGE_ALLOW_HTTP", DEBUG or TESTING)
+XINFANG_EXCHANGE_CA_FILE = env("EXCHANGE_CA_FILE", "")
+XINFANG_EXCHANGE_TRANSPORTS = json.loads(env("EXCHANGE_TRANSPORTS", "{}") or "{}")
+XINFANG_EXCHANGE_BATCH_MAX_BYTES = int(env("EXCHANGE_BATCH_MAX_MB", "200")) * 1024 * 1024
 
 # Open311 GeoReport v2 (exchange.open311): the jurisdiction_id this server
 # answers for (clients may leave it out).

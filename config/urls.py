@@ -33,6 +33,9 @@ urlpatterns = [
     path("api/v1/", include("xinfang.exchange.urls")),
     # Open311 GeoReport v2 over the public categories and published matters.
     path("open311/v2/", include("xinfang.exchange.open311.urls")),
+    # The exchange with the systems above and below: the signed endpoint and the
+    # administrator's page (exchange.upstream).
+    path("exchange/upstream/", include("xinfang.exchange.upstream.urls")),
     path("", include("xinfang.portal.urls")),
     path("", include("xinfang.petitions.urls")),
     path("", include("xinfang.mediation.urls")),

@@ -225,6 +225,11 @@ class Petition(models.Model):
         Unit, verbose_name=_("assisting units"), blank=True, related_name="+"
     )
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    # 上级交办: the number the system above gave the matter it assigned to us
+    # (exchange.upstream); empty for a matter first received here.
+    upstream_number = models.CharField(
+        _("number at the upper system"), max_length=60, blank=True, db_index=True
+    )
 
     listing = models.CharField(
         _("listed colour"),

@@ -263,6 +263,7 @@ def petition_register(
     idempotency_fingerprint: str = "",
     event_data: dict | None = None,
     sms_receipt: bool = False,
+    upstream_number: str = "",
 ) -> Petition:
     """Register a matter: by a clerk (actor, at registering_unit) or from the public
     (actor None, online channels). Returns the new matter with its query code in
@@ -272,7 +273,10 @@ def petition_register(
     `sms_receipt`: the petitioner agreed at the window to get the number and the
     query code by SMS (the consent is on the register event); sent after the
     commit to each phone given. `petition.receipt_sms_to` then lists the phones,
-    masked (empty when none was sent)."""
+    masked (empty when none was sent).
+
+    `upstream_number`: a matter assigned from above (上级交办, exchange.upstream)
+    keeps the number the upper system gave it."""
     _check_registration(
         category=category,
         place=place,
@@ -348,6 +352,7 @@ def petition_register(
         idempotency_key=idempotency_key,
         idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
         state=State.REGISTERED,
+        upstream_number=(upstream_number or "").strip()[:60],
         **chosen,
     )
     set_clock(p, start=received_on)

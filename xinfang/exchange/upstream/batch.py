@@ -1,0 +1,161 @@
+"""The offline batch file (离线交换): where the networks do not meet, a clerk
+carries the messages across the gap as one signed file.
+
+A zip archive holding
+- `messages/NNNNNN-<message id>.json`: each message's JSON, the same bytes the
+  HTTPS transport would send;
+- `manifest.json`: {"format": "xinfang-upstream-batch/1", "from": <our name at
+  the peer>, "to": <the peer's name>, "created_at": ..., "messages": [{"name",
+  "message_id", "sha256"}, ...]} in the order they are to be received;
+- `manifest.sig`: hex HMAC-SHA256 of manifest.json with the peer's shared key.
+
+Import checks everything before it receives anything: the signature, that the
+file is for us, that the archive holds exactly the files the manifest names and
+that each has its digest; a file that fails any check is refused whole. Each
+message is then received as over HTTPS (inbound.receive), so importing a file
+twice changes nothing. Exporting marks the messages delivered (handed to the
+clerk); `--all` exports every message to the peer again after a file was lost."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinfang.core.exceptions import DomainError, InvalidInput
+
+from ..models import ExchangeMessage, Peer
+from . import inbound, outbound, signing
+
+FORMAT = "xinfang-upstream-batch/1"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+State = ExchangeMessage.State
+
+
+def export(*, peer: Peer, path, every: bool = False) -> int:
+    """Write the peer's waiting messages (every message with `every`) to `path`
+    and mark them delivered. Answers how many."""
+    messages = ExchangeMessage.objects.filter(peer=peer).select_related("peer", "event")
+    if not every:
+        messages = messages.filter(state__in=ExchangeMessage.OPEN_STATES)
+    messages = list(messages.order_by("petition_id", "seq"))
+    entries = []
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for i, m in enumerate(messages, start=1):
+            body = outbound.body_of(m)
+            name = f"messages/{i:06d}-{m.pk}.json"
+            archive.writestr(name, body)
+            entries.append(
+                {"name": name, "message_id": str(m.pk), "sha256": hashlib.sha256(body).hexdigest()}
+            )
+        manifest = json.dumps(
+            {
+                "format": FORMAT,
+                "from": peer.identity,
+                "to": peer.name,
+                "created_at": timezone.now().isoformat(),
+                "messages": entries,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        ).encode("utf-8")
+        archive.writestr(MANIFEST, manifest)
+        archive.writestr(SIGNATURE, signing.sign(peer.key, manifest))
+    # Only once the file is whole: a failed write marks nothing.
+    with transaction.atomic():
+        ExchangeMessage.objects.filter(
+            pk__in=[m.pk for m in messages], state__in=ExchangeMessage.OPEN_STATES
+        ).update(
+            state=State.DELIVERED,
+            delivered_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            claimed_at=None,
+        )
+    return len(messages)
+
+
+@dataclass
+class Imported:
+    peer: Peer
+    accepted: int = 0
+    duplicate: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (message id, why)
+
+
+def _refuse() -> InvalidInput:
+    return InvalidInput(_("The batch file is damaged, altered or not signed by a known peer."))
+
+
+def read(path) -> tuple[Peer, list[dict]]:
+    """The peer and the messages of a batch file, every check passed (else
+    InvalidInput, and nothing read is used)."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile):
+        raise _refuse() from None
+    with archive:
+        infos = {i.filename: i for i in archive.infolist()}
+        if sum(i.file_size for i in infos.values()) > settings.XINFANG_EXCHANGE_BATCH_MAX_BYTES:
+            raise InvalidInput(_("The batch file is too large."))
+        if MANIFEST not in infos or SIGNATURE not in infos:
+            raise _refuse()
+        manifest = archive.read(MANIFEST)
+        signature = archive.read(SIGNATURE).decode("ascii", "replace").strip()
+        try:
+            data = json.loads(manifest)
+        except ValueError:
+            raise _refuse() from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise _refuse()
+        peer = Peer.objects.filter(name=str(data.get("from", "")), is_active=True).first()
+        if peer is None or not hmac.compare_digest(signing.sign(peer.key, manifest), signature):
+            raise _refuse()
+        if data.get("to") != peer.identity:
+            raise InvalidInput(_("The batch file is meant for another system."))
+        entries = data.get("messages") or []
+        if {e.get("name") for e in entries} | {MANIFEST, SIGNATURE} != set(infos):
+            raise _refuse()
+        messages = []
+        for entry in entries:
+            body = archive.read(entry["name"])
+            if not hmac.compare_digest(hashlib.sha256(body).hexdigest(), str(entry.get("sha256"))):
+                raise _refuse()
+            try:
+                message = json.loads(body)
+            except ValueError:
+                raise _refuse() from None
+            if not isinstance(message, dict) or message.get("message_id") != entry.get(
+                "message_id"
+            ):
+                raise _refuse()
+            messages.append(message)
+    return peer, messages
+
+
+def import_file(path) -> Imported:
+    """Receive every message of a checked batch file, in its order. A message
+    whose content is refused (an unknown place) is listed and the others go on;
+    importing the file again receives only what was refused before."""
+    peer, messages = read(path)
+    result = Imported(peer=peer)
+    for message in messages:
+        try:
+            outcome = inbound.receive(peer=peer, message=message, via="batch")
+        except DomainError as exc:
+            fields = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.field_errors.items())
+            result.refused.append((str(message.get("message_id")), fields or str(exc.message)))
+            continue
+        if outcome.status == "duplicate":
+            result.duplicate += 1
+        else:
+            result.accepted += 1
+    return result
