@@ -59,10 +59,14 @@ def ranking(user, query: Query, *, by: str = "", everyone: bool = False) -> list
         "ancestor_id", "descendant_id"
     ):
         below[ancestor].add(descendant)
+    # The ranked units are siblings: each unit below belongs to one of them.
+    owner = {d: ancestor for ancestor, ids in below.items() for d in ids}
+    by_unit = sums.totals_by(owner)
+    empty = dict.fromkeys(summaries.MEASURES, 0)
     places = []
     for unit in units:
         ids = below[unit.pk]
-        t = sums.totals(lambda place, u, ids=ids: place in ids or u in ids)
+        t = by_unit.get(unit.pk, empty)
         counts = indicators.counts_of(t)
         rates = indicators.rates_of(t, indicators.mediation(disputes, ids))
         places.append(Place(None, unit, counts, rates))

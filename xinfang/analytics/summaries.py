@@ -414,6 +414,21 @@ class Sums:
                     out[i] += v
         return dict(zip(MEASURES, out, strict=True))
 
+    def totals_by(self, owner: dict[int, int]) -> dict[int, dict[str, int]]:
+        """The measures summed per group in one pass: `owner` maps a unit id to
+        its group (a ranked unit: the units under it); a row counts once for each
+        group its place or its unit is in (as `totals(keep)` with keep "place in
+        the group or unit in the group")."""
+        sums: dict[int, list[int]] = {}
+        for (_day, place, unit), row in self.core.items():
+            groups = {owner.get(place), owner.get(unit)}
+            groups.discard(None)
+            for g in groups:
+                out = sums.setdefault(g, [0] * len(MEASURES))
+                for i, v in enumerate(row):
+                    out[i] += v
+        return {g: dict(zip(MEASURES, out, strict=True)) for g, out in sums.items()}
+
 
 def _zeros() -> list[int]:
     return [0] * len(MEASURES)

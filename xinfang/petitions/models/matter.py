@@ -301,6 +301,14 @@ class Petition(models.Model):
             # 交办 whose report back is still owed (the dispatcher's worklist and
             # supervision: report_back_overdue_q); without it the worklist read
             # every open matter of the city to find them (36 → 5 ms at 1M).
+            # Accusations by the day received (the dashboards' reading of them,
+            # analytics.summaries: at 1M the year's 17k were found by reading
+            # every matter, 363 → 124 ms).
+            models.Index(
+                fields=["received_on"],
+                name="pet_accusation_received",
+                condition=Q(accusation=True, merged_into__isnull=True),
+            ),
             models.Index(
                 fields=["report_back_due"],
                 name="pet_report_back_open",
