@@ -33,6 +33,8 @@ urlpatterns = [
     path("api/v1/", include("xinfang.exchange.urls")),
     # Open311 GeoReport v2 over the public categories and published matters.
     path("open311/v2/", include("xinfang.exchange.open311.urls")),
+    # The administrator's import of an office's earlier ledgers (台账导入).
+    path("exchange/ledgers/", include("xinfang.exchange.ledger.urls")),
     path("", include("xinfang.portal.urls")),
     path("", include("xinfang.petitions.urls")),
     path("", include("xinfang.mediation.urls")),
