@@ -181,18 +181,13 @@ class Lookups:
         categories = {c.pk: c for c in Category.objects.filter(is_active=True)}
         category_keys: dict[str, list[int]] = {}
         for c in categories.values():
-            for k in {c.code, c.name}:
-                category_keys.setdefault(_key(k), []).append(c.pk)
+            _index(category_keys, c.pk, c.code, c.name)
         return cls(units, unit_keys, categories, category_keys)
 
     def unit(self, text: str, label) -> Unit:
         """A unit by code or name; "township/village" (or 尹集镇-东村) settles a name
         that several units carry."""
-        parts = [p for p in _PATH.split(text) if p] or [text]
-        ids = self.unit_keys.get(_key(parts[-1]), []) or self.unit_keys.get(_key(text), [])
-        if len(ids) > 1 and len(parts) > 1:
-            above = set(self.unit_keys.get(_key(parts[-2]), []))
-            ids = [i for i in ids if self.units[i].parent_id in above]
+        ids = _resolve(text, self.unit_keys, self.units)
         if len(ids) == 1:
             return self.units[ids[0]]
         if not ids:
@@ -206,13 +201,10 @@ class Lookups:
         )
 
     def category(self, text: str, label) -> Category:
-        parts = [p for p in _PATH.split(text) if p] or [text]
-        ids = self.category_keys.get(_key(parts[-1]), []) or self.category_keys.get(_key(text), [])
-        if len(ids) > 1 and len(parts) > 1:
-            above = set(self.category_keys.get(_key(parts[-2]), []))
-            ids = [i for i in ids if self.categories[i].parent_id in above]
-        elif len(ids) > 1:
-            # The same name at both levels: the second level is meant.
+        """A category by code or name, "first level/second level" where the second
+        level's name is not unique; a name met at both levels means the second."""
+        ids = _resolve(text, self.category_keys, self.categories)
+        if len(ids) > 1:
             ids = [i for i in ids if self.categories[i].parent_id is not None] or ids
         if len(ids) != 1:
             raise RowRejected(
@@ -220,6 +212,33 @@ class Lookups:
                 % {"field": label, "value": text[:60]}
             )
         return self.categories[ids[0]]
+
+
+def _index(keys: dict[str, list[int]], pk: int, *names: str) -> None:
+    """Each name, and each part of a name that has parts ("劳资纠纷/欠薪")."""
+    found = set()
+    for name in names:
+        if not name:
+            continue
+        found.add(_key(name))
+        found.update(_key(p) for p in _PATH.split(name) if p)
+    for k in found:
+        keys.setdefault(k, []).append(pk)
+
+
+def _resolve(text: str, keys: dict[str, list[int]], objects: dict) -> list[int]:
+    """Ids named by `text`: the whole text as a name or code; else split at a
+    separator into the parent's name and the child's (each split tried)."""
+    ids = keys.get(_key(text), [])
+    if len(ids) == 1:
+        return ids
+    for m in _PATH.finditer(text):
+        above = set(keys.get(_key(text[: m.start()]), []))
+        below = keys.get(_key(text[m.end() :]), [])
+        narrowed = [i for i in below if objects[i].parent_id in above]
+        if narrowed:
+            return narrowed
+    return ids
 
 
 class RowReader:

@@ -15,8 +15,9 @@ import json
 import logging
 import os
 
+from django.conf import settings
 from django.db import reset_queries, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xinfang.core import tasks as core_tasks
@@ -160,7 +161,14 @@ def _enqueue(imp: LedgerImport) -> None:
 
 
 def ledger_run(*, import_id: int) -> str:
-    """The background run of one import (the task's body). Safe to run again."""
+    """The background run of one import (the task's body). Safe to run again.
+    The reasons of rejected rows are written in the office's language (the
+    site's default), whoever started the run."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _ledger_run(import_id)
+
+
+def _ledger_run(import_id: int) -> str:
     with transaction.atomic():
         imp = LedgerImport.objects.select_for_update().filter(pk=import_id).first()
         if imp is None or imp.state not in (ImportState.QUEUED, ImportState.RUNNING):
