@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext as _
 
 from ..models.ledger import LedgerImport
-from .services import rejections_of
+from .selectors import rejections_of
 
 
 class _Echo:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..models.ledger import LedgerImport, LedgerMapping, LedgerRejection
 
 RECENT = 50
@@ -21,4 +23,13 @@ def saved_sources() -> list[str]:
 def first_rejections(imp: LedgerImport) -> list[LedgerRejection]:
     return list(
         LedgerRejection.objects.filter(ledger_import=imp).order_by("row_number")[:SHOWN_REJECTIONS]
+    )
+
+
+def rejections_of(imp: LedgerImport) -> Iterator[LedgerRejection]:
+    """The rejected rows in row order, streamed."""
+    return (
+        LedgerRejection.objects.filter(ledger_import=imp)
+        .order_by("row_number")
+        .iterator(chunk_size=1000)
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from . import services
+from . import run
 
 
 @task()
 def run_ledger_import(import_id: int) -> str:
     """Run (or go on with) one ledger import. Safe to run again: a finished import
     is left alone, a half-done one resumes after its last committed batch."""
-    return services.ledger_run(import_id=import_id)
+    return run.ledger_run(import_id=import_id)

@@ -64,7 +64,8 @@ def import_detail(request, pk: int):
     status = 200
     if imp.state == ImportState.UPLOADED:
         saved = imp.mapping.columns if imp.mapping else None
-        form = MappingForm(request.POST or None, kind=imp.kind, headers=imp.headers, saved=saved)
+        bound = request.POST if request.method == "POST" else None
+        form = MappingForm(bound, kind=imp.kind, headers=imp.headers, saved=saved)
         if request.method == "POST" and form.is_valid():
             out = submit(
                 form,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.analytics.models import MatterFact
 from xinfang.core.models import OutboxMessage
-from xinfang.exchange.ledger import services as ledger_services
+from xinfang.exchange.ledger import run as ledger_run
 from xinfang.exchange.ledger.rows import RowRejected, parse_date
 from xinfang.exchange.models import ImportState, LedgerImport, LedgerMapping, LedgerRecord
 from xinfang.mediation.models import Dispute, DisputeState
@@ -309,8 +309,8 @@ def test_outsiders_get_404(client, make_person, demo_tree, admin, place):
 def test_progress_is_recorded_and_a_crashed_run_resumes_without_doubling(
     client_admin, place, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(ledger_services, "BATCH", 2)
-    real = ledger_services._make
+    monkeypatch.setattr(ledger_run, "BATCH", 2)
+    real = ledger_run._make
     calls = {"n": 0}
 
     def crash_on_the_fourth(imp, matter, cache):
@@ -319,7 +319,7 @@ def test_progress_is_recorded_and_a_crashed_run_resumes_without_doubling(
             raise RuntimeError("worker lost")
         return real(imp, matter, cache)
 
-    monkeypatch.setattr(ledger_services, "_make", crash_on_the_fourth)
+    monkeypatch.setattr(ledger_run, "_make", crash_on_the_fourth)
     imp = run_import(
         client_admin, django_capture_on_commit_callbacks, xlsx_file(good_rows(place, n=5))
     )
@@ -329,7 +329,7 @@ def test_progress_is_recorded_and_a_crashed_run_resumes_without_doubling(
     progress = client_admin.get(reverse("ledger:progress", args=[imp.pk])).json()
     assert progress["done"] == 2 and progress["total"] == 5 and progress["state"] == "failed"
 
-    monkeypatch.setattr(ledger_services, "_make", real)
+    monkeypatch.setattr(ledger_run, "_make", real)
     with django_capture_on_commit_callbacks(execute=True):
         r = client_admin.post(reverse("ledger:resume", args=[imp.pk]))
     assert r.status_code == 302

@@ -128,7 +128,6 @@ def petition_import_historical(
         concluded_reason=IMPORTED,
         opinion_outcome=matter.outcome if matter.outcome in Outcome.values else "",
         opinion_issued_on=concluded_on if matter.outcome in Outcome.values else None,
-        clock_colours=False,
     )
     p.save()
     Petitioner.objects.bulk_create(
