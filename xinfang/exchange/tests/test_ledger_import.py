@@ -23,6 +23,7 @@ from xinfang.exchange.ledger import run as ledger_run
 from xinfang.exchange.ledger.rows import RowRejected, parse_date
 from xinfang.exchange.models import ImportState, LedgerImport, LedgerMapping, LedgerRecord
 from xinfang.mediation.models import Dispute, DisputeState
+from xinfang.petitions import timeline
 from xinfang.petitions.models import Petition, Petitioner, PetitionEvent, State
 
 PASSWORD = "Test-Passw0rd-2026"
@@ -130,6 +131,8 @@ def test_it_imports_an_xlsx_ledger_as_concluded_matters_of_their_year(
     assert p.channel == "visit" and p.category.code == "0401"
     assert p.responsible_unit.name == "八台镇" and p.opinion_outcome == "support"
     assert list(p.events.values_list("action", flat=True)) == ["imported"]
+    sentence = timeline.describe(p.events.get())
+    assert "舞钢市信访局 2016" in sentence and "2016-03-02" in sentence and "2016-0001" in sentence
     # Historical: nobody is told anything.
     assert not OutboxMessage.objects.exists()
     # Personal data encrypted at rest, as every petitioner.
