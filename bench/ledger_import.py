@@ -71,7 +71,7 @@ def id_number(rng: random.Random) -> str:
 
     born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 60 * 365))
     body = f"410481{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # it reads the first 17 of 18
 
 
 def write_ledger(path: Path, n: int, places: list[str], units: list[str]) -> float:
@@ -133,6 +133,7 @@ def run_once(env, path: Path, label: str) -> dict:
     from xinfang.exchange.ledger import services
     from xinfang.exchange.ledger.fields import guess_columns
     from xinfang.exchange.models import LedgerImport
+
     admin = get_user_model().objects.get(username="bench-admin")
     f = SimpleUploadedFile(path.name, path.read_bytes())
     t0 = time.perf_counter()
@@ -159,16 +160,19 @@ def run_once(env, path: Path, label: str) -> dict:
         connection.close()
         if rss:
             samples.append((imp.done_rows, rss))
+        reached = next_tenth
         while (
             imp.total_rows
-            and imp.done_rows >= imp.total_rows * next_tenth / 10
             and next_tenth <= 10
+            and imp.done_rows >= imp.total_rows * next_tenth / 10
         ):
+            next_tenth += 1
+        if next_tenth > reached:  # one line however many tenths were passed
             print(
                 f"  {label}: {imp.percent:3d}%  {imp.done_rows:>7}/{imp.total_rows} rows  "
-                f"{time.perf_counter() - started:7.1f} s  worker RSS {rss / 1024:6.1f} MiB"
+                f"{time.perf_counter() - started:7.1f} s  worker RSS {rss / 1024:6.1f} MiB",
+                flush=True,
             )
-            next_tenth += 1
         if imp.state in ("done", "failed") or worker.poll() is not None:
             break
     worker.wait(timeout=120)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import reset_queries, transaction
 from django.utils import timezone, translation
 
+from xinfang.analytics import services as analytics_services
 from xinfang.core.exceptions import DomainError, InvalidInput
 from xinfang.mediation import services as mediation_services
 from xinfang.petitions import services as petition_services
@@ -109,37 +110,40 @@ def _commit_batch(imp: LedgerImport, reader: RowReader, batch, office_cache) -> 
             )
         )
         records, rejections = [], []
-        for number, values in batch:
-            key = keys[number]
-            if key in known:
-                skipped += 1
-                continue
-            try:
-                matter = reader.matter(values)
-                made = _make(imp, matter, office_cache)
-            except RowRejected as exc:
-                rejections.append(_rejection(imp, number, exc.reason, values))
-                rejected += 1
-                continue
-            except InvalidInput as exc:
-                reason = " ".join(
-                    str(m) for messages in exc.field_errors.values() for m in messages
-                ) or str(exc.message)
-                rejections.append(_rejection(imp, number, reason, values))
-                rejected += 1
-                continue
-            known.add(key)
-            records.append(
-                LedgerRecord(
-                    kind=imp.kind,
-                    key=key,
-                    ledger_import=imp,
-                    row_number=number,
-                    matter_id=made.pk,
-                    matter_number=made.number,
+        # The analytics facts of the batch's matters computed once, at its end
+        # (the matters count in the figures of their years as each batch commits).
+        with analytics_services.summaries_refreshed_once():
+            for number, values in batch:
+                key = keys[number]
+                if key in known:
+                    skipped += 1
+                    continue
+                try:
+                    matter = reader.matter(values)
+                    made = _make(imp, matter, office_cache)
+                except RowRejected as exc:
+                    rejections.append(_rejection(imp, number, exc.reason, values))
+                    rejected += 1
+                    continue
+                except InvalidInput as exc:
+                    reason = " ".join(
+                        str(m) for messages in exc.field_errors.values() for m in messages
+                    ) or str(exc.message)
+                    rejections.append(_rejection(imp, number, reason, values))
+                    rejected += 1
+                    continue
+                known.add(key)
+                records.append(
+                    LedgerRecord(
+                        kind=imp.kind,
+                        key=key,
+                        ledger_import=imp,
+                        row_number=number,
+                        matter_id=made.pk,
+                        matter_number=made.number,
+                    )
                 )
-            )
-            created += 1
+                created += 1
         LedgerRecord.objects.bulk_create(records)
         LedgerRejection.objects.bulk_create(rejections)
         imp.done_rows += len(batch)
