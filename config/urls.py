@@ -36,6 +36,8 @@ urlpatterns = [
     # The exchange with the systems above and below: the signed endpoint and the
     # administrator's page (exchange.upstream).
     path("exchange/upstream/", include("xinfang.exchange.upstream.urls")),
+    # The administrator's import of an office's earlier ledgers (台账导入).
+    path("exchange/ledgers/", include("xinfang.exchange.ledger.urls")),
     path("", include("xinfang.portal.urls")),
     path("", include("xinfang.petitions.urls")),
     path("", include("xinfang.mediation.urls")),

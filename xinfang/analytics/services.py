@@ -21,7 +21,7 @@ from xinfang.core import calendar, idempotency, numbering
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.orgs.models import Unit, UnitKind
 
-from . import monthly
+from . import monthly, signals
 from .models import COMMENTARY, MonthlyReport, ReportState
 from .monthly_permissions import may_write, report_get
 from .permissions import readable_units
@@ -154,3 +154,10 @@ def report_issue(*, actor, pk: int, version: int | None = None) -> MonthlyReport
         locked.number = report_number(report.unit, today.year)  # taken last
         locked.save()
     return locked
+
+
+def summaries_refreshed_once():
+    """A block whose saved matters get their facts and summary rows once, at its
+    end, in the caller's transaction (signals.refresh_once): for a writer of many
+    matters at a time, such as the exchange's ledger import."""
+    return signals.refresh_once()

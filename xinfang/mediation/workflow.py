@@ -86,6 +86,8 @@ DISPUTES = Table(
     ],
     events={
         "register": gettext_lazy("Registered"),
+        # 台账导入: a dispute handled before this system, from the office's ledger.
+        "imported": gettext_lazy("Imported from an earlier ledger"),
         "pass_up": gettext_lazy("Passed up to the township's ledger"),
         "diverted_from_petition": gettext_lazy("Diverted from a petition"),
         "deadline_recomputed": gettext_lazy("Deadline moved (holiday data changed)"),

@@ -54,4 +54,7 @@ def navigation(request):
             {"url_name": "analytics:monthly_list", "arg": None, "label": _("Monthly reports")}
         )
     nav.append({"url_name": "unit_index", "arg": None, "label": _("Units")})
+    if is_administrator(user):
+        # 台账导入 (exchange): named by URL, as every item here.
+        nav.append({"url_name": "ledger:list", "arg": None, "label": _("Ledger import")})
     return {"nav_items": nav, "my_memberships": memberships}

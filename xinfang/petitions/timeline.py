@@ -234,6 +234,16 @@ def describe(event: PetitionEvent) -> str:
         return _("Matter %(number)s was merged into this one.") % {"number": d.get("number", "")}
     if a in ("linked", "unlinked"):
         return _link_sentence(a, d)
+    if a == "imported":
+        return _(
+            "Imported from the ledger “%(source)s” (number %(number)s): received on "
+            "%(received)s, concluded on %(concluded)s."
+        ) % {
+            "source": d.get("source", ""),
+            "number": d.get("ledger_number") or "-",
+            "received": _date(d.get("received_on")),
+            "concluded": _date(d.get("concluded_on")),
+        }
     if a == "query_code_reissued":
         return _(
             "A new query code was issued at the reception window after an identity check; "

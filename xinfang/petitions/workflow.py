@@ -341,6 +341,8 @@ DRIVEN_ELSEWHERE = frozenset(
 # system's acts over time, the petitioner's acts that end the matter here.
 EVENTS = {
     "register": _("Registered"),
+    # 台账导入: a matter handled before this system, from the office's ledger.
+    "imported": _("Imported from an earlier ledger"),
     "merged_in": _("Another matter merged into this one"),
     # Marks between matters found alike (services/links.py): repeat or related.
     "linked": _("Marked as a repeat or related"),

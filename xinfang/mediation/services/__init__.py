@@ -41,11 +41,14 @@ from .diversion import (
     petition_raise,
     petition_resume,
 )
+from .imports import HistoricalDispute, dispute_import_historical
 from .judicial import judicial_apply, judicial_ruling
 from .recompute import recompute_deadlines
 from .roster import mediator_add, mediator_set_active, mediator_update
 
 __all__ = [
+    "HistoricalDispute",
+    "dispute_import_historical",
     "ROUTES_TOLD",
     "MediationCase",
     "agreement_put_in_writing",

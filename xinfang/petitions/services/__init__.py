@@ -15,6 +15,7 @@
 - diversion: the petition's side of 优先调解 (driven by the mediation area);
 - tick: red matters, lapsed windows, recomputed deadlines;
 - notify: who hears of what;
+- imports: historical matters from an office's earlier ledgers (台账导入);
 - window: the reception window (find a person's matters, issue a query code again).
 
 Staff transitions are `petition_<action>(*, actor, petition_id, version=None,
@@ -39,6 +40,7 @@ from .diversion import (
     record_mediation_step,
 )
 from .frame import FRAME, PetitionFrame, action_fields, allowed_actions
+from .imports import HistoricalMatter, check_historical, petition_import_historical
 from .links import links_of, petition_link, petition_unlink
 from .notify import notifications_mark_read, notify_users, users_with
 from .public import (
@@ -135,6 +137,9 @@ def petition_act(
 
 __all__ = [
     "COLLECTIVE_FROM",
+    "HistoricalMatter",
+    "check_historical",
+    "petition_import_historical",
     "DRAFT_ACTIONS",
     "DRAFT_FIELDS",
     "DRAFT_FRAME",
