@@ -91,7 +91,9 @@ class HttpsJsonTransport:
             headers={
                 "Content-Type": "application/json; charset=utf-8",
                 "Accept": "application/json",
-                **signing.headers(peer, method="POST", path=parts.path, body=envelope.body),
+                **signing.headers(
+                    peer, method="POST", path=parts.path, query=parts.query, body=envelope.body
+                ),
             },
         )
         context = None
