@@ -32,13 +32,18 @@ def receive(request):
     body = request.body
     try:
         signed = signing.verify(
-            method=request.method, path=request.path, body=body, meta=request.headers
+            method=request.method,
+            path=request.path,
+            query=request.META.get("QUERY_STRING", ""),
+            body=body,
+            meta=request.headers,
         )
     except signing.Refused as exc:
         return json_error(401, detail=exc.message, code=exc.code)
     try:
         message = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: JSON nested deeper than the parser goes.
         return json_error(400, detail=_("The body is not JSON."), code="not_json")
     try:
         outcome = _receive(signed, message)
