@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -95,49 +96,92 @@ def _refuse() -> InvalidInput:
     return InvalidInput(_("The batch file is damaged, altered or not signed by a known peer."))
 
 
+MAX_MEMBERS = 100_000
+
+
+def _member(archive: zipfile.ZipFile, name: str, budget: list[int]) -> bytes:
+    """A member's bytes, read no further than what is left of the file's budget:
+    a member that inflates beyond the size it declares (a zip bomb) stops there."""
+    with archive.open(name) as f:
+        data = f.read(budget[0] + 1)
+    budget[0] -= len(data)
+    if budget[0] < 0:
+        raise InvalidInput(_("The batch file is too large."))
+    return data
+
+
 def read(path) -> tuple[Peer, list[dict]]:
     """The peer and the messages of a batch file, every check passed (else
     InvalidInput, and nothing read is used)."""
     try:
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile):
+    except (OSError, zipfile.BadZipFile, ValueError):
         raise _refuse() from None
-    with archive:
-        infos = {i.filename: i for i in archive.infolist()}
-        if sum(i.file_size for i in infos.values()) > settings.XINFANG_EXCHANGE_BATCH_MAX_BYTES:
-            raise InvalidInput(_("The batch file is too large."))
-        if MANIFEST not in infos or SIGNATURE not in infos:
+    try:
+        with archive:
+            return _read(archive)
+    except (
+        zipfile.BadZipFile,  # a damaged member, a wrong CRC
+        zlib.error,
+        EOFError,
+        OSError,
+        RuntimeError,  # an encrypted member
+        NotImplementedError,  # an unknown compression method
+        KeyError,
+        TypeError,
+        AttributeError,
+        ValueError,
+        RecursionError,
+        UnicodeError,
+    ):
+        raise _refuse() from None
+
+
+def _read(archive: zipfile.ZipFile) -> tuple[Peer, list[dict]]:
+    infolist = archive.infolist()
+    infos = {i.filename: i for i in infolist}
+    budget = [settings.XINFANG_EXCHANGE_BATCH_MAX_BYTES]
+    if len(infolist) > MAX_MEMBERS or sum(i.file_size for i in infolist) > budget[0]:
+        raise InvalidInput(_("The batch file is too large."))
+    if len(infos) != len(infolist) or MANIFEST not in infos or SIGNATURE not in infos:
+        raise _refuse()  # a name twice: which one would be read?
+    manifest = _member(archive, MANIFEST, budget)
+    signature = _member(archive, SIGNATURE, budget).decode("ascii", "replace").strip()
+    if not signing.SIGNATURE_RE.fullmatch(signature):
+        raise _refuse()
+    try:
+        data = json.loads(manifest)
+    except ValueError:
+        raise _refuse() from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise _refuse()
+    peer = Peer.objects.filter(name=str(data.get("from", "")), is_active=True).first()
+    if peer is None or not hmac.compare_digest(signing.sign(peer.key, manifest), signature.lower()):
+        raise _refuse()
+    if data.get("to") != peer.identity:
+        raise InvalidInput(_("The batch file is meant for another system."))
+    entries = data.get("messages") or []
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("name"), str) for e in entries
+    ):
+        raise _refuse()
+    names = [e["name"] for e in entries]
+    if len(set(names)) != len(names) or set(names) | {MANIFEST, SIGNATURE} != set(infos):
+        raise _refuse()
+    messages = []
+    for entry in entries:
+        body = _member(archive, entry["name"], budget)
+        if not hmac.compare_digest(
+            hashlib.sha256(body).hexdigest().encode(), str(entry.get("sha256")).encode()
+        ):
             raise _refuse()
-        manifest = archive.read(MANIFEST)
-        signature = archive.read(SIGNATURE).decode("ascii", "replace").strip()
         try:
-            data = json.loads(manifest)
+            message = json.loads(body)
         except ValueError:
             raise _refuse() from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
+        if not isinstance(message, dict) or message.get("message_id") != entry.get("message_id"):
             raise _refuse()
-        peer = Peer.objects.filter(name=str(data.get("from", "")), is_active=True).first()
-        if peer is None or not hmac.compare_digest(signing.sign(peer.key, manifest), signature):
-            raise _refuse()
-        if data.get("to") != peer.identity:
-            raise InvalidInput(_("The batch file is meant for another system."))
-        entries = data.get("messages") or []
-        if {e.get("name") for e in entries} | {MANIFEST, SIGNATURE} != set(infos):
-            raise _refuse()
-        messages = []
-        for entry in entries:
-            body = archive.read(entry["name"])
-            if not hmac.compare_digest(hashlib.sha256(body).hexdigest(), str(entry.get("sha256"))):
-                raise _refuse()
-            try:
-                message = json.loads(body)
-            except ValueError:
-                raise _refuse() from None
-            if not isinstance(message, dict) or message.get("message_id") != entry.get(
-                "message_id"
-            ):
-                raise _refuse()
-            messages.append(message)
+        messages.append(message)
     return peer, messages
 
 
