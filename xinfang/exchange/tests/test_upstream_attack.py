@@ -142,6 +142,19 @@ def test_deeply_nested_json_is_a_clear_400(demo_tree, travel):
     assert nothing_kept()
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_a_body_past_the_limit_is_a_json_refusal(demo_tree, travel, content_type):
+    travel("2026-11-03")
+    peer = up_peer()
+    client = Client(raise_request_exception=False)
+    body = encode(assignment(content="长" * 1_000_000))  # 3 MB of UTF-8
+    headers = signing.headers(sender_view(peer), method="POST", path=URL, body=body)
+    r = client.post(URL, data=body, content_type=content_type, headers=headers)
+    assert r.status_code in (400, 413), r.status_code
+    assert r["Content-Type"].startswith("application/json") and r.json()["detail"]
+    assert nothing_kept()
+
+
 def matter_with(**fields):
     return assignment(**fields)
 
