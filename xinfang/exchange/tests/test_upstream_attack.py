@@ -177,6 +177,8 @@ BAD_MESSAGES = {
     "bad phone": lambda: matter_with(petitioners=[{"name": "张三", "phone": "12"}]),
     "unknown channel": lambda: matter_with(channel="pigeon"),
     "received on is a number": lambda: matter_with(received_on=20261102),
+    "received in year 1": lambda: matter_with(received_on="0001-01-01"),
+    "received long ago": lambda: matter_with(received_on="2020-05-01"),
     "report back due is no date": lambda: {
         **assignment(),
         "event": {"data": {"report_back_due": "soon"}},

@@ -255,6 +255,11 @@ def _register_assignment(peer: Peer, message_id: uuid.UUID, message: dict) -> Pe
     if errors:
         raise InvalidInput(field_errors=errors)
     received_on = min(_date(m.get("received_on"), "matter.received_on") or today(), today())
+    if received_on.year < today().year - 1:
+        # A date of year 1 made matter 410481-1-000001, overdue for 2,000 years.
+        raise InvalidInput(
+            field_errors={"matter.received_on": [_("The date of receipt is too far in the past.")]}
+        )
     data = (message.get("event") or {}).get("data") or {}
     requirement = _text(data, "requirement", "event.data.requirement", 2000) or _text(
         m, "handling_requirement", "matter.handling_requirement", 2000
