@@ -387,7 +387,7 @@ def test_a_batch_file_round_trip_is_idempotent_and_a_tampered_file_is_refused(
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename.startswith("messages/"):
-                data = data.replace("张三".encode(), "李四".encode())
+                data = data[:-8] + (b"A" if data[-8:-7] != b"A" else b"B") + data[-7:]
             dst.writestr(info.filename, data)
     before = Petition.objects.count()
     with pytest.raises(InvalidInput):

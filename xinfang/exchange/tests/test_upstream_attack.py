@@ -1,6 +1,7 @@
 """The upstream exchange attacked: as an outsider, and as a malicious or buggy
 peer. Each test is a hole found in review (see the commit that fixed it)."""
 
+import hashlib
 import io
 import json
 import urllib.error
@@ -307,7 +308,10 @@ def test_the_accused_unit_goes_up_with_an_accusation(register, travel, demo_tree
 # --- the batch file -----------------------------------------------------------------
 
 
-def signed_file(tmp_path, peer_key, entries, members, name="f.zip", manifest_over=None):
+def signed_file(
+    tmp_path, peer_key, entries, members, name="f.zip", manifest_over=None, encrypt=True
+):
+    cipher = batch._cipher(Peer(key=peer_key))
     manifest = {
         "format": batch.FORMAT,
         "from": "city",
@@ -320,7 +324,7 @@ def signed_file(tmp_path, peer_key, entries, members, name="f.zip", manifest_ove
     path = tmp_path / name
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for member, body in members:
-            z.writestr(member, body)
+            z.writestr(member, cipher.encrypt(body) if encrypt else body)
         z.writestr(batch.MANIFEST, data)
         z.writestr(batch.SIGNATURE, signing.sign(peer_key, data))
     return path
@@ -334,7 +338,7 @@ def test_a_batch_member_that_inflates_beyond_its_declared_size_is_refused(
     peer = up_peer(transport="batch", base_url="")
     body = b"{" + b" " * 5_000_000 + b"}"
     entry = {"name": "messages/1.json", "message_id": "x", "sha256": "0" * 64}
-    path = signed_file(tmp_path, peer.key, [entry], [("messages/1.json", body)])
+    path = signed_file(tmp_path, peer.key, [entry], [("messages/1.json", body)], encrypt=False)
     # Lie about the size in the central directory and the local header.
     raw = bytearray(path.read_bytes())
     size = (len(body)).to_bytes(4, "little")
@@ -350,20 +354,19 @@ def test_a_malformed_batch_file_is_refused_cleanly(demo_tree, travel, tmp_path, 
     travel("2026-11-03")
     peer = up_peer(transport="batch", base_url="")
     message = assignment()
-    body = encode(message)
-    import hashlib
-
+    key = "another key, of the province, long enough" if defect == "other key" else peer.key
+    body = batch._cipher(Peer(key=key)).encrypt(encode(message))
     entry = {
         "name": "messages/1.json",
         "message_id": message["message_id"],
         "sha256": hashlib.sha256(body).hexdigest(),
     }
-    key = "another key, of the province, long enough" if defect == "other key" else peer.key
     path = signed_file(
         tmp_path,
         key,
         [entry] if defect != "entries" else {"a": 1},
         [("messages/1.json", body)],
+        encrypt=False,
     )
     if defect == "signature":
         with zipfile.ZipFile(path, "a") as z:
@@ -389,6 +392,28 @@ def test_a_malformed_batch_file_is_refused_cleanly(demo_tree, travel, tmp_path, 
         call_command("exchange_import_batch", str(path), stdout=out)
     assert type(caught.value).__name__ == "CommandError", repr(caught.value)
     assert nothing_kept()
+
+
+def test_a_batch_file_lost_on_the_way_shows_no_ones_data_and_still_imports(
+    people, register, travel, tmp_path
+):
+    travel("2026-11-02")
+    down = county_below(transport="batch")
+    p = register()
+    assign_down(people, p)
+    path = tmp_path / "to-county.zip"
+    call_command("exchange_export_batch", "county", str(path), stdout=io.StringIO())
+    with zipfile.ZipFile(path) as z:
+        everything = b"".join(z.read(n) for n in z.namelist()) + path.read_bytes()
+    for secret in (VALID_ID, "13812345678", "张三", p.content):
+        assert secret.encode() not in everything
+    # A valid member of a good file: the same message, the same key, other bytes
+    # (a Fernet token differs each time) and the matter arrives.
+    peers.peer_save(name="city", identity="county", direction="up", transport="batch", key=down.key)
+    result = batch.import_file(path)
+    assert result.accepted == 1 and not result.refused
+    made = Petition.objects.get(upstream_number=p.number)
+    assert made.petitioners.get().id_number == VALID_ID
 
 
 # --- the administrator's page ------------------------------------------------------

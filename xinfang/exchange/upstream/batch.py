@@ -3,7 +3,9 @@ carries the messages across the gap as one signed file.
 
 A zip archive holding
 - `messages/NNNNNN-<message id>.json`: each message's JSON, the same bytes the
-  HTTPS transport would send;
+  HTTPS transport would send, encrypted (Fernet: AES-128-CBC and HMAC-SHA256)
+  with a key derived from the peer's shared key: the file carries names, ID
+  numbers and phones on a USB stick, and one lost on the way shows nothing;
 - `manifest.json`: {"format": "xinfang-upstream-batch/1", "from": <our name at
   the peer>, "to": <the peer's name>, "created_at": ..., "messages": [{"name",
   "message_id", "sha256"}, ...]} in the order they are to be received;
@@ -18,6 +20,7 @@ clerk); `--all` exports every message to the peer again after a file was lost.""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -25,6 +28,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -36,10 +40,17 @@ from xinfang.core.exceptions import DomainError, InvalidInput
 from ..models import ExchangeMessage, Peer
 from . import inbound, outbound, signing
 
-FORMAT = "xinfang-upstream-batch/1"
+FORMAT = "xinfang-upstream-batch/2"  # /1 carried the messages in clear
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 State = ExchangeMessage.State
+
+
+def _cipher(peer: Peer) -> Fernet:
+    """The key the members are encrypted with: derived from the shared key (the
+    one that signs) for this use alone."""
+    derived = hmac.new(peer.key.encode("utf-8"), b"xinfang-upstream-batch/encrypt", "sha256")
+    return Fernet(base64.urlsafe_b64encode(derived.digest()))
 
 
 def export(*, peer: Peer, path, every: bool = False) -> int:
@@ -50,9 +61,10 @@ def export(*, peer: Peer, path, every: bool = False) -> int:
         messages = messages.filter(state__in=ExchangeMessage.OPEN_STATES)
     messages = list(messages.order_by("petition_id", "seq"))
     entries = []
+    cipher = _cipher(peer)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for i, m in enumerate(messages, start=1):
-            body = outbound.body_of(m)
+            body = cipher.encrypt(outbound.body_of(m))
             name = f"messages/{i:06d}-{m.pk}.json"
             archive.writestr(name, body)
             entries.append(
@@ -169,6 +181,7 @@ def _read(archive: zipfile.ZipFile) -> tuple[Peer, list[dict]]:
     if len(set(names)) != len(names) or set(names) | {MANIFEST, SIGNATURE} != set(infos):
         raise _refuse()
     messages = []
+    cipher = _cipher(peer)
     for entry in entries:
         body = _member(archive, entry["name"], budget)
         if not hmac.compare_digest(
@@ -176,8 +189,8 @@ def _read(archive: zipfile.ZipFile) -> tuple[Peer, list[dict]]:
         ):
             raise _refuse()
         try:
-            message = json.loads(body)
-        except ValueError:
+            message = json.loads(cipher.decrypt(body))
+        except (InvalidToken, ValueError):
             raise _refuse() from None
         if not isinstance(message, dict) or message.get("message_id") != entry.get("message_id"):
             raise _refuse()
