@@ -125,6 +125,21 @@ def test_an_unknown_or_inactive_peer_gets_the_answer_of_a_bad_signature(client, 
     assert nothing_kept()
 
 
+def test_a_deactivated_peer_is_not_let_back_in_by_a_change(client, demo_tree, travel):
+    """Stopped because its key leaked: a new address must not reactivate it."""
+    travel("2026-11-03")
+    peer = up_peer()
+    call_command("exchange_peer", "city", "--deactivate", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("exchange_peer", "city", "--url", "https://new.c.cn", stdout=out)
+    assert "deactivated" in out.getvalue()
+    assert not Peer.objects.get(name="city").is_active
+    r = post(client, sender_view(peer), encode(assignment()))
+    assert r.status_code == 401 and nothing_kept()
+    call_command("exchange_peer", "city", "--activate", stdout=io.StringIO())
+    assert Peer.objects.get(name="city").is_active
+
+
 # --- malformed bodies ---------------------------------------------------------------
 
 
