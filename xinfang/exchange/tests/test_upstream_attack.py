@@ -294,6 +294,22 @@ def test_an_accusation_is_not_sent_down_to_the_side_of_the_unit_it_accuses(
     assert not ExchangeMessage.objects.filter(kind="assignment").exists()
 
 
+def test_an_accusation_of_a_person_with_a_post_on_the_lower_side_is_not_sent_down(
+    people, register, travel, demo_tree
+):
+    travel("2026-11-02")
+    county_below()
+    # 八台镇's handler is accused by name; the matter goes to 八台镇 all the same
+    # if the forward allowed it, but the lower instance is theirs.
+    p = register(purpose="accusation", accused_unit=demo_tree["410481101"])
+    Petition.objects.filter(pk=p.pk).update(accused_user=people["handler_b"])
+    p.refresh_from_db()
+    assert outbound._accused_below(Peer.objects.get(name="county"), p) is False
+    Petition.objects.filter(pk=p.pk).update(accused_unit=None, accused_user=people["handler"])
+    p.refresh_from_db()
+    assert outbound._accused_below(Peer.objects.get(name="county"), p) is True
+
+
 def test_an_accusation_sent_down_carries_no_identity_the_office_did_not_release(
     people, register, travel, demo_tree
 ):

@@ -105,15 +105,20 @@ def _assigned_below(peer: Peer, event: PetitionEvent) -> bool:
 
 
 def _accused_below(peer: Peer, p: Petition) -> bool:
-    """An accusation whose accused unit is the lower peer's territory, inside it or
-    above it: that instance serves the accused (信访工作条例 Art. 30), so the
-    accusation never goes down to it."""
-    if not (p.accusation and p.accused_unit_id):
+    """An accusation whose accused unit (or accused person's post) is the lower
+    peer's territory, inside it or above it: that instance serves the accused
+    (信访工作条例 Art. 30), so the accusation never goes down to it."""
+    if not p.accusation:
         return False
-    return UnitLink.objects.filter(
-        Q(ancestor_id=p.accused_unit_id, descendant_id=peer.unit_id)
-        | Q(ancestor_id=peer.unit_id, descendant_id=p.accused_unit_id)
-    ).exists()
+    sides = Q(pk__in=[])
+    if p.accused_unit_id:
+        sides |= Q(ancestor_id=p.accused_unit_id, descendant_id=peer.unit_id)
+        sides |= Q(ancestor_id=peer.unit_id, descendant_id=p.accused_unit_id)
+    if p.accused_user_id:
+        # The accused person holds a post in that territory, or above it.
+        sides |= Q(ancestor_id=peer.unit_id, descendant__memberships__user_id=p.accused_user_id)
+        sides |= Q(ancestor__memberships__user_id=p.accused_user_id, descendant_id=peer.unit_id)
+    return UnitLink.objects.filter(sides).exists()
 
 
 def _write(peer: Peer, event: PetitionEvent, kind: str) -> ExchangeMessage:
