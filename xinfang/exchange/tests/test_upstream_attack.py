@@ -487,6 +487,61 @@ def test_the_page_and_the_log_show_no_personal_data_of_the_matters(
         assert secret not in page
 
 
+# --- what the sender takes as delivered -------------------------------------------
+
+
+@pytest.fixture
+def fake_receiver():
+    """A local HTTP server answering each POST with the next of `answers`."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    answers = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            status, headers, body = answers.pop(0)(self.headers)
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", answers
+    server.shutdown()
+
+
+def test_only_the_receivers_receipt_of_this_message_counts_as_delivered(
+    register, travel, fake_receiver, settings
+):
+    travel("2026-11-02")
+    settings.XINFANG_EXCHANGE_MAX_ATTEMPTS = 10
+    url, answers = fake_receiver
+    up_peer(transport="https", base_url=url)
+    register()
+    m = ExchangeMessage.objects.get()
+    answers.append(lambda h: (200, {}, b'{"status": "ok"}'))  # a proxy's 200
+    answers.append(lambda h: (302, {"Location": url + "/elsewhere"}, b""))
+    answers.append(
+        lambda h: (200, {}, json.dumps({"status": "accepted", "message_id": "x"}).encode())
+    )
+    answers.append(
+        lambda h: (200, {}, json.dumps({"status": "accepted", "message_id": str(m.pk)}).encode())
+    )
+    for _ in range(3):
+        ExchangeMessage.objects.filter(pk=m.pk).update(next_attempt_at=None)
+        assert outbound.deliver.call(str(m.pk)) == "retrying"
+    ExchangeMessage.objects.filter(pk=m.pk).update(next_attempt_at=None)
+    assert outbound.deliver.call(str(m.pk)) == "delivered"
+    assert not answers
+
+
 # --- concurrent duplicate deliveries ----------------------------------------------
 
 
