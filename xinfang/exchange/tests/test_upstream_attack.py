@@ -140,6 +140,15 @@ def test_a_deactivated_peer_is_not_let_back_in_by_a_change(client, demo_tree, tr
     assert Peer.objects.get(name="city").is_active
 
 
+def test_a_peer_without_a_key_accepts_nothing_signed_with_an_empty_key(client, demo_tree, travel):
+    travel("2026-11-03")
+    Peer.objects.create(name="city", identity="county", direction="up", transport="https")
+    body = encode(assignment())
+    signer = Peer(name="county", identity="city", key="")
+    r = post(client, signer, body)
+    assert r.status_code == 401 and nothing_kept()
+
+
 # --- malformed bodies ---------------------------------------------------------------
 
 
@@ -200,6 +209,7 @@ BAD_MESSAGES = {
         "event": {"data": {"report_back_due": "soon"}},
     },
     "unknown category": lambda: matter_with(category="9999"),
+    "place is a petition office": lambda: matter_with(place="410481-XF"),
     "unknown accused unit": lambda: matter_with(accusation=True, accused_unit="000000"),
     "bidi override in a name": lambda: matter_with(
         petitioners=[{"name": "张\u202e三", "id_number": VALID_ID}]
@@ -380,7 +390,9 @@ def test_a_batch_member_that_inflates_beyond_its_declared_size_is_refused(
     assert nothing_kept()
 
 
-@pytest.mark.parametrize("defect", ["signature", "entries", "twice", "crc", "other key"])
+@pytest.mark.parametrize(
+    "defect", ["signature", "entries", "twice", "crc", "other key", "extra", "missing"]
+)
 def test_a_malformed_batch_file_is_refused_cleanly(demo_tree, travel, tmp_path, defect):
     travel("2026-11-03")
     peer = up_peer(transport="batch", base_url="")
@@ -413,6 +425,16 @@ def test_a_malformed_batch_file_is_refused_cleanly(demo_tree, travel, tmp_path, 
     elif defect == "twice":
         with zipfile.ZipFile(path, "a") as z, pytest.warns(UserWarning):
             z.writestr("messages/1.json", encode(assignment()))
+    elif defect == "extra":  # a name that would climb out of a folder, not named
+        with zipfile.ZipFile(path, "a") as z:
+            z.writestr("../../etc/cron.d/x", b"* * * * * root true")
+    elif defect == "missing":
+        with zipfile.ZipFile(path) as src:
+            members = [(i.filename, src.read(i.filename)) for i in src.infolist()]
+        with zipfile.ZipFile(path, "w") as dst:
+            for n, b in members:
+                if n != "messages/1.json":
+                    dst.writestr(n, b)
     elif defect == "crc":
         raw = bytearray(path.read_bytes())
         at = raw.find(b"messages/1.json") + len("messages/1.json") + 5

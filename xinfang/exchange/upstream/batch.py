@@ -168,7 +168,11 @@ def _read(archive: zipfile.ZipFile) -> tuple[Peer, list[dict]]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise _refuse()
     peer = Peer.objects.filter(name=str(data.get("from", "")), is_active=True).first()
-    if peer is None or not hmac.compare_digest(signing.sign(peer.key, manifest), signature.lower()):
+    if (
+        peer is None
+        or len(peer.key or "") < 32
+        or not hmac.compare_digest(signing.sign(peer.key, manifest), signature.lower())
+    ):
         raise _refuse()
     if data.get("to") != peer.identity:
         raise InvalidInput(_("The batch file is meant for another system."))

@@ -242,7 +242,7 @@ def _register_assignment(peer: Peer, message_id: uuid.UUID, message: dict) -> Pe
     if already is not None:
         return Petition.objects.get(pk=already)
     category = Category.objects.filter(code=_text(m, "category", "matter.category", 20)).first()
-    place = Unit.objects.filter(code=_text(m, "place", "matter.place", 20)).first()
+    place = Unit.objects.filter(code=_text(m, "place", "matter.place", 20), is_active=True).first()
     accused_code = _text(m, "accused_unit", "matter.accused_unit", 20)
     accused_unit = Unit.objects.filter(code=accused_code).first() if accused_code else None
     errors = {}

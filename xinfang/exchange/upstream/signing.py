@@ -111,6 +111,8 @@ def verify(
     if not (NONCE_RE.fullmatch(nonce) and SIGNATURE_RE.fullmatch(signature)):
         raise Refused("bad_signature", _("The signature is not valid."))
     peer = Peer.objects.filter(name=name, is_active=True).first()
+    if peer is not None and len(peer.key or "") < 32:
+        peer = None  # a peer made without a key (in a shell, a fixture) signs nothing
     data = canonical(method, path, timestamp, nonce, body, query=query, peer=name)
     # An unknown peer gets the same answer, after the same work, as a bad
     # signature: an outsider learns no peer's name.
