@@ -411,17 +411,12 @@ def test_a_malformed_batch_file_is_refused_cleanly(demo_tree, travel, tmp_path, 
         [("messages/1.json", body)],
         encrypt=False,
     )
-    if defect == "signature":
-        with zipfile.ZipFile(path, "a") as z:
-            pass
-        data = path.read_bytes()
-        sig = signing.sign(peer.key, b"")  # any: replaced below
+    if defect == "signature":  # not ASCII: compare_digest raised TypeError
         with zipfile.ZipFile(path) as src:
             members = [(i.filename, src.read(i.filename)) for i in src.infolist()]
         with zipfile.ZipFile(path, "w") as dst:
             for n, b in members:
                 dst.writestr(n, "é" * 64 if n == batch.SIGNATURE else b)
-        assert sig and data
     elif defect == "twice":
         with zipfile.ZipFile(path, "a") as z, pytest.warns(UserWarning):
             z.writestr("messages/1.json", encode(assignment()))
