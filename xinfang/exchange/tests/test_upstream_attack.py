@@ -4,11 +4,13 @@ peer. Each test is a hole found in review (see the commit that fixed it)."""
 import hashlib
 import io
 import json
+import threading
 import urllib.error
 import urllib.request
 import uuid
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.management import call_command
@@ -20,10 +22,11 @@ from xinfang.core.exceptions import InvalidInput
 from xinfang.exchange.models import ExchangeMessage, InboundMessage, InboundNonce, Peer
 from xinfang.exchange.upstream import batch, inbound, outbound, peers, signing, transport
 from xinfang.petitions import permissions
-from xinfang.petitions.models import Petition
+from xinfang.petitions.categories import seed_categories
+from xinfang.petitions.models import Category, Petition
 from xinfang.petitions.tests.fixtures import VALID_ID, unit
 
-from .test_upstream import (  # noqa: F401 (fake: the autouse fixture)
+from .upstream_helpers import (  # noqa: F401 (fake: the autouse fixture)
     KEY,
     TOWNSHIP,
     URL,
@@ -510,9 +513,6 @@ def test_the_page_and_the_log_show_no_personal_data_of_the_matters(
 @pytest.fixture
 def fake_receiver():
     """A local HTTP server answering each POST with the next of `answers`."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
-
     answers = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -575,9 +575,6 @@ def raw_post(url, body, headers):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_assignment_delivered_twice_at_once_makes_one_matter(live_server, settings):
-    from xinfang.petitions.categories import seed_categories
-    from xinfang.petitions.models import Category
-
     call_command("seed_demo", allow_production=True, verbosity=0)
     seed_categories(Category)
     peer = up_peer()
