@@ -183,6 +183,16 @@ def test_a_body_past_the_limit_is_a_json_refusal(demo_tree, travel, content_type
     assert nothing_kept()
 
 
+@pytest.mark.parametrize("url", ["/api/v1/public/petitions", "/api/v1/auth/token"])
+def test_deeply_nested_json_is_a_400_on_the_api_too(db, url):
+    """The NUL guard parsed every JSON body before any view: an outsider's
+    '[' * 100000 was a 500 on every endpoint."""
+    client = Client(raise_request_exception=False)
+    r = client.post(url, data=b"[" * 100_000, content_type="application/json")
+    assert r.status_code == 400, r.status_code
+    assert r.json()["detail"]
+
+
 def matter_with(**fields):
     return assignment(**fields)
 
