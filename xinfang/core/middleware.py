@@ -16,6 +16,7 @@ from .uploads import request_max_bytes, text_too_large_message, too_large_messag
 
 NUL_MESSAGE = _("The request contains a NUL character (code 0), which is not allowed.")
 UNREADABLE_MESSAGE = _("The form data could not be read. Please send the form again.")
+NESTED_MESSAGE = _("The JSON is nested too deeply.")
 
 
 class ChineseFirstLocaleMiddleware:
@@ -117,16 +118,23 @@ class RequestGuardMiddleware:
     def _nul_in_json(request):
         try:
             data = json.loads(request.body or b"null")
+            where = _nul_in(data, "")
         except RequestDataTooBig:
             return "body", text_too_large_message()
+        except RecursionError:
+            # "[[[[...": an outsider's few hundred kilobytes were a 500 here.
+            return "body", NESTED_MESSAGE
         except ValueError:
             return None  # not JSON: the view's parser answers its own 400
-        where = _nul_in(data, "")
         return None if where is None else (where or "body", NUL_MESSAGE)
 
     @staticmethod
     def refuse(request, field: str, message) -> HttpResponse:
-        if request.path_info.startswith("/api/"):
+        # JSON to whoever sent JSON (a peer of the exchange, a script), not a page.
+        sent_json = request.content_type == "application/json" or request.content_type.endswith(
+            "+json"
+        )
+        if request.path_info.startswith("/api/") or sent_json:
             return JsonResponse(
                 {
                     "detail": str(message),

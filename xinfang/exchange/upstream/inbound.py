@@ -33,6 +33,41 @@ from ..models import ExchangeMessage, InboundMessage, Peer
 
 KINDS = frozenset(ExchangeMessage.Kind.values)
 
+MAX_PETITIONERS = 100
+MAX_PEOPLE = 100_000
+MAX_TEXT = 20_000
+# Characters a peer may not send in any string: NUL and the other control
+# characters (PostgreSQL cannot store NUL; the others have no place in a matter)
+# and the bidirectional overrides that make a name or a number read as another.
+_FORBIDDEN = frozenset(
+    [chr(c) for c in range(32) if chr(c) not in "\t\n\r"]
+    + [chr(c) for c in range(0x7F, 0xA0)]
+    + [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)]
+)
+
+
+def _bad_string(value: str) -> bool:
+    if any(ch in _FORBIDDEN for ch in value):
+        return True
+    try:
+        value.encode("utf-8")  # a lone surrogate ("\ud800") cannot be stored
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _bad_strings(value, depth: int = 0) -> bool:
+    """Does any key or string in the message hold a character it may not?"""
+    if depth > 20:
+        return True
+    if isinstance(value, str):
+        return _bad_string(value)
+    if isinstance(value, dict):
+        return any(_bad_string(str(k)) or _bad_strings(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_bad_strings(v, depth + 1) for v in value)
+    return False
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -49,8 +84,11 @@ class Outcome:
 
 
 def _message_id(message: dict) -> uuid.UUID:
+    value = message.get("message_id")
     try:
-        return uuid.UUID(str(message.get("message_id", "")))
+        if not isinstance(value, str):
+            raise ValueError
+        return uuid.UUID(value)
     except ValueError:
         raise InvalidInput(field_errors={"message_id": [_("Give the message id.")]}) from None
 
@@ -58,13 +96,24 @@ def _message_id(message: dict) -> uuid.UUID:
 def _check(message) -> tuple[uuid.UUID, str, dict]:
     if not isinstance(message, dict):
         raise InvalidInput(_("The message is not a JSON object."))
+    if _bad_strings(message):
+        raise InvalidInput(
+            _("The message holds a control character or a character that cannot be stored.")
+        )
     message_id = _message_id(message)
     kind = message.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise InvalidInput(field_errors={"kind": [_("Unknown kind of message.")]})
     matter = message.get("matter")
-    if not isinstance(matter, dict) or not str(matter.get("number") or "").strip():
-        raise InvalidInput(field_errors={"matter": [_("The message names no matter.")]})
+    number = matter.get("number") if isinstance(matter, dict) else None
+    if not isinstance(number, str) or not number.strip() or len(number.strip()) > 60:
+        raise InvalidInput(field_errors={"matter.number": [_("The message names no matter.")]})
+    for key in ("event",):
+        if message.get(key) is not None and not isinstance(message.get(key), dict):
+            raise InvalidInput(field_errors={key: [_("Give a JSON object.")]})
+    data = (message.get("event") or {}).get("data")
+    if data is not None and not isinstance(data, dict):
+        raise InvalidInput(field_errors={"event.data": [_("Give a JSON object.")]})
     return message_id, kind, matter
 
 
@@ -72,25 +121,27 @@ def receive(*, peer: Peer, message: dict, via: str) -> Outcome:
     """Keep and act on one message from `peer`, once (see the module's docstring).
     Bad content is InvalidInput and nothing is kept."""
     message_id, kind, matter = _check(message)
-    existing = InboundMessage.objects.filter(peer=peer, message_id=message_id).first()
-    if existing is not None:
-        return Outcome("duplicate", existing)
     try:
         with transaction.atomic():
+            # One message of a peer at a time: the same message (or the same
+            # assignment under two ids) delivered twice at once waits here for
+            # the first and then finds what it made.
+            list(Peer.objects.select_for_update().filter(pk=peer.pk).values_list("pk"))
+            existing = InboundMessage.objects.filter(peer=peer, message_id=message_id).first()
+            if existing is not None:
+                return Outcome("duplicate", existing)
             receipt = InboundMessage.objects.create(
                 peer=peer,
                 message_id=message_id,
                 kind=kind,
-                sender_number=str(matter["number"])[:60],
+                sender_number=matter["number"].strip(),
                 payload=json.dumps(message, ensure_ascii=False, sort_keys=True),
                 via=via,
             )
             if kind == ExchangeMessage.Kind.ASSIGNMENT:
                 receipt.petition = _register_assignment(peer, message_id, message)
-            elif matter.get("upstream_number"):
-                receipt.petition = Petition.objects.filter(
-                    number=str(matter["upstream_number"])
-                ).first()
+            else:
+                receipt.petition = _sent_to(peer, matter.get("upstream_number"))
             if receipt.petition is not None:
                 receipt.save(update_fields=["petition"])
     except IntegrityError:
@@ -102,68 +153,159 @@ def receive(*, peer: Peer, message: dict, via: str) -> Outcome:
     return Outcome("accepted", receipt)
 
 
+def _sent_to(peer: Peer, number) -> Petition | None:
+    """Our matter `number`, if we sent it to this peer: a peer cannot tie its
+    messages to a matter of ours it was never told of."""
+    if not isinstance(number, str) or not number.strip():
+        return None
+    sent = ExchangeMessage.objects.filter(peer=peer, petition__number=number.strip())
+    return Petition.objects.filter(pk__in=sent.values("petition_id")).first()
+
+
 def _date(value, field: str) -> dt.date | None:
-    if not value:
+    if value is None or value == "":
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        if not isinstance(value, str):
+            raise ValueError
+        return dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(field_errors={field: [_("Give a date.")]}) from None
+
+
+def _text(m: dict, key: str, field: str, limit: int = MAX_TEXT) -> str:
+    value = m.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > limit:
+        raise InvalidInput(
+            field_errors={field: [_("Give a text of at most %(n)d characters.") % {"n": limit}]}
+        )
+    return value
+
+
+def _flag(m: dict, key: str) -> bool:
+    value = m.get(key)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise InvalidInput(field_errors={f"matter.{key}": [_("Give true or false.")]})
+    return value
+
+
+def _choice(m: dict, key: str, values, default: str) -> str:
+    value = m.get(key)
+    if value is None or value == "":
+        return default
+    if not isinstance(value, str) or value not in values:
+        raise InvalidInput(field_errors={f"matter.{key}": [_("Unknown value.")]})
+    return value
+
+
+def _petitioners(m: dict) -> list[dict]:
+    people = m.get("petitioners") or []
+    if not isinstance(people, list) or not 0 < len(people) <= MAX_PETITIONERS:
+        raise InvalidInput(field_errors={"matter.petitioners": [_("Name the petitioners.")]})
+    rows = []
+    for i, x in enumerate(people):
+        if not isinstance(x, dict):
+            raise InvalidInput(field_errors={"matter.petitioners": [_("Name the petitioners.")]})
+        row = {
+            k: _text(x, k, f"matter.petitioners[{i}].{k}", 200)
+            for k in ("name", "id_number", "phone", "address")
+        }
+        rep = x.get("is_representative")
+        if rep is not None and not isinstance(rep, bool):
+            raise InvalidInput(
+                field_errors={
+                    f"matter.petitioners[{i}].is_representative": [_("Give true or false.")]
+                }
+            )
+        rows.append({**row, "is_representative": bool(rep)})
+    return rows
 
 
 def _register_assignment(peer: Peer, message_id: uuid.UUID, message: dict) -> Petition:
     if peer.direction != Peer.Direction.UP:
         raise InvalidInput(_("Only a peer above us assigns matters."))
     m = message["matter"]
-    number = str(m["number"]).strip()[:60]
-    already = Petition.objects.filter(upstream_number=number).first()
+    number = m["number"].strip()
+    # The same assignment again under another message id: the matter it made.
+    # Only this peer's: another peer's number may be the same string.
+    already = (
+        InboundMessage.objects.filter(
+            peer=peer, kind=ExchangeMessage.Kind.ASSIGNMENT, petition__upstream_number=number
+        )
+        .values_list("petition_id", flat=True)
+        .first()
+    )
     if already is not None:
-        return already
-    category = Category.objects.filter(code=str(m.get("category") or "")).first()
-    place = Unit.objects.filter(code=str(m.get("place") or "")).first()
+        return Petition.objects.get(pk=already)
+    category = Category.objects.filter(code=_text(m, "category", "matter.category", 20)).first()
+    place = Unit.objects.filter(code=_text(m, "place", "matter.place", 20), is_active=True).first()
+    accused_code = _text(m, "accused_unit", "matter.accused_unit", 20)
+    accused_unit = Unit.objects.filter(code=accused_code).first() if accused_code else None
     errors = {}
     if category is None:
         errors["matter.category"] = [_("Unknown category.")]
     if place is None:
         errors["matter.place"] = [_("Unknown place.")]
+    if accused_code and accused_unit is None:
+        errors["matter.accused_unit"] = [_("Unknown unit.")]
     if errors:
         raise InvalidInput(field_errors=errors)
     received_on = min(_date(m.get("received_on"), "matter.received_on") or today(), today())
-    event = message.get("event") or {}
-    data = event.get("data") or {}
-    people = m.get("petitioners") or []
-    if not isinstance(people, list) or not all(isinstance(x, dict) for x in people):
-        raise InvalidInput(field_errors={"matter.petitioners": [_("Name the petitioners.")]})
-    try:
-        people_count = max(int(m.get("people_count") or 1), 1)
-    except (TypeError, ValueError):
+    if received_on.year < today().year - 1:
+        # A date of year 1 made matter 410481-1-000001, overdue for 2,000 years.
         raise InvalidInput(
-            field_errors={"matter.people_count": [_("At least one person.")]}
-        ) from None
+            field_errors={"matter.received_on": [_("The date of receipt is too far in the past.")]}
+        )
+    data = (message.get("event") or {}).get("data") or {}
+    requirement = _text(data, "requirement", "event.data.requirement", 2000) or _text(
+        m, "handling_requirement", "matter.handling_requirement", 2000
+    )
+    due = _date(data.get("report_back_due"), "event.data.report_back_due") or _date(
+        m.get("report_back_due"), "matter.report_back_due"
+    )
+    people = _petitioners(m)
+    people_count = m.get("people_count")
+    if people_count is None:
+        people_count = 1
+    if (
+        isinstance(people_count, bool)
+        or not isinstance(people_count, int)
+        or not (1 <= people_count <= MAX_PEOPLE)
+    ):
+        raise InvalidInput(field_errors={"matter.people_count": [_("At least one person.")]})
+    flags = {k: _flag(m, k) for k in ("collective", "repeat", "accusation")}
+    purpose = _choice(m, "purpose", Purpose.values, Purpose.APPEAL)
+    accusation = flags["accusation"] or purpose == Purpose.ACCUSATION
     return petitions.petition_register(
         actor=None,
         registering_unit=None,
-        channel=m.get("channel") if m.get("channel") in Channel.values else Channel.LETTER,
-        purpose=m.get("purpose") if m.get("purpose") in Purpose.values else Purpose.APPEAL,
+        channel=_choice(m, "channel", Channel.values, Channel.LETTER),
+        purpose=purpose,
         category=category,
         place=place,
-        summary=str(m.get("summary") or ""),
-        content=str(m.get("content") or ""),
-        request=str(m.get("request") or ""),
+        summary=_text(m, "summary", "matter.summary", 200),
+        content=_text(m, "content", "matter.content"),
+        request=_text(m, "request", "matter.request"),
         petitioners=people,
         people_count=people_count,
         received_on=received_on,
-        flags={k: bool(m.get(k)) for k in ("collective", "repeat", "accusation")},
+        flags=flags,
+        # An accusation keeps whom it accuses, so that here too the accused unit
+        # and everything below it never see it (petitions.permissions).
+        accused_unit=accused_unit if accusation else None,
+        accused_name=_text(m, "accused_name", "matter.accused_name", 60) if accusation else "",
         upstream_number=number,
         event_data={
             "upstream": {
                 "peer": peer.name,
                 "number": number,
                 "message_id": str(message_id),
-                "requirement": str(data.get("requirement") or m.get("handling_requirement") or ""),
-                "report_back_due": str(
-                    data.get("report_back_due") or m.get("report_back_due") or ""
-                ),
+                "requirement": requirement,
+                "report_back_due": due.isoformat() if due else "",
             }
         },
     )

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from xinfang.core import tasks
 from xinfang.core.notify import mask_secrets
+from xinfang.core.pii import mask_name
 from xinfang.orgs.models import UnitLink
 from xinfang.petitions.models import Petition, PetitionEvent
 
@@ -86,12 +87,38 @@ def record(event: PetitionEvent) -> list[ExchangeMessage]:
 
 def _assigned_below(peer: Peer, event: PetitionEvent) -> bool:
     unit_id = (event.data or {}).get("responsible_unit")
-    return bool(
+    if not (
         event.action == "forward"
         and peer.unit_id
         and unit_id
         and UnitLink.objects.filter(ancestor_id=peer.unit_id, descendant_id=unit_id).exists()
-    )
+    ):
+        return False
+    if _accused_below(peer, event.petition):
+        logger.warning(
+            "Accusation %s not sent down to %s: the unit it accuses is on that side.",
+            event.petition.number,
+            peer,
+        )
+        return False
+    return True
+
+
+def _accused_below(peer: Peer, p: Petition) -> bool:
+    """An accusation whose accused unit (or accused person's post) is the lower
+    peer's territory, inside it or above it: that instance serves the accused
+    (信访工作条例 Art. 30), so the accusation never goes down to it."""
+    if not p.accusation:
+        return False
+    sides = Q(pk__in=[])
+    if p.accused_unit_id:
+        sides |= Q(ancestor_id=p.accused_unit_id, descendant_id=peer.unit_id)
+        sides |= Q(ancestor_id=peer.unit_id, descendant_id=p.accused_unit_id)
+    if p.accused_user_id:
+        # The accused person holds a post in that territory, or above it.
+        sides |= Q(ancestor_id=peer.unit_id, descendant__memberships__user_id=p.accused_user_id)
+        sides |= Q(ancestor__memberships__user_id=p.accused_user_id, descendant_id=peer.unit_id)
+    return UnitLink.objects.filter(sides).exists()
 
 
 def _write(peer: Peer, event: PetitionEvent, kind: str) -> ExchangeMessage:
@@ -115,8 +142,10 @@ def _day(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def matter_fields(p: Petition) -> dict:
-    """The matter's required fields as the receiver registers or updates it."""
+def matter_fields(p: Petition, *, identity: bool = True) -> dict:
+    """The matter's required fields as the receiver registers or updates it.
+    Without `identity` (an accusation sent down whose accuser the office did not
+    release to that side) the petitioners go as masked names only."""
     return {
         "number": p.number,
         "upstream_number": p.upstream_number,
@@ -141,6 +170,8 @@ def matter_fields(p: Petition) -> dict:
         "forward_kind": p.forward_kind,
         "handling_requirement": p.handling_requirement,
         "report_back_due": _day(p.report_back_due),
+        "accused_unit": p.accused_unit.code if p.accused_unit_id else "",
+        "accused_name": p.accused_name,
         "petitioners": [
             {
                 "name": x.name,
@@ -149,16 +180,32 @@ def matter_fields(p: Petition) -> dict:
                 "address": x.address,
                 "is_representative": x.is_representative,
             }
+            if identity
+            else {"name": mask_name(x.name), "is_representative": x.is_representative}
             for x in p.petitioners.order_by("position")
         ],
     }
 
 
+def _identity_goes(peer: Peer, p: Petition) -> bool:
+    """May the petitioners' identity go to this peer? Up: always. Down: but for an
+    accusation, only when the office released it to a unit inside that side."""
+    if peer.direction == Peer.Direction.UP or not p.accusation:
+        return True
+    return bool(
+        p.identity_shared_with_id
+        and peer.unit_id
+        and UnitLink.objects.filter(
+            ancestor_id=peer.unit_id, descendant_id=p.identity_shared_with_id
+        ).exists()
+    )
+
+
 def build_payload(message: ExchangeMessage) -> dict:
     event = message.event
-    p = Petition.objects.select_related("category", "place", "office", "responsible_unit").get(
-        pk=message.petition_id
-    )
+    p = Petition.objects.select_related(
+        "category", "place", "office", "responsible_unit", "accused_unit"
+    ).get(pk=message.petition_id)
     return {
         "format": FORMAT,
         "message_id": str(message.pk),
@@ -173,7 +220,7 @@ def build_payload(message: ExchangeMessage) -> dict:
             "to_state": event.to_state,
             "data": event.data or {},
         },
-        "matter": matter_fields(p),
+        "matter": matter_fields(p, identity=_identity_goes(message.peer, p)),
     }
 
 

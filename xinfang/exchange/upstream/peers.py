@@ -25,9 +25,12 @@ def peer_save(
     unit: Unit | None = None,
     key: str = "",
     new_secret: bool = False,
+    activate: bool = False,
 ) -> tuple[Peer, str]:
     """Create the peer `name`, or change it. A new peer gets a fresh key unless
     one is given (the other side generated it); `new_secret` replaces the key.
+    A deactivated peer stays so when changed, unless `activate` (a peer stopped
+    because its key leaked is not let back in by a change of its address).
     Answers the peer and the key when it was set now ("" otherwise): shown once."""
     name, identity, base_url = name.strip(), identity.strip(), base_url.strip()
     errors: dict[str, list] = {}
@@ -60,7 +63,9 @@ def peer_save(
         shown = key or new_key()
         peer.key = shown
     peer.identity, peer.direction, peer.transport = identity, direction, transport
-    peer.base_url, peer.unit, peer.is_active = base_url, unit, True
+    peer.base_url, peer.unit = base_url, unit
+    if peer.pk is None or activate:
+        peer.is_active = True
     peer.save()
     return peer, shown
 

@@ -91,20 +91,39 @@ class HttpsJsonTransport:
             headers={
                 "Content-Type": "application/json; charset=utf-8",
                 "Accept": "application/json",
-                **signing.headers(peer, method="POST", path=parts.path, body=envelope.body),
+                **signing.headers(
+                    peer, method="POST", path=parts.path, query=parts.query, body=envelope.body
+                ),
             },
         )
         context = None
         if parts.scheme == "https":
             context = ssl.create_default_context(cafile=settings.XINFANG_EXCHANGE_CA_FILE or None)
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=context), _NoRedirect()
+        )
         try:
-            with urllib.request.urlopen(  # noqa: S310 (the scheme is checked above)
-                request, timeout=settings.XINFANG_EXCHANGE_TIMEOUT, context=context
-            ) as response:
-                answer = json.loads(response.read() or b"{}")
+            with opener.open(request, timeout=settings.XINFANG_EXCHANGE_TIMEOUT) as response:
+                answer = json.loads(response.read(65536) or b"{}")
         except urllib.error.HTTPError as exc:
-            detail = exc.read()[:200].decode("utf-8", "replace")
+            detail = exc.read(200).decode("utf-8", "replace")
             if exc.code in (400, 413, 422):
                 raise Refused(f"HTTP {exc.code}: {detail}") from None
             raise ConnectionError(f"HTTP {exc.code}: {detail}") from None
-        return Receipt(status=str(answer.get("status", "")), number=str(answer.get("number", "")))
+        # Only the receiver's own receipt of this message counts as delivered: a
+        # proxy's page or any other 200 is tried again.
+        if (
+            not isinstance(answer, dict)
+            or answer.get("status") not in ("accepted", "duplicate")
+            or answer.get("message_id") != envelope.message_id
+        ):
+            raise ConnectionError(f"{peer.name}: the answer is not a receipt of this message")
+        return Receipt(status=answer["status"], number=str(answer.get("number", "")))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is not followed: urllib would send the signed headers on to
+    the new address as a GET without the body, and take its answer."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None

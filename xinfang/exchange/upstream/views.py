@@ -7,6 +7,7 @@ import json
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,16 +30,26 @@ def receive(request):
     401 when not authentic (nothing kept), 400 when not JSON, 422 when the
     content is refused (nothing kept), 200 with {"status": "accepted" |
     "duplicate", "message_id", "number"} when kept now or before."""
-    body = request.body
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        # A body of another content type than JSON, past Django's limit: not a
+        # page of HTML (nor a log of a "suspicious" request), a JSON refusal.
+        return json_error(413, detail=_("The message is too large."), code="too_large")
     try:
         signed = signing.verify(
-            method=request.method, path=request.path, body=body, meta=request.headers
+            method=request.method,
+            path=request.path,
+            query=request.META.get("QUERY_STRING", ""),
+            body=body,
+            meta=request.headers,
         )
     except signing.Refused as exc:
         return json_error(401, detail=exc.message, code=exc.code)
     try:
         message = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: JSON nested deeper than the parser goes.
         return json_error(400, detail=_("The body is not JSON."), code="not_json")
     try:
         outcome = _receive(signed, message)

@@ -6,6 +6,7 @@ manage.py exchange_peer county --identity city --direction down --unit 410481 \
 manage.py exchange_peer province --identity city --direction up --transport batch
 manage.py exchange_peer city --new-key          # replace the key (tell the peer)
 manage.py exchange_peer city --deactivate
+manage.py exchange_peer city --activate         # take it back (a changed peer stays off)
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--key", default="", help="The shared key the peer generated.")
         parser.add_argument("--new-key", action="store_true", help="Generate a new shared key.")
         parser.add_argument("--deactivate", action="store_true")
+        parser.add_argument("--activate", action="store_true", help="Take a deactivated peer back.")
 
     def handle(self, *args, name, **o):
         if o["deactivate"]:
@@ -61,13 +63,15 @@ class Command(BaseCommand):
                 unit=unit,
                 key=o["key"],
                 new_secret=o["new_key"],
+                activate=o["activate"],
             )
         except DomainError as exc:
             errors = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.field_errors.items())
             raise CommandError(errors or str(exc.message)) from None
         self.stdout.write(
             f"Peer {peer.name}: {peer.direction}, {peer.transport}, {peer.base_url or '-'}; "
-            f"we are {peer.identity!r} to it; key fingerprint {peer.key_fingerprint}."
+            f"we are {peer.identity!r} to it; key fingerprint {peer.key_fingerprint}"
+            f"{'' if peer.is_active else '; deactivated (--activate takes it back)'}."
         )
         if key:
             self.stdout.write(f"shared key: {key}")
