@@ -20,7 +20,7 @@ Only our own values (numbers, dates) are written as they are."""
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.utils.functional import Promise
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -51,6 +51,23 @@ def csv_text(header: Iterable, rows: Iterable[Iterable]) -> str:
     for row in rows:
         writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back (streaming CSV)."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
+    """The CSV line by line (for a StreamingHttpResponse over many rows): the
+    byte-order mark, the header, each row; every field through csv_cell."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow([csv_cell(v) for v in header])
+    for row in rows:
+        yield writer.writerow([csv_cell(v) for v in row])
 
 
 def xlsx_append(ws, values: Iterable) -> None:

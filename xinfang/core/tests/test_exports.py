@@ -37,7 +37,8 @@ def test_every_export_writes_through_core_exports():
         if "/tests/" in f"/{rel}" or rel == "core/exports.py":
             continue
         text = path.read_text(encoding="utf-8")
-        if re.search(r"^\s*import csv|csv\.writer|csv\.DictWriter", text, re.M):
+        # (Reading a CSV, as the ledger import does, is not an export.)
+        if re.search(r"csv\.writer|csv\.DictWriter", text):
             offenders.append(f"{rel}: csv")
         if "openpyxl" in text and re.search(r"\bws\.append\(|\.value\s*=", text):
             offenders.append(f"{rel}: openpyxl cells")
