@@ -57,4 +57,12 @@ def navigation(request):
     if is_administrator(user):
         # 台账导入 (exchange): named by URL, as every item here.
         nav.append({"url_name": "ledger:list", "arg": None, "label": _("Ledger import")})
+        # 上下级联网: the peers, the outbox and its lag.
+        nav.append(
+            {
+                "url_name": "exchange_upstream:overview",
+                "arg": None,
+                "label": _("Exchange with other systems"),
+            }
+        )
     return {"nav_items": nav, "my_memberships": memberships}
