@@ -193,17 +193,13 @@ def deliver(message_id: str) -> str:
 
     State = OutboxMessage.State
     now = timezone.now()
-    stale = now - dt.timedelta(seconds=settings.XINFANG_WORKER_STALE_SECONDS)
     with transaction.atomic():
         m = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
         if m is None:
             return "missing"
-        if m.state == State.SENDING and m.claimed_at and m.claimed_at > stale:
-            return m.state  # another worker is sending it now
-        if m.state not in OutboxMessage.OPEN_STATES:
-            return m.state
-        if m.state == State.RETRYING and m.next_attempt_at and m.next_attempt_at > now:
-            return m.state  # its retry is queued for later
+        busy = tasks.left_alone(m, OutboxMessage.OPEN_STATES, now)
+        if busy:
+            return busy
         if OptOut.objects.filter(address_hash=m.recipient_hash).exists():
             m.state = State.OPTED_OUT
             m.save(update_fields=["state"])
@@ -224,32 +220,9 @@ def deliver(message_id: str) -> str:
         )
     except Exception as exc:
         error = mask_secrets(f"{type(exc).__name__}: {exc}")[:300]
-        if m.attempts >= settings.XINFANG_NOTIFY_MAX_ATTEMPTS:
-            m.state, m.next_attempt_at = State.FAILED, None
-            logger.error(
-                "Failed for good: message %s (%s) after %d tries: %s",
-                m.pk,
-                m.channel,
-                m.attempts,
-                error,
-            )
-        else:
-            wait = tasks.backoff(m.attempts)
-            m.state = State.RETRYING
-            m.next_attempt_at = timezone.now() + dt.timedelta(seconds=wait)
-            logger.warning(
-                "Message %s (%s) failed, try %d again in %d s: %s",
-                m.pk,
-                m.channel,
-                m.attempts + 1,
-                wait,
-                error,
-            )
-        m.last_error, m.claimed_at = error, None
-        m.save(update_fields=["state", "next_attempt_at", "last_error", "claimed_at"])
-        if m.state == State.RETRYING:
-            tasks.later(deliver, wait, str(m.pk))
-        return m.state
+        return tasks.record_failure(
+            m, deliver, error, max_attempts=settings.XINFANG_NOTIFY_MAX_ATTEMPTS
+        )
     delivers = bool(getattr(sender, "delivers", True))
     m.state = State.SENT if delivers else State.LOGGED
     m.sent_at, m.claimed_at = timezone.now(), None

@@ -74,6 +74,49 @@ def later(t, seconds: float, *args, **kwargs) -> bool:
     return True
 
 
+# --- deliveries: a row per thing to send (core.notify's outbox, the exchange's) ------
+# The row has `state` (pending/sending/retrying/... as OutboxMessage.State),
+# `attempts`, `claimed_at`, `next_attempt_at` and `last_error`.
+
+
+def left_alone(m, open_states, now: dt.datetime | None = None) -> str | None:
+    """Why a delivery's task must not try the row now (its state), or None: it is
+    done or failed for good, a live worker is sending it, or its retry waits."""
+    now = now or timezone.now()
+    stale = now - dt.timedelta(seconds=settings.XINFANG_WORKER_STALE_SECONDS)
+    if m.state == "sending" and m.claimed_at and m.claimed_at > stale:
+        return m.state  # another worker is sending it now
+    if m.state not in open_states:
+        return m.state
+    if m.state == "retrying" and m.next_attempt_at and m.next_attempt_at > now:
+        return m.state  # its retry is queued for later
+    return None
+
+
+def record_failure(m, t, error: str, *, max_attempts: int, for_good: bool = False) -> str:
+    """A try of delivery row `m` (sent by task `t`) failed with `error` (masked
+    already): failed for good after `max_attempts` tries (or at once), else
+    retrying after the backoff, with `t` queued for then. Saves the row in a
+    transaction with the queued retry; answers its state."""
+    wait = 0.0
+    if for_good or m.attempts >= max_attempts:
+        m.state, m.next_attempt_at = "failed", None
+        logger.error("%s %s failed for good after %d tries: %s", t.name, m.pk, m.attempts, error)
+    else:
+        wait = backoff(m.attempts)
+        m.state = "retrying"
+        m.next_attempt_at = timezone.now() + dt.timedelta(seconds=wait)
+        logger.warning(
+            "%s %s failed, try %d again in %d s: %s", t.name, m.pk, m.attempts + 1, wait, error
+        )
+    m.last_error, m.claimed_at = error, None
+    with transaction.atomic():
+        m.save(update_fields=["state", "next_attempt_at", "last_error", "claimed_at"])
+        if m.state == "retrying":
+            later(t, wait, str(m.pk))
+    return m.state
+
+
 def retry(t, attempt: int, *args, max_attempts: int | None = None, **kwargs) -> bool:
     """After try number `attempt` of task `t` failed: queue try `attempt + 1`
     after the backoff, unless that was the last allowed. The caller raises after

@@ -253,7 +253,6 @@ def deliver(message_id: str) -> str:
     failed for good, waiting for an earlier one or being sent by a live worker
     is left alone."""
     now = timezone.now()
-    stale = now - dt.timedelta(seconds=settings.XINFANG_WORKER_STALE_SECONDS)
     with transaction.atomic():
         m = (
             ExchangeMessage.objects.select_for_update()
@@ -263,12 +262,9 @@ def deliver(message_id: str) -> str:
         )
         if m is None:
             return "missing"
-        if m.state == State.SENDING and m.claimed_at and m.claimed_at > stale:
-            return m.state  # another worker is sending it now
-        if m.state not in ExchangeMessage.OPEN_STATES:
-            return m.state
-        if m.state == State.RETRYING and m.next_attempt_at and m.next_attempt_at > now:
-            return m.state  # its retry is queued for later
+        busy = tasks.left_alone(m, ExchangeMessage.OPEN_STATES, now)
+        if busy:
+            return busy
         if not m.peer.is_active or m.peer.transport == transports.BATCH:
             return "held"  # a batch file carries it; an inactive peer gets nothing
         if waiting_for_earlier(m):
@@ -292,28 +288,13 @@ def deliver(message_id: str) -> str:
 
 def _failed(m: ExchangeMessage, exc: Exception) -> str:
     error = mask_secrets(f"{type(exc).__name__}: {exc}")[:300]
-    wait = 0.0
-    if isinstance(exc, transports.Refused) or m.attempts >= settings.XINFANG_EXCHANGE_MAX_ATTEMPTS:
-        m.state, m.next_attempt_at = State.FAILED, None
-        logger.error("Exchange message %s to %s failed for good: %s", m.pk, m.peer, error)
-    else:
-        wait = tasks.backoff(m.attempts)
-        m.state = State.RETRYING
-        m.next_attempt_at = timezone.now() + dt.timedelta(seconds=wait)
-        logger.warning(
-            "Exchange message %s to %s failed, try %d again in %d s: %s",
-            m.pk,
-            m.peer,
-            m.attempts + 1,
-            wait,
-            error,
-        )
-    m.last_error, m.claimed_at = error, None
-    with transaction.atomic():
-        m.save(update_fields=["state", "next_attempt_at", "last_error", "claimed_at"])
-        if m.state == State.RETRYING:
-            tasks.later(deliver, wait, str(m.pk))
-    return m.state
+    return tasks.record_failure(
+        m,
+        deliver,
+        error,
+        max_attempts=settings.XINFANG_EXCHANGE_MAX_ATTEMPTS,
+        for_good=isinstance(exc, transports.Refused),
+    )
 
 
 def _enqueue_next(m: ExchangeMessage) -> None:
