@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from xinfang.core import calendar, idempotency, numbering
+from xinfang.core import tasks as core_tasks
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.orgs.models import Unit, UnitKind
 
@@ -25,6 +26,7 @@ from . import monthly, signals
 from .models import COMMENTARY, MonthlyReport, ReportState
 from .monthly_permissions import may_write, report_get
 from .permissions import readable_units
+from .tasks import render_issued_report
 
 MAX_COMMENTARY = 5000
 
@@ -153,6 +155,9 @@ def report_issue(*, actor, pk: int, version: int | None = None) -> MonthlyReport
         locked.version += 1
         locked.number = report_number(report.unit, today.year)  # taken last
         locked.save()
+        # The A4 PDF is drawn on a worker (with the issue: a rolled-back issue
+        # queues nothing).
+        core_tasks.enqueue(render_issued_report, locked.pk)
     return locked
 
 

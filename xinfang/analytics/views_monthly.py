@@ -146,7 +146,11 @@ def report_pdf(request, pk):
     """The A4 PDF. No font for Chinese is a FontUnavailable (503), answered by the
     error boundary."""
     report = report_get(user=request.user, pk=pk)
-    content = monthly_documents.pdf(report, _figures(request, report))
+    if report.issued and report.pdf:
+        with report.pdf.open("rb") as stored:  # drawn by the worker at issue
+            content = stored.read()
+    else:  # a draft (live figures), or an issued one whose PDF is not drawn yet
+        content = monthly_documents.pdf(report, _figures(request, report))
     title = f"{report.unit.name}{monthly.month_label(f'{report.month:%Y-%m}')}信访形势分析.pdf"
     response = pdf_response(content, filename=title, ascii_filename=_name(report, "pdf"))
     return response

@@ -39,6 +39,9 @@ class MonthlyReport(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The issued report's A4 PDF, drawn by a background task when it is issued
+    # (analytics.tasks.render_issued_report) and served from here after.
+    pdf = models.FileField(_("PDF"), upload_to="reports/%Y/", blank=True)
     # The generate form's one-time token (user-scoped): a double submit makes one report.
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     idempotency_fingerprint = models.CharField(max_length=64, blank=True)

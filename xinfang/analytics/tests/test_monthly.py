@@ -275,7 +275,9 @@ def _pdf_text(content: bytes) -> tuple[int, str]:
     return len(doc), text
 
 
-def test_the_pdf_reads_back_in_chinese(month, city_leader, township_a, client):
+def test_the_pdf_reads_back_in_chinese(
+    month, city_leader, township_a, client, django_capture_on_commit_callbacks, monkeypatch
+):
     try:
         cjk_font()
     except Exception:  # noqa: BLE001
@@ -296,9 +298,22 @@ def test_the_pdf_reads_back_in_chinese(month, city_leader, township_a, client):
     # A figure: the month's total, in the summary and beside the chart.
     assert "受理信访事项4件" in text.replace(" ", "").replace("\r\n", "")
     report.refresh_from_db()
-    client.post(f"/analytics/reports/{report.pk}/issue/", {"version": report.version})
+    # Issued: the PDF is drawn by the background task (run at the commit here)
+    # and kept; the page serves the kept file and draws nothing itself.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/analytics/reports/{report.pk}/issue/", {"version": report.version})
     report.refresh_from_db()
-    _pages, text = _pdf_text(client.get(f"/analytics/reports/{report.pk}/report.pdf").content)
+    assert report.pdf.name.endswith(".pdf")
+    with report.pdf.open("rb") as stored:
+        kept = stored.read()
+
+    def not_in_the_request(*_args, **_kwargs):
+        raise AssertionError("the issued report's PDF was drawn in the request")
+
+    monkeypatch.setattr(monthly_documents, "pdf", not_in_the_request)
+    served = client.get(f"/analytics/reports/{report.pk}/report.pdf").content
+    assert served == kept
+    _pages, text = _pdf_text(served)
     assert report.number in text.replace("\r\n", "") and "草稿" not in text
     assert Dispute.objects.count() == 3
 
