@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from xinfang.core.exceptions import InvalidInput
 from xinfang.exchange.models import ExchangeMessage, InboundMessage, InboundNonce, Peer
-from xinfang.exchange.upstream import batch, inbound, outbound, peers, signing
+from xinfang.exchange.upstream import batch, inbound, outbound, peers, selectors, signing
 from xinfang.petitions import services
 from xinfang.petitions.models import Petition, PetitionEvent
 from xinfang.petitions.tests.fixtures import VALID_ID, unit
@@ -386,3 +386,13 @@ def test_the_administrators_page_shows_peers_messages_and_the_lag(
     assert f'action="{reverse("exchange_upstream:retry", args=[second.pk])}"' in page
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
+
+
+def test_the_lag_reads_as_a_person_says_it():
+    span = selectors.span
+    assert span(None) == "—"
+    assert span(dt.timedelta(seconds=0.42)) == "0.4 秒"
+    assert span(dt.timedelta(seconds=13.64)) == "13 秒"
+    assert span(dt.timedelta(minutes=3, seconds=5)) == "3 分钟"
+    assert span(dt.timedelta(hours=2, minutes=5)) == "2 小时 5 分钟"
+    assert span(dt.timedelta(days=3, hours=4, minutes=1)) == "3 天 4 小时"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import ExchangeMessage, InboundMessage, Peer
 
@@ -35,6 +36,26 @@ def inbox(*, limit: int = 100):
     ]
 
 
+def span(value: dt.timedelta | None) -> str:
+    """A lag as a reader says it: 0.4 s, 14 s, 3 min, 2 h 5 min, 3 d 4 h ("—" for none)."""
+    if value is None:
+        return "—"
+    total = value.total_seconds()
+    if total < 10:
+        return _("%(n).1f s") % {"n": total}
+    seconds = int(total)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
+    if minutes:
+        return _("%(m)d min") % {"m": minutes}
+    return _("%(s)d s") % {"s": secs}
+
+
 @dataclass(frozen=True)
 class Lag:
     oldest_waiting: dt.timedelta | None  # the oldest message not yet delivered
@@ -42,6 +63,19 @@ class Lag:
     delivered_day: int  # delivered in the last 24 hours
     median: dt.timedelta | None
     p95: dt.timedelta | None
+
+    # As the page shows them.
+    @property
+    def oldest_text(self) -> str:
+        return span(self.oldest_waiting)
+
+    @property
+    def median_text(self) -> str:
+        return span(self.median)
+
+    @property
+    def p95_text(self) -> str:
+        return span(self.p95)
 
 
 def lag(now: dt.datetime | None = None) -> Lag:
