@@ -221,7 +221,7 @@ def deliver(message_id: str) -> str:
     except Exception as exc:
         error = mask_secrets(f"{type(exc).__name__}: {exc}")[:300]
         return tasks.record_failure(
-            m, deliver, error, max_attempts=settings.XINFANG_NOTIFY_MAX_ATTEMPTS
+            m, deliver, error, max_attempts=settings.XINFANG_NOTIFY_MAX_ATTEMPTS, log=logger
         )
     delivers = bool(getattr(sender, "delivers", True))
     m.state = State.SENT if delivers else State.LOGGED

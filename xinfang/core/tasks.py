@@ -93,20 +93,22 @@ def left_alone(m, open_states, now: dt.datetime | None = None) -> str | None:
     return None
 
 
-def record_failure(m, t, error: str, *, max_attempts: int, for_good: bool = False) -> str:
+def record_failure(m, t, error: str, *, max_attempts: int, for_good: bool = False, log=None) -> str:
     """A try of delivery row `m` (sent by task `t`) failed with `error` (masked
     already): failed for good after `max_attempts` tries (or at once), else
     retrying after the backoff, with `t` queued for then. Saves the row in a
-    transaction with the queued retry; answers its state."""
+    transaction with the queued retry; answers its state. `log`: the caller's
+    logger (the outbox's failures are in xinfang.notify's log)."""
+    log = log or logger
     wait = 0.0
     if for_good or m.attempts >= max_attempts:
         m.state, m.next_attempt_at = "failed", None
-        logger.error("%s %s failed for good after %d tries: %s", t.name, m.pk, m.attempts, error)
+        log.error("%s %s failed for good after %d tries: %s", t.name, m.pk, m.attempts, error)
     else:
         wait = backoff(m.attempts)
         m.state = "retrying"
         m.next_attempt_at = timezone.now() + dt.timedelta(seconds=wait)
-        logger.warning(
+        log.warning(
             "%s %s failed, try %d again in %d s: %s", t.name, m.pk, m.attempts + 1, wait, error
         )
     m.last_error, m.claimed_at = error, None

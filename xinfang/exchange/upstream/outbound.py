@@ -294,6 +294,7 @@ def _failed(m: ExchangeMessage, exc: Exception) -> str:
         error,
         max_attempts=settings.XINFANG_EXCHANGE_MAX_ATTEMPTS,
         for_good=isinstance(exc, transports.Refused),
+        log=logger,
     )
 
 
