@@ -1126,7 +1126,7 @@ def measured(port, concurrency, duration, maker, meter, repeat=1, retries=2) -> 
     return out
 
 
-def load(port, args, codes, tokens, leaves, places, meter) -> dict:
+def load(port, args, codes, tokens, sessions, leaves, places, meter) -> dict:
     results = {}
     d = args.duration
 
@@ -1136,6 +1136,11 @@ def load(port, args, codes, tokens, leaves, places, meter) -> dict:
     def worklist(user):
         auth = {"Authorization": f"Token {tokens[user]}"}
         return lambda rng: ("GET", "/api/v1/petitions", None, auth, {200})
+
+    def worklist_page(user):
+        # The HTML page a clerk opens (issue 17's target), logged in by a session.
+        cookie = {"Cookie": f"sessionid={sessions[user]}", "Accept": "text/html"}
+        return lambda rng: ("GET", "/petitions/", None, cookie, {200})
 
     def submit(rng):
         body = {
@@ -1160,6 +1165,8 @@ def load(port, args, codes, tokens, leaves, places, meter) -> dict:
         ("track", track),
         ("worklist handler", worklist("handler")),
         ("worklist dispatcher", worklist("dispatcher")),
+        ("page handler", worklist_page("handler")),
+        ("page dispatcher", worklist_page("dispatcher")),
     ]
     for name, maker in plan:
         if args.only and not any(o in name for o in args.only):
@@ -1191,6 +1198,27 @@ def fmt_line(key, r) -> str:
         f" others {r.get('cpu_others', 0):.2f} (+{r.get('cpu_unattributed', 0):.2f})"
         + (f"  other statuses {bad}" if bad else "")
     )
+
+
+def session_for(username: str) -> str:
+    """A logged-in session as the login page leaves it: its key, for the cookie."""
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    user = get_user_model().objects.get(username=username)
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s["xinfang_login_at"] = timezone.now().timestamp()
+    s.create()
+    return s.session_key
 
 
 def get_token(port: int, username: str, password: str) -> str:
@@ -1345,7 +1373,7 @@ def main(argv=None) -> int:
         "--only",
         type=lambda s: s.split(","),
         default=[],
-        help="phases: track,handler,dispatcher,submit",
+        help="phases: track,handler,dispatcher,page (the HTML worklists),submit",
     )
     ap.add_argument("--no-explain", action="store_true")
     ap.add_argument("--show-sql", action="store_true", help="print every worklist query's SQL")
@@ -1406,6 +1434,8 @@ def main(argv=None) -> int:
     print(f"database: {report['server']}")
     proc = None
     built_max = 0
+    # DEBUG=0: the HTML pages name their static files through the manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
     try:
         if reused and Petition.objects.count() >= args.matters:
             print(f"reusing {Petition.objects.count():,} matters")
@@ -1493,8 +1523,10 @@ def main(argv=None) -> int:
             tokens = {
                 u: get_token(port, u, settings.DEMO_PASSWORD) for u in ("handler", "dispatcher")
             }
+            sessions = {u: session_for(u) for u in ("handler", "dispatcher")}
+            connection.close()
             meter = CpuMeter([f"127.0.0.1:{port}".encode(), *db_markers])
-            report["load"] = load(port, args, codes, tokens, leaves, places, meter)
+            report["load"] = load(port, args, codes, tokens, sessions, leaves, places, meter)
     finally:
         if proc is not None:
             stop(proc)

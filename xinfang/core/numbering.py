@@ -1,7 +1,6 @@
 """Gap-free numbers (信访件编号, dispute and case numbers) from locked sequences."""
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from .models import NumberSequence
 
@@ -12,15 +11,31 @@ def sequence_next(prefix: str) -> int:
     One UPDATE ... SET last = last + 1 takes the sequence row's lock until the
     transaction ends, so two writers never get one number; callers take it last,
     just before commit, so the lock that serialises them is held briefly."""
-    rows = NumberSequence.objects.filter(prefix=prefix)
-    if not rows.update(last=F("last") + 1):
+    taken = _increment(prefix)
+    if taken is None:
         try:
             with transaction.atomic():
                 NumberSequence.objects.create(prefix=prefix, last=0)
         except IntegrityError:
             pass  # created by a concurrent transaction just now
-        rows.update(last=F("last") + 1)
-    return rows.values_list("last", flat=True).get()
+        taken = _increment(prefix)
+    return taken
+
+
+def _increment(prefix: str) -> int | None:
+    """UPDATE ... RETURNING: the increment and its value in one statement
+    (PostgreSQL, and SQLite since 3.35), where the ORM needs an UPDATE and a
+    SELECT. None when the sequence does not exist yet."""
+    qn = connection.ops.quote_name
+    table = qn(NumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {qn('last')} = {qn('last')} + 1 "  # noqa: S608
+            f"WHERE {qn('prefix')} = %s RETURNING {qn('last')}",
+            [prefix],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def next_number(prefix: str, *, width: int) -> str:

@@ -68,19 +68,25 @@ is_administrator = core_permissions.is_administrator
 set_administrator = core_permissions.set_administrator
 
 
-def _memberships(user) -> list[Membership]:
+def memberships(user) -> list[Membership]:
+    """The user's memberships with their units, primary first (the model's
+    order), read once and kept on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return []
     cache = getattr(user, "_xinfang_memberships", None)
     if cache is None:
-        cache = list(Membership.objects.filter(user=user).select_related("unit"))
+        cache = list(
+            Membership.objects.filter(user=user)
+            .select_related("unit")
+            .order_by("-is_primary", "id")
+        )
         user._xinfang_memberships = cache
     return cache
 
 
 def roles_of(user) -> list[str]:
     seen: list[str] = []
-    for m in _memberships(user):
+    for m in memberships(user):
         if m.role not in seen:
             seen.append(m.role)
     return seen
@@ -91,7 +97,7 @@ def member_unit_ids(user, action: str | None = None) -> set[int]:
     allowed = ACTIONS.get(action) if action else None
     if action and allowed is None:
         raise KeyError(f"unknown action {action!r}")
-    return {m.unit_id for m in _memberships(user) if allowed is None or m.role in allowed}
+    return {m.unit_id for m in memberships(user) if allowed is None or m.role in allowed}
 
 
 def visible_units(user, action: str | None = None) -> QuerySet[Unit]:
@@ -112,9 +118,9 @@ def reached_unit_ids(user, action: str | None = None) -> list[int]:
     ids: PostgreSQL then reads `unit_id = ANY(...)` through the composite indexes,
     where a subquery inside an OR made it read every open row."""
     memo = user.__dict__.setdefault("_xinfang_unit_ids", {})
-    if action not in memo:
-        roots = member_unit_ids(user, action)
-        memo[action] = (
+    roots = tuple(sorted(member_unit_ids(user, action)))  # actions with the same roots share
+    if roots not in memo:
+        memo[roots] = (
             sorted(
                 set(
                     UnitLink.objects.filter(ancestor_id__in=roots).values_list(
@@ -125,7 +131,7 @@ def reached_unit_ids(user, action: str | None = None) -> list[int]:
             if roots
             else []
         )
-    return memo[action]
+    return memo[roots]
 
 
 def _target_unit_ids(target) -> set[int]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from . import permissions
 from .models import Membership, Unit, UnitKind
 from .permissions import visible_units
 
@@ -63,8 +64,10 @@ def scope_summary(*, user) -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in UnitKind.values}
 
 
-def memberships_of(user) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("unit").order_by("-is_primary", "id")
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their units, primary first: read once per
+    request (kept on the user, as the permission checks read them)."""
+    return list(permissions.memberships(user))
 
 
 def units_above(

@@ -173,10 +173,13 @@ def submit(request):
             )
             if outcome.ok:
                 petition, _created = outcome.result
-                phones = [p.phone for p in petition.petitioners.all() if p.phone]
+                sms_to = getattr(petition, "receipt_sms_to", None)  # set when registered now
+                if sms_to is None:  # the same submission again: its matter as made then
+                    phones = [p.phone for p in petition.petitioners.all() if p.phone]
+                    sms_to = [mask_phone(x) for x in dict.fromkeys(phones)]
                 request.session[SESSION_RECEIPT] = {
                     "id": petition.pk,
-                    "sms_to": [mask_phone(x) for x in dict.fromkeys(phones)],
+                    "sms_to": sms_to,
                     "id_warnings": [w for f in formset.forms for w in f.id_warnings],
                 }
                 return redirect("portal:receipt")
@@ -194,15 +197,21 @@ def submit(request):
     )
 
 
+def _active(model, pk):
+    """The active row with this id, or None (by its key: no ORDER BY)."""
+    rows = model.objects.filter(pk=pk, is_active=True).order_by()[:1]
+    return rows[0] if rows else None
+
+
 def _chosen_units(data) -> tuple[Category, Unit, Unit | None] | None:
     """The category, the place and (for an accusation) the accused unit chosen in
     the form; None when one of them has gone from the lists meanwhile. An accused
     unit left chosen after the purpose changed names no one."""
-    category = Category.objects.filter(pk=data["category"], is_active=True).first()
-    place = Unit.objects.filter(pk=data["place"], is_active=True).first()
+    category = _active(Category, data["category"])
+    place = _active(Unit, data["place"])
     accused = None
     if data["purpose"] == "accusation" and data.get("accused_unit"):
-        accused = Unit.objects.filter(pk=data["accused_unit"], is_active=True).first()
+        accused = _active(Unit, data["accused_unit"])
         if accused is None:
             return None
     if category is None or place is None:

@@ -60,10 +60,13 @@ class PetitionListView(APIView):
             if request.query_params.get("scope") == "all"
             else selectors.worklist
         )
-        qs = select(user=request.user, filters=filters, today=today)
         counts_filters = {k: v for k, v in filters.items() if k != "colour"}
-        counts = selectors.colour_counts(
-            select(user=request.user, filters=counts_filters, today=today), today
+        every_colour = select(user=request.user, filters=counts_filters, today=today)
+        counts = selectors.colour_counts(every_colour, today)
+        qs = (
+            select(user=request.user, filters=filters, today=today)
+            if filters.get("colour")
+            else every_colour  # the same list: built once
         )
         pages = Pages()
         # The colour counts already add up to the list's length: no second COUNT(*).

@@ -409,7 +409,9 @@ def petition_replay(*, idempotency_key: str | None, fingerprint: str) -> Petitio
     An expired key is let go here, so that it can make a new matter."""
     if not idempotency_key:
         return None
-    existing = Petition.objects.filter(idempotency_key=idempotency_key).first()
+    # The key is unique: no ORDER BY to build or run.
+    rows = Petition.objects.filter(idempotency_key=idempotency_key).order_by()[:1]
+    existing = rows[0] if rows else None
     if existing is None:
         return None
     if not idempotency.in_force(existing.registered_at):
@@ -462,12 +464,16 @@ def petition_submit_public(*, idempotency_key: str | None, **fields) -> tuple[Pe
     fields.setdefault("channel", Channel.ONLINE)
     if fields["channel"] not in {Channel.ONLINE, Channel.MOBILE, Channel.WECHAT}:
         raise InvalidInput(field_errors={"channel": [_("Choose the channel.")]})
+    # The receipt SMS goes to every phone given, queued in the registration's
+    # own transaction (petition_register's sms_receipt).
+    phoned = any(str((x or {}).get("phone") or "").strip() for x in fields.get("petitioners") or [])
     try:
         p = petition_register(
             actor=None,
             registering_unit=None,
             idempotency_key=key,
             idempotency_fingerprint=fingerprint,
+            sms_receipt=phoned,
             **fields,
         )
     except IntegrityError:
@@ -476,7 +482,6 @@ def petition_submit_public(*, idempotency_key: str | None, **fields) -> tuple[Pe
         if existing is None:
             raise
         return existing, False
-    _send_receipt_sms(p, [x.phone for x in p.petitioners.all() if x.phone])
     return p, True
 
 

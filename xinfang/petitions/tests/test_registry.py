@@ -66,7 +66,7 @@ def test_a_registered_panel_is_shown_on_the_matter_page_and_none_without(
 
     def panel(request, petition):
         assert petition.pk == p.pk and request.user == people["dispatcher"]
-        return {"template": "petitions/_days.html", "d": {"left": 4242, "overdue": 0}}
+        return {"template": "petitions/_badge.html", "colour": "red", "label": "4242"}
 
     MATTER_PANELS.register(panel)
     MATTER_PANELS.register(lambda request, petition: None, key="silent")

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from xinfang.core import calendar
 from xinfang.core.calendar import Colour
 
+from .rows import with_cells
+
 PER_PAGE = 25
 COLOURS = ("red", "yellow", "blue", "green")
 
@@ -41,7 +43,7 @@ def page_of(request, qs, total: int | None = None):
     ids = list(page.object_list)
     found = {p.pk: p for p in qs.filter(pk__in=ids).order_by()} if ids else {}
     page.object_list = [found[pk] for pk in ids if pk in found]
-    page.rows = with_days_left(page.object_list)
+    page.rows = with_cells(with_days_left(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     page.query = query.urlencode()

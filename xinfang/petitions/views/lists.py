@@ -88,8 +88,10 @@ def worklist(request):
             detail={"page": "worklist", "scope": "all" if scope_all else "mine"},
         )
     without_colour = {k: v for k, v in filters.items() if k != "colour"}
-    counts = selectors.colour_counts(select(without_colour), today)
-    page = page_of(request, select(filters), total=selectors.total_from_counts(counts, filters))
+    every_colour = select(without_colour)
+    counts = selectors.colour_counts(every_colour, today)
+    listed = select(filters) if filters.get("colour") else every_colour  # built once
+    page = page_of(request, listed, total=selectors.total_from_counts(counts, filters))
     extras = [] if scope_all or filters else selectors.worklist_extras(user)
     return render(
         request,
