@@ -257,6 +257,7 @@ if TESTING:
 # session row written at most once a minute for it
 # (xinfang.core.middleware.SessionLifetimeMiddleware), not on every request.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_ENGINE = "xinfang.core.sessions"  # database sessions, a new key not looked up first
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

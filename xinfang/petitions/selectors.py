@@ -393,9 +393,25 @@ def apply_filters(qs, filters: dict, *, today=None, user=None) -> QuerySet[Petit
         qs = qs.filter(search_q(f["q"], user))
     return (
         with_colour(qs, today)
-        .select_related("category", "place__parent", "responsible_unit")
+        .select_related(*LIST_RELATED)
         .order_by("urgency", "due_date", "received_on", "pk")
     )
+
+
+LIST_RELATED = ("category", "place__parent", "responsible_unit")
+
+
+def list_rows(ids: list[int], today: dt.date | None = None) -> dict[int, Petition]:
+    """The rows of a list's page whose ids the list chose (views.common.page_of),
+    by id: read by key, not through the list's conditions again (they chose these
+    ids a moment ago), each with its `colour` (colour_of, the same rules as
+    with_colour's SQL, without building them again for 25 rows)."""
+    today = today or calendar.today()
+    rows = {}
+    for p in Petition.objects.filter(pk__in=ids).select_related(*LIST_RELATED):
+        p.colour = colour_of(p, today)
+        rows[p.pk] = p
+    return rows
 
 
 def total_from_counts(counts: dict[str, int], filters: dict) -> int:

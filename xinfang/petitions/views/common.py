@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from xinfang.core import calendar
 from xinfang.core.calendar import Colour
 
+from .. import selectors
 from .rows import with_cells
 
 PER_PAGE = 25
@@ -33,15 +34,17 @@ def with_days_left(rows) -> list:
 
 
 def page_of(request, qs, total: int | None = None):
-    """One page of `qs` in its order. The page's ids are sorted first, alone (a
-    narrow sort of the waiting rows, no joins), then its 25 rows read whole with
-    their joins: at 1M matters the city's list sorted 2,000 wide joined rows."""
+    """One page of `qs` (a list of selectors.apply_filters) in its order. The
+    page's ids are sorted first, alone (a narrow sort of the waiting rows, no
+    joins), then its 25 rows read whole by key with their joins
+    (selectors.list_rows): at 1M matters the city's list sorted 2,000 wide
+    joined rows."""
     paginator = Paginator(qs.values_list("pk", flat=True), PER_PAGE)
     if total is not None:
         paginator.count = total  # known from the colour counts: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    found = {p.pk: p for p in qs.filter(pk__in=ids).order_by()} if ids else {}
+    found = selectors.list_rows(ids) if ids else {}
     page.object_list = [found[pk] for pk in ids if pk in found]
     page.rows = with_cells(with_days_left(page.object_list))
     query = request.GET.copy()
