@@ -73,7 +73,11 @@ class PetitionListView(APIView):
         pages.django_paginator_class = known_count_paginator(
             selectors.total_from_counts(counts, filters)
         )
-        page = pages.paginate_queryset(qs, request, view=self)
+        # The page's ids sorted alone, then its rows read by key (as the HTML
+        # list's views.common.page_of): no sort of the whole list's wide rows.
+        ids = list(pages.paginate_queryset(qs.values_list("pk", flat=True), request, view=self))
+        found = selectors.list_rows(ids, today) if ids else {}
+        page = [found[pk] for pk in ids if pk in found]
         response = pages.get_paginated_response([petition_row(p, today) for p in page])
         response.data["colour_counts"] = counts
         return response
