@@ -174,30 +174,35 @@ def render(expr: q.Expr) -> str:
 CANDIDATES = 2000
 COUNT_CAP = 1000
 # Without the reach cut, the newest entries are searched first: the matches
-# among the newest WINDOWS[0] entries, then WINDOWS[1], then all. A common word
-# fills the candidates in the first window, so PostgreSQL reads the matches of
-# that window only, not the 83k of the whole index; a rare word ends up
-# searching everything, which costs little as it has few matches. With the cut,
-# one pass: the cut matches are few, and each window would read the GIN
-# indexes again.
-WINDOWS = (50_000, 400_000)
-# The search statement's memory on PostgreSQL (SET LOCAL): under the default
-# 4 MB the GIN bitmap of a common word turns lossy and every row on its pages is
-# read again to recheck the match.
-WORK_MEM = "32MB"
+# among the newest WINDOWS[0] entries, then all. A common word fills the
+# candidates in the first window, so PostgreSQL reads the matches of that window
+# only (its ids from the primary key, ANDed with the GIN bitmap), not the 83k of
+# the whole index; a word that does not has fewer matches to read when all are
+# searched. (A second window of 400k cost more in its primary-key bitmap, ~35 ms,
+# than it saved at 1M.) With the cut, one pass: the cut matches are few, and
+# each window would read the GIN index again.
+WINDOWS = (100_000,)
+# The search statement's settings on PostgreSQL (SET LOCAL): under the default
+# 4 MB of work_mem the GIN bitmap of a common word turns lossy and every row on
+# its pages is read again to recheck the match; no parallel workers and no JIT:
+# the statement reads a few thousand rows, and starting workers or compiling
+# took longer than that (at 1M: 40 ms of an 85 ms statement for workers, 50 ms
+# of 90 for JIT, whose threshold the planner's cost estimate passes).
+SETTINGS = {"work_mem": "32MB", "max_parallel_workers_per_gather": "0", "jit": "off"}
 
 
 @contextmanager
 def _statement():
     """A cursor for the search's statements: on PostgreSQL in a transaction with
-    WORK_MEM (SET LOCAL ends with it). Not on SQLite, whose transactions here
+    SETTINGS (SET LOCAL ends with it). Not on SQLite, whose transactions here
     take the write lock (IMMEDIATE) and which needs no such setting."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cur:
             yield cur
         return
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        for name, value in SETTINGS.items():
+            cur.execute(f"SET LOCAL {name} = '{value}'")
         yield cur
 
 
