@@ -15,6 +15,13 @@ TOWNSHIP = "410481102"  # 八台镇, the township of village_a (the place)
 OTHER_TOWNSHIP = "410481101"  # 枣林镇: people["handler_b"]
 
 
+@pytest.fixture(autouse=True)
+def always_cut(monkeypatch):
+    """PostgreSQL cuts by the planner's estimate of the share the keys keep; in
+    these tests it always cuts, so that a stale unit shows on both databases."""
+    monkeypatch.setattr(engine, "REACH_CUT_SHARE", 1.0)
+
+
 def units_of(p) -> set[str]:
     return set(SearchEntry.objects.get(kind=Kind.PETITION, object_id=p.pk).units)
 
@@ -85,6 +92,11 @@ def test_a_rolled_back_forward_leaves_the_units_as_they_were(wages, people, trav
         raise RuntimeError("roll back")
     assert units_of(wages) == before
     assert found_by(people["handler_b"]) == []
+
+
+def test_the_handlers_search_is_cut_by_his_units(people):
+    where = engine._sources(people["handler"], [Kind.PETITION], {}, "工资")[0].where
+    assert "units" in where
 
 
 def test_a_rebuild_writes_units_lost_or_never_written(wages, people):
