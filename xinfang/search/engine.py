@@ -14,9 +14,10 @@ The reach cut: a matter's entry keeps its reach units (petitions.permissions.
 reach_unit_ids), and a user's visible matters all have one of the user's reach
 keys among them (reach_keys), so "units meet keys" is a superset of visibility,
 read from the entry's own GIN index (PostgreSQL) instead of joining every match
-to the hundred thousand matters a township sees. Users who reach too many units
-to gain from it (the city's dispatcher, whose office received every matter) are
-not cut; they search the newest entries first (WINDOWS).
+to the hundred thousand matters a township sees. Users whose keys keep too
+large a share of the entries to gain from it (REACH_CUT_SHARE: the city's
+dispatcher, whose office received every matter) are not cut; they search the
+newest entries first (WINDOWS).
 
 SQLite: `search_fts MATCH ?` ranked by bm25 (lower is better). PostgreSQL:
 `tsv @@ to_tsquery('simple', ?)` ranked by ts_rank, over the GIN index.
@@ -216,10 +217,11 @@ def _floors(cur, sources: list[Source]) -> list[int | None]:
 
 
 def _newest(source: Source, floor: int | None) -> tuple[str, list]:
-    """The ids of the kind's newest matches the user may see (above `floor`), at
-    most %s (the last parameter). The matches are sorted before the visible-ids
-    sub-select is asked (a fence: OFFSET 0), so PostgreSQL asks it of the newest
-    ones, one by one, until it has enough, instead of joining all of them."""
+    """The ids of the kind's newest matches the user may see (above `floor`), as
+    many as the LIMIT (its parameter added by the caller). The matches are sorted
+    before the visible-ids sub-select is asked (a fence: OFFSET 0), so PostgreSQL
+    asks it of the newest ones, one by one, until it has enough, instead of
+    joining all of them."""
     where, params = source.where, list(source.params)
     if floor is not None:
         where += " AND e.id > %s"
