@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import json
 import os
 import statistics
 import sys
@@ -76,13 +77,20 @@ def index_all(batch: int) -> dict:
     raw = connection.connection  # psycopg 3
     with connection.cursor() as cur:
         cur.execute("DROP INDEX IF EXISTS search_entry_tsv")
+        cur.execute("DROP INDEX IF EXISTS search_entry_units_tsv")
     done, last = 0, 0
     with raw.cursor() as read:
         while True:
             # Matters without an entry, in id order; the answers' texts (events) are
             # few in the generator and are indexed the same way.
             read.execute(
-                "SELECT p.id, p.summary, p.content, p.request FROM petitions_petition p "
+                "SELECT p.id, p.summary, p.content, p.request, "
+                # The reach units, as index.reach_units writes them (migration 0004).
+                "ARRAY(SELECT DISTINCT u::text FROM unnest(ARRAY[p.place_id, "
+                "p.registering_unit_id, p.office_id, p.responsible_unit_id, p.review_unit_id, "
+                "p.re_review_unit_id] || ARRAY(SELECT a.unit_id FROM "
+                "petitions_petition_assisting_units a WHERE a.petition_id = p.id)) u "
+                "WHERE u IS NOT NULL ORDER BY 1) FROM petitions_petition p "
                 "WHERE p.id > %s AND NOT EXISTS (SELECT 1 FROM search_searchentry e "
                 "WHERE e.kind = 'petition' AND e.object_id = p.id) ORDER BY p.id LIMIT %s",
                 [last, batch],
@@ -103,12 +111,15 @@ def index_all(batch: int) -> dict:
             # Segment first: the tokenizer reads its dictionary's signature through
             # the same connection, which must not be inside a COPY then.
             out = []
-            for pid, summary, content, request in rows:
+            for pid, summary, content, request, units in rows:
                 body = _join(summary, content, request, *said.get(pid, []))
                 toks = " ".join(t for line in body.split("\n") if (t := tokens(line)))
                 digest = hashlib.sha256(body.encode()).hexdigest()
-                out.append(("petition", pid, body, toks, digest, now))
-            sql = "COPY search_searchentry (kind, object_id, body, tokens, digest, updated_at) FROM STDIN"
+                out.append(("petition", pid, body, toks, digest, json.dumps(units), now))
+            sql = (
+                "COPY search_searchentry (kind, object_id, body, tokens, digest, units, updated_at) "
+                "FROM STDIN"
+            )
             with raw.cursor() as w, w.copy(sql) as copy:
                 for row in out:
                     copy.write_row(row)
@@ -122,6 +133,10 @@ def index_all(batch: int) -> dict:
     with connection.cursor() as cur:
         cur.execute(
             "CREATE INDEX IF NOT EXISTS search_entry_tsv ON search_searchentry USING GIN (tsv)"
+        )
+        cur.execute(
+            "CREATE INDEX IF NOT EXISTS search_entry_units_tsv ON search_searchentry "
+            "USING GIN (units, tsv)"
         )
     t_gin = time.perf_counter() - started - t_rows
     return {"indexed": done, "seconds_rows": t_rows, "seconds_gin": t_gin, "entries": have + done}

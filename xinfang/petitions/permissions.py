@@ -150,6 +150,38 @@ def visible_petitions(user) -> QuerySet[Petition]:
     return Petition.objects.filter(reach).exclude(accusation_exclusion(user))
 
 
+# --- reach keys: visibility's first cut, for an index kept elsewhere (search) --------
+#
+# `visible_petitions` reaches a matter through one of its units (the scope fields,
+# the assisting units) or its office (a clerk's window), and then only narrows
+# (the accusation guard). So "the matter's reach units meet the user's reach
+# keys" holds for every matter the user may see: a superset, never the rule
+# itself. An index that keeps a matter's reach units beside its own rows may cut
+# with it first and must then apply visible_petitions. Both functions change
+# with visible_petitions.
+
+
+def reach_unit_ids(petition: Petition) -> set[int]:
+    """Every unit through which visible_petitions may reach this matter."""
+    ids = {getattr(petition, f"{name}_id") for name in SCOPE_FIELDS}
+    ids |= set(petition.assisting_unit_ids())
+    ids.discard(None)
+    return ids
+
+
+def reach_keys(user) -> list[int] | None:
+    """The units one of which is a reach unit (reach_unit_ids) of every matter
+    the user may see; None for a user who sees every matter."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if sees_everything(user):
+        return None
+    units = subtree_ids(user)
+    if not units:
+        return []
+    return sorted(set(units) | set(window_office_ids(user)))
+
+
 def _in_unit(user, unit_id: int | None, action: str | None = None) -> bool:
     """Is one of the user's memberships (allowing `action`) at this unit or below it?"""
     if not unit_id:

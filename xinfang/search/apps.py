@@ -10,7 +10,7 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # The index follows every save of the lower areas' rows in the same
         # transaction (post_save runs inside the service's atomic block); see index.py.
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from xinfang.core.memo import forget_all
         from xinfang.orgs.models import Unit
@@ -33,6 +33,8 @@ class SearchConfig(AppConfig):
 
         for model, receiver in index.RECEIVERS:
             post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}")
+        for through, receiver in index.M2M_RECEIVERS:
+            m2m_changed.connect(receiver, sender=through, dispatch_uid=f"search-{through.__name__}")
         # Earlier matters of the same person and similar matters, on a matter's page.
         MATTER_PANELS.register(panels.matter_panel, key="related")
         # The likely category and responsible unit, for the dispatcher (a suggestion).

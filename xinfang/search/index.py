@@ -7,7 +7,11 @@ sends post_save inside the service's `transaction.atomic()`, so a rolled-back
 change leaves no index row (and the database's own index, FTS5 or tsvector,
 follows the row in the same statement). Signals, not a registry, because every
 write of those rows must reach the index, whichever service makes it; the lower
-areas know nothing of search.
+areas know nothing of search. A matter's entry also keeps its reach units
+(`units`, petitions.permissions.reach_unit_ids: the scope fields and the
+assisting units), written on every save that changes them (a matter sent to
+another unit) and on m2m_changed of its assisting units, in the same
+transaction; a search cuts with them before the lists' visibility (engine.py).
 
 What is indexed (and shown in results): a matter's number, summary, full text,
 request and its written answers (the opinion and the facts found); a dispute's
@@ -24,6 +28,7 @@ import hashlib
 from django.db.models import Q
 
 from xinfang.mediation.models import Agreement, Dispute, MediationCase, MediationSession
+from xinfang.petitions import permissions as petition_permissions
 from xinfang.petitions.models import Petition, PetitionEvent
 
 from . import segment
@@ -57,17 +62,32 @@ def case_text(c: MediationCase) -> str:
 TEXTS = {Kind.PETITION: petition_text, Kind.DISPUTE: dispute_text, Kind.CASE: case_text}
 
 
+def reach_units(kind: str, obj) -> list[str]:
+    """The entry's `units`: a matter's reach units (the first cut of a search,
+    engine.py); none for disputes and cases."""
+    if kind != Kind.PETITION:
+        return []
+    return sorted(str(u) for u in petition_permissions.reach_unit_ids(obj))
+
+
 def index_object(kind: str, obj) -> SearchEntry:
-    """Write (or refresh) the entry of one object; segments only when its text changed."""
+    """Write (or refresh) the entry of one object; segments only when its text
+    changed. The reach units are written whenever they changed (a matter sent to
+    another unit, an assisting unit added), with or without a change of text."""
     body = TEXTS[kind](obj)
     digest = hashlib.sha256(body.encode()).hexdigest()
+    units = reach_units(kind, obj)
     entry = SearchEntry.objects.filter(kind=kind, object_id=obj.pk).first()
     if entry is None:
         entry = SearchEntry(kind=kind, object_id=obj.pk)
     elif entry.digest == digest:
+        if set(entry.units or []) != set(units):
+            entry.units = units
+            entry.save(update_fields=["units", "updated_at"])
         return entry
     entry.body = body
     entry.digest = digest
+    entry.units = units
     entry.tokens = " ".join(segment.index_tokens(body))
     entry.save()
     return entry
@@ -86,6 +106,13 @@ def on_petition_event_saved(sender, instance, created=False, raw=False, **kwargs
         index_object(Kind.PETITION, instance.petition)
 
 
+def on_assisting_units_changed(sender, instance, action, reverse=False, **kwargs):
+    """A matter's assisting units (协办) changed: they are reach units. (The field
+    has no reverse accessor, so the change comes from the matter's side.)"""
+    if action in ("post_add", "post_remove", "post_clear") and not reverse:
+        index_object(Kind.PETITION, instance)
+
+
 def on_dispute_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         index_object(Kind.DISPUTE, instance)
@@ -102,6 +129,9 @@ def on_case_part_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         index_object(Kind.CASE, instance.case)
 
+
+# m2m_changed of a matter's assisting units (apps.ready).
+M2M_RECEIVERS = ((Petition.assisting_units.through, on_assisting_units_changed),)
 
 RECEIVERS = (
     (Petition, on_petition_saved),

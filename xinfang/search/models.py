@@ -8,7 +8,9 @@ does not segment again. The database indexes `tokens`: on SQLite an FTS5 table
 (`search_fts`, external content, kept by triggers), on PostgreSQL a generated
 `tsvector` column (`tsv`, 'simple' configuration) with a GIN index; both are
 made by migration 0002 for the database in use, so a row and its index entry
-are written in one statement's transaction.
+are written in one statement's transaction. `units` holds a matter's reach
+units (a first cut of visibility, engine.py); PostgreSQL indexes it with GIN
+(migration 0004).
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True)
     tokens = models.TextField(blank=True)
     digest = models.CharField(max_length=64)
+    # A matter's reach units (petitions.permissions.reach_unit_ids, as strings):
+    # a search cuts with them before applying the lists' visibility, so that a
+    # township's handler does not join every match to every matter he may see.
+    # Empty for disputes and cases. Kept by index.py in the writer's transaction.
+    units = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
