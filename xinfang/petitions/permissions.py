@@ -161,10 +161,12 @@ def visible_petitions(user) -> QuerySet[Petition]:
 # with visible_petitions.
 
 
-def reach_unit_ids(petition: Petition) -> set[int]:
-    """Every unit through which visible_petitions may reach this matter."""
+def reach_unit_ids(petition: Petition, *, new: bool = False) -> set[int]:
+    """Every unit through which visible_petitions may reach this matter. `new`: a
+    matter inserted just now has no assisting units yet (no query for them)."""
     ids = {getattr(petition, f"{name}_id") for name in SCOPE_FIELDS}
-    ids |= set(petition.assisting_unit_ids())
+    if not new:
+        ids |= set(petition.assisting_unit_ids())
     ids.discard(None)
     return ids
 

@@ -42,17 +42,22 @@ def _join(*parts) -> str:
     return "\n".join(str(p).strip() for p in parts if p and str(p).strip())
 
 
-def petition_text(p: Petition) -> str:
-    answers = PetitionEvent.objects.filter(petition=p, action__in=ANSWER_ACTIONS).order_by("at")
+def petition_text(p: Petition, new: bool = False) -> str:
+    """What a matter says, with its written answers (none yet when `new`)."""
+    answers = (
+        []
+        if new
+        else PetitionEvent.objects.filter(petition=p, action__in=ANSWER_ACTIONS).order_by("at")
+    )
     said = [_join(e.public_text, (e.data or {}).get("facts")) for e in answers]
     return _join(p.summary, p.content, p.request, *said)
 
 
-def dispute_text(d: Dispute) -> str:
+def dispute_text(d: Dispute, new: bool = False) -> str:
     return _join(d.summary, d.details, d.how_resolved)
 
 
-def case_text(c: MediationCase) -> str:
+def case_text(c: MediationCase, new: bool = False) -> str:
     records = MediationSession.objects.filter(case=c).values_list("record", flat=True)
     agreement = Agreement.objects.filter(case=c).first()
     said = [agreement.facts, agreement.issues] if agreement else []
@@ -62,21 +67,23 @@ def case_text(c: MediationCase) -> str:
 TEXTS = {Kind.PETITION: petition_text, Kind.DISPUTE: dispute_text, Kind.CASE: case_text}
 
 
-def reach_units(kind: str, obj) -> list[str]:
+def reach_units(kind: str, obj, new: bool = False) -> list[str]:
     """The entry's `units`: a matter's reach units (the first cut of a search,
     engine.py); none for disputes and cases."""
     if kind != Kind.PETITION:
         return []
-    return sorted(str(u) for u in petition_permissions.reach_unit_ids(obj))
+    return sorted(str(u) for u in petition_permissions.reach_unit_ids(obj, new=new))
 
 
-def index_object(kind: str, obj) -> SearchEntry:
+def index_object(kind: str, obj, *, new: bool = False) -> SearchEntry:
     """Write (or refresh) the entry of one object; segments only when its text
     changed. The reach units are written whenever they changed (a matter sent to
-    another unit, an assisting unit added), with or without a change of text."""
-    body = TEXTS[kind](obj)
+    another unit, an assisting unit added), with or without a change of text.
+    `new`: the object was inserted just now (post_save's `created`), so it has
+    no answers and no assisting units to read yet (a registration's two queries)."""
+    body = TEXTS[kind](obj, new)
     digest = hashlib.sha256(body.encode()).hexdigest()
-    units = reach_units(kind, obj)
+    units = reach_units(kind, obj, new)
     entry = SearchEntry.objects.filter(kind=kind, object_id=obj.pk).first()
     if entry is None:
         entry = SearchEntry(kind=kind, object_id=obj.pk)
@@ -96,9 +103,9 @@ def index_object(kind: str, obj) -> SearchEntry:
 # --- the signal receivers (connected in apps.ready) ---------------------------------
 
 
-def on_petition_saved(sender, instance, raw=False, **kwargs):
+def on_petition_saved(sender, instance, created=False, raw=False, **kwargs):
     if not raw:
-        index_object(Kind.PETITION, instance)
+        index_object(Kind.PETITION, instance, new=created)
 
 
 def on_petition_event_saved(sender, instance, created=False, raw=False, **kwargs):
