@@ -279,16 +279,17 @@ def leadership_figures(user, unit: Unit, period: Period) -> dict[str, int]:
 
 def volumes(sums: summaries.Sums) -> dict[str, list[Row]]:
     """The volume tables from the sums (summaries.gather)."""
-    dims: dict[str, dict] = {"channel": {}, "purpose": {}, "category": {}}
+    dims: dict[str, dict] = {"channel": {}, "purpose": {}, "category": {}, "unit": {}}
     for (_day, dim, key), n in sums.dims.items():
         if n:
             dims[dim][key] = dims[dim].get(key, 0) + n
+    # The places may be their townships (the summary's rows by township): the
+    # table by township reads them; the one by unit reads the volume by unit.
     by_place: dict[int, int] = {}
-    by_unit: dict[int, int] = {}
-    for (_day, place, unit), row in sums.core.items():
+    for (_day, place, _unit), row in sums.core.items():
         if row[0]:
             by_place[place] = by_place.get(place, 0) + row[0]
-            by_unit[unit] = by_unit.get(unit, 0) + row[0]
+    by_unit = {int(k): n for k, n in dims["unit"].items()}
     out: dict[str, list[Row]] = {}
     out["channel"] = [Row(k, str(Channel(k).label), n) for k, n in dims["channel"].items()]
     out["purpose"] = [Row(k, str(Purpose(k).label), n) for k, n in dims["purpose"].items()]

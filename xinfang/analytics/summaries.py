@@ -7,11 +7,18 @@ so it is read only where it cannot differ from the matters the user may see:
 - matters that are not accusations, when the user's reach covers the unit's
   whole subtree (then every matter of the unit, by place or responsible unit, is
   one the user sees: petitions.permissions.visible_petitions);
-- the volumes by channel, purpose and category, whose rows keep the place and unit
-  only as their townships, moreover only for a unit not below a township.
-Everything else (every accusation, and all of a unit the summary cannot answer
-for) is summed from the facts of exactly the matters `selectors.scope()` gives
-the user, so the accused unit's users never count an accusation.
+- accusations, for such a user, by the keys the accusation guard reads: a row
+  whose responsible unit the user reaches and whose accused unit is not one the
+  user is inside of (petitions.permissions.accused_inside_ids) holds accusations
+  the user sees, but those accusing the user in person, which are read from the
+  facts and taken off; the accusations handled outside the user's reach are read
+  from the facts of exactly the matters `selectors.scope()` gives (`Guard`);
+- the rows by township (`dim` "t") for a unit above the townships, and the
+  volumes by channel, purpose, category and unit, whose rows keep the place and
+  unit only as their townships, for a unit not below a township.
+Everything else (all of a unit the summary cannot answer for) is summed from the
+facts of exactly the matters `selectors.scope()` gives the user, so the accused
+unit's users never count an accusation.
 """
 
 from __future__ import annotations
@@ -24,15 +31,16 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
 from xinfang.core.calendar import Clock, deadline_for
-from xinfang.orgs.models import Level, UnitKind, UnitLink
+from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
 from xinfang.petitions.models import Evaluation, Petition, Purpose, Rating, Round, State
-from xinfang.petitions.permissions import sees_everything, subtree_ids
+from xinfang.petitions.permissions import accused_inside_ids, sees_everything, subtree_ids
 
 from . import selectors
 from .models import MEASURES, MatterFact, Summary
 
 GOOD = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
-DIMS = ("channel", "purpose", "category")
+DIMS = ("channel", "purpose", "category", "unit")
+ROLLUP = "t"  # the rows by township (place_t, unit_t) with every measure
 FACT_FIELDS = (
     "pk",
     "received_on",
@@ -42,6 +50,7 @@ FACT_FIELDS = (
     "channel",
     "purpose",
     "accusation",
+    "accused_unit_id",
     "merged_into_id",
     "people_count",
     "collective",
@@ -157,6 +166,7 @@ def fact_of(row: dict, evals: list[tuple[str, str, str]], tree: Tree) -> MatterF
         channel=row["channel"],
         purpose=row["purpose"],
         accusation=row["accusation"],
+        accused=(row["accused_unit_id"] or 0) if row["accusation"] else 0,
         counted=row["merged_into_id"] is None,
         **m,
     )
@@ -195,20 +205,22 @@ def _month(day: dt.date) -> dt.date:
 
 def contributions(f: MatterFact) -> list[tuple[tuple, dict[str, int]]]:
     """(summary key, measures) for each Summary row the fact adds to; none for a
-    matter not counted or an accusation (those are read from the facts)."""
-    if not f.counted or f.accusation:
+    matter not counted. An accusation's rows carry its accused unit."""
+    if not f.counted:
         return []
     out = []
+    acc = (bool(f.accusation), f.accused if f.accusation else 0)
     measures = {m: getattr(f, m) for m in MEASURES}
     for grain, start in (("d", f.received_on), ("m", _month(f.received_on))):
-        out.append(((grain, start, f.place, f.unit, "", ""), measures))
+        out.append(((grain, start, f.place, f.unit, "", "", *acc), measures))
+        out.append(((grain, start, f.place_t, f.unit_t, ROLLUP, "", *acc), measures))
         for dim in DIMS:
             key = str(getattr(f, dim))
-            out.append(((grain, start, f.place_t, f.unit_t, dim, key), {"total": 1}))
+            out.append(((grain, start, f.place_t, f.unit_t, dim, key, *acc), {"total": 1}))
     return out
 
 
-KEY = ("grain", "start", "place", "unit", "dim", "key")
+KEY = ("grain", "start", "place", "unit", "dim", "key", "accusation", "accused")
 
 
 def _apply(deltas: dict[tuple, dict[str, int]]) -> None:
@@ -341,29 +353,30 @@ def _month_sql(col: str) -> str:
 
 
 def summarize_facts() -> None:
-    """The Summary rows, summed from the counted facts that are not accusations."""
+    """The Summary rows, summed from the counted facts (contributions(), in SQL)."""
     fact, summary = MatterFact._meta.db_table, Summary._meta.db_table
     ms = ", ".join(MEASURES)
     sums = ", ".join(f"SUM({m})" for m in MEASURES)
     zero = ", ".join("0" for _m in MEASURES[1:])
-    where = (
-        "counted AND NOT accusation"
-        if connection.vendor == "postgresql"
-        else ("counted = 1 AND accusation = 0")
-    )
+    where = "counted" if connection.vendor == "postgresql" else "counted = 1"
+    # A fact's `accused` is 0 unless it is an accusation (fact_of).
+    acc = "accusation, accused"
+    cols = f"grain, start, place, unit, dim, key, accusation, accused, {ms}"
     with connection.cursor() as cur:
         for grain, day in (("d", "received_on"), ("m", _month_sql("received_on"))):
-            cur.execute(
-                f"INSERT INTO {summary} (grain, start, place, unit, dim, key, {ms}) "
-                f"SELECT '{grain}', {day}, place, unit, '', '', {sums} FROM {fact} "
-                f"WHERE {where} GROUP BY {day}, place, unit"
-            )
-            for dim in DIMS:
-                key = f"CAST({dim} AS VARCHAR(20))" if dim == "category" else dim
+            for dim, place, unit in (("", "place", "unit"), (ROLLUP, "place_t", "unit_t")):
                 cur.execute(
-                    f"INSERT INTO {summary} (grain, start, place, unit, dim, key, {ms}) "
-                    f"SELECT '{grain}', {day}, place_t, unit_t, '{dim}', {key}, COUNT(*), "
-                    f"{zero} FROM {fact} WHERE {where} GROUP BY {day}, place_t, unit_t, {key}"
+                    f"INSERT INTO {summary} ({cols}) "
+                    f"SELECT '{grain}', {day}, {place}, {unit}, '{dim}', '', {acc}, {sums} "
+                    f"FROM {fact} WHERE {where} GROUP BY {day}, {place}, {unit}, {acc}"
+                )
+            for dim in DIMS:
+                key = f"CAST({dim} AS VARCHAR(20))" if dim in ("category", "unit") else dim
+                cur.execute(
+                    f"INSERT INTO {summary} ({cols}) "
+                    f"SELECT '{grain}', {day}, place_t, unit_t, '{dim}', {key}, {acc}, "
+                    f"COUNT(*), {zero} FROM {fact} WHERE {where} "
+                    f"GROUP BY {day}, place_t, unit_t, {key}, {acc}"
                 )
 
 
@@ -463,6 +476,53 @@ def below_township(unit_id: int) -> bool:
     return _township_links().filter(descendant_id=unit_id, distance__gt=0).exists()
 
 
+def above_townships(unit_id: int) -> bool:
+    """Neither a township nor below one: its figures may be read by township (a
+    unit below it lies in the same one of its children as its township does)."""
+    return not _township_links().filter(descendant_id=unit_id).exists()
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The accusation guard as the summary rows can be read for a user: the units
+    their reach covers (`reach`) and those they are inside of (`inside`: an
+    accusation against one of them is never theirs to count). `everything`: a
+    superuser, who sees every accusation."""
+
+    everything: bool
+    reach: tuple[int, ...] = ()
+    inside: tuple[int, ...] = ()
+
+    def rows(self) -> Q:
+        """The summary rows (or facts: the same field names) the user sees all of
+        but for the accusations against them in person (`accused_by_name`)."""
+        if self.everything:
+            return Q()
+        return Q(accusation=False) | (
+            Q(accusation=True, unit__in=self.reach) & ~Q(accused__in=self.inside)
+        )
+
+
+def guard(user) -> Guard | None:
+    """The guard for a user whose reach covers whole townships (for every unit they
+    reach, they reach its township too, so that a row by township holds only
+    responsible units they reach or only ones they do not); None else, and then
+    accusations are read from the facts only."""
+    if sees_everything(user):
+        return Guard(everything=True)
+    reach = subtree_ids(user)
+    memo = user.__dict__.setdefault("_xinfang_analytics_closed", {})
+    key = tuple(reach)
+    if key not in memo:
+        towns = set(
+            _township_links().filter(descendant_id__in=reach).values_list("ancestor_id", flat=True)
+        )
+        memo[key] = towns <= set(reach)
+    if not memo[key]:
+        return None
+    return Guard(False, tuple(reach), tuple(accused_inside_ids(user)))
+
+
 def gather(
     user, unit, start: dt.date, end: dt.date, *, by_day=False, dims=True, exact=False
 ) -> Sums:
@@ -480,63 +540,98 @@ def gather(
     return sums
 
 
-def _gather(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) -> Sums:
-    sums = Sums()
-    ids = selectors.subtree(unit)
-    whole = covers(user, unit.pk) and not exact
-    dims_too = dims and whole and not below_township(unit.pk)
-    scope = selectors.scope(user, unit, start, end)
-    days = Q(grain="d", start__gte=start, start__lte=end) if by_day else _ranges(start, end)
-    if whole:
-        in_unit = Q(place__in=ids) | Q(unit__in=ids)
-        rows = Summary.objects.filter(days, in_unit, dim="")
-        group = ["start", "place", "unit"] if by_day else ["place", "unit"]
-        for r in rows.values_list(*group).annotate(*[Sum(m) for m in MEASURES]):
-            day = r[0] if by_day else None
-            sums.add_core((day, *r[len(group) - 2 : len(group)]), r[len(group) :])
-        if dims_too:
-            rows = Summary.objects.filter(days, in_unit).exclude(dim="")
-            group = ["start", "dim", "key"] if by_day else ["dim", "key"]
-            for r in rows.values_list(*group).annotate(Sum("total")):
-                day = r[0] if by_day else None
-                sums.dims[day, r[-3], r[-2]] += r[-1]
-        scope = scope.filter(accusation=True)
-    # The matters of the scope joined to their facts: PostgreSQL starts from the
-    # facts' date index (the accusations': a partial one) and checks each matter's
-    # visibility through its primary key.
-    f = "analytics_fact__"
-    facts = scope.filter(
-        **{f"{f}counted": True, f"{f}received_on__gte": start, f"{f}received_on__lte": end}
-    )
-    if whole:
-        facts = facts.filter(**{f"{f}accusation": True})
-    group = [f + g for g in ("place", "unit", "category", "channel", "purpose")]
+F = "analytics_fact__"
+
+
+def _add_facts(sums: Sums, facts, prefix: str, *, by_day, dims, rolled, sign=1) -> None:
+    """Add (sign -1: take off) the grouped facts of a queryset (`prefix`: the path
+    from its model to MatterFact) to the sums, keyed as the summary rows read."""
+    names = ("place", "unit", "place_t", "unit_t", "category", "channel", "purpose")
+    group = [prefix + g for g in names]
     if by_day:
-        group.insert(0, f"{f}received_on")
-    aggregates = [Sum(f + m) for m in MEASURES]
+        group.insert(0, f"{prefix}received_on")
+    aggregates = [Sum(prefix + m) for m in MEASURES]
+    n_keys = len(group)
     for r in facts.order_by().values_list(*group).annotate(*aggregates):
         day = r[0] if by_day else None
-        place, unit_id, category, channel, purpose = r[len(group) - 5 : len(group)]
-        values = r[len(group) :]
-        sums.add_core((day, place, unit_id), values)
+        place, unit_id, place_t, unit_t, category, channel, purpose = r[n_keys - 7 : n_keys]
+        values = [sign * (v or 0) for v in r[n_keys:]]
+        sums.add_core((day, place_t, unit_t) if rolled else (day, place, unit_id), values)
         if dims:
             n = values[0]
             sums.dims[day, "category", str(category)] += n
             sums.dims[day, "channel", channel] += n
             sums.dims[day, "purpose", purpose] += n
-    if dims and not dims_too and whole:
-        # Only accusations came from the facts above: the rest of the volumes too.
-        rest = MatterFact.objects.filter(
+            sums.dims[day, "unit", str(unit_id)] += n
+
+
+def _gather(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) -> Sums:
+    sums = Sums()
+    ids = selectors.subtree(unit)
+    whole = covers(user, unit.pk) and not exact
+    rules = guard(user) if whole else None
+    rows_q = rules.rows() if rules is not None else Q(accusation=False)
+    # By township for a unit above the townships (fewer rows: the city's figures).
+    rolled = rules is not None and above_townships(unit.pk)
+    dims_too = dims and whole and not below_township(unit.pk)
+    scope = selectors.scope(user, unit, start, end)
+    days = Q(grain="d", start__gte=start, start__lte=end) if by_day else _ranges(start, end)
+    in_unit = Q(place__in=ids) | Q(unit__in=ids)
+    if whole:
+        rows = Summary.objects.filter(days, in_unit, rows_q, dim=ROLLUP if rolled else "")
+        group = ["start", "place", "unit"] if by_day else ["place", "unit"]
+        for r in rows.values_list(*group).annotate(*[Sum(m) for m in MEASURES]).order_by():
+            day = r[0] if by_day else None
+            sums.add_core((day, *r[len(group) - 2 : len(group)]), r[len(group) :])
+        if dims_too:
+            rows = Summary.objects.filter(days, in_unit, rows_q, dim__in=DIMS)
+            group = ["start", "dim", "key"] if by_day else ["dim", "key"]
+            for r in rows.values_list(*group).annotate(Sum("total")).order_by():
+                day = r[0] if by_day else None
+                sums.dims[day, r[-3], r[-2]] += r[-1]
+        elif dims:
+            # Below a township the volumes come from the facts the rows summed.
+            rest = MatterFact.objects.filter(
+                rows_q, in_unit, counted=True, received_on__gte=start, received_on__lte=end
+            )
+            for dim in DIMS:
+                g = ["received_on", dim] if by_day else [dim]
+                for r in rest.values_list(*g).annotate(n=Count("pk")).order_by():
+                    day = r[0] if by_day else None
+                    sums.dims[day, dim, str(r[-2])] += r[-1]
+    period = {f"{F}counted": True, f"{F}received_on__gte": start, f"{F}received_on__lte": end}
+    kw = {"by_day": by_day, "dims": dims, "rolled": rolled}
+    if not whole:
+        # Every matter of the scope from its fact: PostgreSQL starts from the
+        # facts' date index and checks each matter's visibility by primary key.
+        _add_facts(sums, scope.filter(**period), F, **kw)
+    elif rules is None:
+        _add_facts(
+            sums,
+            scope.filter(accusation=True, **period).filter(**{f"{F}accusation": True}),
+            F,
+            **kw,
+        )
+    elif not rules.everything:
+        # The accusations handled outside the user's reach (or not yet sent to a
+        # unit): those the guard lets them see, from the facts (the partial index
+        # on the accusations' facts by responsible unit and day).
+        outside = [0, *Unit.objects.exclude(pk__in=rules.reach).values_list("pk", flat=True)]
+        handled_outside = scope.filter(
+            accusation=True, **period, **{f"{F}accusation": True, f"{F}unit__in": outside}
+        )
+        _add_facts(sums, handled_outside, F, **kw)
+        # The rows counted the accusations against the user in person: taken off.
+        against_user = MatterFact.objects.filter(
+            rules.rows(),
+            in_unit,
+            accusation=True,
             counted=True,
-            accusation=False,
             received_on__gte=start,
             received_on__lte=end,
-        ).filter(Q(place__in=ids) | Q(unit__in=ids))
-        for dim in DIMS:
-            g = ["received_on", dim] if by_day else [dim]
-            for r in rest.values_list(*g).annotate(n=Count("pk")).order_by():
-                day = r[0] if by_day else None
-                sums.dims[day, dim, str(r[-2])] += r[-1]
+            petition__accused_user=user,
+        )
+        _add_facts(sums, against_user, "", **kw, sign=-1)
     return sums
 
 

@@ -100,6 +100,14 @@ def _assisted(units) -> QuerySet:
     return Petition.assisting_units.through.objects.filter(unit_id__in=units).values("petition_id")
 
 
+def accused_inside_ids(user) -> list[int]:
+    """The units whose accusations this user never sees as the accused: their own
+    units and every unit above them (an accusation against one of them, or against
+    the user, is excluded by `accusation_exclusion`). The analytics summaries read
+    the guard through this and `subtree_ids`."""
+    return _inside_ids(user)
+
+
 def accusation_exclusion(user) -> Q:
     """Accusations this user must not see: those accusing them or a unit they are
     in (or below), and those they reach only through the place or the registering

@@ -2,12 +2,14 @@
 
 MatterFact: one row per matter, what it contributes to the figures (its keys and
 its 0/1 measures, the on-time flags worked out with the calendar when it changed).
-Summary: the facts of the counted matters that are not accusations, summed by day
-and by month (`grain`), place and responsible unit (`dim` = ""), and by channel,
-purpose and category (`dim` = that name, `key` = its value) with the place and the
-unit taken to the township they lie in. Both are kept up to date in the matter's
-own transaction (summaries.refresh, from the petitions' post_save) and rebuilt by
-`manage.py analytics_rebuild`.
+Summary: the facts of the counted matters summed by day and by month (`grain`):
+by place and responsible unit (`dim` = ""), by the townships they lie in (`dim` =
+"t", the city's rollup), and by channel, purpose, category and responsible unit
+(`dim` = that name, `key` = its value) with the place and the unit taken to their
+townships. An accusation's rows carry `accusation` and the unit it accuses
+(`accused`, the key the visibility guard reads). Both are kept up to date in the
+matter's own transaction (summaries.refresh, from the petitions' post_save) and
+rebuilt by `manage.py analytics_rebuild`.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class MatterFact(models.Model):
     channel = models.CharField(max_length=10)
     purpose = models.CharField(max_length=12)
     accusation = models.BooleanField()
+    accused = models.IntegerField(default=0, help_text="the accused unit; 0: none")
     counted = models.BooleanField(help_text="not merged into another matter")
 
     class Meta:
@@ -67,6 +70,13 @@ class MatterFact(models.Model):
             models.Index(
                 fields=["received_on"],
                 name="fact_accusation_received",
+                condition=models.Q(accusation=True, counted=True),
+            ),
+            # The accusations a user reads from the facts: those whose responsible
+            # unit is outside their reach (summaries.gather).
+            models.Index(
+                fields=["unit", "received_on"],
+                name="fact_accusation_unit",
                 condition=models.Q(accusation=True, counted=True),
             ),
         ]
@@ -83,14 +93,18 @@ class Summary(models.Model):
     unit = models.IntegerField()
     dim = models.CharField(max_length=10, blank=True)
     key = models.CharField(max_length=20, blank=True)
+    accusation = models.BooleanField(default=False)
+    accused = models.IntegerField(default=0, help_text="an accusation's accused unit; 0: none")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["grain", "start", "place", "unit", "dim", "key"], name="summary_key"
+                fields=["grain", "start", "place", "unit", "dim", "key", "accusation", "accused"],
+                name="summary_key_accused",
             )
         ]
         indexes = [models.Index(fields=["dim", "grain", "start"], name="summary_dim_start")]
 
     def __str__(self) -> str:
-        return f"{self.grain} {self.start} {self.place}/{self.unit} {self.dim}={self.key}"
+        acc = f" accusation against {self.accused}" if self.accusation else ""
+        return f"{self.grain} {self.start} {self.place}/{self.unit} {self.dim}={self.key}{acc}"
