@@ -34,6 +34,7 @@ from xinfang.core.calendar import Clock, deadline_for
 from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
 from xinfang.petitions.models import Evaluation, Petition, Purpose, Rating, Round, State
 from xinfang.petitions.permissions import accused_inside_ids, sees_everything, subtree_ids
+from xinfang.petitions.selectors import visible_petitions
 
 from . import selectors
 from .models import MEASURES, MatterFact, Summary
@@ -41,6 +42,9 @@ from .models import MEASURES, MatterFact, Summary
 GOOD = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 DIMS = ("channel", "purpose", "category", "unit")
 ROLLUP = "t"  # the rows by township (place_t, unit_t) with every measure
+# The volumes of the whole tree (the city's): no place, no unit but an accusation's
+# unit's township (the guard reads it).
+WHOLE = {dim: "w" + dim for dim in DIMS}
 FACT_FIELDS = (
     "pk",
     "received_on",
@@ -205,22 +209,25 @@ def _month(day: dt.date) -> dt.date:
 
 def contributions(f: MatterFact) -> list[tuple[tuple, dict[str, int]]]:
     """(summary key, measures) for each Summary row the fact adds to; none for a
-    matter not counted. An accusation's rows carry its accused unit."""
+    matter not counted. The whole tree's volumes (WHOLE) keep no place, and the
+    unit's township only for an accusation (the guard reads it)."""
     if not f.counted:
         return []
     out = []
-    acc = (bool(f.accusation), f.accused if f.accusation else 0)
+    acc = bool(f.accusation)
     measures = {m: getattr(f, m) for m in MEASURES}
     for grain, start in (("d", f.received_on), ("m", _month(f.received_on))):
-        out.append(((grain, start, f.place, f.unit, "", "", *acc), measures))
-        out.append(((grain, start, f.place_t, f.unit_t, ROLLUP, "", *acc), measures))
+        out.append(((grain, start, f.place, f.unit, "", "", acc), measures))
+        out.append(((grain, start, f.place_t, f.unit_t, ROLLUP, "", acc), measures))
         for dim in DIMS:
             key = str(getattr(f, dim))
-            out.append(((grain, start, f.place_t, f.unit_t, dim, key, *acc), {"total": 1}))
+            out.append(((grain, start, f.place_t, f.unit_t, dim, key, acc), {"total": 1}))
+            whole = (grain, start, 0, f.unit_t if acc else 0, WHOLE[dim], key, acc)
+            out.append((whole, {"total": 1}))
     return out
 
 
-KEY = ("grain", "start", "place", "unit", "dim", "key", "accusation", "accused")
+KEY = ("grain", "start", "place", "unit", "dim", "key", "accusation")
 
 
 def _apply(deltas: dict[tuple, dict[str, int]]) -> None:
@@ -359,25 +366,30 @@ def summarize_facts() -> None:
     sums = ", ".join(f"SUM({m})" for m in MEASURES)
     zero = ", ".join("0" for _m in MEASURES[1:])
     where = "counted" if connection.vendor == "postgresql" else "counted = 1"
-    # A fact's `accused` is 0 unless it is an accusation (fact_of).
-    acc = "accusation, accused"
-    cols = f"grain, start, place, unit, dim, key, accusation, accused, {ms}"
+    cols = f"grain, start, place, unit, dim, key, accusation, {ms}"
+    whole_unit = "CASE WHEN accusation THEN unit_t ELSE 0 END"
     with connection.cursor() as cur:
         for grain, day in (("d", "received_on"), ("m", _month_sql("received_on"))):
             for dim, place, unit in (("", "place", "unit"), (ROLLUP, "place_t", "unit_t")):
                 cur.execute(
                     f"INSERT INTO {summary} ({cols}) "
-                    f"SELECT '{grain}', {day}, {place}, {unit}, '{dim}', '', {acc}, {sums} "
-                    f"FROM {fact} WHERE {where} GROUP BY {day}, {place}, {unit}, {acc}"
+                    f"SELECT '{grain}', {day}, {place}, {unit}, '{dim}', '', accusation, {sums} "
+                    f"FROM {fact} WHERE {where} GROUP BY {day}, {place}, {unit}, accusation"
                 )
             for dim in DIMS:
                 key = f"CAST({dim} AS VARCHAR(20))" if dim in ("category", "unit") else dim
-                cur.execute(
-                    f"INSERT INTO {summary} ({cols}) "
-                    f"SELECT '{grain}', {day}, place_t, unit_t, '{dim}', {key}, {acc}, "
-                    f"COUNT(*), {zero} FROM {fact} WHERE {where} "
-                    f"GROUP BY {day}, place_t, unit_t, {key}, {acc}"
-                )
+                for name, place, unit in (
+                    (dim, "place_t", "unit_t"),
+                    (WHOLE[dim], "0", whole_unit),
+                ):
+                    # (the whole tree's rows: no place to group by)
+                    groups = f"{unit}, " if place == "0" else f"{place}, {unit}, "
+                    cur.execute(
+                        f"INSERT INTO {summary} ({cols}) "
+                        f"SELECT '{grain}', {day}, {place}, {unit}, '{name}', {key}, accusation, "
+                        f"COUNT(*), {zero} FROM {fact} WHERE {where} "
+                        f"GROUP BY {day}, {groups}{key}, accusation"
+                    )
 
 
 def summary_rows() -> dict[tuple, dict[str, int]]:
@@ -492,15 +504,22 @@ class Guard:
     everything: bool
     reach: tuple[int, ...] = ()
     inside: tuple[int, ...] = ()
+    outside: tuple[int, ...] = ()  # the units not reached, and 0 (no unit yet)
+
+    def reached(self) -> Q:
+        """Rows (or facts: the same field names) of a responsible unit reached."""
+        # The shorter list of the two (the city's leader reaches every unit).
+        if len(self.reach) <= len(self.outside):
+            return Q(unit__in=self.reach)
+        return ~Q(unit__in=self.outside)
 
     def rows(self) -> Q:
-        """The summary rows (or facts: the same field names) the user sees all of
-        but for the accusations against them in person (`accused_by_name`)."""
+        """The summary rows whose matters the user sees but for the accusations
+        against them (their units or them in person: read from the facts and
+        taken off, `_gather`)."""
         if self.everything:
             return Q()
-        return Q(accusation=False) | (
-            Q(accusation=True, unit__in=self.reach) & ~Q(accused__in=self.inside)
-        )
+        return Q(accusation=False) | (Q(accusation=True) & self.reached())
 
 
 def guard(user) -> Guard | None:
@@ -517,10 +536,15 @@ def guard(user) -> Guard | None:
         towns = set(
             _township_links().filter(descendant_id__in=reach).values_list("ancestor_id", flat=True)
         )
-        memo[key] = towns <= set(reach)
-    if not memo[key]:
+        outside = Unit.objects.exclude(pk__in=reach).values_list("pk", flat=True)
+        memo[key] = (0, *outside) if towns <= set(reach) else None
+    if memo[key] is None:
         return None
-    return Guard(False, tuple(reach), tuple(accused_inside_ids(user)))
+    return Guard(False, key, tuple(accused_inside_ids(user)), memo[key])
+
+
+def _unit_count() -> int:
+    return Unit.objects.count()
 
 
 def gather(
@@ -566,6 +590,16 @@ def _add_facts(sums: Sums, facts, prefix: str, *, by_day, dims, rolled, sign=1) 
 
 
 def _gather(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) -> Sums:
+    if connection.vendor == "postgresql":
+        # Short grouped reads: compiling them (JIT) took longer than running them.
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL jit = off")
+            return _gather_rows(user, unit, start, end, by_day=by_day, dims=dims, exact=exact)
+    return _gather_rows(user, unit, start, end, by_day=by_day, dims=dims, exact=exact)
+
+
+def _gather_rows(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) -> Sums:
     sums = Sums()
     ids = selectors.subtree(unit)
     whole = covers(user, unit.pk) and not exact
@@ -576,14 +610,22 @@ def _gather(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) ->
     dims_too = dims and whole and not below_township(unit.pk)
     scope = selectors.scope(user, unit, start, end)
     days = Q(grain="d", start__gte=start, start__lte=end) if by_day else _ranges(start, end)
-    in_unit = Q(place__in=ids) | Q(unit__in=ids)
+    # The whole tree (the city): every matter is of the unit.
+    everywhere = len(ids) == _unit_count()
+    in_unit = Q() if everywhere else Q(place__in=ids) | Q(unit__in=ids)
     if whole:
         rows = Summary.objects.filter(days, in_unit, rows_q, dim=ROLLUP if rolled else "")
         group = ["start", "place", "unit"] if by_day else ["place", "unit"]
         for r in rows.values_list(*group).annotate(*[Sum(m) for m in MEASURES]).order_by():
             day = r[0] if by_day else None
             sums.add_core((day, *r[len(group) - 2 : len(group)]), r[len(group) :])
-        if dims_too:
+        if dims_too and everywhere and rules is not None:
+            rows = Summary.objects.filter(days, rows_q, dim__in=list(WHOLE.values()))
+            group = ["start", "dim", "key"] if by_day else ["dim", "key"]
+            for r in rows.values_list(*group).annotate(Sum("total")).order_by():
+                day = r[0] if by_day else None
+                sums.dims[day, r[-3][1:], r[-2]] += r[-1]
+        elif dims_too:
             rows = Summary.objects.filter(days, in_unit, rows_q, dim__in=DIMS)
             group = ["start", "dim", "key"] if by_day else ["dim", "key"]
             for r in rows.values_list(*group).annotate(Sum("total")).order_by():
@@ -613,26 +655,32 @@ def _gather(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) ->
             **kw,
         )
     elif not rules.everything:
-        # The accusations handled outside the user's reach (or not yet sent to a
-        # unit): those the guard lets them see, from the facts (the partial index
-        # on the accusations' facts by responsible unit and day).
-        outside = [0, *Unit.objects.exclude(pk__in=rules.reach).values_list("pk", flat=True)]
-        handled_outside = scope.filter(
-            accusation=True, **period, **{f"{F}accusation": True, f"{F}unit__in": outside}
-        )
-        _add_facts(sums, handled_outside, F, **kw)
-        # The rows counted the accusations against the user in person: taken off.
-        against_user = MatterFact.objects.filter(
-            rules.rows(),
-            in_unit,
-            accusation=True,
-            counted=True,
-            received_on__gte=start,
-            received_on__lte=end,
-            petition__accused_user=user,
-        )
-        _add_facts(sums, against_user, "", **kw, sign=-1)
+        _accusation_exceptions(sums, user, rules, in_unit, start, end, kw)
     return sums
+
+
+def _accusation_exceptions(sums: Sums, user, rules: Guard, in_unit: Q, start, end, kw) -> None:
+    """What the rows (every accusation of a responsible unit the user reaches)
+    cannot know, from the facts, for a user the guard lets read them."""
+    facts = MatterFact.objects.filter(
+        in_unit, accusation=True, counted=True, received_on__gte=start, received_on__lte=end
+    )
+    # The accusations handled outside the user's reach (or not yet sent to a
+    # unit): those the guard lets them see. Found through the accusations' partial
+    # indexes on the facts (by responsible unit or place, and day), then checked
+    # one by one against the guard by primary key (their fact already says they
+    # are of the unit and the period, and counted).
+    candidates = list(facts.filter(unit__in=rules.outside).values_list("petition_id", flat=True))
+    if candidates:
+        seen = visible_petitions(user).filter(pk__in=candidates, accusation=True)
+        _add_facts(sums, seen, F, **kw)
+    # The rows counted the accusations against the user's own units (or those
+    # above) and against the user in person: taken off.
+    reached = facts.filter(rules.reached())
+    against_units = reached.filter(accused__in=rules.inside)
+    _add_facts(sums, against_units, "", **kw, sign=-1)
+    against_user = reached.exclude(accused__in=rules.inside).filter(petition__accused_user=user)
+    _add_facts(sums, against_user, "", **kw, sign=-1)
 
 
 def totals_of(qs) -> dict[str, int]:

@@ -4,12 +4,14 @@ MatterFact: one row per matter, what it contributes to the figures (its keys and
 its 0/1 measures, the on-time flags worked out with the calendar when it changed).
 Summary: the facts of the counted matters summed by day and by month (`grain`):
 by place and responsible unit (`dim` = ""), by the townships they lie in (`dim` =
-"t", the city's rollup), and by channel, purpose, category and responsible unit
+"t", the city's rollup), by channel, purpose, category and responsible unit
 (`dim` = that name, `key` = its value) with the place and the unit taken to their
-townships. An accusation's rows carry `accusation` and the unit it accuses
-(`accused`, the key the visibility guard reads). Both are kept up to date in the
-matter's own transaction (summaries.refresh, from the petitions' post_save) and
-rebuilt by `manage.py analytics_rebuild`.
+townships, and the same for the whole tree (`dim` "w…": no place; an accusation's
+unit's township only). Accusations have rows of their own (`accusation`): the
+visibility guard reads their responsible unit there, and the facts for the rest
+(the accused unit, `MatterFact.accused`). Both are kept up to date in the matter's
+own transaction (summaries.refresh, from the petitions' post_save) and rebuilt by
+`manage.py analytics_rebuild`.
 """
 
 from __future__ import annotations
@@ -73,10 +75,20 @@ class MatterFact(models.Model):
                 condition=models.Q(accusation=True, counted=True),
             ),
             # The accusations a user reads from the facts: those whose responsible
-            # unit is outside their reach (summaries.gather).
+            # unit is outside their reach, of a unit's places (summaries.gather).
             models.Index(
                 fields=["unit", "received_on"],
                 name="fact_accusation_unit",
+                condition=models.Q(accusation=True, counted=True),
+            ),
+            models.Index(
+                fields=["place", "received_on"],
+                name="fact_accusation_place",
+                condition=models.Q(accusation=True, counted=True),
+            ),
+            models.Index(
+                fields=["accused", "received_on"],
+                name="fact_accusation_accused",
                 condition=models.Q(accusation=True, counted=True),
             ),
         ]
@@ -94,17 +106,16 @@ class Summary(models.Model):
     dim = models.CharField(max_length=10, blank=True)
     key = models.CharField(max_length=20, blank=True)
     accusation = models.BooleanField(default=False)
-    accused = models.IntegerField(default=0, help_text="an accusation's accused unit; 0: none")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["grain", "start", "place", "unit", "dim", "key", "accusation", "accused"],
-                name="summary_key_accused",
+                fields=["grain", "start", "place", "unit", "dim", "key", "accusation"],
+                name="summary_key_accusation",
             )
         ]
         indexes = [models.Index(fields=["dim", "grain", "start"], name="summary_dim_start")]
 
     def __str__(self) -> str:
-        acc = f" accusation against {self.accused}" if self.accusation else ""
+        acc = " accusations" if self.accusation else ""
         return f"{self.grain} {self.start} {self.place}/{self.unit} {self.dim}={self.key}{acc}"

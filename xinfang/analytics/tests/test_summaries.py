@@ -239,6 +239,8 @@ def test_the_accusation_guard_read_from_the_summary_equals_the_matters_seen(
     villager = make_person("leader", village_b, username="a-villager")
     assert summaries.guard(patchy) is None
     assert summaries.guard(city_leader) is not None
+    # The city is the whole tree: its volumes are read from the whole tree's rows.
+    assert len(selectors.subtree(city)) == Unit.objects.count()
     year = (D(2025, 1, 1), D(2025, 12, 31))
     pairs = [
         (city_leader, city),
