@@ -264,6 +264,16 @@ def test_the_accusation_guard_read_from_the_summary_equals_the_matters_seen(
     def total(user, unit):
         return summaries.gather(user, unit, *year).totals()["total"]
 
+    # The city's leader reaches every unit: visibility's "a unit field among the
+    # reached units" is then "set" (petitions.permissions), the same matters.
+    from xinfang.petitions.permissions import visible_petitions
+
+    fast = set(visible_petitions(city_leader).values_list("pk", flat=True))
+    assert city_leader.__dict__["_xinfang_inside_ids"]["everywhere"] is True
+    city_leader.__dict__["_xinfang_inside_ids"]["everywhere"] = False
+    assert set(visible_petitions(city_leader).values_list("pk", flat=True)) == fast
+    assert len(fast) == 8
+
     assert total(city_leader, city) == 5 + 3  # 1, 5, 6; not 2 (the city), 3 (him), 4
     assert total(township_leader, township_a) == 3 + 3  # 3, 4, 5; never 1
     assert total(township_b_leader, township_b) == 2 + 2  # 5, 6; not 2 (the city)
