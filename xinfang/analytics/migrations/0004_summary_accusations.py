@@ -102,6 +102,8 @@ class Migration(migrations.Migration):
                 name="fact_accusation_accused",
             ),
         ),
+        # The rows are summed before the summary's key and indexes are built.
+        migrations.RunPython(resummarize, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="summary",
             constraint=models.UniqueConstraint(
@@ -109,5 +111,12 @@ class Migration(migrations.Migration):
                 name="summary_key_accusation",
             ),
         ),
-        migrations.RunPython(resummarize, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="summary",
+            index=models.Index(fields=["grain", "dim", "place", "start"], name="summary_place"),
+        ),
+        migrations.AddIndex(
+            model_name="summary",
+            index=models.Index(fields=["grain", "dim", "unit", "start"], name="summary_unit"),
+        ),
     ]

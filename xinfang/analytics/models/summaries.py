@@ -114,7 +114,12 @@ class Summary(models.Model):
                 name="summary_key_accusation",
             )
         ]
-        indexes = [models.Index(fields=["dim", "grain", "start"], name="summary_dim_start")]
+        indexes = [
+            models.Index(fields=["dim", "grain", "start"], name="summary_dim_start"),
+            # A unit's rows, by place or by responsible unit (the township's page).
+            models.Index(fields=["grain", "dim", "place", "start"], name="summary_place"),
+            models.Index(fields=["grain", "dim", "unit", "start"], name="summary_unit"),
+        ]
 
     def __str__(self) -> str:
         acc = " accusations" if self.accusation else ""
