@@ -655,22 +655,29 @@ def _gather_rows(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exac
             **kw,
         )
     elif not rules.everything:
-        _accusation_exceptions(sums, user, rules, in_unit, start, end, kw)
+        places = Q() if everywhere else Q(place__in=ids)
+        _accusation_exceptions(sums, user, rules, in_unit, places, start, end, kw)
     return sums
 
 
-def _accusation_exceptions(sums: Sums, user, rules: Guard, in_unit: Q, start, end, kw) -> None:
+def _accusation_exceptions(
+    sums: Sums, user, rules: Guard, in_unit: Q, places: Q, start, end, kw
+) -> None:
     """What the rows (every accusation of a responsible unit the user reaches)
     cannot know, from the facts, for a user the guard lets read them."""
-    facts = MatterFact.objects.filter(
-        in_unit, accusation=True, counted=True, received_on__gte=start, received_on__lte=end
+    accusations = MatterFact.objects.filter(
+        accusation=True, counted=True, received_on__gte=start, received_on__lte=end
     )
+    facts = accusations.filter(in_unit)
     # The accusations handled outside the user's reach (or not yet sent to a
     # unit): those the guard lets them see. Found through the accusations' partial
     # indexes on the facts (by responsible unit or place, and day), then checked
     # one by one against the guard by primary key (their fact already says they
     # are of the unit and the period, and counted).
-    candidates = list(facts.filter(unit__in=rules.outside).values_list("petition_id", flat=True))
+    # (A unit outside the reach is outside the unit's subtree, which the user
+    # reaches: such an accusation is of the unit by its place.)
+    outside = accusations.filter(places, unit__in=rules.outside)
+    candidates = list(outside.values_list("petition_id", flat=True))
     if candidates:
         seen = visible_petitions(user).filter(pk__in=candidates, accusation=True)
         _add_facts(sums, seen, F, **kw)

@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
             model_name="matterfact",
             index=models.Index(
                 condition=models.Q(("accusation", True), ("counted", True)),
-                fields=["unit", "received_on"],
+                fields=["unit", "received_on", "place", "petition"],
                 name="fact_accusation_unit",
             ),
         ),
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
             model_name="matterfact",
             index=models.Index(
                 condition=models.Q(("accusation", True), ("counted", True)),
-                fields=["place", "received_on"],
+                fields=["place", "received_on", "unit", "petition"],
                 name="fact_accusation_place",
             ),
         ),

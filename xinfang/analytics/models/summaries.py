@@ -75,14 +75,15 @@ class MatterFact(models.Model):
                 condition=models.Q(accusation=True, counted=True),
             ),
             # The accusations a user reads from the facts: those whose responsible
-            # unit is outside their reach, of a unit's places (summaries.gather).
+            # unit is outside their reach, of a unit's places (summaries.gather;
+            # read from the index alone).
             models.Index(
-                fields=["unit", "received_on"],
+                fields=["unit", "received_on", "place", "petition"],
                 name="fact_accusation_unit",
                 condition=models.Q(accusation=True, counted=True),
             ),
             models.Index(
-                fields=["place", "received_on"],
+                fields=["place", "received_on", "unit", "petition"],
                 name="fact_accusation_place",
                 condition=models.Q(accusation=True, counted=True),
             ),
