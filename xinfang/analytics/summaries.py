@@ -671,16 +671,14 @@ def _accusation_exceptions(
     facts = accusations.filter(in_unit)
     # The accusations handled outside the user's reach (or not yet sent to a
     # unit): those the guard lets them see. Found through the accusations' partial
-    # indexes on the facts (by responsible unit or place, and day), then checked
-    # one by one against the guard by primary key (their fact already says they
-    # are of the unit and the period, and counted).
+    # indexes on the facts (by responsible unit or place, and day; the index
+    # alone), then checked one by one against the guard by primary key (their
+    # fact already says they are of the unit and the period, and counted).
     # (A unit outside the reach is outside the unit's subtree, which the user
     # reaches: such an accusation is of the unit by its place.)
     outside = accusations.filter(places, unit__in=rules.outside)
-    candidates = list(outside.values_list("petition_id", flat=True))
-    if candidates:
-        seen = visible_petitions(user).filter(pk__in=candidates, accusation=True)
-        _add_facts(sums, seen, F, **kw)
+    seen = visible_petitions(user).filter(pk__in=outside.values("petition_id"), accusation=True)
+    _add_facts(sums, seen, F, **kw)
     # The rows counted the accusations against the user's own units (or those
     # above) and against the user in person: taken off.
     reached = facts.filter(rules.reached())
