@@ -591,10 +591,11 @@ def _add_facts(sums: Sums, facts, prefix: str, *, by_day, dims, rolled, sign=1) 
 
 def _gather(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) -> Sums:
     if connection.vendor == "postgresql":
-        # Short grouped reads: compiling them (JIT) took longer than running them.
+        # Short grouped reads: compiling them (JIT) took longer than running them,
+        # and parallel plans started workers to scan what one index reads.
         with transaction.atomic():
             with connection.cursor() as cur:
-                cur.execute("SET LOCAL jit = off")
+                cur.execute("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0")
             return _gather_rows(user, unit, start, end, by_day=by_day, dims=dims, exact=exact)
     return _gather_rows(user, unit, start, end, by_day=by_day, dims=dims, exact=exact)
 

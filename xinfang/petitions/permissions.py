@@ -86,7 +86,7 @@ def _accusation_handlers(user) -> Q:
     registered it, or their membership reaches a unit the office sent it to."""
     q = (
         Q(office_accused=False, office__in=_inside_ids(user))
-        | Q(office_accused=True, office__parent__in=list(org_permissions.member_unit_ids(user)))
+        | Q(office_accused=True, office__in=_offices_below_own_units(user))
         | Q(registered_by=user)
     )
     units = subtree_ids(user)
@@ -94,6 +94,20 @@ def _accusation_handlers(user) -> Q:
     for name in ACCUSATION_HANDLING_FIELDS:
         q |= _among(name, units, everywhere)
     return q | Q(pk__in=_assisted(units, everywhere))
+
+
+def _offices_below_own_units(user) -> list[int]:
+    """The units one step below the user's own (where an accused office's
+    accusations go: the leadership of its territory), as literal ids: the
+    condition needs no join of the office's row (PostgreSQL joined every unit to
+    every candidate matter for it)."""
+    memo = _memo(user)
+    if "offices_below" not in memo:
+        own = list(org_permissions.member_unit_ids(user))
+        memo["offices_below"] = sorted(
+            Unit.objects.filter(parent__in=own).values_list("pk", flat=True)
+        )
+    return memo["offices_below"]
 
 
 def _reaches_every_unit(user) -> bool:

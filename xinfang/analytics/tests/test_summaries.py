@@ -233,6 +233,9 @@ def test_the_accusation_guard_read_from_the_summary_equals_the_matters_seen(
     # 6. Against a village of B, handled by B: B's leader counts it (the village is
     # below B, not above), the village's own member never.
     make_matters(1, **acc, place=village_b, accused_unit=village_b, responsible_unit=township_b)
+    # 7. Against the petition office itself, not yet sent: it goes to the office's
+    # territory's leadership (the city's), read from the facts.
+    seventh = make_matters(1, **acc, place=village_a, office_accused=True)[0]
     root = django_user_model.objects.create_superuser("a-root", "", "x")
     # A reach that is not whole townships (A, and one village of B): read exactly.
     patchy = make_person("leader", township_a, village_b, username="a-patchy")
@@ -266,24 +269,27 @@ def test_the_accusation_guard_read_from_the_summary_equals_the_matters_seen(
 
     # The city's leader reaches every unit: visibility's "a unit field among the
     # reached units" is then "set" (petitions.permissions), the same matters.
-    from xinfang.petitions.permissions import visible_petitions
+    from xinfang.petitions.permissions import may_see, visible_petitions
 
     fast = set(visible_petitions(city_leader).values_list("pk", flat=True))
     assert city_leader.__dict__["_xinfang_inside_ids"]["everywhere"] is True
     city_leader.__dict__["_xinfang_inside_ids"]["everywhere"] = False
     assert set(visible_petitions(city_leader).values_list("pk", flat=True)) == fast
-    assert len(fast) == 8
+    assert len(fast) == 9
+    assert may_see(city_leader, seventh) and seventh.pk in fast
+    assert not may_see(township_leader, seventh)
 
-    assert total(city_leader, city) == 5 + 3  # 1, 5, 6; not 2 (the city), 3 (him), 4
+    assert total(city_leader, city) == 5 + 4  # 1, 5, 6, 7; not 2 (the city), 3 (him), 4
     assert total(township_leader, township_a) == 3 + 3  # 3, 4, 5; never 1
     assert total(township_b_leader, township_b) == 2 + 2  # 5, 6; not 2 (the city)
     assert total(villager, village_b) == 2  # not 6 (its own village), not 2 (not handled)
-    assert total(root, city) == 11
+    assert total(root, city) == 12
     by_unit = _volumes_equal(city_leader, city, *year)["unit"]
     assert {r.key: r.count for r in by_unit} == {
         str(township_a.pk): 3,
         str(township_b.pk): 4,
         str(city.pk): 1,
+        "none": 1,  # 7, not yet sent to a unit
     }
 
 
