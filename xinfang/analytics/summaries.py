@@ -420,7 +420,8 @@ def recount() -> dict[tuple, dict[str, int]]:
 @dataclass
 class Sums:
     """Summed measures by (day or None, place, unit), and counts by (day or None,
-    dimension, key); `day` is kept only when asked for (the hotspots' weeks)."""
+    dimension, key); `day` is kept only when asked for (the hotspots' weeks, read
+    by place: then the unit of a row read from the summary is 0)."""
 
     core: dict[tuple, list[int]] = field(default_factory=lambda: defaultdict(_zeros))
     dims: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
@@ -616,10 +617,16 @@ def _gather_rows(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exac
     in_unit = Q() if everywhere else Q(place__in=ids) | Q(unit__in=ids)
     if whole:
         rows = Summary.objects.filter(days, in_unit, rows_q, dim=ROLLUP if rolled else "")
-        group = ["start", "place", "unit"] if by_day else ["place", "unit"]
-        for r in rows.values_list(*group).annotate(*[Sum(m) for m in MEASURES]).order_by():
-            day = r[0] if by_day else None
-            sums.add_core((day, *r[len(group) - 2 : len(group)]), r[len(group) :])
+        if by_day:
+            # By day only the hotspots read (by place): the rows by day and place,
+            # their unit 0 (the units' days would be thousands of rows for the city).
+            group = ["start", "place"]
+            for r in rows.values_list(*group).annotate(*[Sum(m) for m in MEASURES]).order_by():
+                sums.add_core((r[0], r[1], 0), r[2:])
+        else:
+            group = ["place", "unit"]
+            for r in rows.values_list(*group).annotate(*[Sum(m) for m in MEASURES]).order_by():
+                sums.add_core((None, r[0], r[1]), r[2:])
         if dims_too and everywhere and rules is not None:
             rows = Summary.objects.filter(days, rows_q, dim__in=list(WHOLE.values()))
             group = ["start", "dim", "key"] if by_day else ["dim", "key"]
