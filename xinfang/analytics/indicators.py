@@ -261,14 +261,15 @@ def leadership_figures(user, unit: Unit, period: Period) -> dict[str, int]:
     """Receptions held by the unit's leaders (or those below it) and the matters its
     units own (包案), through the leadership area's own counts and visibility."""
     ids = set(selectors.subtree(unit))
-    rec = leadership.reception_stats(user=user, date_from=period.start, date_to=period.end)
-    rows = [f for f in rec["by_unit"] if f.key in ids]
-    own = leadership.ownership_counts(user=user, date_from=period.start, date_to=period.end)
-    plans = [r for r in own["by_unit"] if r["id"] in ids]
+    span = {"user": user, "date_from": period.start, "date_to": period.end}
+    rec = leadership.reception_figures_by_unit(**span)
+    rows = [f for key, f in rec.items() if key in ids]
+    own = leadership.ownership_by_unit(**span)
+    plans = [r for key, r in own.items() if key in ids]
     return {
-        "reception_person_times": sum(f.person_times for f in rows),
-        "reception_batches": sum(f.batches for f in rows),
-        "reception_people": sum(f.people for f in rows),
+        "reception_person_times": sum(f["person_times"] for f in rows),
+        "reception_batches": sum(f["batches"] for f in rows),
+        "reception_people": sum(f["people"] for f in rows),
         "owned": sum(r["owned"] for r in plans),
         "owned_resolved": sum(r["resolved"] for r in plans),
     }
