@@ -225,7 +225,16 @@ def rates_of(t: dict[str, int], mediation: dict[str, int]) -> list[Ratio]:
 
 def mediation_by_place(user, unit: Unit, period: Period) -> dict[int, dict[str, int]]:
     """Disputes settled and failed by place, of the unit's subtree, received in the
-    period, that the user may see (one grouped query)."""
+    period, that the user may see (one grouped query; kept on the user object for
+    the request: the figures and the league table read the same)."""
+    memo = user.__dict__.setdefault("_xinfang_analytics_disputes", {})
+    key = (unit.pk, period.start, period.end)
+    if key not in memo:
+        memo[key] = _mediation_by_place(user, unit, period)
+    return memo[key]
+
+
+def _mediation_by_place(user, unit: Unit, period: Period) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = {}
     rows = (
         visible_disputes(user)

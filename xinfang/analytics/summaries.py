@@ -610,7 +610,6 @@ def _gather_rows(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exac
     # By township for a unit above the townships (fewer rows: the city's figures).
     rolled = rules is not None and above_townships(unit.pk)
     dims_too = dims and whole and not below_township(unit.pk)
-    scope = selectors.scope(user, unit, start, end)
     days = Q(grain="d", start__gte=start, start__lte=end) if by_day else _ranges(start, end)
     # The whole tree (the city): every matter is of the unit.
     everywhere = len(ids) == _unit_count()
@@ -654,8 +653,10 @@ def _gather_rows(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exac
     if not whole:
         # Every matter of the scope from its fact: PostgreSQL starts from the
         # facts' date index and checks each matter's visibility by primary key.
+        scope = selectors.scope(user, unit, start, end)
         _add_facts(sums, scope.filter(**period), F, **kw)
     elif rules is None:
+        scope = selectors.scope(user, unit, start, end)
         _add_facts(
             sums,
             scope.filter(accusation=True, **period).filter(**{f"{F}accusation": True}),
