@@ -225,7 +225,16 @@ def rates_of(t: dict[str, int], mediation: dict[str, int]) -> list[Ratio]:
 
 def mediation_by_place(user, unit: Unit, period: Period) -> dict[int, dict[str, int]]:
     """Disputes settled and failed by place, of the unit's subtree, received in the
-    period, that the user may see (one grouped query)."""
+    period, that the user may see (one grouped query; kept on the user object for
+    the request: the figures and the league table read the same)."""
+    memo = user.__dict__.setdefault("_xinfang_analytics_disputes", {})
+    key = (unit.pk, period.start, period.end)
+    if key not in memo:
+        memo[key] = _mediation_by_place(user, unit, period)
+    return memo[key]
+
+
+def _mediation_by_place(user, unit: Unit, period: Period) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = {}
     rows = (
         visible_disputes(user)
@@ -261,14 +270,15 @@ def leadership_figures(user, unit: Unit, period: Period) -> dict[str, int]:
     """Receptions held by the unit's leaders (or those below it) and the matters its
     units own (包案), through the leadership area's own counts and visibility."""
     ids = set(selectors.subtree(unit))
-    rec = leadership.reception_stats(user=user, date_from=period.start, date_to=period.end)
-    rows = [f for f in rec["by_unit"] if f.key in ids]
-    own = leadership.ownership_counts(user=user, date_from=period.start, date_to=period.end)
-    plans = [r for r in own["by_unit"] if r["id"] in ids]
+    span = {"user": user, "date_from": period.start, "date_to": period.end}
+    rec = leadership.reception_figures_by_unit(**span)
+    rows = [f for key, f in rec.items() if key in ids]
+    own = leadership.ownership_by_unit(**span)
+    plans = [r for key, r in own.items() if key in ids]
     return {
-        "reception_person_times": sum(f.person_times for f in rows),
-        "reception_batches": sum(f.batches for f in rows),
-        "reception_people": sum(f.people for f in rows),
+        "reception_person_times": sum(f["person_times"] for f in rows),
+        "reception_batches": sum(f["batches"] for f in rows),
+        "reception_people": sum(f["people"] for f in rows),
         "owned": sum(r["owned"] for r in plans),
         "owned_resolved": sum(r["resolved"] for r in plans),
     }
@@ -279,16 +289,17 @@ def leadership_figures(user, unit: Unit, period: Period) -> dict[str, int]:
 
 def volumes(sums: summaries.Sums) -> dict[str, list[Row]]:
     """The volume tables from the sums (summaries.gather)."""
-    dims: dict[str, dict] = {"channel": {}, "purpose": {}, "category": {}}
+    dims: dict[str, dict] = {"channel": {}, "purpose": {}, "category": {}, "unit": {}}
     for (_day, dim, key), n in sums.dims.items():
         if n:
             dims[dim][key] = dims[dim].get(key, 0) + n
+    # The places may be their townships (the summary's rows by township): the
+    # table by township reads them; the one by unit reads the volume by unit.
     by_place: dict[int, int] = {}
-    by_unit: dict[int, int] = {}
-    for (_day, place, unit), row in sums.core.items():
+    for (_day, place, _unit), row in sums.core.items():
         if row[0]:
             by_place[place] = by_place.get(place, 0) + row[0]
-            by_unit[unit] = by_unit.get(unit, 0) + row[0]
+    by_unit = {int(k): n for k, n in dims["unit"].items()}
     out: dict[str, list[Row]] = {}
     out["channel"] = [Row(k, str(Channel(k).label), n) for k, n in dims["channel"].items()]
     out["purpose"] = [Row(k, str(Purpose(k).label), n) for k, n in dims["purpose"].items()]

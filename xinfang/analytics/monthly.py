@@ -77,6 +77,7 @@ def _as_read_in(user, unit: Unit):
     # The sums kept for the request (analytics.summaries.gather) are the user's,
     # not the reader's: the copy starts without them.
     reader.__dict__.pop("_xinfang_analytics_sums", None)
+    reader.__dict__.pop("_xinfang_analytics_disputes", None)
     return reader
 
 

@@ -7,11 +7,18 @@ so it is read only where it cannot differ from the matters the user may see:
 - matters that are not accusations, when the user's reach covers the unit's
   whole subtree (then every matter of the unit, by place or responsible unit, is
   one the user sees: petitions.permissions.visible_petitions);
-- the volumes by channel, purpose and category, whose rows keep the place and unit
-  only as their townships, moreover only for a unit not below a township.
-Everything else (every accusation, and all of a unit the summary cannot answer
-for) is summed from the facts of exactly the matters `selectors.scope()` gives
-the user, so the accused unit's users never count an accusation.
+- accusations, for such a user, by the keys the accusation guard reads: a row
+  whose responsible unit the user reaches and whose accused unit is not one the
+  user is inside of (petitions.permissions.accused_inside_ids) holds accusations
+  the user sees, but those accusing the user in person, which are read from the
+  facts and taken off; the accusations handled outside the user's reach are read
+  from the facts of exactly the matters `selectors.scope()` gives (`Guard`);
+- the rows by township (`dim` "t") for a unit above the townships, and the
+  volumes by channel, purpose, category and unit, whose rows keep the place and
+  unit only as their townships, for a unit not below a township.
+Everything else (all of a unit the summary cannot answer for) is summed from the
+facts of exactly the matters `selectors.scope()` gives the user, so the accused
+unit's users never count an accusation.
 """
 
 from __future__ import annotations
@@ -24,15 +31,20 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
 from xinfang.core.calendar import Clock, deadline_for
-from xinfang.orgs.models import Level, UnitKind, UnitLink
+from xinfang.orgs.models import Level, Unit, UnitKind, UnitLink
 from xinfang.petitions.models import Evaluation, Petition, Purpose, Rating, Round, State
-from xinfang.petitions.permissions import sees_everything, subtree_ids
+from xinfang.petitions.permissions import accused_inside_ids, sees_everything, subtree_ids
+from xinfang.petitions.selectors import visible_petitions
 
 from . import selectors
 from .models import MEASURES, MatterFact, Summary
 
 GOOD = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
-DIMS = ("channel", "purpose", "category")
+DIMS = ("channel", "purpose", "category", "unit")
+ROLLUP = "t"  # the rows by township (place_t, unit_t) with every measure
+# The volumes of the whole tree (the city's): no place, no unit but an accusation's
+# unit's township (the guard reads it).
+WHOLE = {dim: "w" + dim for dim in DIMS}
 FACT_FIELDS = (
     "pk",
     "received_on",
@@ -42,6 +54,7 @@ FACT_FIELDS = (
     "channel",
     "purpose",
     "accusation",
+    "accused_unit_id",
     "merged_into_id",
     "people_count",
     "collective",
@@ -157,6 +170,7 @@ def fact_of(row: dict, evals: list[tuple[str, str, str]], tree: Tree) -> MatterF
         channel=row["channel"],
         purpose=row["purpose"],
         accusation=row["accusation"],
+        accused=(row["accused_unit_id"] or 0) if row["accusation"] else 0,
         counted=row["merged_into_id"] is None,
         **m,
     )
@@ -195,20 +209,25 @@ def _month(day: dt.date) -> dt.date:
 
 def contributions(f: MatterFact) -> list[tuple[tuple, dict[str, int]]]:
     """(summary key, measures) for each Summary row the fact adds to; none for a
-    matter not counted or an accusation (those are read from the facts)."""
-    if not f.counted or f.accusation:
+    matter not counted. The whole tree's volumes (WHOLE) keep no place, and the
+    unit's township only for an accusation (the guard reads it)."""
+    if not f.counted:
         return []
     out = []
+    acc = bool(f.accusation)
     measures = {m: getattr(f, m) for m in MEASURES}
     for grain, start in (("d", f.received_on), ("m", _month(f.received_on))):
-        out.append(((grain, start, f.place, f.unit, "", ""), measures))
+        out.append(((grain, start, f.place, f.unit, "", "", acc), measures))
+        out.append(((grain, start, f.place_t, f.unit_t, ROLLUP, "", acc), measures))
         for dim in DIMS:
             key = str(getattr(f, dim))
-            out.append(((grain, start, f.place_t, f.unit_t, dim, key), {"total": 1}))
+            out.append(((grain, start, f.place_t, f.unit_t, dim, key, acc), {"total": 1}))
+            whole = (grain, start, 0, f.unit_t if acc else 0, WHOLE[dim], key, acc)
+            out.append((whole, {"total": 1}))
     return out
 
 
-KEY = ("grain", "start", "place", "unit", "dim", "key")
+KEY = ("grain", "start", "place", "unit", "dim", "key", "accusation")
 
 
 def _apply(deltas: dict[tuple, dict[str, int]]) -> None:
@@ -341,30 +360,36 @@ def _month_sql(col: str) -> str:
 
 
 def summarize_facts() -> None:
-    """The Summary rows, summed from the counted facts that are not accusations."""
+    """The Summary rows, summed from the counted facts (contributions(), in SQL)."""
     fact, summary = MatterFact._meta.db_table, Summary._meta.db_table
     ms = ", ".join(MEASURES)
     sums = ", ".join(f"SUM({m})" for m in MEASURES)
     zero = ", ".join("0" for _m in MEASURES[1:])
-    where = (
-        "counted AND NOT accusation"
-        if connection.vendor == "postgresql"
-        else ("counted = 1 AND accusation = 0")
-    )
+    where = "counted" if connection.vendor == "postgresql" else "counted = 1"
+    cols = f"grain, start, place, unit, dim, key, accusation, {ms}"
+    whole_unit = "CASE WHEN accusation THEN unit_t ELSE 0 END"
     with connection.cursor() as cur:
         for grain, day in (("d", "received_on"), ("m", _month_sql("received_on"))):
-            cur.execute(
-                f"INSERT INTO {summary} (grain, start, place, unit, dim, key, {ms}) "
-                f"SELECT '{grain}', {day}, place, unit, '', '', {sums} FROM {fact} "
-                f"WHERE {where} GROUP BY {day}, place, unit"
-            )
-            for dim in DIMS:
-                key = f"CAST({dim} AS VARCHAR(20))" if dim == "category" else dim
+            for dim, place, unit in (("", "place", "unit"), (ROLLUP, "place_t", "unit_t")):
                 cur.execute(
-                    f"INSERT INTO {summary} (grain, start, place, unit, dim, key, {ms}) "
-                    f"SELECT '{grain}', {day}, place_t, unit_t, '{dim}', {key}, COUNT(*), "
-                    f"{zero} FROM {fact} WHERE {where} GROUP BY {day}, place_t, unit_t, {key}"
+                    f"INSERT INTO {summary} ({cols}) "
+                    f"SELECT '{grain}', {day}, {place}, {unit}, '{dim}', '', accusation, {sums} "
+                    f"FROM {fact} WHERE {where} GROUP BY {day}, {place}, {unit}, accusation"
                 )
+            for dim in DIMS:
+                key = f"CAST({dim} AS VARCHAR(20))" if dim in ("category", "unit") else dim
+                for name, place, unit in (
+                    (dim, "place_t", "unit_t"),
+                    (WHOLE[dim], "0", whole_unit),
+                ):
+                    # (the whole tree's rows: no place to group by)
+                    groups = f"{unit}, " if place == "0" else f"{place}, {unit}, "
+                    cur.execute(
+                        f"INSERT INTO {summary} ({cols}) "
+                        f"SELECT '{grain}', {day}, {place}, {unit}, '{name}', {key}, accusation, "
+                        f"COUNT(*), {zero} FROM {fact} WHERE {where} "
+                        f"GROUP BY {day}, {groups}{key}, accusation"
+                    )
 
 
 def summary_rows() -> dict[tuple, dict[str, int]]:
@@ -395,7 +420,8 @@ def recount() -> dict[tuple, dict[str, int]]:
 @dataclass
 class Sums:
     """Summed measures by (day or None, place, unit), and counts by (day or None,
-    dimension, key); `day` is kept only when asked for (the hotspots' weeks)."""
+    dimension, key); `day` is kept only when asked for (the hotspots' weeks, read
+    by place: then the unit of a row read from the summary is 0)."""
 
     core: dict[tuple, list[int]] = field(default_factory=lambda: defaultdict(_zeros))
     dims: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
@@ -463,6 +489,65 @@ def below_township(unit_id: int) -> bool:
     return _township_links().filter(descendant_id=unit_id, distance__gt=0).exists()
 
 
+def above_townships(unit_id: int) -> bool:
+    """Neither a township nor below one: its figures may be read by township (a
+    unit below it lies in the same one of its children as its township does)."""
+    return not _township_links().filter(descendant_id=unit_id).exists()
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The accusation guard as the summary rows can be read for a user: the units
+    their reach covers (`reach`) and those they are inside of (`inside`: an
+    accusation against one of them is never theirs to count). `everything`: a
+    superuser, who sees every accusation."""
+
+    everything: bool
+    reach: tuple[int, ...] = ()
+    inside: tuple[int, ...] = ()
+    outside: tuple[int, ...] = ()  # the units not reached, and 0 (no unit yet)
+
+    def reached(self) -> Q:
+        """Rows (or facts: the same field names) of a responsible unit reached."""
+        # The shorter list of the two (the city's leader reaches every unit).
+        if len(self.reach) <= len(self.outside):
+            return Q(unit__in=self.reach)
+        return ~Q(unit__in=self.outside)
+
+    def rows(self) -> Q:
+        """The summary rows whose matters the user sees but for the accusations
+        against them (their units or them in person: read from the facts and
+        taken off, `_gather`)."""
+        if self.everything:
+            return Q()
+        return Q(accusation=False) | (Q(accusation=True) & self.reached())
+
+
+def guard(user) -> Guard | None:
+    """The guard for a user whose reach covers whole townships (for every unit they
+    reach, they reach its township too, so that a row by township holds only
+    responsible units they reach or only ones they do not); None else, and then
+    accusations are read from the facts only."""
+    if sees_everything(user):
+        return Guard(everything=True)
+    reach = subtree_ids(user)
+    memo = user.__dict__.setdefault("_xinfang_analytics_closed", {})
+    key = tuple(reach)
+    if key not in memo:
+        towns = set(
+            _township_links().filter(descendant_id__in=reach).values_list("ancestor_id", flat=True)
+        )
+        outside = Unit.objects.exclude(pk__in=reach).values_list("pk", flat=True)
+        memo[key] = (0, *outside) if towns <= set(reach) else None
+    if memo[key] is None:
+        return None
+    return Guard(False, key, tuple(accused_inside_ids(user)), memo[key])
+
+
+def _unit_count() -> int:
+    return Unit.objects.count()
+
+
 def gather(
     user, unit, start: dt.date, end: dt.date, *, by_day=False, dims=True, exact=False
 ) -> Sums:
@@ -480,64 +565,136 @@ def gather(
     return sums
 
 
-def _gather(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) -> Sums:
-    sums = Sums()
-    ids = selectors.subtree(unit)
-    whole = covers(user, unit.pk) and not exact
-    dims_too = dims and whole and not below_township(unit.pk)
-    scope = selectors.scope(user, unit, start, end)
-    days = Q(grain="d", start__gte=start, start__lte=end) if by_day else _ranges(start, end)
-    if whole:
-        in_unit = Q(place__in=ids) | Q(unit__in=ids)
-        rows = Summary.objects.filter(days, in_unit, dim="")
-        group = ["start", "place", "unit"] if by_day else ["place", "unit"]
-        for r in rows.values_list(*group).annotate(*[Sum(m) for m in MEASURES]):
-            day = r[0] if by_day else None
-            sums.add_core((day, *r[len(group) - 2 : len(group)]), r[len(group) :])
-        if dims_too:
-            rows = Summary.objects.filter(days, in_unit).exclude(dim="")
-            group = ["start", "dim", "key"] if by_day else ["dim", "key"]
-            for r in rows.values_list(*group).annotate(Sum("total")):
-                day = r[0] if by_day else None
-                sums.dims[day, r[-3], r[-2]] += r[-1]
-        scope = scope.filter(accusation=True)
-    # The matters of the scope joined to their facts: PostgreSQL starts from the
-    # facts' date index (the accusations': a partial one) and checks each matter's
-    # visibility through its primary key.
-    f = "analytics_fact__"
-    facts = scope.filter(
-        **{f"{f}counted": True, f"{f}received_on__gte": start, f"{f}received_on__lte": end}
-    )
-    if whole:
-        facts = facts.filter(**{f"{f}accusation": True})
-    group = [f + g for g in ("place", "unit", "category", "channel", "purpose")]
+F = "analytics_fact__"
+
+
+def _add_facts(sums: Sums, facts, prefix: str, *, by_day, dims, rolled, sign=1) -> None:
+    """Add (sign -1: take off) the grouped facts of a queryset (`prefix`: the path
+    from its model to MatterFact) to the sums, keyed as the summary rows read."""
+    names = ("place", "unit", "place_t", "unit_t", "category", "channel", "purpose")
+    group = [prefix + g for g in names]
     if by_day:
-        group.insert(0, f"{f}received_on")
-    aggregates = [Sum(f + m) for m in MEASURES]
+        group.insert(0, f"{prefix}received_on")
+    aggregates = [Sum(prefix + m) for m in MEASURES]
+    n_keys = len(group)
     for r in facts.order_by().values_list(*group).annotate(*aggregates):
         day = r[0] if by_day else None
-        place, unit_id, category, channel, purpose = r[len(group) - 5 : len(group)]
-        values = r[len(group) :]
-        sums.add_core((day, place, unit_id), values)
+        place, unit_id, place_t, unit_t, category, channel, purpose = r[n_keys - 7 : n_keys]
+        values = [sign * (v or 0) for v in r[n_keys:]]
+        sums.add_core((day, place_t, unit_t) if rolled else (day, place, unit_id), values)
         if dims:
             n = values[0]
             sums.dims[day, "category", str(category)] += n
             sums.dims[day, "channel", channel] += n
             sums.dims[day, "purpose", purpose] += n
-    if dims and not dims_too and whole:
-        # Only accusations came from the facts above: the rest of the volumes too.
-        rest = MatterFact.objects.filter(
-            counted=True,
-            accusation=False,
-            received_on__gte=start,
-            received_on__lte=end,
-        ).filter(Q(place__in=ids) | Q(unit__in=ids))
-        for dim in DIMS:
-            g = ["received_on", dim] if by_day else [dim]
-            for r in rest.values_list(*g).annotate(n=Count("pk")).order_by():
+            sums.dims[day, "unit", str(unit_id)] += n
+
+
+def _gather(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) -> Sums:
+    if connection.vendor == "postgresql":
+        # Short grouped reads: compiling them (JIT) took longer than running them,
+        # and parallel plans started workers to scan what one index reads.
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0")
+            return _gather_rows(user, unit, start, end, by_day=by_day, dims=dims, exact=exact)
+    return _gather_rows(user, unit, start, end, by_day=by_day, dims=dims, exact=exact)
+
+
+def _gather_rows(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) -> Sums:
+    sums = Sums()
+    ids = selectors.subtree(unit)
+    whole = covers(user, unit.pk) and not exact
+    rules = guard(user) if whole else None
+    rows_q = rules.rows() if rules is not None else Q(accusation=False)
+    # By township for a unit above the townships (fewer rows: the city's figures).
+    rolled = rules is not None and above_townships(unit.pk)
+    dims_too = dims and whole and not below_township(unit.pk)
+    days = Q(grain="d", start__gte=start, start__lte=end) if by_day else _ranges(start, end)
+    # The whole tree (the city): every matter is of the unit.
+    everywhere = len(ids) == _unit_count()
+    in_unit = Q() if everywhere else Q(place__in=ids) | Q(unit__in=ids)
+    if whole:
+        rows = Summary.objects.filter(days, in_unit, rows_q, dim=ROLLUP if rolled else "")
+        if by_day:
+            # By day only the hotspots read (by place): the rows by day and place,
+            # their unit 0 (the units' days would be thousands of rows for the city).
+            group = ["start", "place"]
+            for r in rows.values_list(*group).annotate(*[Sum(m) for m in MEASURES]).order_by():
+                sums.add_core((r[0], r[1], 0), r[2:])
+        else:
+            group = ["place", "unit"]
+            for r in rows.values_list(*group).annotate(*[Sum(m) for m in MEASURES]).order_by():
+                sums.add_core((None, r[0], r[1]), r[2:])
+        if dims_too and everywhere and rules is not None:
+            rows = Summary.objects.filter(days, rows_q, dim__in=list(WHOLE.values()))
+            group = ["start", "dim", "key"] if by_day else ["dim", "key"]
+            for r in rows.values_list(*group).annotate(Sum("total")).order_by():
                 day = r[0] if by_day else None
-                sums.dims[day, dim, str(r[-2])] += r[-1]
+                sums.dims[day, r[-3][1:], r[-2]] += r[-1]
+        elif dims_too:
+            rows = Summary.objects.filter(days, in_unit, rows_q, dim__in=DIMS)
+            group = ["start", "dim", "key"] if by_day else ["dim", "key"]
+            for r in rows.values_list(*group).annotate(Sum("total")).order_by():
+                day = r[0] if by_day else None
+                sums.dims[day, r[-3], r[-2]] += r[-1]
+        elif dims:
+            # Below a township the volumes come from the facts the rows summed.
+            rest = MatterFact.objects.filter(
+                rows_q, in_unit, counted=True, received_on__gte=start, received_on__lte=end
+            )
+            for dim in DIMS:
+                g = ["received_on", dim] if by_day else [dim]
+                for r in rest.values_list(*g).annotate(n=Count("pk")).order_by():
+                    day = r[0] if by_day else None
+                    sums.dims[day, dim, str(r[-2])] += r[-1]
+    period = {f"{F}counted": True, f"{F}received_on__gte": start, f"{F}received_on__lte": end}
+    kw = {"by_day": by_day, "dims": dims, "rolled": rolled}
+    if not whole:
+        # Every matter of the scope from its fact: PostgreSQL starts from the
+        # facts' date index and checks each matter's visibility by primary key.
+        scope = selectors.scope(user, unit, start, end)
+        _add_facts(sums, scope.filter(**period), F, **kw)
+    elif rules is None:
+        scope = selectors.scope(user, unit, start, end)
+        _add_facts(
+            sums,
+            scope.filter(accusation=True, **period).filter(**{f"{F}accusation": True}),
+            F,
+            **kw,
+        )
+    elif not rules.everything:
+        places = Q() if everywhere else Q(place__in=ids)
+        _accusation_exceptions(sums, user, rules, in_unit, places, start, end, kw)
     return sums
+
+
+def _accusation_exceptions(
+    sums: Sums, user, rules: Guard, in_unit: Q, places: Q, start, end, kw
+) -> None:
+    """What the rows (every accusation of a responsible unit the user reaches)
+    cannot know, from the facts, for a user the guard lets read them."""
+    accusations = MatterFact.objects.filter(
+        accusation=True, counted=True, received_on__gte=start, received_on__lte=end
+    )
+    facts = accusations.filter(in_unit)
+    # The accusations handled outside the user's reach (or not yet sent to a
+    # unit): those the guard lets them see. Found through the accusations' partial
+    # indexes on the facts (by responsible unit or place, and day; the index
+    # alone), then checked one by one against the guard by primary key (their
+    # fact already says they are of the unit and the period, and counted).
+    # (A unit outside the reach is outside the unit's subtree, which the user
+    # reaches: such an accusation is of the unit by its place.)
+    outside = accusations.filter(places, unit__in=rules.outside)
+    seen = visible_petitions(user).filter(pk__in=outside.values("petition_id"), accusation=True)
+    _add_facts(sums, seen, F, **kw)
+    # The rows counted the accusations against the user's own units (or those
+    # above) and against the user in person: taken off.
+    reached = facts.filter(rules.reached())
+    against_units = reached.filter(accused__in=rules.inside)
+    _add_facts(sums, against_units, "", **kw, sign=-1)
+    against_user = reached.exclude(accused__in=rules.inside).filter(petition__accused_user=user)
+    _add_facts(sums, against_user, "", **kw, sign=-1)
 
 
 def totals_of(qs) -> dict[str, int]:

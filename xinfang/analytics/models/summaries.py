@@ -2,10 +2,14 @@
 
 MatterFact: one row per matter, what it contributes to the figures (its keys and
 its 0/1 measures, the on-time flags worked out with the calendar when it changed).
-Summary: the facts of the counted matters that are not accusations, summed by day
-and by month (`grain`), place and responsible unit (`dim` = ""), and by channel,
-purpose and category (`dim` = that name, `key` = its value) with the place and the
-unit taken to the township they lie in. Both are kept up to date in the matter's
+Summary: the facts of the counted matters summed by day and by month (`grain`):
+by place and responsible unit (`dim` = ""), by the townships they lie in (`dim` =
+"t", the city's rollup), by channel, purpose, category and responsible unit
+(`dim` = that name, `key` = its value) with the place and the unit taken to their
+townships, and the same for the whole tree (`dim` "w…": no place; an accusation's
+unit's township only). Accusations have rows of their own (`accusation`): the
+visibility guard reads their responsible unit there, and the facts for the rest
+(the accused unit, `MatterFact.accused`). Both are kept up to date in the matter's
 own transaction (summaries.refresh, from the petitions' post_save) and rebuilt by
 `manage.py analytics_rebuild`.
 """
@@ -59,6 +63,7 @@ class MatterFact(models.Model):
     channel = models.CharField(max_length=10)
     purpose = models.CharField(max_length=12)
     accusation = models.BooleanField()
+    accused = models.IntegerField(default=0, help_text="the accused unit; 0: none")
     counted = models.BooleanField(help_text="not merged into another matter")
 
     class Meta:
@@ -67,6 +72,24 @@ class MatterFact(models.Model):
             models.Index(
                 fields=["received_on"],
                 name="fact_accusation_received",
+                condition=models.Q(accusation=True, counted=True),
+            ),
+            # The accusations a user reads from the facts: those whose responsible
+            # unit is outside their reach, of a unit's places (summaries.gather;
+            # read from the index alone).
+            models.Index(
+                fields=["unit", "received_on", "place", "petition"],
+                name="fact_accusation_unit",
+                condition=models.Q(accusation=True, counted=True),
+            ),
+            models.Index(
+                fields=["place", "received_on", "unit", "petition"],
+                name="fact_accusation_place",
+                condition=models.Q(accusation=True, counted=True),
+            ),
+            models.Index(
+                fields=["accused", "received_on"],
+                name="fact_accusation_accused",
                 condition=models.Q(accusation=True, counted=True),
             ),
         ]
@@ -83,14 +106,22 @@ class Summary(models.Model):
     unit = models.IntegerField()
     dim = models.CharField(max_length=10, blank=True)
     key = models.CharField(max_length=20, blank=True)
+    accusation = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["grain", "start", "place", "unit", "dim", "key"], name="summary_key"
+                fields=["grain", "start", "place", "unit", "dim", "key", "accusation"],
+                name="summary_key_accusation",
             )
         ]
-        indexes = [models.Index(fields=["dim", "grain", "start"], name="summary_dim_start")]
+        indexes = [
+            models.Index(fields=["dim", "grain", "start"], name="summary_dim_start"),
+            # A unit's rows, by place or by responsible unit (the township's page).
+            models.Index(fields=["grain", "dim", "place", "start"], name="summary_place"),
+            models.Index(fields=["grain", "dim", "unit", "start"], name="summary_unit"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.grain} {self.start} {self.place}/{self.unit} {self.dim}={self.key}"
+        acc = " accusations" if self.accusation else ""
+        return f"{self.grain} {self.start} {self.place}/{self.unit} {self.dim}={self.key}{acc}"

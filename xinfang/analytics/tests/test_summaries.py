@@ -8,7 +8,7 @@ import random
 import pytest
 from django.core.management import call_command
 
-from xinfang.analytics import summaries
+from xinfang.analytics import selectors, summaries
 from xinfang.analytics.models import MatterFact, Summary
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.orgs.models import Unit
@@ -186,3 +186,128 @@ def test_the_accused_unit_never_counts_the_accusation(
         k for (_d, dim, k), n in mine.dims.items() if n and dim == "purpose"
     }
     _compare([(township_leader, township_a), (city_leader, township_a)], *year)
+
+
+def _volumes_equal(user, unit, start, end):
+    from xinfang.analytics import indicators
+
+    fast = indicators.volumes(summaries.gather(user, unit, start, end))
+    exact = indicators.volumes(summaries.gather(user, unit, start, end, exact=True))
+    assert fast == exact, (user.username, unit.code)
+    return fast
+
+
+def test_the_accusation_guard_read_from_the_summary_equals_the_matters_seen(
+    make_matters,
+    make_person,
+    demo_tree,
+    township_a,
+    township_b,
+    village_b,
+    city,
+    city_leader,
+    township_leader,
+    township_b_leader,
+    django_user_model,
+):
+    """The summary holds the accusations by the keys the guard reads; whatever each
+    user's exception (accused as a unit or in person, handled outside their reach,
+    registered by them, reviewed by them), the figures read from it equal those of
+    exactly the matters they see, and the accused never count an accusation."""
+    village_a = demo_tree["410481102001"]
+    acc = {"purpose": "accusation", "accusation": True, "received_on": D(2025, 6, 2)}
+    make_matters(3, place=village_a, responsible_unit=township_a)
+    make_matters(2, place=village_b, responsible_unit=township_b, channel="letter")
+    # 1. Against township A, handled by the city: the city counts it, A never.
+    make_matters(1, **acc, place=village_a, accused_unit=township_a, responsible_unit=city)
+    # 2. Against the city, handled by B: neither the city nor B (inside the city).
+    make_matters(1, **acc, place=village_b, accused_unit=city, responsible_unit=township_b)
+    # 3. Against the city's leader in person, handled by A: A counts it, not the leader.
+    make_matters(1, **acc, place=village_a, accused_user=city_leader, responsible_unit=township_a)
+    # 4. Not yet sent to a unit, registered by A's leader: only A's leader (and the
+    # superuser) sees it; read from the facts (no unit in anyone's reach).
+    make_matters(1, **acc, place=village_a, registered_by=township_leader)
+    # 5. Handled by B, reviewed by A: A sees it through the review (outside A's reach
+    # as a responsible unit, so from the facts).
+    make_matters(1, **acc, place=village_a, responsible_unit=township_b, review_unit=township_a)
+    # 6. Against a village of B, handled by B: B's leader counts it (the village is
+    # below B, not above), the village's own member never.
+    make_matters(1, **acc, place=village_b, accused_unit=village_b, responsible_unit=township_b)
+    # 7. Against the petition office itself, not yet sent: it goes to the office's
+    # territory's leadership (the city's), read from the facts.
+    seventh = make_matters(1, **acc, place=village_a, office_accused=True)[0]
+    root = django_user_model.objects.create_superuser("a-root", "", "x")
+    # A reach that is not whole townships (A, and one village of B): read exactly.
+    patchy = make_person("leader", township_a, village_b, username="a-patchy")
+    villager = make_person("leader", village_b, username="a-villager")
+    assert summaries.guard(patchy) is None
+    assert summaries.guard(city_leader) is not None
+    # The city is the whole tree: its volumes are read from the whole tree's rows.
+    assert len(selectors.subtree(city)) == Unit.objects.count()
+    year = (D(2025, 1, 1), D(2025, 12, 31))
+    pairs = [
+        (city_leader, city),
+        (city_leader, township_a),
+        (city_leader, township_b),
+        (city_leader, village_b),
+        (township_leader, township_a),
+        (township_leader, village_a),
+        (township_b_leader, township_b),
+        (root, city),
+        (root, township_a),
+        (patchy, township_a),
+        (villager, village_b),
+    ]
+    _compare(pairs, *year)
+    for user, unit in pairs:
+        _volumes_equal(user, unit, *year)
+        seen = selectors.scope(user, unit, *year).count()
+        assert summaries.gather(user, unit, *year).totals()["total"] == seen
+
+    def total(user, unit):
+        return summaries.gather(user, unit, *year).totals()["total"]
+
+    # The city's leader reaches every unit: visibility's "a unit field among the
+    # reached units" is then "set" (petitions.permissions), the same matters.
+    from xinfang.petitions.permissions import may_see, visible_petitions
+
+    fast = set(visible_petitions(city_leader).values_list("pk", flat=True))
+    assert city_leader.__dict__["_xinfang_inside_ids"]["everywhere"] is True
+    city_leader.__dict__["_xinfang_inside_ids"]["everywhere"] = False
+    assert set(visible_petitions(city_leader).values_list("pk", flat=True)) == fast
+    assert len(fast) == 9
+    assert may_see(city_leader, seventh) and seventh.pk in fast
+    assert not may_see(township_leader, seventh)
+
+    assert total(city_leader, city) == 5 + 4  # 1, 5, 6, 7; not 2 (the city), 3 (him), 4
+    assert total(township_leader, township_a) == 3 + 3  # 3, 4, 5; never 1
+    assert total(township_b_leader, township_b) == 2 + 2  # 5, 6; not 2 (the city)
+    assert total(villager, village_b) == 2  # not 6 (its own village), not 2 (not handled)
+    assert total(root, city) == 12
+    by_unit = _volumes_equal(city_leader, city, *year)["unit"]
+    assert {r.key: r.count for r in by_unit} == {
+        str(township_a.pk): 3,
+        str(township_b.pk): 4,
+        str(city.pk): 1,
+        "none": 1,  # 7, not yet sent to a unit
+    }
+
+
+def test_the_migration_sums_the_summary_as_the_rebuild_does(make_matters, township_a, city):
+    """analytics migration 0004 fills the facts' accused unit and sums the summary
+    again from the facts: the same rows as a full recount."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    make_matters(2, responsible_unit=township_a)
+    make_matters(
+        1, purpose="accusation", accusation=True, accused_unit=township_a, responsible_unit=city
+    )
+    MatterFact.objects.update(accused=0)
+    Summary.objects.all().delete()
+    migration = importlib.import_module("xinfang.analytics.migrations.0004_summary_accusations")
+    migration.resummarize(None, SimpleNamespace(connection=connection))
+    assert MatterFact.objects.filter(accused=township_a.pk).count() == 1
+    assert summaries.summary_rows() == summaries.recount()

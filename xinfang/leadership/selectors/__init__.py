@@ -22,6 +22,7 @@ from .hearings import (  # noqa: F401
 )
 from .ownership import (  # noqa: F401
     moved_since,
+    ownership_by_unit,
     ownership_counts,
     plan_get,
     plan_of,
@@ -39,6 +40,7 @@ from .receptions import (  # noqa: F401
     month_bounds,
     places_for,
     public_calendar,
+    reception_figures_by_unit,
     reception_get,
     reception_list,
     reception_stats,

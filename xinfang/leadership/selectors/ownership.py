@@ -108,6 +108,16 @@ def ownership_counts(*, user, date_from: dt.date, date_to: dt.date) -> dict:
     }
 
 
+def ownership_by_unit(*, user, date_from: dt.date, date_to: dt.date) -> dict[int, dict]:
+    """`ownership_counts`' owned and resolved per responsible unit alone, by unit
+    id: one query for the analytics' leaders' figures (the same counts)."""
+    plans = policy.visible_plans(user).filter(owned_on__gte=date_from, owned_on__lte=date_to)
+    rows = plans.values("unit").annotate(
+        owned=Count("id"), resolved=Count("id", filter=Q(state=PlanState.RESOLVED))
+    )
+    return {r["unit"]: {"owned": r["owned"], "resolved": r["resolved"]} for r in rows.order_by()}
+
+
 def read_period(params) -> tuple[dt.date, dt.date, dict]:
     """The period of a count from a query (?year=2016, or ?from=&to=; default this
     year): (from, to, field errors). A malformed value is an error, not a default."""

@@ -135,6 +135,22 @@ def _figures(qs: QuerySet[Reception], group: list[str]):
     )
 
 
+def reception_figures_by_unit(*, user, date_from: dt.date, date_to: dt.date) -> dict[int, dict]:
+    """`reception_stats`' figures per unit (the leader's) alone, by unit id: one
+    query for the analytics' leaders' figures (the same counts)."""
+    qs = policy.visible_receptions(user).filter(
+        state=ReceptionState.HELD, on__gte=date_from, on__lte=date_to
+    )
+    return {
+        row["leader_unit_id"]: {
+            "person_times": row["person_times"],
+            "batches": row["batch_n"],
+            "people": row["people"] or 0,
+        }
+        for row in _figures(qs, ["leader_unit_id"]).order_by()
+    }
+
+
 def reception_stats(
     *,
     user,

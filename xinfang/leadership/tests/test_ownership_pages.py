@@ -81,6 +81,18 @@ def test_the_stats_page_counts_owned_and_resolved(client, make_plan, register, l
     client.force_login(leader)
     html = client.get(reverse("leadership:ownership_stats")).content.decode()
     assert "data-owned>3<" in html and "data-resolved>1<" in html
+    # The per-unit counts alone (the analytics' leaders' figures) are the same.
+    import datetime as dt
+
+    from xinfang.leadership import selectors
+
+    span = {"user": leader, "date_from": dt.date(2000, 1, 1), "date_to": dt.date(2100, 1, 1)}
+    counts = selectors.ownership_counts(**span)
+    by_unit = selectors.ownership_by_unit(**span)
+    assert by_unit == {
+        r["id"]: {"owned": r["owned"], "resolved": r["resolved"]} for r in counts["by_unit"]
+    }
+    assert sum(r["owned"] for r in by_unit.values()) == 3
     r = client.get(reverse("leadership:ownership_stats") + "?from=bad")
     assert r.status_code == 400
 

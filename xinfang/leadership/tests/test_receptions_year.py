@@ -75,3 +75,14 @@ def test_the_demo_seed_gives_the_demo_leader_a_calendar_and_a_record(rec):
         date_to=dt.date(2026, 11, 30),
     )
     assert held["total"] == {"person_times": 1, "batches": 2, "people": 7}
+    # The per-unit figures alone (the analytics' leaders' figures) are the same.
+    by_unit = selectors.reception_figures_by_unit(
+        user=get_user_model().objects.get(username="leader"),
+        date_from=dt.date(2026, 11, 1),
+        date_to=dt.date(2026, 11, 30),
+    )
+    assert by_unit == {
+        f.key: {"person_times": f.person_times, "batches": f.batches, "people": f.people}
+        for f in held["by_unit"]
+    }
+    assert sum(f["people"] for f in by_unit.values()) == 7
