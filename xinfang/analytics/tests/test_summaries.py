@@ -3,17 +3,21 @@
 the matters each user may see (the accused unit's users included)."""
 
 import datetime as dt
+import importlib
 import random
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
-from xinfang.analytics import selectors, summaries
+from xinfang.analytics import indicators, selectors, summaries
 from xinfang.analytics.models import MatterFact, Summary
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.orgs.models import Unit
 from xinfang.petitions import services
 from xinfang.petitions.models import Petition
+from xinfang.petitions.permissions import may_see, visible_petitions
 
 D = dt.date
 REFUSED = (Conflict, InvalidInput, NotFound, PermissionDenied)
@@ -189,7 +193,6 @@ def test_the_accused_unit_never_counts_the_accusation(
 
 
 def _volumes_equal(user, unit, start, end):
-    from xinfang.analytics import indicators
 
     fast = indicators.volumes(summaries.gather(user, unit, start, end))
     exact = indicators.volumes(summaries.gather(user, unit, start, end, exact=True))
@@ -269,7 +272,6 @@ def test_the_accusation_guard_read_from_the_summary_equals_the_matters_seen(
 
     # The city's leader reaches every unit: visibility's "a unit field among the
     # reached units" is then "set" (petitions.permissions), the same matters.
-    from xinfang.petitions.permissions import may_see, visible_petitions
 
     fast = set(visible_petitions(city_leader).values_list("pk", flat=True))
     assert city_leader.__dict__["_xinfang_inside_ids"]["everywhere"] is True
@@ -296,10 +298,6 @@ def test_the_accusation_guard_read_from_the_summary_equals_the_matters_seen(
 def test_the_migration_sums_the_summary_as_the_rebuild_does(make_matters, township_a, city):
     """analytics migration 0004 fills the facts' accused unit and sums the summary
     again from the facts: the same rows as a full recount."""
-    import importlib
-    from types import SimpleNamespace
-
-    from django.db import connection
 
     make_matters(2, responsible_unit=township_a)
     make_matters(
