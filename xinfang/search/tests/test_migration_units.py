@@ -5,12 +5,21 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from xinfang.petitions.categories import seed_categories
+from xinfang.petitions.models import Category
 from xinfang.search import selectors
 from xinfang.search.models import Kind, SearchEntry
 
 
+@pytest.fixture
+def categories(transactional_db):
+    """A transactional test starts from empty tables (another one may have
+    flushed the categories the migrations wrote): seeded again first."""
+    seed_categories(Category)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_fills_the_units_and_keeps_the_index(register, people):
+def test_the_migration_fills_the_units_and_keeps_the_index(categories, register, people):
     p = register(summary="拖欠工资", content="公司拖欠工资三个月。")
     expected = set(SearchEntry.objects.get(kind=Kind.PETITION, object_id=p.pk).units)
     assert expected
