@@ -50,27 +50,6 @@ def build_if_needed(args, db_url: str) -> None:
     subprocess.run(cmd, check=True, env=env, cwd=ROOT)
 
 
-def session_for(username: str) -> str:
-    """A logged-in session (as the login page leaves it), its key for the cookie."""
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.utils import timezone
-
-    user = get_user_model().objects.get(username=username)
-    s = SessionStore()
-    s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s["xinfang_login_at"] = timezone.now().timestamp()
-    s.create()
-    return s.session_key
-
-
 def township_leader() -> str:
     from xinfang.orgs import services as org_services
     from xinfang.orgs.models import Membership, Unit
@@ -170,7 +149,10 @@ def main(argv=None) -> int:
     report["facts"] = MatterFact.objects.count()
     report["summary_rows"] = Summary.objects.count()
     print(f"summaries: {report['facts']:,} facts, {report['summary_rows']:,} summary rows")
-    sessions = {"city": session_for("leader"), "township": session_for(township_leader())}
+    sessions = {
+        "city": base.session_for("leader"),
+        "township": base.session_for(township_leader()),
+    }
     paths = {"city": "/analytics/", "township": "/analytics/"}
     connection.close()
 
