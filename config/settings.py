@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, so static files keep their long-lived caching.
     "xinfang.core.middleware.PrivateResponseMiddleware",
+    # Around the session's and the user's reads too (xinfang.core.db).
+    "xinfang.core.db.PreparedStatementsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xinfang.core.middleware.ChineseFirstLocaleMiddleware",
     # Every error under /api/ as JSON (unknown routes, lock-outs, outages, ...).
@@ -192,6 +194,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # shared-cache database fails concurrent writers at once instead of queueing
     # them); one per test process, so parallel runs do not meet.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg prepares a statement a connection runs a second time, but only
+    # where the code binds values on the server (xinfang.core.db.prepared: the
+    # hot read paths); everywhere else Django's client-side binding stays.
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 2}
+# Off behind a pooler in transaction mode (it cannot keep a prepared statement).
+DB_PREPARED = env_bool("DB_PREPARED", True)
+# Where prepared statements were measured to help (docs/benchmarks.md): the
+# citizen's look-up, the worklists, the API's lists and look-up.
+DB_PREPARED_PATHS = ("/public/track/", "/petitions/", "/api/v1/petitions", "/api/v1/public/matter")
+DB_PREPARED_POSTS = ("/public/track/",)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -248,7 +261,9 @@ AXES_CLIENT_IP_CALLABLE = "xinfang.core.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "xinfang.core.logins.lockout_response"
 # Our own admin page for the locks (core.admin), in Chinese, with "lift".
 AXES_ENABLE_ADMIN = False
-SILENCED_SYSTEM_CHECKS: list[str] = []
+# The summaries' covering index (analytics) is PostgreSQL's: SQLite keeps its key
+# columns and says so (W040), which is what is wanted there.
+SILENCED_SYSTEM_CHECKS: list[str] = ["models.W040"]
 if TESTING:
     # Password hashing is deliberately slow; tests create many users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
