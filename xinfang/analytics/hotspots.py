@@ -85,7 +85,7 @@ def series(user, query: Query) -> list[Series]:
     Counted from the summaries by day (summaries.gather: the matters of
     selectors.scope)."""
     start, end = window(query.period.end)
-    sums = summaries.gather(user, query.unit, start, end, by_day=True)
+    sums = summaries.gather(user, query.unit, start, end, by_day=True, dims=("category",))
     weeks = BASELINE_WEEKS + 1
 
     def week_of(day: dt.date) -> int:

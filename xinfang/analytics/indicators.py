@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.leadership import selectors as leadership
 from xinfang.mediation.models import DisputeState
 from xinfang.mediation.selectors import visible_disputes
+from xinfang.orgs import permissions as org_permissions
 from xinfang.orgs.models import Unit
 from xinfang.petitions.models import Category, Channel, Petition, Purpose, Rating
 
@@ -239,7 +240,7 @@ def _mediation_by_place(user, unit: Unit, period: Period) -> dict[int, dict[str,
     rows = (
         visible_disputes(user)
         .filter(
-            place_id__in=selectors.subtree(unit),
+            org_permissions.among(user, "place_id", selectors.subtree(unit)),
             received_on__gte=period.start,
             received_on__lte=period.end,
             state__in=(DisputeState.SETTLED, DisputeState.FAILED),

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from . import charts, export, geo, hotspots, indicators, ranking, selectors
+from . import charts, export, geo, hotspots, indicators, ranking, selectors, tables
 from .periods import KINDS
 from .permissions import readable_units
 
@@ -24,6 +24,7 @@ def dashboard(request):
     by = request.GET.get("by") or ""
     everyone = request.GET.get("all") == "1"
     report, places, spots = _all(request.user, query, by, everyone)
+    q = query.params()
     units = readable_units(request.user).filter(kind__in=ranking.RANKED_KINDS)
     hidden = 0 if everyone else ranking.ranked_units(request.user, query).count() - len(places)
     return render(
@@ -31,12 +32,14 @@ def dashboard(request):
         "analytics/dashboard.html",
         {
             "r": report,
-            "q": query.params(),
+            "q": q,
             "kinds": KINDS.items(),
             "kind": request.GET.get("period") or "",
             "on": request.GET.get("on") or "",
-            "units": units.order_by("depth", "code")[:300],
-            "places": places,
+            "unit_options": tables.unit_options(
+                units.order_by("depth", "code").values_list("pk", "name")[:300], query.unit.pk
+            ),
+            "ranking_body": tables.ranking_body(places, q),
             "all_units": everyone,
             "hidden_units": hidden,
             "by": by or ranking.DEFAULT_BY,
@@ -45,7 +48,8 @@ def dashboard(request):
             "spots": [s for s in spots if s.flagged],
             "series": spots[:20],
             "dimensions": [
-                (by_, indicators.DIMENSIONS[by_], rows) for by_, rows in report.volumes.items()
+                (by_, indicators.DIMENSIONS[by_], tables.volume_body(by_, rows, q))
+                for by_, rows in report.volumes.items()
             ],
             "chart_data": charts.data(report, places),
             "map": geo.points(report, query),

@@ -155,12 +155,14 @@ def visible(user, kind: str):
     return from_kind[kind](user)
 
 
-def _reach(units) -> Q:
-    had_case = MediationCase.objects.filter(dispute=OuterRef("pk"), body_id__in=units)
+def _reach(user, units) -> Q:
+    had_case = MediationCase.objects.filter(
+        permissions.among(user, "body_id", units), dispute=OuterRef("pk")
+    )
     return (
-        Q(place_id__in=units)
-        | Q(body_id__in=units)
-        | Q(received_by_id__in=units)
+        permissions.among(user, "place_id", units)
+        | permissions.among(user, "body_id", units)
+        | permissions.among(user, "received_by_id", units)
         | Q(Exists(had_case))
     )
 
@@ -173,7 +175,7 @@ def _visible_disputes(user):
     units = permissions.reached_unit_ids(user)
     if not units:
         return Dispute.objects.none()
-    return Dispute.objects.filter(_reach(units))
+    return Dispute.objects.filter(_reach(user, units))
 
 
 BODY_KINDS = (UnitKind.MEDIATION_CENTRE, UnitKind.MEDIATION_COMMITTEE)

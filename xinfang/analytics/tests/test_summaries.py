@@ -309,3 +309,71 @@ def test_the_migration_sums_the_summary_as_the_rebuild_does(make_matters, townsh
     migration.resummarize(None, SimpleNamespace(connection=connection))
     assert MatterFact.objects.filter(accused=township_a.pk).count() == 1
     assert summaries.summary_rows() == summaries.recount()
+
+
+def test_one_reading_of_the_exceptions_serves_the_year_before_and_the_days(
+    make_matters,
+    demo_tree,
+    township_a,
+    township_b,
+    village_b,
+    city,
+    city_leader,
+    township_leader,
+    django_user_model,
+):
+    """The accusations the summary rows cannot know are read once per request for
+    the period and the year before it, by day (summaries._accusation_exceptions):
+    the year before, the hotspots' days and a sub-period read from that reading
+    equal a fresh reading of each, and the category-only days of the hotspots do
+    not stand in for the full volumes."""
+    village_a = demo_tree["410481102001"]
+    acc = {"purpose": "accusation", "accusation": True}
+    for day in (D(2025, 2, 3), D(2025, 11, 20), D(2026, 2, 3), D(2026, 12, 1)):
+        make_matters(1, **acc, received_on=day, place=village_a, registered_by=township_leader)
+        make_matters(
+            1,
+            **acc,
+            received_on=day,
+            place=village_a,
+            accused_unit=township_a,
+            responsible_unit=city,
+        )
+        make_matters(
+            1,
+            **acc,
+            received_on=day,
+            place=village_b,
+            accused_user=city_leader,
+            responsible_unit=township_b,
+        )
+        make_matters(
+            2, received_on=day, place=village_b, responsible_unit=township_b, channel="letter"
+        )
+    spans = [
+        (D(2026, 1, 1), D(2026, 12, 31), False),
+        (D(2025, 1, 1), D(2025, 12, 31), False),  # the year before: from the same reading
+        (D(2026, 10, 30), D(2026, 12, 31), True),  # the hotspots' days
+        (D(2025, 11, 1), D(2025, 11, 30), False),
+    ]
+    for username in (city_leader.username, township_leader.username):
+        user = django_user_model.objects.get(username=username)  # one request's user
+        for unit in (city, township_a):
+            for start, end, by_day in spans:
+                kept = summaries.gather(user, unit, start, end, by_day=by_day)
+                fresh_user = django_user_model.objects.get(username=username)
+                fresh = summaries.gather(fresh_user, unit, start, end, by_day=by_day)
+                exact = summaries.gather(fresh_user, unit, start, end, exact=True)
+                assert kept.totals() == fresh.totals() == exact.totals(), (username, start)
+                assert dict(kept.core) == dict(fresh.core)
+        memo = user.__dict__["_xinfang_analytics_exceptions"]
+        assert memo, "the exceptions were read for the whole-township guard"
+    # The hotspots read the categories by day only; the full volumes read after
+    # them (same request, same days) are read again, not taken from those.
+    user = django_user_model.objects.get(username=city_leader.username)
+    days = summaries.gather(
+        user, city, D(2026, 1, 1), D(2026, 12, 31), by_day=True, dims=("category",)
+    )
+    assert {dim for (_d, dim, _k) in days.dims} == {"category"}
+    full = summaries.gather(user, city, D(2026, 1, 1), D(2026, 12, 31), by_day=True)
+    assert {dim for (_d, dim, _k), n in full.dims.items() if n} >= {"category", "channel", "unit"}

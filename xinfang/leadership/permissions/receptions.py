@@ -35,7 +35,9 @@ def visible_receptions(user) -> QuerySet[Reception]:
     ids = permissions.reached_unit_ids(user)
     if not ids:
         return Reception.objects.none()
-    return Reception.objects.filter(Q(leader_unit_id__in=ids) | Q(unit_id__in=ids))
+    return Reception.objects.filter(
+        permissions.among(user, "leader_unit_id", ids) | permissions.among(user, "unit_id", ids)
+    )
 
 
 def may_see_reception(user, reception: Reception) -> bool:
