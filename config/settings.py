@@ -202,9 +202,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # Off behind a pooler in transaction mode (it cannot keep a prepared statement).
 DB_PREPARED = env_bool("DB_PREPARED", True)
 # Where prepared statements were measured to help (docs/benchmarks.md): the
-# citizen's look-up, the worklists, the API's lists and look-up.
-DB_PREPARED_PATHS = ("/public/track/", "/petitions/", "/api/v1/petitions", "/api/v1/public/matter")
-DB_PREPARED_POSTS = ("/public/track/",)
+# citizen's form and look-up, the worklists, the API's lists and look-up (GET
+# and HEAD; POST only to DB_PREPARED_POSTS).
+DB_PREPARED_PATHS = (
+    "/public/submit/",
+    "/public/receipt/",
+    "/public/track/",
+    "/petitions/",
+    "/api/v1/petitions",
+    "/api/v1/public/matter",
+)
+DB_PREPARED_POSTS = ("/public/track/", "/public/submit/")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
