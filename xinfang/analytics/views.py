@@ -34,7 +34,8 @@ def dashboard(request):
             "r": report,
             "q": q,
             "kinds": KINDS.items(),
-            "kind": request.GET.get("period") or "",
+            # The period the figures are of (a range when dates were given).
+            "kind": query.period.kind,
             "on": request.GET.get("on") or "",
             "unit_options": tables.unit_options(
                 units.order_by("depth", "code").values_list("pk", "name")[:300], query.unit.pk
