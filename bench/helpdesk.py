@@ -29,8 +29,9 @@ A *round* is what one citizen or clerk does, counted the same way for both:
 
 - submit: GET the form (fresh cookies), POST it, follow the redirect (Xinfang's
   receipt; helpdesk's ticket page);
-- lookup: with the form's cookies already held, Xinfang POSTs the query code and
-  follows the redirect to the matter (the code never goes in a URL); helpdesk
+- lookup: with the form's page already held (cookies, CSRF token, its signed
+  time), Xinfang POSTs the query code and gets the matter page as the POST's
+  answer (one request; the code never goes in a URL); helpdesk
   GETs its ticket page with the ticket, e-mail and key in the URL (its e-mailed
   link, its only way for an anonymous visitor);
 - list: a logged-in clerk reads the first four pages of their list, 25 rows a
@@ -469,16 +470,22 @@ class Xinfang:
             "p-0-phone": f"138{rng.randrange(10**8):08d}",
         }
         status, html = b.go("POST", "/public/submit/", form)
-        return status == 200 and b.path == "/public/receipt/"
+        # The receipt, answered to the POST itself (no redirect since 2026-12-01).
+        return status == 200 and 'data-draft-clear="submit"' in html
 
     def lookup_setup(self, b: Browser):
         status, html = b.go("GET", "/public/track/")
-        return fields(html).get("csrfmiddlewaretoken", "")
+        return fields(html)  # the CSRF token and the page's signed time (issued)
 
-    def lookup(self, b: Browser, token, rng) -> bool:
-        form = {"csrfmiddlewaretoken": token, "code": rng.choice(self.data["codes"])}
-        status, _html = b.go("POST", "/public/track/", form)
-        return status == 200 and b.path == "/public/track/matter/"
+    def lookup(self, b: Browser, page, rng) -> bool:
+        form = {
+            "csrfmiddlewaretoken": page.get("csrfmiddlewaretoken", ""),
+            "issued": page.get("issued", ""),
+            "code": rng.choice(self.data["codes"]),
+        }
+        status, html = b.go("POST", "/public/track/", form)
+        # The matter's page, answered to the POST itself (no redirect since 2026-12-01).
+        return status == 200 and 'id="timeline"' in html
 
     def list_setup(self, b: Browser):
         status, html = b.go("GET", "/accounts/login/")

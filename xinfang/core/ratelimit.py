@@ -3,7 +3,8 @@
 The counters are rows of `RateBucket` in the database, not cache entries: the
 database is what every app process shares in every deployment (SQLite embedded,
 PostgreSQL in production), and a conditional upsert (`INSERT ... ON CONFLICT DO
-UPDATE SET hits = hits + 1 WHERE hits < allowance RETURNING hits`) is atomic on both (PostgreSQL re-checks the condition
+UPDATE SET hits = hits + 1 WHERE hits + 1 <= allowance RETURNING hits`, the allowance
+read from the previous window in the same statement) is atomic on both (PostgreSQL re-checks the condition
 after waiting for the row lock; SQLite has one writer at a time). Django's
 database cache is not: its incr() is a read then a write, so parallel requests
 all read the same count (88 of 160 parallel look-ups passed a 60/minute limit).
@@ -81,44 +82,61 @@ def hit(*, purpose: str, ident: str, rate: Rate | None = None) -> int | None:
     now = _now_seconds()
     window, elapsed = divmod(now, rate.period)
     window = int(window)
-    previous = (
-        RateBucket.objects.filter(key=key, window=window - 1).values_list("hits", flat=True).first()
-        or 0
-    )
-    # The admitted hits of the last `period` seconds, estimated, stay within the
-    # limit: hits of this window + 1 <= limit - previous * (share of it still inside).
-    allowance = math.floor(rate.limit - previous * (1 - elapsed / rate.period))
-    if allowance <= 0:
-        return _wait(rate, previous=previous, current=0, elapsed=elapsed)
+    # The previous window weighs by the share of it still inside the last period.
+    share = 1 - elapsed / rate.period
     admitted = _count_one(
         key=key,
         window=window,
-        allowance=allowance,
+        limit=rate.limit,
+        share=share,
         expires_at=timezone.now() + timedelta(seconds=2 * rate.period),
     )
     if random.randrange(PURGE_ONE_IN) == 0:
         purge_expired()
     if admitted:
         return None
-    return _wait(rate, previous=previous, current=allowance, elapsed=elapsed)
+    # Refused (the rare case): how long until one more would pass.
+    previous = (
+        RateBucket.objects.filter(key=key, window=window - 1).values_list("hits", flat=True).first()
+        or 0
+    )
+    allowance = math.floor(rate.limit - previous * share)
+    current = max(allowance, 0)
+    return _wait(rate, previous=previous, current=current, elapsed=elapsed)
 
 
-def _count_one(*, key: str, window: int, allowance: int, expires_at) -> bool:
-    """One statement: the window's first hit inserts the bucket with 1; a later one
-    adds 1 while the bucket holds fewer than `allowance` (an upsert with a
-    condition, atomic on SQLite and PostgreSQL alike: a race of first hits meets
-    the unique (key, window) constraint and becomes the update). Whether the hit
-    was admitted: a row came back."""
+def _count_one(*, key: str, window: int, limit: int, share: float, expires_at) -> bool:
+    """One statement, on the request's path: the admitted hits of the last period,
+    estimated, stay within the limit, i.e. this window's hits + 1 <= limit -
+    previous window's hits * share. The window's first hit inserts the bucket
+    (with 1, or with 0 when even one is too many); a later one adds 1 while the
+    condition holds (an upsert with a condition, atomic on SQLite and PostgreSQL
+    alike: a race of first hits meets the unique (key, window) constraint and
+    becomes the update). Whether the hit was admitted: a row came back with a
+    count of at least 1."""
     table = connection.ops.quote_name(RateBucket._meta.db_table)
     window_col = connection.ops.quote_name("window")
+    allowance = (
+        f"(%s - COALESCE((SELECT p.hits FROM {table} p "
+        f"WHERE p.key = %s AND p.{window_col} = %s), 0) * %s)"
+    )
+    room = [limit, key, window - 1, share]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, {window_col}, hits, expires_at) VALUES (%s, %s, 1, %s) "
+            f"INSERT INTO {table} (key, {window_col}, hits, expires_at) "
+            f"VALUES (%s, %s, CASE WHEN 1 <= {allowance} THEN 1 ELSE 0 END, %s) "
             f"ON CONFLICT (key, {window_col}) DO UPDATE SET hits = {table}.hits + 1 "
-            f"WHERE {table}.hits < %s RETURNING hits",
-            [key, window, connection.ops.adapt_datetimefield_value(expires_at), allowance],
+            f"WHERE {table}.hits + 1 <= {allowance} RETURNING hits",
+            [
+                key,
+                window,
+                *room,
+                connection.ops.adapt_datetimefield_value(expires_at),
+                *room,
+            ],
         )
-        return cursor.fetchone() is not None
+        row = cursor.fetchone()
+        return row is not None and row[0] >= 1
 
 
 def _wait(rate: Rate, *, previous: int, current: int, elapsed: float) -> int:

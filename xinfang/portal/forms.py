@@ -7,6 +7,8 @@ services', whose field errors the view puts back next to these fields."""
 import uuid
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
@@ -254,7 +256,28 @@ PetitionerFormSet = forms.formset_factory(
 )
 
 
+# How long a look-up form's page may stand before its POST is no longer answered
+# with the matter: the session's idle limit (a resend from a shared browser's
+# history, once the session that showed the matter has ended, shows nothing).
+_ISSUED_SALT = "xinfang.portal.track.issued"
+
+
+def issued_stamp() -> str:
+    """A signed time for the look-up form's page: when it was shown."""
+    return signing.TimestampSigner(salt=_ISSUED_SALT).sign("track")
+
+
 class TrackForm(forms.Form):
+    """The query code, and when the form's page was shown (`issued`, signed).
+
+    The matter is the answer to this POST (no redirect), so a browser's history
+    holds the POST: Back and "resend" on a shared computer send the same code
+    again. The stamp bounds that: a form older than the session's idle limit is
+    not answered with the matter, and "forget the code on this device" changes
+    the CSRF token, so a resend after it is refused outright. A request without
+    the field was made by hand, by someone who typed the code: nothing to guard."""
+
+    issued = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     code = forms.CharField(
         label=_("Query code"),
         max_length=60,
@@ -263,6 +286,28 @@ class TrackForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["issued"] = issued_stamp()
+
+    def clean_issued(self):
+        value = self.cleaned_data["issued"]
+        if value:
+            try:
+                signing.TimestampSigner(salt=_ISSUED_SALT).unsign(
+                    value, max_age=settings.SESSION_COOKIE_AGE
+                )
+            except signing.BadSignature:
+                raise forms.ValidationError(PAGE_EXPIRED, code="expired") from None
+        return value
+
+
+PAGE_EXPIRED = _(
+    "This page was open too long, or it was sent again from the browser's history. "
+    "Type the query code again."
+)
 
 
 class EvaluationForm(forms.Form):

@@ -13,10 +13,11 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import get_token, rotate_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -43,6 +44,7 @@ from .forms import (
     ReviewRequestForm,
     SubmitForm,
     TrackForm,
+    issued_stamp,
 )
 
 SESSION_RECEIPT = "portal_receipt"
@@ -172,17 +174,29 @@ def submit(request):
                 placer=_petitioner_errors(formset),
             )
             if outcome.ok:
-                petition, _created = outcome.result
+                petition, created = outcome.result
+                if not created and not _may_show_again(request, petition):
+                    # An old submission sent again from a browser's history (a
+                    # shared computer, after the session that showed it ended):
+                    # still one matter, and its code is not shown to whoever
+                    # pressed Back. The receipt's address says what this device
+                    # still holds (nothing: the form).
+                    return redirect("portal:receipt")
                 sms_to = getattr(petition, "receipt_sms_to", None)  # set when registered now
                 if sms_to is None:  # the same submission again: its matter as made then
                     phones = [p.phone for p in petition.petitioners.all() if p.phone]
                     sms_to = [mask_phone(x) for x in dict.fromkeys(phones)]
-                request.session[SESSION_RECEIPT] = {
+                saved = {
                     "id": petition.pk,
                     "sms_to": sms_to,
                     "id_warnings": [w for f in formset.forms for w in f.id_warnings],
                 }
-                return redirect("portal:receipt")
+                # Kept for a later visit to the receipt's own address (print, a
+                # reload); shown in this answer with no redirect: one round trip
+                # fewer on a slow line. A resend of this POST (reload, Back) is
+                # the same submission token: the same matter, not a second one.
+                request.session[SESSION_RECEIPT] = saved
+                return _show_receipt(request, petition, saved)
             if outcome.status == 409:
                 # A submission's one conflict: its one-time token came back with
                 # other content (Back, edit, send). Say so, with a new token.
@@ -195,6 +209,17 @@ def submit(request):
         {"form": form, "formset": formset, "files_again": had_files},
         status=status,
     )
+
+
+def _may_show_again(request, petition: Petition) -> bool:
+    """A submission's token sent again shows its receipt when this session shows it
+    already, or when the matter is newer than the session's idle limit (the answer
+    was lost on the way: the citizen sends again and must learn the code)."""
+    held = request.session.get(SESSION_RECEIPT) or {}
+    if held.get("id") == petition.pk:
+        return True
+    age = timezone.now() - petition.registered_at
+    return age.total_seconds() < settings.SESSION_COOKIE_AGE
 
 
 def _active(model, pk):
@@ -225,10 +250,15 @@ def receipt(request):
     petition = Petition.objects.filter(pk=saved["id"]).first() if saved else None
     if petition is None:
         return redirect("portal:submit")
+    return _show_receipt(request, petition, saved)
+
+
+def _show_receipt(request, petition: Petition, saved: dict) -> HttpResponse:
     return render(
         request,
         "portal/receipt.html",
         {
+            "here": reverse("portal:receipt"),
             "petition": petition,
             "code": format_query_code(petition.query_code),
             "sms_to": saved.get("sms_to", []),
@@ -257,11 +287,22 @@ def track(request):
         return _slow_down(request, wait)
     form = TrackForm(request.POST)
     if form.is_valid():
-        code = selectors.public_code(form.cleaned_data["code"])
-        if code is not None:
-            request.session[SESSION_TRACK] = code
-            return redirect("portal:matter")
+        p = _lookup(form.cleaned_data["code"])
+        if p is not None:
+            # Kept for this device's next pages (the acts, the notices, a reload);
+            # the matter is shown in this answer: no redirect, one round trip
+            # fewer on a village's slow mobile line, and the code stays out of
+            # every URL all the same.
+            request.session[SESSION_TRACK] = p.query_code
+            return _show_matter(request, p)
         form.add_error("code", NOT_FOUND_MESSAGE)
+    elif "issued" in form.errors:
+        # An old page sent again (a shared computer's history): nothing of the
+        # matter, not even the code typed then; a fresh form.
+        context = {"form": TrackForm(), "expired": form.errors["issued"][0]}
+        return render(request, "portal/track.html", context, status=400)
+    form.data = form.data.copy()
+    form.data["issued"] = issued_stamp()  # the page shown again is a new page
     return render(request, "portal/track.html", {"form": form}, status=404)
 
 
@@ -357,6 +398,7 @@ def _matter_context(request, p: Petition, *, evaluation_form=None, review_form=N
         answered.name if answered is not None else ""
     )
     return {
+        "here": reverse("portal:matter"),
         "p": p,
         "data": data,
         "code": format_query_code(p.query_code),
@@ -383,8 +425,14 @@ def matter(request):
     p = _tracked(request)
     if p is None:
         return redirect("portal:track")
+    return _show_matter(request, p)
+
+
+def _show_matter(request, p: Petition) -> HttpResponse:
+    """The tracked matter's page; opening it is the petitioner's receipt of a
+    notice served electronically (the window runs from now)."""
     if services.petition_opened_by_petitioner(petition_id=p.pk, seen=p):
-        p = _tracked(request)  # served electronically just now: the window runs
+        p = _lookup(p.query_code)
     return render(request, "portal/matter.html", _matter_context(request, p))
 
 
@@ -456,6 +504,9 @@ def leave(request):
     """Forget the query code on this device (a shared computer, a family phone)."""
     request.session.pop(SESSION_TRACK, None)
     request.session.pop(SESSION_RECEIPT, None)
+    # The matter and the receipt are answers to POSTs, kept in the browser's
+    # history; a new CSRF token makes a resend of them refused (403) from now on.
+    rotate_token(request)
     messages.info(request, _("The query code has been forgotten on this device."))
     return redirect("portal:track")
 

@@ -278,7 +278,8 @@ def refresh(petition_ids, tree: Tree | None = None) -> int:
             changed += 1
             _apply(_deltas(before, after))
             if after is not None:
-                after.save()
+                # A new matter's fact is new: one INSERT, not an UPDATE that finds nothing first.
+                after.save(force_insert=before is None)
             else:
                 MatterFact.objects.filter(pk=pid).delete()
     return changed

@@ -133,3 +133,37 @@ def test_a_malformed_rate_is_refused(value):
 
     with pytest.raises(ImproperlyConfigured):
         ratelimit.parse_rate(value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bound_on_server", [False, True])
+def test_one_statement_counts_and_refuses_with_the_previous_window_weighed(
+    settings, bound_on_server
+):
+    """The count is one upsert that reads the previous window itself, with the values
+    sent inside the text or bound on the server (core.db.prepared, the public pages
+    on PostgreSQL): 3 a minute; the previous minute's 4 hits weigh half at the
+    window's middle, so one passes, the next waits."""
+    from xinfang.core import db
+
+    settings.DB_PREPARED = bound_on_server
+    rate = ratelimit.Rate(3, 60)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 8, 0, 0, tzinfo=dt.UTC), tick=False):
+        with db.prepared():
+            assert [ratelimit.hit(purpose="t", ident="a", rate=rate) for _ in range(4)][:3] == [
+                None
+            ] * 3
+        assert RateBucket.objects.get(key="t:a").hits == 3  # the fourth was refused
+        RateBucket.objects.filter(key="t:a").update(hits=4)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 8, 1, 30, tzinfo=dt.UTC), tick=False):
+        with db.prepared():
+            first = ratelimit.hit(purpose="t", ident="a", rate=rate)  # 1 <= 3 - 4 * 0.5
+            second = ratelimit.hit(purpose="t", ident="a", rate=rate)  # 2 > 1
+    assert first is None and second is not None and second >= 1
+    assert (
+        RateBucket.objects.get(
+            key="t:a",
+            window=int(dt.datetime(2026, 12, 1, 8, 1, 30, tzinfo=dt.UTC).timestamp()) // 60,
+        ).hits
+        == 1
+    )

@@ -146,8 +146,9 @@ def test_the_portal_token_sent_again_with_other_content_is_refused_with_a_new_to
     client, demo_tree, category, village_a
 ):
     data = public_form_data(category, village_a)
-    assert client.post(reverse("portal:submit"), data).status_code == 302
+    receipt = client.post(reverse("portal:submit"), data)
     p = Petition.objects.get()
+    assert receipt.status_code == 200 and p.number in receipt.content.decode()
     other = type(client)()  # another browser
 
     r = other.post(reverse("portal:submit"), {**data, "summary": "另一件事", "p-0-name": "李四"})
@@ -166,7 +167,11 @@ def test_the_portal_token_sent_again_with_other_content_is_refused_with_a_new_to
             "submission_token": _token(page),
         },
     )
-    assert resent.status_code == 302 and Petition.objects.count() == 2
+    assert resent.status_code == 200 and Petition.objects.count() == 2
+    second = Petition.objects.exclude(pk=p.pk).get()
+    page = resent.content.decode()  # the new matter's receipt, not the first's
+    assert second.number in page and p.number not in page
+    assert format_query_code(second.query_code) in re.sub(r"<[^>]+>", "", page)
 
 
 def _token(page: str) -> str:

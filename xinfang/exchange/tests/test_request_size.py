@@ -145,8 +145,10 @@ def test_the_portal_form_takes_a_5_mb_photo(client, demo_tree, category, village
 
     r = client.post(reverse("portal:submit"), data)
 
-    assert r.status_code == 302, r.content.decode()[:2000]
-    assert Petition.objects.get().attachments.get().size == 5 * MB
+    assert r.status_code == 200, r.content.decode()[:2000]
+    p = Petition.objects.get()
+    assert p.attachments.get().size == 5 * MB
+    assert p.number in r.content.decode()  # the receipt, in answer to the POST
 
 
 def test_the_portal_form_refuses_a_50_mb_body_before_reading_it(client, demo_tree):

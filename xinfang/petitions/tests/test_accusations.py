@@ -65,8 +65,10 @@ def accuse(api_for, demo_tree, people):
                 "p-0-phone": PHONE,
             }
             response = Client().post(reverse("portal:submit"), form)
-            assert response.status_code == 302, response.content.decode()[:2000]
-            return Petition.objects.get(summary=summary)
+            assert response.status_code == 200, response.content.decode()[:2000]
+            p = Petition.objects.get(summary=summary)
+            assert p.number in response.content.decode()  # the receipt
+            return p
         if channel in ("online", "mobile", "wechat"):
             body = {
                 "channel": channel,

@@ -154,11 +154,13 @@ def test_the_portal_names_the_organ_outside_before_and_after_asking(
     people, answered_by, travel, client
 ):
     p = answered_by(unit(CITY), people["reviewer"])
-    client.post(reverse("portal:track"), {"code": p.query_code})
+    looked_up = client.post(reverse("portal:track"), {"code": p.query_code})
+    assert looked_up.status_code == 200 and "平顶山市人民政府" in looked_up.content.decode()
     page = client.get(reverse("portal:matter")).content.decode()
     assert "平顶山市人民政府" in page
     travel("2026-11-25")
-    client.post(reverse("portal:track"), {"code": p.query_code})  # a new visit
+    looked_up = client.post(reverse("portal:track"), {"code": p.query_code})  # a new visit
+    assert looked_up.status_code == 200 and p.number in looked_up.content.decode()
     response = client.post(reverse("portal:review"), {"reasons": "不服。"})
     assert response.status_code == 302
     page = client.get(reverse("portal:matter")).content.decode()

@@ -264,7 +264,8 @@ def test_the_code_is_issued_again_after_the_id_is_checked_and_the_old_one_stops(
     assert format_query_code(p.query_code) in text and format_query_code(old) not in text
     assert "原查询码" in text or "no longer works" in text
     # The petitioner's timeline says it in words (with the new code).
-    client.post(reverse("portal:track"), {"code": p.query_code})
+    looked_up = client.post(reverse("portal:track"), {"code": p.query_code})
+    assert looked_up.status_code == 200 and "原查询码已作废" in looked_up.content.decode()
     assert "原查询码已作废" in client.get(reverse("portal:matter")).content.decode()
     # The public pages refuse the old code.
     tracked = client.post(reverse("portal:track"), {"code": old})

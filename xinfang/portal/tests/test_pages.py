@@ -89,7 +89,8 @@ def test_the_kept_blank_form_is_the_form_rendered_afresh_with_its_own_tokens(
     assert afresh in pages[1]
     data = form_data(category, village_a, submission_token=tokens[1], csrfmiddlewaretoken=csrf)
     response = client.post(reverse("portal:submit"), data)
-    assert response.status_code == 302 and Petition.objects.count() == 1
+    assert response.status_code == 200 and Petition.objects.count() == 1
+    assert Petition.objects.get().number in response.content.decode()  # the receipt
 
 
 def test_the_kept_place_and_category_lists_follow_a_change_at_once(anon, demo_tree, category):
@@ -114,16 +115,19 @@ def test_a_submission_gives_number_and_code_in_large_print_and_an_sms(
     LogSender.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         r = submit(anon, form_data(category, village_a))
-    assert r.status_code == 302 and r.url == reverse("portal:receipt")
+    # The receipt is the POST's answer (no redirect: one round trip fewer).
+    assert r.status_code == 200 and "Location" not in r
+    assert [t.name for t in r.templates][0] == "portal/receipt.html"
     p = Petition.objects.get()
     assert p.channel == "online" and p.petitioners.get().name == "张三"
-    page = anon.get(r.url).content.decode()
     code = f"{p.query_code[:4]}-{p.query_code[4:8]}-{p.query_code[8:]}"
-    assert p.number in page and code in re.sub(r"<[^>]+>", "", page)
-    assert "big-print code" in page
-    # On a phone the code may break at a dash, never inside a group (issue 11).
-    assert '<span class="code-group">' + p.query_code[:4] + "</span>" in page
-    assert "138****5678" in page  # told where the SMS went, masked
+    # Kept in the session: the receipt's own address shows the same (print, reload).
+    for page in (r.content.decode(), anon.get(reverse("portal:receipt")).content.decode()):
+        assert p.number in page and code in re.sub(r"<[^>]+>", "", page)
+        assert "big-print code" in page
+        # On a phone the code may break at a dash, never inside a group (issue 11).
+        assert '<span class="code-group">' + p.query_code[:4] + "</span>" in page
+        assert "138****5678" in page  # told where the SMS went, masked
     sms = [m for m in LogSender.outbox if m.channel == "sms"]
     assert len(sms) == 1 and sms[0].to == "13812345678" and code in sms[0].body
 
@@ -132,8 +136,91 @@ def test_a_double_submit_with_one_token_makes_one_matter(anon, demo_tree, catego
     data = form_data(category, village_a)
     first = submit(anon, data)
     second = submit(anon, data)
-    assert first.status_code == second.status_code == 302
+    assert first.status_code == second.status_code == 200
     assert Petition.objects.count() == 1
+    number = Petition.objects.get().number
+    assert number in first.content.decode() and number in second.content.decode()
+
+
+def _receipt_facts(page: str) -> tuple[str, str]:
+    """The number and the query code a receipt page shows."""
+    number = re.search(r'<dd class="big-print">([^<]+)</dd>', page)[1]
+    code = re.sub(r"<[^>]+>", "", re.search(r'<dd class="big-print code"[^>]*>(.*?)</dd>', page)[1])
+    return number, code
+
+
+def test_a_reload_of_the_receipt_resends_the_post_and_shows_the_same_matter(
+    anon, demo_tree, category, village_a
+):
+    """The receipt is the answer to the POST: a browser's reload of it sends the
+    same form again, with the same one-time submission token. That is the same
+    matter again, with the same receipt, not a second matter."""
+    data = form_data(category, village_a)
+    first = submit(anon, data)
+    assert first.status_code == 200
+    p = Petition.objects.get()
+    code = f"{p.query_code[:4]}-{p.query_code[4:8]}-{p.query_code[8:]}"
+    assert _receipt_facts(first.content.decode()) == (p.number, code)
+
+    reload = submit(anon, data)
+
+    assert reload.status_code == 200 and "Location" not in reload
+    assert [t.name for t in reload.templates][0] == "portal/receipt.html"
+    assert _receipt_facts(reload.content.decode()) == (p.number, code)
+    assert Petition.objects.count() == 1
+    assert _receipt_facts(anon.get(reverse("portal:receipt")).content.decode()) == (p.number, code)
+
+
+def _own_address_links(page: str) -> tuple[str, list[str]]:
+    """Where the language form and the text-size link of a page send the reader
+    back to: the hidden `next` of the one, the `next` of the other."""
+    form = re.search(r'<form action="/i18n/setlang/".*?</form>', page, re.S)[0]
+    hidden = re.search(r'<input name="next" type="hidden" value="([^"]*)">', form)[1]
+    sizes = re.findall(r'href="/public/text-size/\?size=\w+&amp;next=([^"]*)"', page)
+    return hidden, sizes
+
+
+def test_the_pages_answered_to_a_post_switch_language_and_text_size_to_their_own_address(
+    anon, demo_tree, category, village_a
+):
+    """The receipt and the matter are answers to POSTs of /public/submit/ and
+    /public/track/; their language switch and text-size link lead back to the
+    receipt's and the matter's own addresses, not to the form just sent."""
+    r = submit(anon, form_data(category, village_a))
+    assert r.status_code == 200
+    p = Petition.objects.get()
+    receipt_url = reverse("portal:receipt")
+    receipt_next, receipt_sizes = _own_address_links(r.content.decode())
+    assert (receipt_next, receipt_sizes) == (receipt_url, [receipt_url])
+    assert "Your matter has been received" not in r.content.decode()  # Chinese so far
+
+    r = track(anon, p.query_code)
+    assert r.status_code == 200 and p.summary in r.content.decode()
+    assert "My matter" not in r.content.decode()  # Chinese so far
+    matter_url = reverse("portal:matter")
+    hidden, sizes = _own_address_links(r.content.decode())
+    assert (hidden, sizes) == (matter_url, [matter_url])
+    assert reverse("portal:track") not in (hidden, *sizes)
+
+    # The text-size link leads back to the matter, in large print.
+    big = anon.get(reverse("portal:text_size") + f"?size=large&next={sizes[0]}")
+    assert big.status_code == 302 and big["Location"] == matter_url
+    page = anon.get(matter_url).content.decode()
+    assert 'class="large-text"' in page and p.number in page
+
+    # The language switch leads back to the matter, in English.
+    switched = anon.post(reverse("set_language"), {"language": "en", "next": hidden})
+    assert switched.status_code == 302 and switched["Location"] == matter_url
+    page = anon.get(switched["Location"]).content.decode()
+    assert "My matter" in page and p.number in page and p.summary in page
+
+    # And from the receipt's own switch, the receipt, in English (still in the session).
+    switched = anon.post(reverse("set_language"), {"language": "en", "next": receipt_next})
+    assert switched.status_code == 302 and switched["Location"] == receipt_url
+    page = anon.get(switched["Location"]).content.decode()
+    assert "Your matter has been received" in page and p.number in page
+    code = f"{p.query_code[:4]}-{p.query_code[4:8]}-{p.query_code[8:]}"
+    assert _receipt_facts(page) == (p.number, code)
 
 
 def test_errors_are_shown_next_to_the_field_and_keep_what_was_typed(
@@ -170,8 +257,9 @@ def test_an_attachment_is_checked_by_its_content(anon, demo_tree, category, vill
     assert 'id="id_attachments_error"' in r.content.decode()
     photo = SimpleUploadedFile("photo.png", PNG, "image/png")
     r = submit(anon, {**form_data(category, village_a), "attachments": [photo]})
-    assert r.status_code == 302
-    assert Petition.objects.get().attachments.count() == 1
+    assert r.status_code == 200
+    p = Petition.objects.get()
+    assert p.attachments.count() == 1 and p.number in r.content.decode()  # the receipt
 
 
 def test_a_group_names_its_representatives(anon, demo_tree, category, village_a):
@@ -182,8 +270,10 @@ def test_a_group_names_its_representatives(anon, demo_tree, category, village_a)
         people_count="12",
         **{"p-1-name": "李四", "p-1-phone": "13912345678"},
     )
-    assert submit(anon, data).status_code == 302
+    r = submit(anon, data)
+    assert r.status_code == 200
     p = Petition.objects.get()
+    assert p.number in r.content.decode()  # the receipt
     assert p.people_count == 12 and p.collective
     assert [x.name for x in p.petitioners.all()] == ["张三", "李四"]
     assert all(x.is_representative for x in p.petitioners.all())
@@ -193,11 +283,18 @@ def test_tracking_tolerates_spaces_case_and_keeps_the_code_out_of_urls(anon, dem
     p = register()
     messy = " ".join(p.query_code.lower()[i : i + 3] for i in range(0, 13, 3))
     r = track(anon, messy)
-    assert r.status_code == 302 and r.url == reverse("portal:matter")
-    assert p.query_code not in r.url
-    page = anon.get(r.url).content.decode()
+    # The matter is the POST's answer: no redirect, so no URL to carry the code.
+    assert r.status_code == 200 and "Location" not in r
+    assert [t.name for t in r.templates][0] == "portal/matter.html"
+    page = r.content.decode()
     assert p.number in page and p.summary in page
     assert "timeline" in page
+    # No link or form on the page carries the code either.
+    urls = re.findall(r'(?:href|action|src)="([^"]*)"', page)
+    assert urls and not [u for u in urls if p.query_code.lower() in u.lower().replace("-", "")]
+    # Kept in the session: the matter's own address shows it again.
+    again = anon.get(reverse("portal:matter"))
+    assert again.status_code == 200 and p.number in again.content.decode()
 
 
 def test_reading_the_tracked_matter_writes_nothing_and_asks_little(anon, demo_tree, register):

@@ -50,7 +50,8 @@ def test_after_the_review_the_summary_names_the_reviewer_and_re_review(
     client, people, register, travel
 ):
     p = _reviewed(people, register, travel)
-    client.post(reverse("portal:track"), {"code": p.query_code})
+    looked_up = client.post(reverse("portal:track"), {"code": p.query_code})
+    assert looked_up.status_code == 200 and p.number in looked_up.content.decode()
     page = client.get(reverse("portal:matter")).content.decode()
     summary = page[page.index("public-facts") : page.index("</dl>")]
     assert "复查机关" in summary and p.review_unit.name in summary
@@ -84,7 +85,8 @@ def test_the_evaluation_names_the_unit_as_the_timeline_does(client, people, regi
     act(people["handler"], p, "sign")
     act(people["handler"], p, "accept")
     answer(people["handler"], p, "reply", outcome="support", **OPINION)
-    client.post(reverse("portal:track"), {"code": p.query_code})
+    looked_up = client.post(reverse("portal:track"), {"code": p.query_code})
+    assert looked_up.status_code == 200 and p.number in looked_up.content.decode()
     page = client.get(reverse("portal:matter")).content.decode()
     label = "承办单位（八台镇）"
     assert label in page

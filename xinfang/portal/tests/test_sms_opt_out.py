@@ -19,9 +19,11 @@ pytestmark = pytest.mark.django_db
 def tracked(client, demo_tree, category, village_a, django_capture_on_commit_callbacks):
     LogSender.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("portal:submit"), form_data(category, village_a))
+        receipt = client.post(reverse("portal:submit"), form_data(category, village_a))
     p = Petition.objects.get()
-    client.post(reverse("portal:track"), {"code": p.query_code})
+    assert receipt.status_code == 200 and p.number in receipt.content.decode()
+    matter = client.post(reverse("portal:track"), {"code": p.query_code})
+    assert matter.status_code == 200 and p.number in matter.content.decode()
     return p
 
 
