@@ -25,13 +25,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def setup(data_dir: str) -> None:
+def setup(data_dir: str, database_url: str | None = None) -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="0",
         SECRET_KEY="bench-" + "x" * 50,
         ALLOWED_HOSTS="127.0.0.1,testserver",
-        DATABASE_URL=f"sqlite:///{data_dir}/bench.sqlite3",
+        DATABASE_URL=database_url or f"sqlite:///{data_dir}/bench.sqlite3",
         DATA_DIR=data_dir,
         SECURE_SSL_REDIRECT="0",
         SESSION_COOKIE_SECURE="0",
@@ -160,11 +160,16 @@ def main(argv=None) -> int:
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--only", choices=["submit", "track"])
     ap.add_argument(
+        "--database-url",
+        help="an empty PostgreSQL database to use instead of a scratch SQLite file "
+        "(createdb it first, e.g. postgres://postgres@127.0.0.1:5432/xf_profile)",
+    )
+    ap.add_argument(
         "--time-only", action="store_true", help="no profiler: the wall time per round only"
     )
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as data_dir:
-        setup(data_dir)
+        setup(data_dir, args.database_url)
         flows = Flows()
         for name in ("submit", "track"):
             if args.only and name != args.only:

@@ -34,3 +34,63 @@ def test_a_clash_of_keys_draws_again(monkeypatch):
     assert second.session_key == "k" * 32
     assert sessions.SessionStore(session_key=first.session_key)["who"] == "first"
     assert Session.objects.count() == 2
+
+
+# Outside a transaction (as the session middleware saves, after the view), the one
+# statement goes alone: no BEGIN, no SAVEPOINT, no COMMIT of our own.
+
+
+def _statements(ctx) -> list[str]:
+    return [q["sql"].split()[0].upper() for q in ctx.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_new_and_a_changed_session_are_one_statement_each():
+    store = sessions.SessionStore()
+    store["x"] = 1
+    with CaptureQueriesContext(connection) as ctx:
+        store.save()
+    assert _statements(ctx) == ["INSERT"]
+    store["x"] = 2
+    with CaptureQueriesContext(connection) as ctx:
+        store.save()
+    assert _statements(ctx) == ["UPDATE"]
+    assert sessions.SessionStore(session_key=store.session_key)["x"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_clash_still_draws_again_and_keeps_the_first(monkeypatch):
+    first = sessions.SessionStore()
+    first["who"] = "first"
+    first.save()
+    drawn = iter([first.session_key, "k" * 32])
+    monkeypatch.setattr(sessions.SessionStore, "_get_new_session_key", lambda self: next(drawn))
+    second = sessions.SessionStore()
+    second["who"] = "second"
+    second.save()
+    assert second.session_key == "k" * 32
+    assert sessions.SessionStore(session_key=first.session_key)["who"] == "first"
+    # The failed INSERT left no transaction open: the next statement runs.
+    assert Session.objects.count() == 2 and not connection.in_atomic_block
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_session_gone_meanwhile_is_an_update_error():
+    from django.contrib.sessions.backends.base import UpdateError
+
+    store = sessions.SessionStore()
+    store["x"] = 1
+    store.save()
+    Session.objects.filter(session_key=store.session_key).delete()  # expired, cleared
+    store["x"] = 2
+    with pytest.raises(UpdateError):
+        store.save()
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_django_s_savepoint_is_kept():
+    store = sessions.SessionStore()
+    store["x"] = 1
+    with CaptureQueriesContext(connection) as ctx:
+        store.save()
+    assert "SAVEPOINT" in _statements(ctx)
