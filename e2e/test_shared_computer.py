@@ -6,10 +6,13 @@ nothing of the matter."""
 
 from urllib.parse import parse_qsl
 
+import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS
-from .test_portal import zh
+from xinfang.petitions.categories import seed_categories
+from xinfang.petitions.models import Category
+
+from .conftest import ARTIFACTS, zh
 
 RESEND = """([action, fields]) => {
     const form = document.createElement("form");
@@ -25,7 +28,12 @@ RESEND = """([action, fields]) => {
 }"""
 
 
-def test_back_and_resend_after_forget_shows_nothing(phone_page, base_url, register):
+@pytest.fixture
+def categories(demo_tree):
+    seed_categories(Category)  # a live-server test empties the database after each test
+
+
+def test_back_and_resend_after_forget_shows_nothing(phone_page, base_url, categories, register):
     p = register()
     page = phone_page
     page.goto(f"{base_url}/public/track/")
