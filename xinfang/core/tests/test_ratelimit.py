@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from xinfang.core import ratelimit
+from xinfang.core import db, ratelimit
 from xinfang.core.models import RateBucket
 
 LOOKUP = "/api/v1/public/matter"
@@ -144,7 +144,6 @@ def test_one_statement_counts_and_refuses_with_the_previous_window_weighed(
     sent inside the text or bound on the server (core.db.prepared, the public pages
     on PostgreSQL): 3 a minute; the previous minute's 4 hits weigh half at the
     window's middle, so one passes, the next waits."""
-    from xinfang.core import db
 
     settings.DB_PREPARED = bound_on_server
     rate = ratelimit.Rate(3, 60)

@@ -2,6 +2,7 @@
 a clash of keys still makes a new key (the INSERT with must_create)."""
 
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -71,8 +72,6 @@ def test_outside_a_transaction_a_clash_still_draws_again_and_keeps_the_first(mon
 
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_a_session_gone_meanwhile_is_an_update_error():
-    from django.contrib.sessions.backends.base import UpdateError
-
     store = sessions.SessionStore()
     store["x"] = 1
     store.save()
