@@ -148,7 +148,7 @@ def _people_key(petition_id: int) -> set[tuple[str, str]]:
 def public_events(petition: Petition) -> list[PetitionEvent]:
     """The petitioner's timeline (selectors.public_timeline) with what a notice
     needs of each event, read once for the timeline and the notices alike."""
-    events = list(selectors.public_timeline(petition).defer(None).select_related("actor_unit"))
+    events = selectors.public_timeline_full(petition.pk)
     # Each event's matter, without joining the wide matter row to every event:
     # the matter itself, and any merged into it read once.
     others = {e.petition_id for e in events} - {petition.pk}

@@ -25,6 +25,7 @@ from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, 
 from django.http import Http404
 
 from xinfang.core import calendar, querycode
+from xinfang.core.compiled import CompiledQuery
 from xinfang.core.crypto import blind_index
 from xinfang.orgs import permissions as org_permissions
 from xinfang.orgs.models import Role, UnitLink
@@ -456,11 +457,8 @@ def timeline(*, user, petition: Petition) -> QuerySet[PetitionEvent]:
     )
 
 
-def public_view(query_code: str) -> Petition | None:
-    code = querycode.normalise_query_code(query_code or "")
-    if not code:
-        return None
-    rows = list(
+def _public_view_query(code: str) -> QuerySet[Petition]:
+    return (
         Petition.objects.select_related(
             "category",
             "category__parent",
@@ -472,6 +470,17 @@ def public_view(query_code: str) -> Petition | None:
         .filter(query_code=code)
         .order_by()[:1]  # the code is unique: no ORDER BY to build or run
     )
+
+
+# The citizen's look-up runs on every lookup: compiled once per connection.
+_public_view = CompiledQuery(_public_view_query, (str,))
+
+
+def public_view(query_code: str) -> Petition | None:
+    code = querycode.normalise_query_code(query_code or "")
+    if not code:
+        return None
+    rows = _public_view(code)
     return rows[0] if rows else None
 
 
@@ -487,17 +496,29 @@ def public_code(query_code: str) -> str | None:
     return rows[0] if rows else None
 
 
-def public_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
-    """What the petitioner sees: public events only, no staff names, no notes."""
-    ids = [
-        petition.pk,
-        *Petition.objects.filter(merged_into=petition).order_by().values_list("pk", flat=True),
-    ]
+def _public_timeline_query(petition_id: int) -> QuerySet[PetitionEvent]:
+    # The matter's events and those of the matters merged into it, in one
+    # statement (a semi-join on the matter's key and the merged ones' index).
+    matters = Petition.objects.filter(Q(pk=petition_id) | Q(merged_into_id=petition_id))
     return (
-        PetitionEvent.objects.filter(petition_id__in=ids, public=True)
+        PetitionEvent.objects.filter(petition_id__in=matters.values("pk"), public=True)
         .order_by("at", "pk")
         .only("at", "action", "to_state", "public_text", "data", "petition_id")
     )
+
+
+def public_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
+    """What the petitioner sees: public events only, no staff names, no notes."""
+    return _public_timeline_query(petition.pk)
+
+
+# The petitioner's page reads every public event with its unit (notices.public_events).
+public_timeline_full = CompiledQuery(
+    lambda petition_id: (
+        _public_timeline_query(petition_id).defer(None).select_related("actor_unit")
+    ),
+    (int,),
+)
 
 
 def notifications_for(user) -> QuerySet[Notification]:
