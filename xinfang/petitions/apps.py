@@ -12,13 +12,15 @@ class PetitionsConfig(AppConfig):
 
         from xinfang.core.calendar import register_recompute
         from xinfang.core.memo import forget_all
+        from xinfang.core.models import NoticeTemplate
         from xinfang.orgs.models import Unit
 
         from .models import Category
 
         # The lists' filter choices are kept (core.memo): a unit or a category
-        # changed forgets them (the same receivers as the portal's form: one each).
-        for model in (Unit, Category):
+        # changed forgets them (the same receivers as the portal's form: one each);
+        # so are the active notice templates (notices._active_templates).
+        for model in (Unit, Category, NoticeTemplate):
             post_save.connect(forget_all, sender=model, dispatch_uid=f"memo-{model.__name__}")
             post_delete.connect(forget_all, sender=model, dispatch_uid=f"memo-d-{model.__name__}")
 

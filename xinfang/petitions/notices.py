@@ -32,6 +32,7 @@ from xinfang.core.documents import (
     render_text,
 )
 from xinfang.core.exceptions import NotFound
+from xinfang.core.memo import memoized
 from xinfang.core.models import NoticeTemplate
 from xinfang.core.querycode import format_query_code
 
@@ -195,8 +196,19 @@ def _events(petition: Petition, *, public: bool, user, timeline=None) -> list[Pe
     return events
 
 
+@memoized()
+def _active_templates() -> dict[str, NoticeTemplate]:
+    """The active templates by kind, kept in the process (core.memo): every matter
+    page lists its notices, and the templates change a few times a year (a save
+    or a delete forgets them: petitions.apps)."""
+    return {t.kind: t for t in NoticeTemplate.objects.filter(is_active=True)}
+
+
 def _templates(kinds) -> dict[str, NoticeTemplate]:
-    return {t.kind: t for t in NoticeTemplate.objects.filter(kind__in=list(kinds), is_active=True)}
+    if not kinds:
+        return {}
+    active = _active_templates()
+    return {kind: active[kind] for kind in kinds if kind in active}
 
 
 def notices_for(petition: Petition, *, public: bool, user=None, timeline=None) -> list[Notice]:

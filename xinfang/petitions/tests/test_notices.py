@@ -330,6 +330,22 @@ def test_an_inactive_template_is_not_offered(api_for, walk):
     assert r.status_code == 404
 
 
+def test_the_kept_templates_follow_a_saved_template(walk):
+    """The active templates are kept in the process (notices._active_templates); a
+    template saved or deleted is seen on the next page, not minutes later."""
+    p = walk("accept")
+    [notice] = notices.notices_for(p, public=True)
+    template = NoticeTemplate.objects.get(kind="accept")
+    template.title = "受理告知（新）"
+    template.save()
+    assert [n.title for n in notices.notices_for(p, public=True)] == ["受理告知（新）"]
+    template.is_active = False
+    template.save()
+    assert notices.notices_for(p, public=True) == []
+    template.delete()
+    assert notices.notices_for(p, public=True) == [] and notice.kind == "accept"
+
+
 def test_a_merged_matter_of_another_person_lends_no_notice_to_the_public(
     font, walk, register, people, travel
 ):
