@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -22,8 +23,10 @@ pytest_plugins = ["xinfang.petitions.tests.fixtures"]
 @pytest.fixture(autouse=True)
 def _forget_kept_lists():
     """A test's rollback removes units and categories without the signals that
-    make core.memo forget the lists built from them: each test starts afresh."""
+    make core.memo forget the lists built from them: each test starts afresh (the
+    pages' kept fragments too: a test may change the settings they are built from)."""
     forget_all()
+    caches["fragments"].clear()
     yield
 
 

@@ -471,7 +471,15 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
         if env("CACHE_BACKEND", "db") == "locmem"
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xinfang_cache"}
-    )
+    ),
+    # The parts of a page that are the same for every visitor in a language (the
+    # public pages' header and footer: their addresses, static names and words
+    # change only with a new release), kept in each process ({% cache %}).
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "xinfang-fragments",
+        "TIMEOUT": None,
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Xinfang API",

@@ -48,6 +48,23 @@ def act(actor, p, action, **fields):
     return services.petition_act(actor=actor, petition_id=p.pk, action=action, **fields)
 
 
+def test_the_kept_header_and_footer_are_in_the_page_s_own_language(anon, demo_tree):
+    """The public pages' header and footer are rendered once per language and kept
+    (CACHES["fragments"]): each language gets its own, the same as rendered afresh."""
+    from django.core.cache import caches
+
+    zh = anon.get(reverse("portal:start")).content.decode()
+    english(anon)
+    en = anon.get(reverse("portal:track")).content.decode()
+    assert "网上信访" in zh and "Petitions online" not in zh
+    assert "Petitions online" in en and "Query terminal" in en and "网上信访" not in en
+    assert reverse("portal:kiosk") in en and "/static/js/portal" in en
+    caches["fragments"].clear()
+    again = anon.get(reverse("portal:track")).content.decode()
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|name="issued" value="[^"]*"')
+    assert strip.sub("", again) == strip.sub("", en)
+
+
 def test_the_submit_page_offers_the_place_tree_and_a_one_time_token(anon, demo_tree, category):
     page = anon.get(reverse("portal:submit")).content.decode()
     assert 'name="submission_token"' in page
