@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from xinfang.core import permissions as core_permissions
+from xinfang.core.compiled import CompiledQuery
 
 from .models import Membership, Role, Unit, UnitLink
 
@@ -75,13 +76,19 @@ def memberships(user) -> list[Membership]:
         return []
     cache = getattr(user, "_xinfang_memberships", None)
     if cache is None:
-        cache = list(
-            Membership.objects.filter(user=user)
-            .select_related("unit")
-            .order_by("-is_primary", "id")
-        )
-        user._xinfang_memberships = cache
+        cache = user._xinfang_memberships = _memberships(user.pk)
     return cache
+
+
+# Read on every staff page: compiled once per connection (core.compiled).
+_memberships = CompiledQuery(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id)
+        .select_related("unit")
+        .order_by("-is_primary", "id")
+    ),
+    (int,),
+)
 
 
 def roles_of(user) -> list[str]:
