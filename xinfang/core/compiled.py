@@ -11,8 +11,9 @@ afterwards only puts the call's values where the markers were, runs the same
 text (which PostgreSQL then prepares: xinfang.core.db) and makes the objects as
 Django's own iterables do (converters, `from_db`, select_related's populators).
 
-Values are str or int (codes, keys); each must appear in the compiled
-statement's parameters (a value Django folds into the text, a LIMIT say, cannot
+Values are str, int or a list of ints (keys: the statement is compiled once for
+each length met, `IN (%s, ...)` having one placeholder per key); each must
+appear in the compiled statement's parameters (a value Django folds into the text, a LIMIT say, cannot
 vary: write it into the function). The cache lives on the connection object, so
 it follows the connection's thread and vendor and goes with it.
 """
@@ -55,16 +56,39 @@ class CompiledQuery:
     compiled once per connection."""
 
     def __init__(self, build: Callable[..., Any], types: Sequence[type], using: str = "default"):
-        if any(t not in (str, int) for t in types):
-            raise TypeError("a compiled query's values are str or int")
+        if any(t not in (str, int, list) for t in types):
+            raise TypeError("a compiled query's values are str, int or a list of ints")
         self.build, self.types, self.using = build, tuple(types), using
 
-    def _markers(self) -> list:
-        return [_STR_MARK % i if t is str else _INT_MARK + i for i, t in enumerate(self.types)]
+    def _markers(self, lengths: tuple[int, ...]) -> tuple[list, list]:
+        """The values to build with (a list's elements each a marker of its own)
+        and the markers in the order `_flat` puts the call's values."""
+        args, flat = [], []
+        lists = iter(lengths)
+        for i, t in enumerate(self.types):
+            if t is list:
+                marks = [_INT_MARK + 1000 * (i + 1) + j for j in range(next(lists))]
+                args.append(marks)
+                flat.extend(marks)
+            else:
+                mark = _STR_MARK % i if t is str else _INT_MARK + i
+                args.append(mark)
+                flat.append(mark)
+        return args, flat
 
-    def _compile(self) -> _Compiled:
-        markers = self._markers()
-        qs = self.build(*markers)
+    @staticmethod
+    def _flat(values) -> list:
+        flat = []
+        for v in values:
+            if type(v) is list:
+                flat.extend(v)
+            else:
+                flat.append(v)
+        return flat
+
+    def _compile(self, lengths: tuple[int, ...]) -> _Compiled:
+        args, markers = self._markers(lengths)
+        qs = self.build(*args)
         compiler = qs.query.get_compiler(using=self.using)
         sql, params = compiler.as_sql()
         positions = tuple(tuple(i for i, p in enumerate(params) if p == m) for m in markers)
@@ -101,16 +125,21 @@ class CompiledQuery:
 
     def __call__(self, *values) -> list:
         if len(values) != len(self.types) or any(
-            type(v) is not t for v, t in zip(values, self.types, strict=True)
+            type(v) is not t or (t is list and any(type(x) is not int for x in v))
+            for v, t in zip(values, self.types, strict=True)
         ):
             raise TypeError(f"expected values of types {self.types}, got {values!r}")
+        lengths = tuple(len(v) for v in values if type(v) is list)
+        if any(n == 0 for n in lengths):
+            return []  # IN () matches nothing: Django would not even ask
         conn = connections[self.using]
         cache = conn.__dict__.setdefault("_xf_compiled", {})
-        c = cache.get(self)
+        key = (self, lengths)
+        c = cache.get(key)
         if c is None:
-            c = cache[self] = self._compile()
+            c = cache[key] = self._compile(lengths)
         params = list(c.params)
-        for where, value in zip(c.positions, values, strict=True):
+        for where, value in zip(c.positions, self._flat(values), strict=True):
             for i in where:
                 params[i] = value
         compiler = copy.copy(c.compiler)

@@ -37,13 +37,13 @@ def test_the_same_objects_and_related_objects_as_the_queryset(demo_tree, city):
 def test_compiled_once_per_connection_then_one_statement_a_call(demo_tree, city):
     connections["default"].__dict__.pop("_xf_compiled", None)
     children(city.pk)
-    compiled = connections["default"].__dict__["_xf_compiled"][children]
+    compiled = connections["default"].__dict__["_xf_compiled"][children, ()]
     with CaptureQueriesContext(connection) as ctx:
         children(city.pk)
         children(city.pk)
     assert len(ctx.captured_queries) == 2
     assert ctx.captured_queries[0]["sql"] == ctx.captured_queries[1]["sql"]
-    assert connections["default"].__dict__["_xf_compiled"][children] is compiled
+    assert connections["default"].__dict__["_xf_compiled"][children, ()] is compiled
 
 
 def test_a_value_used_twice_and_values_lists(demo_tree, city):
@@ -95,3 +95,22 @@ def test_a_value_folded_into_the_text_cannot_vary(db):
     sliced = CompiledQuery(lambda n: Unit.objects.all()[:n], (int,))
     with pytest.raises(ValueError, match="not a parameter"):
         sliced(3)
+
+
+def test_a_list_of_keys_compiled_once_for_each_length(demo_tree, city):
+    by_keys = CompiledQuery(
+        lambda ids: Unit.objects.filter(pk__in=ids).select_related("parent").order_by("pk"),
+        (list,),
+    )
+    ids = sorted(Unit.objects.values_list("pk", flat=True))[:6]
+    for some in (ids[:1], ids[:3], ids[3:6], ids, [ids[0], -1]):
+        assert [u.pk for u in by_keys(some)] == sorted(set(some) & set(ids))
+    kept = [k for k in connections["default"].__dict__["_xf_compiled"] if k[0] is by_keys]
+    assert sorted(k[1] for k in kept) == [(1,), (2,), (3,), (6,)]
+    with CaptureQueriesContext(connection) as ctx:
+        assert by_keys([]) == []
+    assert ctx.captured_queries == []
+    with pytest.raises(TypeError):
+        by_keys(["1"])
+    with pytest.raises(TypeError):
+        by_keys((1, 2))
