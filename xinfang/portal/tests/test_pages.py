@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
@@ -51,8 +52,6 @@ def act(actor, p, action, **fields):
 def test_the_kept_header_and_footer_are_in_the_page_s_own_language(anon, demo_tree):
     """The public pages' header and footer are rendered once per language and kept
     (CACHES["fragments"]): each language gets its own, the same as rendered afresh."""
-    from django.core.cache import caches
-
     zh = anon.get(reverse("portal:start")).content.decode()
     english(anon)
     en = anon.get(reverse("portal:track")).content.decode()
