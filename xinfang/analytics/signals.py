@@ -1,6 +1,9 @@
 """The summaries follow the matters: every save of a matter or of an evaluation
-brings that matter's fact and summary rows up to date in the same transaction
-(summaries.refresh). Saves through QuerySet.update() send no signal: none of the
+marks that matter in the same transaction (summaries.mark: one row of its own,
+no lock on the summary rows other submissions add to), and the marks are worked
+off together (summaries.drain) after the request's answer has gone
+(core.after), by any reading of the figures before it reads, and by the tick.
+Saves through QuerySet.update() send no signal: none of the
 petition services changes a field the figures read that way (number, query code,
 same_as, idempotency keys); the periodic tick (analytics_tick) and
 analytics_rebuild repair anything else."""
@@ -14,6 +17,7 @@ from contextvars import ContextVar
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from xinfang.core.after import after_response
 from xinfang.petitions.models import Evaluation, Petition
 
 from . import summaries
@@ -37,15 +41,19 @@ def refresh_once() -> Iterator[None]:
     summaries.refresh(ids)
 
 
-@receiver(post_save, sender=Petition, dispatch_uid="analytics.matter_saved")
-def matter_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
+def _changed(petition_id: int) -> None:
     pending = _pending.get()
     if pending is not None:
-        pending.add(instance.pk)
-    else:
-        summaries.refresh([instance.pk])
+        pending.add(petition_id)
+        return
+    summaries.mark([petition_id])
+    after_response(summaries.drain)
+
+
+@receiver(post_save, sender=Petition, dispatch_uid="analytics.matter_saved")
+def matter_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _changed(instance.pk)
 
 
 @receiver(pre_delete, sender=Petition, dispatch_uid="analytics.matter_deleted")
@@ -57,4 +65,4 @@ def matter_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=Evaluation, dispatch_uid="analytics.evaluation_deleted")
 def evaluation_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        summaries.refresh([instance.petition_id])
+        _changed(instance.petition_id)

@@ -84,7 +84,8 @@ def index_object(kind: str, obj, *, new: bool = False) -> SearchEntry:
     body = TEXTS[kind](obj, new)
     digest = hashlib.sha256(body.encode()).hexdigest()
     units = reach_units(kind, obj, new)
-    entry = SearchEntry.objects.filter(kind=kind, object_id=obj.pk).first()
+    # A new object has no entry yet (keys are never used again): no read.
+    entry = None if new else SearchEntry.objects.filter(kind=kind, object_id=obj.pk).first()
     if entry is None:
         entry = SearchEntry(kind=kind, object_id=obj.pk)
     elif entry.digest == digest:

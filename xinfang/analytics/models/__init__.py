@@ -2,6 +2,6 @@
 (summaries) and the monthly report (reports)."""
 
 from .reports import COMMENTARY, MonthlyReport, ReportState
-from .summaries import MEASURES, MatterFact, Summary
+from .summaries import MEASURES, MatterFact, StaleFact, Summary
 
-__all__ = ["COMMENTARY", "MEASURES", "MatterFact", "MonthlyReport", "ReportState", "Summary"]
+__all__ = ["COMMENTARY", "MEASURES", "MatterFact", "MonthlyReport", "ReportState", "StaleFact", "Summary"]

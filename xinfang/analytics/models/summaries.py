@@ -9,9 +9,12 @@ by place and responsible unit (`dim` = ""), by the townships they lie in (`dim` 
 townships, and the same for the whole tree (`dim` "w…": no place; an accusation's
 unit's township only). Accusations have rows of their own (`accusation`): the
 visibility guard reads their responsible unit there, and the facts for the rest
-(the accused unit, `MatterFact.accused`). Both are kept up to date in the matter's
-own transaction (summaries.refresh, from the petitions' post_save) and rebuilt by
+(the accused unit, `MatterFact.accused`). Both are rebuilt by
 `manage.py analytics_rebuild`.
+StaleFact: a matter saved since its fact was last brought up to date. The
+matter's save marks it in its own transaction (one row, no lock on the shared
+summary rows); the marks are worked off together (summaries.drain) after the
+request's answer has been sent, before any figure is read, and by the tick.
 """
 
 from __future__ import annotations
@@ -131,3 +134,14 @@ class Summary(models.Model):
     def __str__(self) -> str:
         acc = " accusations" if self.accusation else ""
         return f"{self.grain} {self.start} {self.place}/{self.unit} {self.dim}={self.key}{acc}"
+
+
+class StaleFact(models.Model):
+    """A matter whose fact and summary rows are to be brought up to date (no
+    foreign key: a deleted matter's mark is worked off as "no fact")."""
+
+    petition_id = models.BigIntegerField(primary_key=True)
+    marked_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"matter {self.petition_id} to count again"

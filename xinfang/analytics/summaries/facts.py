@@ -1,7 +1,7 @@
 """The summaries' facts and rows: what one matter contributes (its fact), how the
-summary follows a matter's change in the matter's own transaction, the full
-rebuild, the tick's repair and the recount the tests compare with (the reading
-is `reading.py`)."""
+summary follows a matter's change (marked in the matter's transaction, worked
+off by `drain`), the full rebuild, the tick's repair and the recount the tests
+compare with (the reading is `reading.py`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from xinfang.core.calendar import Clock, deadline_for
 from xinfang.orgs.models import Level, UnitKind, UnitLink
 from xinfang.petitions.models import Evaluation, Petition, Purpose, Rating, Round, State
 
-from ..models import MEASURES, MatterFact, Summary
+from ..models import MEASURES, MatterFact, StaleFact, Summary
 
 GOOD = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 DIMS = ("channel", "purpose", "category", "unit")
@@ -263,26 +263,82 @@ def _same(a: MatterFact, b: MatterFact) -> bool:
 
 def refresh(petition_ids, tree: Tree | None = None) -> int:
     """Bring the facts and the summary of these matters up to date (in the caller's
-    transaction); returns how many facts changed."""
+    transaction); returns how many facts changed. The summary rows are moved by
+    the sum of the matters' changes, in one statement."""
     ids = sorted({int(i) for i in petition_ids})
     if not ids:
         return 0
     changed = 0
+    deltas: dict[tuple, dict[str, int]] = {}
     with transaction.atomic():
         old = {f.petition_id: f for f in MatterFact.objects.select_for_update().filter(pk__in=ids)}
         new = {f.petition_id: f for f in compute_facts(ids, tree)}
+        inserts, updates, gone = [], [], []
         for pid in ids:
             before, after = old.get(pid), new.get(pid)
             if before is not None and after is not None and _same(before, after):
                 continue
             changed += 1
-            _apply(_deltas(before, after))
-            if after is not None:
-                # A new matter's fact is new: one INSERT, not an UPDATE that finds nothing first.
-                after.save(force_insert=before is None)
+            for key, d in _deltas(before, after).items():
+                row = deltas.setdefault(key, {})
+                for m, n in d.items():
+                    row[m] = row.get(m, 0) + n
+            if after is None:
+                gone.append(pid)
+            elif before is None:
+                inserts.append(after)  # a new matter's fact: an INSERT, not an UPDATE first
             else:
-                MatterFact.objects.filter(pk=pid).delete()
+                updates.append(after)
+        _apply(deltas)
+        if gone:
+            MatterFact.objects.filter(pk__in=gone).delete()
+        if inserts:
+            MatterFact.objects.bulk_create(inserts)
+        for fact in updates:
+            fact.save(force_update=True)
     return changed
+
+
+# --- the marks of matters to count again ----------------------------------------------
+
+
+def mark(petition_ids) -> None:
+    """Mark these matters' facts as to be brought up to date (in the caller's
+    transaction). A mark that a drain holds makes this wait for it to end, so
+    that the drain cannot take away a mark newer than what it counted."""
+    StaleFact.objects.bulk_create(
+        [StaleFact(petition_id=int(pk)) for pk in sorted(set(petition_ids))],
+        update_conflicts=True,
+        unique_fields=["petition_id"],
+        update_fields=["marked_at"],
+    )
+
+
+def drain(batch: int = 500) -> int:
+    """Bring the marked matters' facts and summary rows up to date, `batch` at a
+    time, each batch in its own transaction; returns how many marks were worked
+    off. On PostgreSQL the marks another drain holds are left to it (SKIP
+    LOCKED), so drains running at once share the work."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                StaleFact.objects.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                return done
+            refresh(ids)
+            StaleFact.objects.filter(pk__in=ids).delete()
+        done += len(ids)
+        if len(ids) < batch:
+            return done
+
+
+def drain_if_marked() -> int:
+    """`drain()` when some matter is marked (one cheap read when none is)."""
+    return drain() if StaleFact.objects.exists() else 0
 
 
 def forget(petition_id: int) -> None:
@@ -304,6 +360,7 @@ def rebuild(batch: int = 20000, progress=None) -> dict[str, int]:
     with transaction.atomic():
         MatterFact.objects.all().delete()
         Summary.objects.all().delete()
+        StaleFact.objects.all().delete()
         first = Petition.objects.order_by("pk").values_list("pk", flat=True).first() or 0
         last = Petition.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         for lo in range(first, last + 1, batch):
@@ -315,11 +372,13 @@ def rebuild(batch: int = 20000, progress=None) -> dict[str, int]:
 
 
 def tick(hours: int = 24) -> dict[str, int]:
-    """The periodic repair: a full rebuild when some matter has no fact (or a fact
-    has no matter); else the facts of the matters changed in the last `hours`
-    re-derived (a change the signals missed is put right)."""
+    """The periodic repair: the marked matters worked off; then a full rebuild
+    when some matter has no fact (or a fact has no matter); else the facts of the
+    matters changed in the last `hours` re-derived (a change the signals missed is
+    put right)."""
     from django.utils import timezone
 
+    drain()
     if MatterFact.objects.count() != Petition.objects.count():
         rebuild()
         return {"rebuilt": 1, "checked": 0, "repaired": 0}
@@ -370,7 +429,9 @@ def summarize_facts() -> None:
 
 
 def summary_rows() -> dict[tuple, dict[str, int]]:
-    """The summary as {key: measures} (rows that count something), for comparisons."""
+    """The summary as {key: measures} (rows that count something), for comparisons:
+    the marked matters are worked off first."""
+    drain()
     return {
         tuple(r[k] for k in KEY): {m: r[m] for m in MEASURES if r[m]}
         for r in Summary.objects.filter(total__gt=0).values(*KEY, *MEASURES)

@@ -19,7 +19,7 @@ from xinfang.petitions.selectors import visible_petitions
 from .. import selectors
 from ..models import MEASURES, MatterFact, Summary
 from ..periods import year_before
-from .facts import DIMS, ROLLUP, WHOLE, month_start, township_links
+from .facts import DIMS, ROLLUP, WHOLE, drain_if_marked, month_start, township_links
 
 
 @dataclass
@@ -218,6 +218,7 @@ def _add_rows(sums: Sums, rows, *, by_day, dims, rolled, sign=1, start=None, end
 
 
 def _gather(user, unit, start: dt.date, end: dt.date, *, by_day, dims, exact) -> Sums:
+    drain_if_marked()  # the matters saved since are counted before anything is read
     if connection.vendor == "postgresql":
         # Short grouped reads: compiling them (JIT) took longer than running them,
         # and parallel plans started workers to scan what one index reads. The
@@ -347,6 +348,7 @@ def _exception_rows(user, rules: Guard, in_unit: Q, places: Q, start, end):
 
 def totals_of(qs) -> dict[str, int]:
     """The measures summed over exactly the matters of `qs` (their facts)."""
+    drain_if_marked()
     agg = MatterFact.objects.filter(petition__in=qs.values("pk")).aggregate(
         **{m: Sum(m) for m in MEASURES}
     )

@@ -5,14 +5,19 @@ the matters each user may see (the accused unit's users included)."""
 import datetime as dt
 import importlib
 import random
+import threading
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection, connections, transaction
+from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
 
 from xinfang.analytics import indicators, selectors, summaries
-from xinfang.analytics.models import MatterFact, Summary
+from xinfang.analytics.models import MatterFact, StaleFact, Summary
+from xinfang.core.after import AfterResponseMiddleware
 from xinfang.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from xinfang.orgs.models import Unit
 from xinfang.petitions import services
@@ -303,6 +308,7 @@ def test_the_migration_sums_the_summary_as_the_rebuild_does(make_matters, townsh
     make_matters(
         1, purpose="accusation", accusation=True, accused_unit=township_a, responsible_unit=city
     )
+    summaries.drain()
     MatterFact.objects.update(accused=0)
     Summary.objects.all().delete()
     migration = importlib.import_module("xinfang.analytics.migrations.0004_summary_accusations")
@@ -377,3 +383,105 @@ def test_one_reading_of_the_exceptions_serves_the_year_before_and_the_days(
     assert {dim for (_d, dim, _k) in days.dims} == {"category"}
     full = summaries.gather(user, city, D(2026, 1, 1), D(2026, 12, 31), by_day=True)
     assert {dim for (_d, dim, _k), n in full.dims.items() if n} >= {"category", "channel", "unit"}
+
+
+def test_a_saved_matter_is_marked_and_counted_before_the_figures_are_read(
+    make_matters, city, city_leader
+):
+    """A save marks the matter (no summary row is touched in its transaction); the
+    next reading of the figures counts it first."""
+    (p,) = make_matters(1, received_on=D(2025, 5, 5))
+    assert list(StaleFact.objects.values_list("petition_id", flat=True)) == [p.pk]
+    assert not MatterFact.objects.filter(pk=p.pk).exists()
+    assert not Summary.objects.exists()
+    may = (D(2025, 5, 1), D(2025, 5, 31))
+    assert summaries.gather(city_leader, city, *may).totals()["total"] == 1
+    assert not StaleFact.objects.exists()
+    assert MatterFact.objects.filter(pk=p.pk).exists()
+    # A change of the matter later is marked and counted the same way.
+    Petition.objects.get(pk=p.pk).save()
+    assert StaleFact.objects.count() == 1
+    assert summaries.drain() == 1
+    assert summaries.summary_rows() == summaries.recount()
+
+
+def test_a_request_s_marks_are_worked_off_after_its_answer(make_matters, rf):
+    made = []
+
+    def view(request):
+        made.extend(make_matters(2, received_on=D(2025, 5, 5)))
+        return HttpResponse("ok")
+
+    response = AfterResponseMiddleware(view)(rf.get("/"))
+    # The answer is made before the summaries are touched...
+    assert StaleFact.objects.count() == 2
+    assert not MatterFact.objects.exists()
+    # ...and the server's close of the response (after its last byte) counts them
+    # (as the test client does: the test's connection stays open).
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    assert not StaleFact.objects.exists()
+    assert set(MatterFact.objects.values_list("pk", flat=True)) == {p.pk for p in made}
+    assert summaries.summary_rows() == summaries.recount()
+
+
+def test_the_summary_rows_move_once_for_several_matters(make_matters):
+    """A drain of many marks moves each summary row in one statement (the rows of
+    one day are shared by all the day's matters)."""
+    make_matters(5, received_on=D(2025, 5, 5))
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert summaries.drain() == 5
+    upserts = [q for q in ctx.captured_queries if 'INTO "analytics_summary"' in q["sql"]]
+    assert len(upserts) == 1
+    assert summaries.summary_rows() == summaries.recount()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_drain_leaves_the_marks_another_drain_holds(make_matters):
+    """Two drains at once share the work (SKIP LOCKED), and a save of a matter
+    whose mark a drain holds waits for it, so no change goes uncounted."""
+    a, b = make_matters(2, received_on=D(2025, 5, 5))
+    held = threading.Event()
+    release = threading.Event()
+    saved = []
+
+    def other_drain():
+        try:
+            with transaction.atomic():
+                StaleFact.objects.select_for_update().filter(pk=a.pk).get()
+                held.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    t = threading.Thread(target=other_drain)
+    t.start()
+    assert held.wait(10)
+    try:
+        assert summaries.drain() == 1  # b only: a is held
+        assert list(StaleFact.objects.values_list("pk", flat=True)) == [a.pk]
+
+        def save_a():
+            try:
+                with transaction.atomic():
+                    summaries.mark([a.pk])
+                saved.append(True)
+            finally:
+                connections.close_all()
+
+        s = threading.Thread(target=save_a)
+        s.start()
+        s.join(0.5)
+        assert not saved  # waits for the holder
+    finally:
+        release.set()
+        t.join(10)
+    s.join(10)
+    assert saved
+    assert summaries.drain() == 1
+    assert summaries.summary_rows() == summaries.recount()
