@@ -4,4 +4,12 @@
 from .reports import COMMENTARY, MonthlyReport, ReportState
 from .summaries import MEASURES, MatterFact, StaleFact, Summary
 
-__all__ = ["COMMENTARY", "MEASURES", "MatterFact", "MonthlyReport", "ReportState", "StaleFact", "Summary"]
+__all__ = [
+    "COMMENTARY",
+    "MEASURES",
+    "MatterFact",
+    "MonthlyReport",
+    "ReportState",
+    "StaleFact",
+    "Summary",
+]
