@@ -1,8 +1,9 @@
 """The summaries follow the matters: every save of a matter or of an evaluation
 marks that matter in the same transaction (summaries.mark: one row of its own,
 no lock on the summary rows other submissions add to), and the marks are worked
-off together (summaries.drain) after the request's answer has gone
-(core.after), by any reading of the figures before it reads, and by the tick.
+off together (summaries.drain) after the request's answer has gone (core.after;
+at most once a second a process: summaries.drain_soon), by any reading of the
+figures before it reads, and by the tick.
 Saves through QuerySet.update() send no signal: none of the
 petition services changes a field the figures read that way (number, query code,
 same_as, idempotency keys); the periodic tick (analytics_tick) and
@@ -47,7 +48,7 @@ def _changed(petition_id: int) -> None:
         pending.add(petition_id)
         return
     summaries.mark([petition_id])
-    after_response(summaries.drain)
+    after_response(summaries.drain_soon)
 
 
 @receiver(post_save, sender=Petition, dispatch_uid="analytics.matter_saved")

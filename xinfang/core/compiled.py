@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models.query import (
     FlatValuesListIterable,
@@ -35,6 +36,8 @@ from django.db.models.query import (
     get_related_populators,
 )
 from django.db.models.sql.constants import MULTI
+
+from .memo import generation
 
 _STR_MARK = "\x1fxf-compiled-%d\x1f"
 _INT_MARK = 2_000_000_000  # plus the value's position
@@ -162,3 +165,64 @@ class CompiledQuery:
                 setattr(obj, name, row[pos])
             out.append(obj)
         return out
+
+
+# --- statements kept by the inputs they were built from ---------------------------
+
+
+class KeptStatements:
+    """The SQL of querysets that a request builds from inputs it can name (the
+    user, their memberships, the day, ...), kept per process by a key holding
+    every such input: `kept.rows(key, build)` runs `build()`'s statement and
+    returns its rows as tuples. A worklist's conditions are built from the
+    user's reach (some dozens of Q objects, a quarter of the page's Python)
+    and are the same on every visit of the day.
+
+    The rule that keeps it right: a statement is kept only when building it
+    read nothing from the database (every input then came from the key or from
+    values core.memo keeps, whose generation is part of the key); a build that
+    read something (a memo not yet warm, a table outside the key) is used once
+    and not kept. Rows are tuples of what the driver returns (ints, strings):
+    for ids and counts, not for model objects."""
+
+    LIMIT = 5000  # kept statements a process holds before it starts again
+
+    def __init__(self, using: str = "default"):
+        self.using = using
+        self._kept: dict[tuple, tuple[str, tuple] | None] = {}
+
+    def statement(self, key: tuple, build: Callable[[], Any]) -> tuple[str, tuple] | None:
+        """(sql, params) of `build()`'s queryset (None: it selects nothing)."""
+        connection = connections[self.using]
+        full = (connection.vendor, generation(), key)
+        if full in self._kept:
+            return self._kept[full]
+        read: list[str] = []
+
+        def watch(execute, sql, params, many, context):
+            read.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(watch):
+            qs = build()
+            try:
+                found = qs.query.get_compiler(using=self.using).as_sql()
+                found = (found[0], tuple(found[1]))
+            except EmptyResultSet:
+                found = None
+        if not read:
+            if len(self._kept) >= self.LIMIT:
+                self._kept.clear()
+            self._kept[full] = found
+        return found
+
+    def rows(self, key: tuple, build: Callable[[], Any], tail: str = "", extra=()) -> list[tuple]:
+        """The rows of the kept statement, `tail` (e.g. " LIMIT %s OFFSET %s") and
+        its `extra` values added at its end."""
+        found = self.statement(key, build)
+        if found is None:
+            return []
+        sql, params = found
+        with connections[self.using].cursor() as cur:
+            cur.execute(sql + tail, (*params, *extra))
+            return cur.fetchall()

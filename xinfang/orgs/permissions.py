@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 
 from xinfang.core import permissions as core_permissions
 from xinfang.core.compiled import CompiledQuery
+from xinfang.core.memo import memoized
 
 from .models import Membership, Role, Unit, UnitLink
 
@@ -127,26 +128,52 @@ def reached_unit_ids(user, action: str | None = None) -> list[int]:
     memo = user.__dict__.setdefault("_xinfang_unit_ids", {})
     roots = tuple(sorted(member_unit_ids(user, action)))  # actions with the same roots share
     if roots not in memo:
-        memo[roots] = (
-            sorted(
-                set(
-                    UnitLink.objects.filter(ancestor_id__in=roots).values_list(
-                        "descendant_id", flat=True
-                    )
-                )
-            )
-            if roots
-            else []
-        )
+        memo[roots] = descendant_ids(roots) if roots else []
     return memo[roots]
 
 
+# --- the unit tree's answers, kept (core.memo) ----------------------------------------
+# Functions of the tree alone, keyed by unit ids: every staff page asks them
+# (the reach, the accusation rules), and the tree changes a few times a year. A
+# unit saved or deleted forgets them (orgs.apps), in every server process once it
+# commits; the links change only with a unit's save, in its transaction.
+
+
+@memoized()
+def descendant_ids(roots: tuple[int, ...]) -> list[int]:
+    """The units at or below `roots`, sorted."""
+    return sorted(
+        set(UnitLink.objects.filter(ancestor_id__in=roots).values_list("descendant_id", flat=True))
+    )
+
+
+@memoized()
+def ancestor_ids(units: tuple[int, ...]) -> list[int]:
+    """The units at or above `units`, sorted."""
+    return sorted(
+        set(UnitLink.objects.filter(descendant_id__in=units).values_list("ancestor_id", flat=True))
+    )
+
+
+@memoized()
+def child_ids(units: tuple[int, ...]) -> list[int]:
+    """The units one step below `units`, sorted."""
+    return sorted(Unit.objects.filter(parent__in=units).values_list("pk", flat=True))
+
+
+@memoized()
+def unit_count() -> int:
+    return Unit.objects.count()
+
+
+@memoized()
+def unit_ids_of_kind(kind: str) -> frozenset[int]:
+    return frozenset(Unit.objects.filter(kind=kind).values_list("pk", flat=True))
+
+
 def every_unit(user, units) -> bool:
-    """Do `units` (a reach of this user's) hold every unit (the city's leader)?
-    The unit count is memoised on the user object for the request."""
-    if "_xinfang_unit_count" not in user.__dict__:
-        user.__dict__["_xinfang_unit_count"] = Unit.objects.count()
-    return bool(units) and len(units) == user.__dict__["_xinfang_unit_count"]
+    """Do `units` (a reach of this user's) hold every unit (the city's leader)?"""
+    return bool(units) and len(units) == unit_count()
 
 
 def among(user, field: str, units) -> Q:

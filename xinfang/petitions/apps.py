@@ -15,12 +15,14 @@ class PetitionsConfig(AppConfig):
         from xinfang.core.models import NoticeTemplate
         from xinfang.orgs.models import Unit
 
-        from .models import Category
+        from .models import Category, OfficeColourSettings
 
         # The lists' filter choices are kept (core.memo): a unit or a category
         # changed forgets them (the same receivers as the portal's form: one each);
-        # so are the active notice templates (notices._active_templates).
-        for model in (Unit, Category, NoticeTemplate):
+        # so are the active notice templates (notices._active_templates), the
+        # offices' colour settings (selectors.colour_rules) and the office a place's
+        # matters go to (services.registration.office_for).
+        for model in (Unit, Category, NoticeTemplate, OfficeColourSettings):
             post_save.connect(forget_all, sender=model, dispatch_uid=f"memo-{model.__name__}")
             post_delete.connect(forget_all, sender=model, dispatch_uid=f"memo-d-{model.__name__}")
 

@@ -89,10 +89,7 @@ def start_panel(request, role):
     ]
     if role == Role.SUPERVISOR:
         links.insert(1, (_("Supervision"), reverse("petitions:supervision")))
-    if (
-        role in (Role.SUPERVISOR, Role.DISPATCHER)
-        and permissions.colour_offices(request.user).exists()
-    ):
+    if role in (Role.SUPERVISOR, Role.DISPATCHER) and permissions.sets_any_colours(request.user):
         links.append((_("Colour settings"), reverse("petitions:colour_settings")))
     lines = [
         (_("Red: overdue or listed red"), counts["red"]),

@@ -66,12 +66,8 @@ def _inside_ids(user) -> list[int]:
     """Units the user is inside of: their own units and every unit above them."""
     memo = _memo(user)
     if "inside" not in memo:
-        memo["inside"] = sorted(
-            set(
-                UnitLink.objects.filter(
-                    descendant_id__in=list(org_permissions.member_unit_ids(user))
-                ).values_list("ancestor_id", flat=True)
-            )
+        memo["inside"] = org_permissions.ancestor_ids(
+            tuple(sorted(org_permissions.member_unit_ids(user)))
         )
     return memo["inside"]
 
@@ -103,10 +99,8 @@ def _offices_below_own_units(user) -> list[int]:
     every candidate matter for it)."""
     memo = _memo(user)
     if "offices_below" not in memo:
-        own = list(org_permissions.member_unit_ids(user))
-        memo["offices_below"] = sorted(
-            Unit.objects.filter(parent__in=own).values_list("pk", flat=True)
-        )
+        own = tuple(sorted(org_permissions.member_unit_ids(user)))
+        memo["offices_below"] = org_permissions.child_ids(own)
     return memo["offices_below"]
 
 
@@ -118,7 +112,7 @@ def _reaches_every_unit(user) -> bool:
     memo = _memo(user)
     if "everywhere" not in memo:
         units = subtree_ids(user)
-        memo["everywhere"] = bool(units) and len(units) == Unit.objects.count()
+        memo["everywhere"] = org_permissions.every_unit(user, units)
     return memo["everywhere"]
 
 
@@ -388,6 +382,14 @@ def colour_offices(user) -> QuerySet:
     for action in COLOUR_SETTERS:
         ids.update(subtree_ids(user, action))
     return Unit.objects.filter(pk__in=sorted(ids), kind=UnitKind.PETITION_OFFICE).order_by("code")
+
+
+def sets_any_colours(user) -> bool:
+    """Does the user set some office's colour settings (the worklist's link)?"""
+    if sees_everything(user):
+        return True
+    offices = org_permissions.unit_ids_of_kind(UnitKind.PETITION_OFFICE)
+    return any(not offices.isdisjoint(subtree_ids(user, action)) for action in COLOUR_SETTERS)
 
 
 def may_set_colours(user, office) -> bool:

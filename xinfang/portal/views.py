@@ -223,8 +223,21 @@ def _may_show_again(request, petition: Petition) -> bool:
 
 
 def _active(model, pk):
-    """The active row with this id, or None (by its key: no ORDER BY)."""
-    rows = model.objects.filter(pk=pk, is_active=True).order_by()[:1]
+    """The active row with this id, or None (kept: core.memo, forgotten when a unit
+    or a category is saved; the rows are read-only to the callers)."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return _active_row(model, key)
+
+
+@memoized()
+def _active_row(model, pk: int):
+    qs = model.objects.filter(pk=pk, is_active=True).order_by()
+    if model is Unit:
+        qs = qs.select_related("parent")  # the registration asks for the township
+    rows = qs[:1]
     return rows[0] if rows else None
 
 
@@ -293,7 +306,8 @@ def track(request):
             # the matter is shown in this answer: no redirect, one round trip
             # fewer on a village's slow mobile line, and the code stays out of
             # every URL all the same.
-            request.session[SESSION_TRACK] = p.query_code
+            if request.session.get(SESSION_TRACK) != p.query_code:
+                request.session[SESSION_TRACK] = p.query_code  # (unchanged: not written)
             return _show_matter(request, p)
         form.add_error("code", NOT_FOUND_MESSAGE)
     elif "issued" in form.errors:

@@ -6,8 +6,10 @@ compare with (the reading is `reading.py`)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -204,6 +206,9 @@ def contributions(f: MatterFact) -> list[tuple[tuple, dict[str, int]]]:
 
 
 KEY = ("grain", "start", "place", "unit", "dim", "key", "accusation")
+# PostgreSQL: the key's and the measures' columns as arrays (_apply).
+_KEY_ARRAYS = "%s::text[], %s::date[], %s::int[], %s::int[], %s::text[], %s::text[], %s::bool[]"
+_ARRAYS = _KEY_ARRAYS + ", %s::int[]" * len(MEASURES)
 
 
 def _apply(deltas: dict[tuple, dict[str, int]]) -> None:
@@ -225,7 +230,25 @@ def _apply(deltas: dict[tuple, dict[str, int]]) -> None:
         params.extend(d.get(m, 0) for m in MEASURES)
     sets = ", ".join(f"{qn(m)} = {table}.{qn(m)} + EXCLUDED.{qn(m)}" for m in MEASURES)
     shrunk = [k for k, d in deltas.items() if d.get("total", 0) < 0]
+    width = len(KEY) + len(MEASURES)
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # One array per column (unnest keeps their order): the statement's
+            # text is the same for any number of rows, so psycopg converts it once
+            # (a VALUES list of ~600 placeholders was parsed again every time).
+            columns = [params[i::width] for i in range(width)]
+            cur.execute(
+                f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({_ARRAYS}) "
+                f"ON CONFLICT ({keys}) DO UPDATE SET {sets}",
+                columns,
+            )
+            if shrunk:
+                cur.execute(
+                    f"DELETE FROM {table} WHERE total <= 0 AND ({keys}) IN "
+                    f"(SELECT * FROM unnest({_KEY_ARRAYS}))",
+                    [[k[i] for k in shrunk] for i in range(len(KEY))],
+                )
+            return
         cur.execute(
             f"INSERT INTO {table} ({cols}) VALUES {', '.join([marks] * len(deltas))} "
             f"ON CONFLICT ({keys}) DO UPDATE SET {sets}",
@@ -334,6 +357,22 @@ def drain(batch: int = 500) -> int:
         done += len(ids)
         if len(ids) < batch:
             return done
+
+
+_last_drain = [0.0]
+
+
+def drain_soon() -> int:
+    """After a response that marked matters: `drain()` unless this process drained
+    less than settings.ANALYTICS_DRAIN_SECONDS ago (the next one takes these
+    marks too: many submissions a second share one drain, and the summary rows
+    of their day move once for all of them). A reading drains first, so the
+    figures never lag behind; the tick takes what is left when the saves stop."""
+    now = time.monotonic()
+    if now - _last_drain[0] < getattr(settings, "ANALYTICS_DRAIN_SECONDS", 1.0):
+        return 0
+    _last_drain[0] = now
+    return drain()
 
 
 def drain_if_marked() -> int:

@@ -405,7 +405,8 @@ def test_a_saved_matter_is_marked_and_counted_before_the_figures_are_read(
     assert summaries.summary_rows() == summaries.recount()
 
 
-def test_a_request_s_marks_are_worked_off_after_its_answer(make_matters, rf):
+def test_a_request_s_marks_are_worked_off_after_its_answer(make_matters, rf, settings):
+    settings.ANALYTICS_DRAIN_SECONDS = 0  # (else: once a second a process)
     made = []
 
     def view(request):
@@ -485,3 +486,15 @@ def test_a_drain_leaves_the_marks_another_drain_holds(make_matters):
     assert saved
     assert summaries.drain() == 1
     assert summaries.summary_rows() == summaries.recount()
+
+
+def test_the_drains_after_answers_are_at_most_one_a_second_a_process(make_matters, settings):
+    settings.ANALYTICS_DRAIN_SECONDS = 0
+    make_matters(1)
+    assert summaries.drain_soon() == 1
+    settings.ANALYTICS_DRAIN_SECONDS = 60
+    make_matters(2)
+    assert summaries.drain_soon() == 0
+    assert StaleFact.objects.count() == 2  # left to the next drain, or to a reader:
+    assert summaries.summary_rows() == summaries.recount()
+    assert not StaleFact.objects.exists()

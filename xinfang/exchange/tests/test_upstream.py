@@ -147,6 +147,20 @@ def test_the_outbox_row_is_written_in_the_events_transaction(register, travel):
     assert m.payload == ""  # built at the first send, once the number is taken
 
 
+def test_the_kept_active_peers_follow_a_peer_set_up_or_stopped(register, travel):
+    """Every event asks for the active peers (outbound.active_peers, core.memo):
+    a peer set up is written to from the next event, one stopped no more."""
+    travel("2026-11-02")
+    register()
+    assert not ExchangeMessage.objects.exists()  # no peer yet (and the answer kept)
+    up_peer()
+    register()
+    assert ExchangeMessage.objects.count() == 1
+    peers.peer_deactivate(name="city")  # an update(): no signal, forgotten by hand
+    register()
+    assert ExchangeMessage.objects.count() == 1
+
+
 def test_messages_of_a_matter_go_in_order_with_its_required_fields(people, register, travel):
     travel("2026-11-02")
     up_peer()

@@ -31,6 +31,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from xinfang.core import tasks
+from xinfang.core.memo import memoized
 from xinfang.core.notify import mask_secrets
 from xinfang.core.pii import mask_name
 from xinfang.orgs.models import UnitLink
@@ -77,12 +78,19 @@ def on_event(sender, instance: PetitionEvent, created: bool, raw: bool = False, 
 def record(event: PetitionEvent) -> list[ExchangeMessage]:
     kind = KINDS.get(event.action)
     written = []
-    for peer in Peer.objects.filter(is_active=True):
+    for peer in active_peers():
         if peer.direction == Peer.Direction.UP and kind:
             written.append(_write(peer, event, kind))
         elif peer.direction == Peer.Direction.DOWN and _assigned_below(peer, event):
             written.append(_write(peer, event, Kind.ASSIGNMENT))
     return written
+
+
+@memoized()
+def active_peers() -> list[Peer]:
+    """The active peers (every event of every matter asks): kept (core.memo),
+    forgotten when a peer is saved or deleted (exchange.apps)."""
+    return list(Peer.objects.filter(is_active=True).order_by("name"))
 
 
 def _assigned_below(peer: Peer, event: PetitionEvent) -> bool:

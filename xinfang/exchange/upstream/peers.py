@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xinfang.core.exceptions import InvalidInput
+from xinfang.core.memo import forget_all
 from xinfang.orgs.models import Unit
 
 from ..models import Peer
@@ -71,4 +72,6 @@ def peer_save(
 
 
 def peer_deactivate(*, name: str) -> bool:
-    return Peer.objects.filter(name=name).update(is_active=False) > 0
+    done = Peer.objects.filter(name=name).update(is_active=False) > 0
+    forget_all()  # the kept active peers (outbound.active_peers): update() sends no signal
+    return done

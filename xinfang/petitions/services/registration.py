@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from xinfang.core import idempotency, notify, numbering, querycode
 from xinfang.core.crypto import blind_index
 from xinfang.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from xinfang.core.memo import memoized
 from xinfang.core.pii import mask_phone, validate_id_number, validate_phone
 from xinfang.core.uploads import check_uploads
 from xinfang.orgs import permissions
@@ -45,25 +46,33 @@ def office_for(unit: Unit, *, avoid: Unit | None = None) -> Unit:
     (the top office itself is accused) the nearest office stays the matter's
     office; `office_is_accused` then says so and its territory's leadership
     holds the matter instead."""
-    offices = Unit.objects.select_related("parent").filter(
-        kind=UnitKind.PETITION_OFFICE,
-        is_active=True,
-        parent__descendant_links__descendant=unit,
-    )
-    office = None
-    if avoid is not None:
-        office = (
-            offices.exclude(ancestor_links__ancestor=avoid)
-            .order_by("parent__descendant_links__distance")
-            .first()
-        )
-    if office is None:
-        office = offices.order_by("parent__descendant_links__distance").first()
+    office = _office_for(unit.pk, avoid.pk if avoid is not None else None)
     if office is None:
         raise InvalidInput(
             _("No petition office is set up above this place."),
             field_errors={"place": [_("No petition office is set up above this place.")]},
         )
+    return office
+
+
+@memoized()
+def _office_for(unit_id: int, avoid_id: int | None) -> Unit | None:
+    """office_for's read, kept (core.memo: a unit saved forgets it; the unit tree's
+    links change only with a unit's save)."""
+    offices = Unit.objects.select_related("parent").filter(
+        kind=UnitKind.PETITION_OFFICE,
+        is_active=True,
+        parent__descendant_links__descendant=unit_id,
+    )
+    office = None
+    if avoid_id is not None:
+        office = (
+            offices.exclude(ancestor_links__ancestor=avoid_id)
+            .order_by("parent__descendant_links__distance")
+            .first()
+        )
+    if office is None:
+        office = offices.order_by("parent__descendant_links__distance").first()
     return office
 
 

@@ -11,12 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from xinfang.core import calendar
+from xinfang.core.compiled import KeptStatements
 from xinfang.core.exceptions import PermissionDenied
 from xinfang.core.models import SecurityRecord
 from xinfang.orgs.demo import PETITION_OFFICE
 from xinfang.orgs.models import Membership, Unit, UnitKind
 from xinfang.petitions import forms, registry, selectors, services
-from xinfang.petitions.models import Category, Notification, OfficeColourSettings, State
+from xinfang.petitions.models import Category, Notification, OfficeColourSettings, Petition, State
 
 from .fixtures import TODAY, VALID_ID_2, answer, unit
 
@@ -371,3 +372,74 @@ def test_the_kept_blank_filter_box_is_the_fresh_one_and_follows_a_new_unit(peopl
     # With a filter, the box is the bound form (the value kept, not the blank box).
     page = client.get(reverse("petitions:worklist"), {"q": "王五"}).content.decode()
     assert 'value="王五"' in page
+
+
+@pytest.mark.parametrize(
+    "who,query",
+    [
+        ("dispatcher", {}),
+        ("handler", {}),
+        ("reviewer", {}),
+        ("dispatcher", {"scope": "all"}),
+        ("handler", {"scope": "all", "page": "1"}),
+    ],
+)
+def test_the_kept_list_statements_give_the_rows_and_counts_the_orm_gives(
+    people, day, as_user, who, query
+):
+    """The unfiltered list's two statements are kept by what they are built from
+    (views.lists.KEPT): the same rows in the same order, and the same counts, as
+    the list built afresh; a second visit builds nothing (no statement runs
+    while building it) and still gives the same."""
+    user = people[who]
+    client = as_user(user)
+    fresh = (
+        selectors.petition_list(user=user, today=calendar.today())
+        if query.get("scope")
+        else selectors.worklist(user=user, today=calendar.today())
+    )
+    expected = [p.number for p in fresh[:25]]
+    counts = selectors.colour_counts(fresh, calendar.today())
+    for _visit in range(2):
+        page = client.get(reverse("petitions:worklist"), query)
+        assert page.status_code == 200
+        rows = [p.number for p in page.context["page"].object_list]
+        assert rows == expected
+        chips = {c["colour"]: c["count"] for c in page.context["chips"] if c["colour"]}
+        for colour in ("red", "yellow", "blue"):
+            assert chips[colour] == counts[colour]
+
+
+def test_a_kept_list_follows_a_membership_and_the_unit_tree(people, day, as_user):
+    """The key holds the memberships, and core.memo's generation the unit tree:
+    a handler given a second township sees its matters at once."""
+    handler = people["handler"]
+    client = as_user(handler)
+    page = client.get(reverse("petitions:worklist")).content.decode()
+    assert day["forwarded_b"].number not in page
+    Membership.objects.create(user=handler, unit=unit(TOWNSHIP_B), role="handler")
+    page = client.get(reverse("petitions:worklist")).content.decode()
+    assert day["forwarded_a"].number in page and day["forwarded_b"].number in page
+
+
+def test_a_statement_whose_build_read_the_database_is_not_kept(db):
+    kept = KeptStatements()
+    built = []
+
+    def reads():
+        built.append(1)
+        ids = list(Category.objects.values_list("pk", flat=True))  # an input outside the key
+        return Petition.objects.filter(category__in=ids).values_list("pk", flat=True)
+
+    def pure():
+        built.append(1)
+        return Petition.objects.filter(pk__gt=0).values_list("pk", flat=True)
+
+    assert kept.rows(("r",), reads) == kept.rows(("r",), reads) == []
+    assert len(built) == 2  # built again: not kept
+    built.clear()
+    kept.rows(("p",), pure)
+    kept.rows(("p",), pure)
+    assert len(built) == 1
+    # Nothing to select: no statement at all.
+    assert kept.rows(("n",), lambda: Petition.objects.filter(pk__in=[])) == []

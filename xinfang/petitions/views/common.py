@@ -33,13 +33,24 @@ def with_days_left(rows) -> list:
     return rows
 
 
-def page_of(request, qs, total: int | None = None):
+class KeptIds:
+    """A list's ids as Paginator slices them, from a kept statement
+    (`rows(tail, extra)`: core.compiled.KeptStatements.rows bound to its key)."""
+
+    def __init__(self, rows):
+        self._rows = rows
+
+    def __getitem__(self, s: slice) -> list[int]:
+        return [r[0] for r in self._rows(" LIMIT %s OFFSET %s", (s.stop - s.start, s.start))]
+
+
+def page_of(request, qs, total: int | None = None, ids: KeptIds | None = None):
     """One page of `qs` (a list of selectors.apply_filters) in its order. The
     page's ids are sorted first, alone (a narrow sort of the waiting rows, no
     joins), then its 25 rows read whole by key with their joins
     (selectors.list_rows): at 1M matters the city's list sorted 2,000 wide
-    joined rows."""
-    paginator = Paginator(qs.values_list("pk", flat=True), PER_PAGE)
+    joined rows. `ids`: the same ids from a kept statement (`total` is known)."""
+    paginator = Paginator(ids if ids is not None else qs.values_list("pk", flat=True), PER_PAGE)
     if total is not None:
         paginator.count = total  # known from the colour counts: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -11,17 +13,18 @@ from django.utils.translation import gettext as _
 
 from xinfang.core import calendar
 from xinfang.core import services as core_services
+from xinfang.core.compiled import KeptStatements
 from xinfang.core.exceptions import NotFound, PermissionDenied
 from xinfang.core.forms import submit
 from xinfang.core.inputs import optional_id
 from xinfang.core.memo import memoized
 from xinfang.core.models import SecurityRecord
 from xinfang.orgs.models import Role
-from xinfang.orgs.permissions import roles_of
+from xinfang.orgs.permissions import memberships, roles_of
 
 from .. import forms, permissions, selectors, services
 from ..models import CLOSED_STATES
-from .common import colour_chips, page_of
+from .common import KeptIds, colour_chips, page_of
 
 
 def _worklist_tabs(request, roles: list[str], scope_all: bool, role: str | None) -> list[dict]:
@@ -87,11 +90,25 @@ def worklist(request):
             target="petitions:search:id_number",
             detail={"page": "worklist", "scope": "all" if scope_all else "mine"},
         )
-    without_colour = {k: v for k, v in filters.items() if k != "colour"}
-    every_colour = select(without_colour)
-    counts = selectors.colour_counts(every_colour, today)
-    listed = select(filters) if filters.get("colour") else every_colour  # built once
-    page = page_of(request, listed, total=selectors.total_from_counts(counts, filters))
+    if blank:
+        # The unfiltered list (most visits): its two statements kept by what they
+        # are built from (core.compiled.KeptStatements), not built again.
+        key = _list_key(user, today, scope_all, role)
+        counts = selectors.counts_of(
+            KEPT.rows((*key, "counts"), lambda: selectors.colour_counts_query(select({}), today))
+        )
+        ids = KeptIds(
+            functools.partial(
+                KEPT.rows, (*key, "ids"), lambda: select({}).values_list("pk", flat=True)
+            )
+        )
+        page = page_of(request, None, total=sum(counts.values()), ids=ids)
+    else:
+        without_colour = {k: v for k, v in filters.items() if k != "colour"}
+        every_colour = select(without_colour)
+        counts = selectors.colour_counts(every_colour, today)
+        listed = select(filters) if filters.get("colour") else every_colour  # built once
+        page = page_of(request, listed, total=selectors.total_from_counts(counts, filters))
     extras = [] if scope_all or filters else selectors.worklist_extras(user)
     return render(
         request,
@@ -112,9 +129,29 @@ def worklist(request):
             "role": role,
             "tabs": _worklist_tabs(request, roles, scope_all, role),
             "extras": extras,
-            "may_set_colours": permissions.colour_offices(user).exists(),
+            "may_set_colours": permissions.sets_any_colours(user),
             "drafts": _drafts(request.user),
         },
+    )
+
+
+KEPT = KeptStatements()
+
+
+def _list_key(user, today, scope_all: bool, role: str | None) -> tuple:
+    """Every input a list's conditions are built from: the user (their own
+    matters, whether they see everything), their memberships (the reach, the roles;
+    the unit tree's answers are core.memo's, whose generation the kept statement
+    adds), the day (the colours, the overdue report-backs) and the tab."""
+    return (
+        "worklist",
+        user.pk,
+        permissions.sees_everything(user),
+        user.is_active,
+        tuple((m.unit_id, m.role) for m in memberships(user)),
+        today,
+        scope_all,
+        role,
     )
 
 
@@ -175,7 +212,7 @@ def supervision(request):
             "page": page,
             "list_choices": forms.ListForm.base_fields["colour"].choices,
             "filtered": bool(filters),
-            "may_set_colours": permissions.colour_offices(user).exists(),
+            "may_set_colours": permissions.sets_any_colours(user),
         },
     )
 
