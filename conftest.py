@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
+from xinfang.core import memo
 from xinfang.core.memo import forget_all
 from xinfang.orgs import services
 from xinfang.orgs.demo import TOWNSHIP_A, TOWNSHIP_B
@@ -18,6 +19,14 @@ PASSWORD = "Test-Passw0rd-2026"
 
 # Personas and helpers for petition matters, shared by every area's tests.
 pytest_plugins = ["xinfang.petitions.tests.fixtures"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_memo_stamp(tmp_path_factory):
+    """Each test process its own core.memo stamp (the server processes of one
+    installation share DATA_DIR's): another test process's changes are not this
+    one's, and would make its counts of statements vary."""
+    memo.use_stamp(str(tmp_path_factory.mktemp("memo") / "memo-generation"))
 
 
 @pytest.fixture(autouse=True)

@@ -39,6 +39,11 @@ def _stamp_path() -> str:
     return _stamp[0]
 
 
+def use_stamp(path: str) -> None:
+    """Use this stamp file (a test process of its own)."""
+    _stamp[:] = [path]
+
+
 def generation() -> int:
     """The time of the last change any process committed (0: none yet)."""
     try:
